@@ -1,0 +1,110 @@
+"""The HTTP API (API Gateway REST → Lambda). Routes only: parse, call one service, return its data.
+
+Deployed as two functions from this same code (see template.yaml): routes marked `vision=True` run
+the face engine and go to the function with the OpenCV layer; the others stay light.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Chalice
+
+from chamcong import schemas
+from chamcong.http import ApiRouter, RequestContext
+from chamcong.services import auth, devices, enrolment, events, recognition, staff, units
+
+app = Chalice(app_name="chamcong-api")
+api = ApiRouter(app)
+
+ENROL_ERRORS = ("no_face", "multiple_faces", "face_too_small", "too_blurry", "duplicate_person")
+
+
+@api.route("/v1/openapi.json", "GET", summary="This API's OpenAPI description", auth="public")
+def openapi(ctx: RequestContext) -> dict[str, Any]:
+    return api.openapi("Chấm công khuôn mặt — HTTP API", "1.0")
+
+
+@api.route("/v1/auth/login", "POST", summary="Sign in; returns a bearer token", auth="public",
+           body=schemas.LoginRequest, response=schemas.LoginResponse, errors=("invalid_credentials",))
+def login(ctx: RequestContext) -> dict[str, Any]:
+    return auth.login(ctx.body.username, ctx.body.password, ctx.now, ctx.container.settings.token_ttl_seconds)
+
+
+@api.route("/v1/units", "POST", summary="Create a unit", auth="user", permission="units:write",
+           body=schemas.CreateUnit, response=schemas.Unit, status=201)
+def create_unit(ctx: RequestContext) -> dict[str, Any]:
+    return units.create_unit(ctx.body)
+
+
+@api.route("/v1/units", "GET", summary="List units", auth="user", permission="units:read",
+           response=schemas.UnitList)
+def list_units(ctx: RequestContext) -> dict[str, Any]:
+    return units.list_units()
+
+
+@api.route("/v1/staff", "POST", summary="Create a staff record", auth="user", permission="staff:write",
+           body=schemas.CreateStaff, response=schemas.Staff, status=201)
+def create_staff(ctx: RequestContext) -> dict[str, Any]:
+    return staff.create_staff(ctx.body)
+
+
+@api.route("/v1/staff", "GET", summary="List the staff of a unit", auth="user", permission="staff:read",
+           response=schemas.StaffList, query={"unit_id": "the unit (required)"})
+def list_staff(ctx: RequestContext) -> dict[str, Any]:
+    return staff.list_staff(_required_query(ctx, "unit_id"))
+
+
+@api.route("/v1/staff/{staff_id}", "GET", summary="A staff record with its enrolled faces", auth="user",
+           permission="staff:read", response=schemas.Staff)
+def read_staff(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
+    return staff.read_staff(staff_id)
+
+
+@api.route("/v1/staff/{staff_id}", "DELETE", summary="Remove a person with their photos and embeddings",
+           auth="user", permission="staff:write", status=204, vision=True)
+def remove_staff(ctx: RequestContext, staff_id: str) -> None:
+    staff.remove_staff(ctx.container, staff_id)
+
+
+@api.route("/v1/staff/{staff_id}/faces", "POST", summary="Enrol a face photo", auth="user",
+           permission="faces:write", body=schemas.EnrolFace, response=schemas.Face, status=201, vision=True,
+           errors=ENROL_ERRORS)
+def enrol_face(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
+    return enrolment.enrol_face(ctx.container, staff_id, ctx.body.image_b64)
+
+
+@api.route("/v1/staff/{staff_id}/faces/{face_id}", "DELETE", summary="Remove one enrolled photo", auth="user",
+           permission="faces:write", status=204, vision=True)
+def remove_face(ctx: RequestContext, staff_id: str, face_id: str) -> None:
+    enrolment.remove_face(ctx.container, staff_id, face_id)
+
+
+@api.route("/v1/devices", "POST", summary="Register a lobby device; the secret is shown once", auth="user",
+           permission="devices:write", body=schemas.CreateDevice, response=schemas.Device, status=201)
+def register_device(ctx: RequestContext) -> dict[str, Any]:
+    return devices.register_device(ctx.body)
+
+
+@api.route("/v1/recognitions", "POST", summary="A signed face crop from a lobby device", auth="device",
+           body=schemas.RecognitionRequest, response=schemas.RecognitionResponse, vision=True,
+           errors=("captured_at_in_future", "captured_at_too_old", "capture_conflict", "capture_in_progress"))
+def recognise(ctx: RequestContext) -> dict[str, Any]:
+    assert ctx.device is not None
+    return recognition.recognise(ctx.container, ctx.device, ctx.raw_body, ctx.body)
+
+
+@api.route("/v1/staff/{staff_id}/events", "GET", summary="Recorded events of a day, with evidence links",
+           auth="user", permission="events:read", response=schemas.EventList,
+           query={"date": "YYYY-MM-DD in the site's timezone (default today)"})
+def list_events(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
+    return events.list_events(ctx.container, staff_id, ctx.query.get("date"))
+
+
+def _required_query(ctx: RequestContext, name: str) -> str:
+    from chamcong.errors import BadRequest
+
+    value = ctx.query.get(name)
+    if not value:
+        raise BadRequest("validation_error", details={"field": name, "reason": "required"})
+    return value

@@ -1,0 +1,1 @@
+"""The local stack (moto server + chalice local server), provisioning from template.yaml, and helpers."""

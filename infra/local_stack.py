@@ -1,0 +1,134 @@
+"""`make serve`: the whole product on this machine. moto server stands in for AWS; the chalice app is real.
+
+python -m infra.local_stack serve [--port 8000] [--models-dir DIR] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_MODELS_DIR = REPO.parent / "shared" / "models"
+LOCAL_EMBEDDING_MODEL = "mobilefacenet_128d"  # SFace cannot be fetched here; see MODELS.md
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def local_environment(moto_port: int, out_dir: Path) -> dict[str, str]:
+    """What the functions would get from the template, pointed at moto."""
+    return {
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
+        "AWS_REGION": "ap-southeast-1",
+        "AWS_DEFAULT_REGION": "ap-southeast-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - moto accepts anything
+        "EMBEDDING_MODEL": os.environ.get("EMBEDDING_MODEL", LOCAL_EMBEDDING_MODEL),
+        "MODEL_CACHE_DIR": str(out_dir / "model-cache"),
+        "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+    }
+
+
+@dataclass
+class RunningStack:
+    api_url: str
+    moto_url: str
+    out_dir: Path
+    admin_password: str | None  # None when the account already existed
+
+
+@contextlib.contextmanager
+def running_stack(port: int, models_dir: Path, out_dir: Path, admin_password: str | None = None,
+                  host: str = "127.0.0.1") -> Iterator[RunningStack]:
+    """Start moto and the API, provision from the template, yield, and stop everything on exit."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    moto_port = free_port()
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    moto.start()
+    api_server = None
+    try:
+        os.environ.update(local_environment(moto_port, out_dir))
+        from chamcong.container import Container, set_container
+        from chamcong.services.auth import ensure_bootstrap_admin
+        from chamcong.settings import Settings
+        from infra.provision import provision
+
+        settings = Settings()
+        provision(boto3.session.Session(), settings, models_dir)
+        container = Container(settings)
+        set_container(container)
+        password = admin_password or secrets.token_urlsafe(12)
+        created = ensure_bootstrap_admin(password)
+        container.engine()  # load and verify the models now, so the first recognition is not slow
+
+        from chalice.config import Config
+        from chalice.local import create_local_server
+
+        import app as api_module  # functions/api/app.py
+
+        api_server = create_local_server(api_module.app, Config.create(app_name="chamcong-api"), host, port)
+        thread = threading.Thread(target=api_server.server.serve_forever, name="chalice-local", daemon=True)
+        thread.start()
+        yield RunningStack(f"http://{host}:{port}", f"http://127.0.0.1:{moto_port}", out_dir,
+                           password if created else None)
+    finally:
+        if api_server is not None:
+            api_server.shutdown()
+            api_server.server.server_close()
+        moto.stop()
+
+
+def serve(args: argparse.Namespace) -> int:
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    password = os.environ.get("BOOTSTRAP_ADMIN_PASSWORD") or None
+    with running_stack(args.port, Path(args.models_dir), Path(args.out), password) as stack:
+        if stack.admin_password is not None and not os.environ.get("BOOTSTRAP_ADMIN_PASSWORD"):
+            print(f"Admin account: admin / {stack.admin_password}  (shown once; set BOOTSTRAP_ADMIN_PASSWORD to choose)")
+        print(f"Local AWS (moto) at {stack.moto_url}; output folder {stack.out_dir}")
+        print(f"API ready at {stack.api_url}", flush=True)
+        stop.wait()
+        print("Stopping…", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infra.local_stack", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve_parser = commands.add_parser("serve", help="run the local stack until Ctrl-C / SIGTERM")
+    serve_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve_parser.add_argument("--models-dir", default=os.environ.get("MODELS_DIR", str(DEFAULT_MODELS_DIR)))
+    serve_parser.add_argument("--out", default=os.environ.get("OUT_DIR", str(REPO / "out")))
+    args = parser.parse_args(argv)
+    if not 0 < args.port < 65536:
+        parser.error("--port must be between 1 and 65535")
+    if not Path(args.models_dir).is_dir():
+        parser.error(f"models folder {args.models_dir} does not exist (set MODELS_DIR)")
+    return serve(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

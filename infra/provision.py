@@ -1,0 +1,91 @@
+"""Create the tables, the bucket and the e-mail identity from template.yaml (against moto, locally)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from face_engine.manifest import load_manifest
+from face_engine.store import sha256_file, upload_to_s3
+
+from chamcong.settings import Settings
+from chamcong.store.models import MODELS
+from infra.template import parameter_default, resources_of_type, table_definitions
+
+_TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
+
+
+def create_tables(dynamodb: Any, settings: Settings) -> list[str]:
+    created = []
+    for logical, properties in table_definitions().items():
+        table_name = getattr(settings, MODELS[logical][1])
+        arguments = {key: properties[key] for key in _TABLE_KEYS if key in properties}
+        if "SSESpecification" in properties:  # CloudFormation says SSEEnabled where the API says Enabled
+            arguments["SSESpecification"] = {"Enabled": properties["SSESpecification"]["SSEEnabled"]}
+        dynamodb.create_table(TableName=table_name, **arguments)
+        if "TimeToLiveSpecification" in properties:
+            dynamodb.update_time_to_live(TableName=table_name,
+                                         TimeToLiveSpecification=properties["TimeToLiveSpecification"])
+        created.append(table_name)
+    return created
+
+
+def create_bucket(s3: Any, settings: Settings) -> None:
+    properties = resources_of_type("AWS::S3::Bucket")["DataBucket"]["Properties"]
+    if settings.aws_region == "us-east-1":
+        s3.create_bucket(Bucket=settings.data_bucket)
+    else:
+        s3.create_bucket(Bucket=settings.data_bucket,
+                         CreateBucketConfiguration={"LocationConstraint": settings.aws_region})
+    s3.put_bucket_encryption(Bucket=settings.data_bucket,
+                             ServerSideEncryptionConfiguration={"Rules": [
+                                 {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"],
+                                  "BucketKeyEnabled": rule.get("BucketKeyEnabled", False)}
+                                 for rule in properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]]})
+    s3.put_public_access_block(Bucket=settings.data_bucket,
+                               PublicAccessBlockConfiguration=properties["PublicAccessBlockConfiguration"])
+    rules = []
+    for rule in properties["LifecycleConfiguration"]["Rules"]:
+        converted: dict[str, Any] = {"ID": rule["Id"], "Status": rule["Status"],
+                                     "Filter": {"Prefix": rule.get("Prefix", "")}}
+        if "ExpirationInDays" in rule:
+            days = rule["ExpirationInDays"]
+            converted["Expiration"] = {"Days": int(parameter_default(days["Ref"]) if isinstance(days, dict) else days)}
+        if "AbortIncompleteMultipartUpload" in rule:
+            converted["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
+        rules.append(converted)
+    s3.put_bucket_lifecycle_configuration(Bucket=settings.data_bucket, LifecycleConfiguration={"Rules": rules})
+
+
+def create_email_identity(ses: Any) -> str:
+    identity = resources_of_type("AWS::SES::EmailIdentity")["SenderIdentity"]["Properties"]["EmailIdentity"]
+    address = str(parameter_default(identity["Ref"]) if isinstance(identity, dict) else identity)
+    ses.verify_email_identity(EmailAddress=address)
+    return address
+
+
+def upload_models(s3: Any, settings: Settings, models_dir: Path) -> list[str]:
+    """Put the detector and embedder files with their manifests where the functions look for them."""
+    uploaded = []
+    for model_id in (settings.detector_model, settings.embedding_model):
+        manifest = load_manifest(model_id)
+        path = models_dir / manifest.file_name
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} is missing: set MODELS_DIR to the folder with {manifest.file_name}")
+        if sha256_file(path) != manifest.sha256:
+            raise ValueError(f"{path} does not match the sha256 in the {model_id} manifest")
+        upload_to_s3(manifest, path, s3, settings.data_bucket, "models/")
+        uploaded.append(manifest.file_name)
+    return uploaded
+
+
+def provision(session: Any, settings: Settings, models_dir: Path) -> dict[str, Any]:
+    """Everything a fresh local account needs; returns what was created."""
+    dynamodb = session.client("dynamodb", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    s3 = session.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    ses = session.client("ses", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    tables = create_tables(dynamodb, settings)
+    create_bucket(s3, settings)
+    sender = create_email_identity(ses)
+    models = upload_models(s3, settings, models_dir)
+    return {"tables": tables, "bucket": settings.data_bucket, "sender": sender, "models": models}

@@ -1,0 +1,53 @@
+"""Domain errors: each carries a stable code and an HTTP status, mapped to a response in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class DomainError(Exception):
+    status = 400
+    code = "validation_error"
+
+    def __init__(self, code: str | None = None, *, details: dict[str, Any] | None = None,
+                 status: int | None = None) -> None:
+        self.code = code or type(self).code
+        self.details = details or {}
+        if status is not None:
+            self.status = status
+        super().__init__(self.code)
+
+
+class BadRequest(DomainError):
+    status = 400
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+
+
+class Unprocessable(DomainError):
+    """The request was well formed but the content cannot be accepted (e.g. a poor face photo)."""
+
+    status = 422

@@ -1,0 +1,243 @@
+"""The HTTP edge: every route is declared here with its authentication, permission, body and response.
+
+A route's handler receives validated input and returns plain data; this module turns domain errors
+into `{"code", "message"}` responses in one place, and builds the OpenAPI description from the
+declarations so the document cannot drift from the routes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from chalice import Chalice, Response
+from chalice.app import Request
+from pydantic import BaseModel, ValidationError
+
+from chamcong.container import Container, get_container
+from chamcong.errors import BadRequest, DomainError, Forbidden, PayloadTooLarge
+from chamcong.messages import message_for
+from chamcong.observability import get_logger
+from chamcong.schemas import Error
+from chamcong.services.auth import Principal, authenticate
+from chamcong.services.devices import authenticate_device
+from chamcong.store.models import DeviceModel
+
+Auth = Literal["public", "user", "device"]
+
+
+@dataclass(frozen=True)
+class RouteSpec:
+    path: str
+    method: str
+    name: str
+    summary: str
+    auth: Auth
+    permission: str | None
+    body: type[BaseModel] | None
+    response: type[BaseModel] | None
+    status: int
+    query: dict[str, str]
+    # Routes that run the face engine are deployed to the function that has the vision layer.
+    vision: bool
+    errors: tuple[str, ...]
+
+
+@dataclass
+class RequestContext:
+    container: Container
+    request: Request
+    lang: str
+    now: datetime
+    principal: Principal | None = None
+    device: DeviceModel | None = None
+    body: Any = None
+    raw_body: bytes = b""
+    query: dict[str, str] = field(default_factory=dict)
+
+
+def negotiate_language(accept_language: str | None) -> str:
+    return "en" if accept_language and accept_language.strip().lower().startswith("en") else "vi"
+
+
+def error_body(code: str, lang: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message_for(code, lang)}
+    if details:
+        body["details"] = details
+    return body
+
+
+def _json_response(body: Any, status: int) -> Response:
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status,
+                    headers={"Content-Type": "application/json; charset=utf-8"})
+
+
+def _validation_details(exc: ValidationError) -> dict[str, Any]:
+    # Never echo the input back: it may be a whole photo in base64.
+    return {"errors": [{"field": ".".join(str(part) for part in error["loc"]), "reason": error["msg"]}
+                       for error in exc.errors(include_input=False, include_url=False)]}
+
+
+class ApiRouter:
+    def __init__(self, app: Chalice, container: Callable[[], Container] = get_container) -> None:
+        self.app = app
+        self.specs: list[RouteSpec] = []
+        self._container = container
+        app.register_middleware(self._uniform_errors, "http")
+
+    def route(self, path: str, method: str, *, summary: str, auth: Auth, permission: str | None = None,
+              body: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
+              status: int = 200, query: dict[str, str] | None = None, vision: bool = False,
+              errors: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        if auth == "user" and permission is None:
+            raise ValueError(f"{method} {path}: a user route must declare its permission")
+
+        def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+            spec = RouteSpec(path, method, handler.__name__, summary, auth, permission, body, response,
+                             status, query or {}, vision, errors)
+            self.specs.append(spec)
+
+            @functools.wraps(handler)
+            def view(**path_params: str) -> Response:
+                return self._handle(spec, handler, path_params)
+
+            self.app.route(path, methods=[method])(view)
+            return handler
+
+        return register
+
+    def _handle(self, spec: RouteSpec, handler: Callable[..., Any], path_params: dict[str, str]) -> Response:
+        request = self.app.current_request
+        assert request is not None
+        lang = negotiate_language(request.headers.get("accept-language"))
+        started = time.perf_counter()
+        status = 500
+        try:
+            container = self._container()
+            ctx = RequestContext(container, request, lang, container.clock(),
+                                 query=dict(request.query_params or {}))
+            result = self._run(spec, handler, ctx, path_params)
+            status = spec.status
+            if status == 204:
+                return Response(body="", status_code=204)
+            return _json_response(result, status)
+        except DomainError as exc:
+            status = exc.status
+            return _json_response(error_body(exc.code, lang, exc.details), status)
+        except Exception:
+            get_logger().exception("unhandled error", extra={"route": f"{spec.method} {spec.path}"})
+            return _json_response(error_body("internal_error", lang), 500)
+        finally:
+            get_logger().info("request", extra={"route": f"{spec.method} {spec.path}", "status": status,
+                                                "ms": round((time.perf_counter() - started) * 1000, 1)})
+
+    def _run(self, spec: RouteSpec, handler: Callable[..., Any], ctx: RequestContext,
+             path_params: dict[str, str]) -> Any:
+        settings = ctx.container.settings
+        raw = ctx.request.raw_body or b""
+        ctx.raw_body = raw if isinstance(raw, bytes) else raw.encode()
+        if len(ctx.raw_body) > settings.max_body_bytes:
+            raise PayloadTooLarge("payload_too_large")
+        if spec.auth == "device":
+            ctx.device = authenticate_device(ctx.request.headers, ctx.raw_body, ctx.now,
+                                             settings.signature_tolerance_seconds)
+        elif spec.auth == "user":
+            ctx.principal = authenticate(ctx.request.headers.get("authorization"), ctx.now)
+            if spec.permission and not ctx.principal.allows(spec.permission):
+                raise Forbidden("forbidden")
+        if spec.body is not None:
+            try:
+                payload = json.loads(ctx.raw_body or b"null")
+            except (ValueError, UnicodeDecodeError):
+                raise BadRequest("invalid_json") from None
+            if not isinstance(payload, dict):
+                raise BadRequest("invalid_json", details={"reason": "a JSON object is expected"})
+            try:
+                ctx.body = spec.body.model_validate(payload)
+            except ValidationError as exc:
+                raise BadRequest("validation_error", details=_validation_details(exc)) from None
+        return handler(ctx, **path_params)
+
+    def _uniform_errors(self, event: Request, get_response: Callable[[Request], Response]) -> Response:
+        """Chalice answers some errors itself (unsupported media type, method); give them our shape."""
+        response = get_response(event)
+        body = response.body
+        if response.status_code >= 400 and isinstance(body, dict) and "Code" in body:
+            code = {415: "unsupported_media_type", 405: "method_not_allowed", 404: "not_found"}.get(
+                response.status_code, "internal_error")
+            lang = negotiate_language(event.headers.get("accept-language"))
+            return _json_response(error_body(code, lang), response.status_code)
+        return response
+
+    # --- OpenAPI -------------------------------------------------------------------------------------
+
+    def openapi(self, title: str, version: str) -> dict[str, Any]:
+        schemas: dict[str, Any] = {}
+
+        def ref(model: type[BaseModel]) -> dict[str, str]:
+            schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+            for name, definition in schema.pop("$defs", {}).items():
+                schemas[name] = definition
+            schemas[model.__name__] = schema
+            return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+        error_ref = ref(Error)
+        paths: dict[str, dict[str, Any]] = {}
+        for spec in self.specs:
+            operation: dict[str, Any] = {"operationId": spec.name, "summary": spec.summary, "responses": {}}
+            parameters = [{"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                          for name in _path_params(spec.path)]
+            parameters += [{"name": name, "in": "query", "required": False, "description": text,
+                            "schema": {"type": "string"}} for name, text in spec.query.items()]
+            if parameters:
+                operation["parameters"] = parameters
+            if spec.body is not None:
+                operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(spec.body)}}}
+            ok: dict[str, Any] = {"description": "OK"}
+            if spec.response is not None:
+                ok["content"] = {"application/json": {"schema": ref(spec.response)}}
+            operation["responses"][str(spec.status)] = ok
+            error_statuses = {"400"} if spec.body else set()
+            if spec.auth != "public":
+                error_statuses.add("401")
+            if spec.auth == "user":
+                error_statuses.add("403")
+                operation["security"] = [{"bearerAuth": []}]
+                operation["x-permission"] = spec.permission
+            elif spec.auth == "device":
+                operation["security"] = [{"deviceSignature": [], "deviceId": [], "deviceTimestamp": []}]
+            else:
+                operation["security"] = []
+            for status in sorted(error_statuses):
+                operation["responses"][status] = {"description": "Error", "content": {"application/json": {"schema": error_ref}}}
+            if spec.errors:
+                operation["x-error-codes"] = list(spec.errors)
+                operation["responses"].setdefault("422", {"description": "Unprocessable", "content": {
+                    "application/json": {"schema": error_ref}}})
+            paths.setdefault(spec.path, {})[spec.method.lower()] = operation
+        return {
+            "openapi": "3.0.3",
+            "info": {"title": title, "version": version,
+                     "description": "Errors are {code, message}; messages are Vietnamese unless Accept-Language: en."},
+            "paths": paths,
+            "components": {
+                "schemas": schemas,
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer"},
+                    "deviceId": {"type": "apiKey", "in": "header", "name": "X-Device-Id"},
+                    "deviceTimestamp": {"type": "apiKey", "in": "header", "name": "X-Timestamp",
+                                        "description": "unix seconds, within 300 s of server time"},
+                    "deviceSignature": {"type": "apiKey", "in": "header", "name": "X-Signature",
+                                        "description": "hex HMAC-SHA256(secret, \"{timestamp}\\n{sha256 hex of body}\")"},
+                },
+            },
+        }
+
+
+def _path_params(path: str) -> list[str]:
+    return [part[1:-1] for part in path.split("/") if part.startswith("{") and part.endswith("}")]

@@ -1,0 +1,102 @@
+"""What officials read when something goes wrong: one catalogue, Vietnamese first, English available.
+
+Codes are machine-readable and stable; clients branch on them, people read the message.
+"""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # code: (Vietnamese, English)
+    "invalid_json": ("Nội dung yêu cầu không phải JSON hợp lệ.", "The request body is not valid JSON."),
+    "validation_error": ("Dữ liệu gửi lên không hợp lệ.", "The request data is not valid."),
+    "invalid_base64": ("Ảnh không được mã hoá base64 hợp lệ.", "The image is not valid base64."),
+    "invalid_image": ("Tệp gửi lên không phải là ảnh đọc được.", "The file is not a readable image."),
+    "image_too_large": ("Ảnh có kích thước quá lớn.", "The image dimensions are too large."),
+    "payload_too_large": (
+        "Dữ liệu gửi lên vượt quá giới hạn 2 MB.",
+        "The request body exceeds the 2 MB limit.",
+    ),
+    "unsupported_media_type": (
+        "Chỉ chấp nhận dữ liệu dạng application/json.",
+        "Only application/json is accepted.",
+    ),
+    "not_found": ("Không tìm thấy địa chỉ yêu cầu.", "No such resource."),
+    "method_not_allowed": ("Phương thức không được hỗ trợ.", "Method not allowed."),
+    "internal_error": (
+        "Hệ thống gặp lỗi, vui lòng thử lại sau hoặc liên hệ quản trị viên.",
+        "Internal error; please retry later or contact the administrator.",
+    ),
+    # authentication
+    "invalid_credentials": ("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong username or password."),
+    "unauthenticated": (
+        "Bạn cần đăng nhập để thực hiện thao tác này.",
+        "You must sign in to do this.",
+    ),
+    "token_expired": (
+        "Phiên đăng nhập đã hết hạn, vui lòng đăng nhập lại.",
+        "Your session has expired; please sign in again.",
+    ),
+    "forbidden": ("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),
+    # devices
+    "missing_device_headers": (
+        "Thiếu thông tin xác thực thiết bị (X-Device-Id, X-Timestamp, X-Signature).",
+        "Device authentication headers are missing (X-Device-Id, X-Timestamp, X-Signature).",
+    ),
+    "unknown_device": ("Thiết bị chưa được đăng ký hoặc đã bị thu hồi.", "Unknown or revoked device."),
+    "invalid_signature": ("Chữ ký của thiết bị không hợp lệ.", "The device signature is not valid."),
+    "stale_timestamp": (
+        "Thời gian của thiết bị lệch quá 5 phút so với máy chủ; hãy đồng bộ đồng hồ.",
+        "The device clock is more than 5 minutes off the server's; synchronise it.",
+    ),
+    # recognitions
+    "captured_at_in_future": (
+        "Thời điểm ghi hình ở tương lai (quá 5 phút).",
+        "captured_at is more than 5 minutes in the future.",
+    ),
+    "captured_at_too_old": (
+        "Thời điểm ghi hình cũ hơn 7 ngày, không thể ghi nhận.",
+        "captured_at is older than 7 days and cannot be recorded.",
+    ),
+    "capture_conflict": (
+        "Mã ghi hình này đã được dùng cho một ảnh khác.",
+        "This capture_id was already used for a different image.",
+    ),
+    "capture_in_progress": (
+        "Ảnh này đang được xử lý, vui lòng gửi lại sau ít giây.",
+        "This capture is being processed; retry in a few seconds.",
+    ),
+    "gallery_model_mismatch": (
+        "Dữ liệu khuôn mặt được tạo bằng mô hình khác; cần đăng ký lại ảnh.",
+        "The face gallery was built with another model; faces must be re-enrolled.",
+    ),
+    # enrolment
+    "no_face": ("Không tìm thấy khuôn mặt trong ảnh.", "No face was found in the photo."),
+    "multiple_faces": (
+        "Ảnh có nhiều khuôn mặt; hãy dùng ảnh chỉ có một người.",
+        "The photo shows several faces; use a photo of one person.",
+    ),
+    "face_too_small": (
+        "Khuôn mặt trong ảnh quá nhỏ; hãy dùng ảnh chụp gần hơn.",
+        "The face is too small; use a closer photo.",
+    ),
+    "too_blurry": ("Ảnh bị mờ; hãy chụp lại ảnh rõ nét hơn.", "The photo is too blurred; take a sharper one."),
+    "duplicate_person": (
+        "Khuôn mặt này trùng với một cán bộ khác đã được đăng ký.",
+        "This face already belongs to another enrolled person.",
+    ),
+    # records
+    "unit_not_found": ("Không tìm thấy đơn vị.", "Unit not found."),
+    "parent_unit_not_found": ("Không tìm thấy đơn vị cấp trên.", "Parent unit not found."),
+    "staff_not_found": ("Không tìm thấy cán bộ.", "Staff member not found."),
+    "face_not_found": ("Không tìm thấy ảnh khuôn mặt.", "Face photo not found."),
+    "device_not_found": ("Không tìm thấy thiết bị.", "Device not found."),
+    "conflict": (
+        "Dữ liệu vừa bị thay đổi bởi thao tác khác, vui lòng thử lại.",
+        "The data changed concurrently; please retry.",
+    ),
+}
+
+
+def message_for(code: str, lang: str = "vi") -> str:
+    vi, en = MESSAGES.get(code, MESSAGES["internal_error"])
+    return en if lang == "en" else vi

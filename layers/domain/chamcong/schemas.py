@@ -1,0 +1,128 @@
+"""Request and response bodies of the HTTP contract. The OpenAPI description is generated from these."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LoginRequest(Body):
+    username: str = Field(min_length=1, max_length=128)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class LoginResponse(BaseModel):
+    token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_at: str
+    username: str
+    roles: list[str]
+
+
+class CreateUnit(Body):
+    name: str = Field(min_length=1, max_length=200)
+    parent_id: str | None = Field(default=None, pattern=ID_PATTERN)
+
+
+class Unit(BaseModel):
+    unit_id: str
+    name: str
+    parent_id: str | None
+    created_at: str
+
+
+class UnitList(BaseModel):
+    units: list[Unit]
+
+
+class CreateStaff(Body):
+    full_name: str = Field(min_length=1, max_length=200)
+    unit_id: str = Field(pattern=ID_PATTERN)
+    email: EmailStr | None = None
+
+
+class Face(BaseModel):
+    face_id: str
+    staff_id: str
+    model_id: str
+    quality: dict[str, float]
+    created_at: str
+
+
+class Staff(BaseModel):
+    staff_id: str
+    full_name: str
+    unit_id: str
+    email: str | None
+    created_at: str
+    faces: list[Face] | None = None
+
+
+class StaffList(BaseModel):
+    staff: list[Staff]
+
+
+class EnrolFace(Body):
+    image_b64: str = Field(min_length=1, description="The photo (JPEG or PNG), base64; at most 2 MB of request body")
+
+
+class CreateDevice(Body):
+    name: str = Field(min_length=1, max_length=200)
+    unit_id: str = Field(pattern=ID_PATTERN)
+
+
+class Device(BaseModel):
+    device_id: str
+    name: str
+    unit_id: str
+    status: str
+    created_at: str
+    secret: str | None = Field(default=None, description="Shown once, in the registration response only")
+
+
+class RecognitionRequest(Body):
+    capture_id: str = Field(pattern=ID_PATTERN, description="Unique per device; retries reuse it")
+    captured_at: str = Field(description="ISO 8601 with offset, e.g. 2026-11-20T07:31:05+07:00")
+    image_b64: str = Field(min_length=1, description="The face crop (JPEG or PNG), base64")
+
+
+class RecognitionResponse(BaseModel):
+    capture_id: str
+    result: Literal["matched", "unknown", "no_face"]
+    staff_id: str | None
+    full_name: str | None
+    similarity: float | None
+    event: Literal["check_in", "check_out"] | None
+    recorded: bool
+    captured_at_local: str
+    display_message: str = Field(description="What the lobby screen shows, in Vietnamese")
+
+
+class Event(BaseModel):
+    event: Literal["check_in", "check_out"]
+    captured_at: str
+    captured_at_local: str
+    device_id: str
+    capture_id: str
+    similarity: float
+    snapshot_url: str
+    snapshot_url_expires_at: str
+
+
+class EventList(BaseModel):
+    staff_id: str
+    date: str
+    events: list[Event]
+
+
+class Error(BaseModel):
+    code: str
+    message: str
+    details: dict[str, object] | None = None

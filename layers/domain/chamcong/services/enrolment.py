@@ -1,0 +1,63 @@
+"""Enrolling face photos of a staff member, and removing them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from chamcong.container import Container
+from chamcong.errors import NotFound, Unprocessable
+from chamcong.services.common import decode_base64, new_id
+from chamcong.services.faces import decode, embed_enrolment_photo
+from chamcong.services.staff import face_view, get_staff
+from chamcong.store.models import FaceModel
+
+
+def enrol_face(container: Container, staff_id: str, image_b64: str) -> dict[str, Any]:
+    """Check the photo, refuse a face that is already someone else's, then record it.
+
+    Writes go record → photo → gallery; if a later step fails the earlier ones are undone, so a
+    failed enrolment leaves nothing behind.
+    """
+    import numpy as np
+    from face_engine.image import encode_jpeg
+
+    staff = get_staff(staff_id)
+    image = decode(decode_base64(image_b64))
+    engine = container.engine()
+    embedded = embed_enrolment_photo(engine, image)
+    threshold = container.match_threshold
+    match = container.gallery.current().without_staff(staff_id).best_match(embedded.embedding)
+    if match is not None and match.similarity >= threshold:
+        raise Unprocessable("duplicate_person", details={"staff_id": match.staff_id,
+                                                         "similarity": round(match.similarity, 4)})
+
+    model_id = container.embedding_manifest.model_id
+    face_id = new_id("face")
+    face = FaceModel(
+        staff_id, face_id, photo_key=f"faces/{staff_id}/{face_id}.jpg", model_id=model_id,
+        embedding=np.asarray(embedded.embedding, dtype="<f4").tobytes(),
+        quality={"face_px": round(float(embedded.face.size), 1), "blur": round(float(embedded.blur), 1),
+                 "score": round(float(embedded.face.score), 3)},
+    )
+    face.save(condition=FaceModel.face_id.does_not_exist())
+    try:
+        container.blobs.put(face.photo_key, encode_jpeg(image), "image/jpeg")
+        container.gallery.update(lambda gallery: gallery.with_face(staff.staff_id, face_id, embedded.embedding))
+    except Exception:
+        container.blobs.delete(face.photo_key)
+        face.delete()
+        raise
+    return face_view(face)
+
+
+def remove_face(container: Container, staff_id: str, face_id: str) -> None:
+    get_staff(staff_id)
+    try:
+        face = FaceModel.get(staff_id, face_id)
+    except DoesNotExist:
+        raise NotFound("face_not_found") from None
+    container.gallery.update(lambda gallery: gallery.without_face(face_id))
+    container.blobs.delete(face.photo_key)
+    face.delete()

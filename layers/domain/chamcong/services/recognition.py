@@ -1,0 +1,172 @@
+"""A face crop from a lobby device becomes a check-in or check-out, exactly once per capture."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.transactions import TransactWrite
+
+from chamcong.container import Container
+from chamcong.errors import Conflict
+from chamcong.rules.windows import EventType, check_capture_age, classify, parse_captured_at
+from chamcong.schemas import RecognitionRequest
+from chamcong.services.common import decode_base64, iso
+from chamcong.services.faces import decode, embed_face
+from chamcong.store.models import CaptureModel, DeviceModel, EventModel, StaffModel
+
+CAPTURE_RETENTION = timedelta(days=30)
+
+_LOST_CLAIM = {"ConditionalCheckFailedException", "TransactionCanceledException"}
+_EVENT_WORDS = {EventType.CHECK_IN: "giờ đến", EventType.CHECK_OUT: "giờ về"}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: str  # matched | unknown | no_face
+    staff: StaffModel | None = None
+    similarity: float | None = None
+
+
+def recognise(container: Container, device: DeviceModel, raw_body: bytes,
+              request: RecognitionRequest) -> dict[str, Any]:
+    settings = container.settings
+    now = container.clock()
+    captured_at = parse_captured_at(request.captured_at)
+    check_capture_age(captured_at, now, max_future=timedelta(seconds=settings.capture_max_future_seconds),
+                      max_age=timedelta(days=settings.capture_max_age_days))
+    image = decode(decode_base64(request.image_b64))
+
+    body_sha256 = hashlib.sha256(raw_body).hexdigest()
+    claimed_at, earlier = _claim(device.device_id, request.capture_id, body_sha256, now,
+                                 settings.capture_claim_timeout_seconds)
+    if earlier is not None:
+        return earlier
+    try:
+        outcome = _identify(container, image)
+        event_type, local = classify(captured_at, container.site_windows)
+        response = _response(request.capture_id, outcome, event_type, local)
+        capture = CaptureModel(device.device_id, request.capture_id)
+        still_mine = (CaptureModel.status == "pending") & (CaptureModel.claimed_at == claimed_at)
+        if response["recorded"]:
+            assert outcome.staff is not None and event_type is not None and outcome.similarity is not None
+            event = _event(container, device, request.capture_id, captured_at, local, event_type, outcome, image)
+            # The event and the capture's answer are written together or not at all: a retry
+            # either finds the answer or redoes both, never a second event.
+            with TransactWrite(connection=Connection(region=settings.aws_region,
+                                                     host=settings.aws_endpoint_url)) as transaction:
+                transaction.save(event, condition=EventModel.event_key.does_not_exist())
+                transaction.update(capture, actions=[CaptureModel.status.set("done"),
+                                                     CaptureModel.response.set(response)], condition=still_mine)
+        else:
+            capture.update(actions=[CaptureModel.status.set("done"), CaptureModel.response.set(response)],
+                           condition=still_mine)
+    except (TransactWriteError, UpdateError) as exc:
+        _release(device.device_id, request.capture_id, claimed_at)
+        if getattr(exc, "cause_response_code", None) in _LOST_CLAIM:
+            raise Conflict("capture_in_progress") from exc  # another request took over a stale claim
+        raise
+    except Exception:
+        _release(device.device_id, request.capture_id, claimed_at)
+        raise
+    return response
+
+
+def _claim(device_id: str, capture_id: str, body_sha256: str, now: datetime,
+           timeout_seconds: int) -> tuple[int, dict[str, Any] | None]:
+    """Take the capture for this request, or return the answer an earlier request already gave."""
+    claimed_at = time.time_ns()
+    claim = CaptureModel(device_id, capture_id, body_sha256=body_sha256, status="pending", claimed_at=claimed_at,
+                         expires_at=int((now + CAPTURE_RETENTION).timestamp()))
+    stale_before = claimed_at - timeout_seconds * 1_000_000_000
+    try:
+        claim.save(condition=CaptureModel.capture_id.does_not_exist()
+                   | ((CaptureModel.status == "pending") & (CaptureModel.claimed_at < stale_before)
+                      & (CaptureModel.body_sha256 == body_sha256)))
+        return claimed_at, None
+    except PutError as exc:
+        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
+    existing = CaptureModel.get(device_id, capture_id, consistent_read=True)
+    if existing.body_sha256 != body_sha256:
+        raise Conflict("capture_conflict")
+    if existing.status == "done" and existing.response is not None:
+        return claimed_at, dict(existing.response)
+    raise Conflict("capture_in_progress")
+
+
+def _release(device_id: str, capture_id: str, claimed_at: int) -> None:
+    """Let a retry start afresh after a failure (only if the claim is still ours and unfinished)."""
+    try:
+        CaptureModel(device_id, capture_id).delete(
+            condition=(CaptureModel.status == "pending") & (CaptureModel.claimed_at == claimed_at))
+    except Exception:  # noqa: BLE001,S110 - the stale-claim timeout frees it anyway
+        pass
+
+
+def _identify(container: Container, image: Any) -> Outcome:
+    engine = container.engine()
+    faces = engine.detect(image)
+    if not faces:
+        return Outcome("no_face")
+    # A crop holds one person; if the detector also sees a sliver of a neighbour, the largest face wins.
+    embedded = embed_face(engine, image, faces[0])
+    match = container.gallery.current().best_match(embedded.embedding)
+    if match is None:
+        return Outcome("unknown")
+    similarity = round(float(match.similarity), 4)
+    if match.similarity < container.match_threshold:
+        return Outcome("unknown", similarity=similarity)
+    try:
+        staff = StaffModel.get(match.staff_id)
+    except DoesNotExist:  # removed a moment ago, before the gallery moved
+        return Outcome("unknown", similarity=similarity)
+    return Outcome("matched", staff, similarity)
+
+
+def _event(container: Container, device: DeviceModel, capture_id: str, captured_at: datetime, local: datetime,
+           event_type: EventType, outcome: Outcome, image: Any) -> EventModel:
+    from face_engine.image import encode_jpeg
+
+    assert outcome.staff is not None and outcome.similarity is not None
+    local_date = local.date().isoformat()
+    snapshot_key = f"snapshots/{local_date}/{device.device_id}/{capture_id}.jpg"
+    container.blobs.put(snapshot_key, encode_jpeg(image), "image/jpeg")
+    return EventModel(
+        outcome.staff.staff_id, f"{local_date}T{local.strftime('%H:%M:%S')}#{device.device_id}#{capture_id}",
+        unit_id=outcome.staff.unit_id, event_type=event_type.value, local_date=local_date,
+        captured_at=captured_at, captured_at_local=iso(local), device_id=device.device_id,
+        capture_id=capture_id, similarity=outcome.similarity, snapshot_key=snapshot_key,
+    )
+
+
+def _response(capture_id: str, outcome: Outcome, event_type: EventType | None, local: datetime) -> dict[str, Any]:
+    matched = outcome.result == "matched" and outcome.staff is not None
+    recorded = matched and event_type is not None
+    if outcome.result == "no_face":
+        display = "Không thấy khuôn mặt. Vui lòng bỏ khẩu trang, dừng 2 giây."
+    elif not matched:
+        display = "Chưa nhận diện được. Vui lòng liên hệ bộ phận tổ chức."
+    elif recorded:
+        assert event_type is not None and outcome.staff is not None
+        display = f"Xin chào {outcome.staff.full_name} — đã ghi nhận {_EVENT_WORDS[event_type]} {local:%H:%M}."
+    else:
+        assert outcome.staff is not None
+        display = f"Xin chào {outcome.staff.full_name} — ngoài khung giờ chấm công, không ghi nhận."
+    return {
+        "capture_id": capture_id,
+        "result": outcome.result,
+        "staff_id": outcome.staff.staff_id if matched and outcome.staff else None,
+        "full_name": outcome.staff.full_name if matched and outcome.staff else None,
+        "similarity": outcome.similarity,
+        "event": event_type.value if recorded and event_type else None,
+        "recorded": recorded,
+        "captured_at_local": iso(local),
+        "display_message": display,
+    }
+

@@ -1,0 +1,64 @@
+"""Staff records. Removing a person removes their face photos and embeddings too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pynamodb.exceptions import DoesNotExist
+
+from chamcong.container import Container
+from chamcong.errors import NotFound
+from chamcong.schemas import CreateStaff
+from chamcong.services.common import iso, new_id
+from chamcong.services.units import get_unit
+from chamcong.store.models import FaceModel, StaffModel
+
+
+def staff_view(staff: StaffModel, faces: list[FaceModel] | None = None) -> dict[str, Any]:
+    view: dict[str, Any] = {"staff_id": staff.staff_id, "full_name": staff.full_name, "unit_id": staff.unit_id,
+                            "email": staff.email, "created_at": iso(staff.created_at)}
+    if faces is not None:
+        view["faces"] = [face_view(face) for face in faces]
+    return view
+
+
+def face_view(face: FaceModel) -> dict[str, Any]:
+    return {"face_id": face.face_id, "staff_id": face.staff_id, "model_id": face.model_id,
+            "quality": face.quality, "created_at": iso(face.created_at)}
+
+
+def get_staff(staff_id: str) -> StaffModel:
+    try:
+        return StaffModel.get(staff_id)
+    except DoesNotExist:
+        raise NotFound("staff_not_found") from None
+
+
+def create_staff(body: CreateStaff) -> dict[str, Any]:
+    get_unit(body.unit_id)
+    staff = StaffModel(new_id("stf"), unit_id=body.unit_id, full_name=body.full_name,
+                       email=str(body.email) if body.email else None)
+    staff.save(condition=StaffModel.staff_id.does_not_exist())
+    return staff_view(staff, [])
+
+
+def read_staff(staff_id: str) -> dict[str, Any]:
+    return staff_view(get_staff(staff_id), list(FaceModel.query(staff_id)))
+
+
+def list_staff(unit_id: str) -> dict[str, Any]:
+    get_unit(unit_id)
+    members = sorted(StaffModel.by_unit.query(unit_id), key=lambda staff: staff.full_name)
+    return {"staff": [staff_view(staff) for staff in members]}
+
+
+def remove_staff(container: Container, staff_id: str) -> None:
+    """Gallery first (the person stops being recognised at once), then photos, face records, the record."""
+    staff = get_staff(staff_id)
+    faces = list(FaceModel.query(staff_id))
+    if faces:
+        container.gallery.update(lambda gallery: gallery.without_staff(staff_id))
+        container.blobs.delete(*(face.photo_key for face in faces))
+        for face in faces:
+            face.delete()
+    staff.delete()

@@ -1,0 +1,61 @@
+"""Configuration read once from the environment into a typed model."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything a function needs to know about its deployment.
+
+    In AWS the template sets these variables; the local stack sets them for moto.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    aws_region: str = Field(default="ap-southeast-1", alias="AWS_REGION")
+    # Only set for the local stack and tests (moto server); None means the real AWS endpoints.
+    aws_endpoint_url: str | None = Field(default=None, alias="AWS_ENDPOINT_URL")
+
+    units_table: str = "chamcong-units"
+    staff_table: str = "chamcong-staff"
+    faces_table: str = "chamcong-faces"
+    devices_table: str = "chamcong-devices"
+    events_table: str = "chamcong-events"
+    captures_table: str = "chamcong-captures"
+    accounts_table: str = "chamcong-accounts"
+    sessions_table: str = "chamcong-sessions"
+    galleries_table: str = "chamcong-galleries"
+
+    data_bucket: str = "chamcong-data"
+
+    # Face models: the deployment default is SFace; the local stack and tests use MobileFaceNet.
+    detector_model: str = "yunet_2023mar"
+    embedding_model: str = "sface_2021dec"
+    # A site can calibrate its own threshold; None means the model manifest's default.
+    match_threshold: float | None = None
+    model_cache_dir: str = "/tmp/models"  # noqa: S108 - Lambda's only writable place
+
+    site_timezone: str = "Asia/Ho_Chi_Minh"
+    check_in_window: str = "05:30-08:00"
+    check_out_window: str = "16:30-18:00"
+
+    max_body_bytes: int = 2 * 1024 * 1024
+    signature_tolerance_seconds: int = 300
+    capture_max_future_seconds: int = 300
+    capture_max_age_days: int = 7
+    # A capture claimed by a request that then died may be taken over after this long.
+    capture_claim_timeout_seconds: int = 60
+
+    token_ttl_seconds: int = 8 * 3600
+    presigned_url_seconds: int = 300
+    # How often a warm function asks whether the gallery moved (0 = on every recognition).
+    gallery_check_seconds: float = 0.0
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Data-access adapters: pynamodb models (one table per aggregate) and the S3 object store."""

@@ -1,0 +1,201 @@
+"""DynamoDB tables as pynamodb models.
+
+Table names are not known at import time (the template generates them), so `bind_models` points
+every model at its table once per warm function. The template's table definitions must equal these
+models; a test compares them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.attributes import (
+    BinaryAttribute,
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chamcong.settings import Settings
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UnitModel(Model):
+    """A unit of the tree: province → district → agencies, communes, schools."""
+
+    class Meta:
+        table_name = "units"
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    parent_id = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(default=utcnow)
+
+
+class StaffByUnitIndex(GlobalSecondaryIndex["StaffModel"]):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    staff_id = UnicodeAttribute(range_key=True)
+
+
+class StaffModel(Model):
+    class Meta:
+        table_name = "staff"
+
+    staff_id = UnicodeAttribute(hash_key=True)
+    unit_id = UnicodeAttribute()
+    full_name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(default=utcnow)
+    by_unit = StaffByUnitIndex()
+
+
+class FaceModel(Model):
+    """One enrolled photo. Its embedding is the record of truth; the S3 gallery is an index built from it."""
+
+    class Meta:
+        table_name = "faces"
+
+    staff_id = UnicodeAttribute(hash_key=True)
+    face_id = UnicodeAttribute(range_key=True)
+    photo_key = UnicodeAttribute()
+    model_id = UnicodeAttribute()
+    embedding = BinaryAttribute(legacy_encoding=False)
+    quality = JSONAttribute(default=dict)
+    created_at = UTCDateTimeAttribute(default=utcnow)
+
+
+class DeviceModel(Model):
+    class Meta:
+        table_name = "devices"
+
+    device_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    # The HMAC key must be readable to verify signatures; the table is encrypted at rest and
+    # the secret is shown once at registration and never returned again.
+    secret = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")
+    created_at = UTCDateTimeAttribute(default=utcnow)
+
+
+class EventsByUnitIndex(GlobalSecondaryIndex["EventModel"]):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)
+
+
+class EventModel(Model):
+    """A recorded check-in or check-out with its evidence.
+
+    event_key = "{local date}T{local time}#{device_id}#{capture_id}": sorted by time within a person,
+    queried by day with begins_with, and unique per capture so a retry cannot add a second event.
+    """
+
+    class Meta:
+        table_name = "events"
+
+    staff_id = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)
+    unit_id = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    local_date = UnicodeAttribute()
+    captured_at = UTCDateTimeAttribute()
+    captured_at_local = UnicodeAttribute()
+    device_id = UnicodeAttribute()
+    capture_id = UnicodeAttribute()
+    similarity = NumberAttribute()
+    snapshot_key = UnicodeAttribute()
+    recorded_at = UTCDateTimeAttribute(default=utcnow)
+    by_unit = EventsByUnitIndex()
+
+
+class CaptureModel(Model):
+    """Idempotency record of one device capture: the first answer is kept and returned to every retry."""
+
+    class Meta:
+        table_name = "captures"
+
+    device_id = UnicodeAttribute(hash_key=True)
+    capture_id = UnicodeAttribute(range_key=True)
+    body_sha256 = UnicodeAttribute()
+    status = UnicodeAttribute()  # "pending" while a request works on it, then "done"
+    claimed_at = NumberAttribute()
+    response = JSONAttribute(null=True)
+    expires_at = NumberAttribute()  # DynamoDB TTL
+
+
+class AccountModel(Model):
+    class Meta:
+        table_name = "accounts"
+
+    username = UnicodeAttribute(hash_key=True)
+    password_hash = UnicodeAttribute()
+    roles = ListAttribute(of=UnicodeAttribute, default=list)
+    unit_id = UnicodeAttribute(null=True)
+    staff_id = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="active")
+    created_at = UTCDateTimeAttribute(default=utcnow)
+    password_changed_at = UTCDateTimeAttribute(null=True)
+
+
+class SessionModel(Model):
+    """A bearer token, stored only as its sha256 so a table leak does not leak sessions."""
+
+    class Meta:
+        table_name = "sessions"
+
+    token_hash = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute(default=utcnow)
+    expires_at = NumberAttribute()  # DynamoDB TTL; also checked on every request
+
+
+class GalleryModel(Model):
+    """Pointer to the current gallery object in S3; its version moves under a conditional write."""
+
+    class Meta:
+        table_name = "galleries"
+
+    gallery_id = UnicodeAttribute(hash_key=True)
+    version = NumberAttribute()
+    object_key = UnicodeAttribute()
+    model_id = UnicodeAttribute()
+    size = NumberAttribute()
+    updated_at = UTCDateTimeAttribute(default=utcnow)
+
+
+# Logical name (as in the template's resource "<Name>Table") → model and the setting with its name.
+MODELS: dict[str, tuple[type[Model], str]] = {
+    "Units": (UnitModel, "units_table"),
+    "Staff": (StaffModel, "staff_table"),
+    "Faces": (FaceModel, "faces_table"),
+    "Devices": (DeviceModel, "devices_table"),
+    "Events": (EventModel, "events_table"),
+    "Captures": (CaptureModel, "captures_table"),
+    "Accounts": (AccountModel, "accounts_table"),
+    "Sessions": (SessionModel, "sessions_table"),
+    "Galleries": (GalleryModel, "galleries_table"),
+}
+
+
+def bind_models(settings: Settings) -> None:
+    """Point every model at its table (and at moto when an endpoint is configured)."""
+    for model, setting_name in MODELS.values():
+        model.Meta.table_name = getattr(settings, setting_name)
+        model.Meta.region = settings.aws_region
+        model.Meta.host = settings.aws_endpoint_url
+        model._connection = None  # pynamodb caches a connection per class; drop the old binding

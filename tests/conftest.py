@@ -1,0 +1,40 @@
+"""Shared fixtures: where the real models and photos are, and a fresh AWS account in moto."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("SHARED_DIR", REPO.parent / "shared"))
+
+
+def _required_dir(variable: str, default: Path) -> Path:
+    path = Path(os.environ.get(variable, default))
+    if not path.is_dir():
+        pytest.fail(f"{path} is missing: put the project's shared folder beside the checkout or set {variable}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def models_dir() -> Path:
+    return _required_dir("MODELS_DIR", SHARED / "models")
+
+
+@pytest.fixture(scope="session")
+def faces_dir() -> Path:
+    return _required_dir("FACES_DIR", SHARED / "faces-dev")
+
+
+@pytest.fixture(autouse=True)
+def _aws_credentials(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test ever reaches a real AWS account."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-southeast-1")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    yield

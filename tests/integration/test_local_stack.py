@@ -1,0 +1,95 @@
+"""`make serve` as a person uses it: start it, follow the README over real HTTP, stop it with SIGTERM."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+
+from chamcong import wire
+from infra.local_stack import free_port
+from tests.integration.photos import photos_of
+
+REPO = Path(__file__).resolve().parents[2]
+PASSWORD = "Mật-khẩu-thử-2026"  # noqa: S105 - local test stack
+
+
+@pytest.fixture(scope="module")
+def served(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    env = {**os.environ, "BOOTSTRAP_ADMIN_PASSWORD": PASSWORD, "MODELS_DIR": str(models_dir),
+           "OUT_DIR": str(tmp_path_factory.mktemp("out"))}
+    process = subprocess.Popen([sys.executable, "-m", "infra.local_stack", "serve", "--port", str(port)],
+                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    deadline = time.monotonic() + 120
+    lines = []
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if line.startswith("API ready at "):
+            break
+    assert lines and lines[-1].strip() == f"API ready at http://127.0.0.1:{port}", "".join(lines)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            assert process.wait(timeout=30) == 0, "make serve did not stop cleanly on SIGTERM"
+        finally:
+            if process.poll() is None:
+                process.kill()
+    # Everything it started is gone: the port is free again.
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{port}/v1/openapi.json", timeout=2)
+
+
+def test_readme_flow_records_a_check_in_with_its_snapshot(served: str, faces_dir: Path) -> None:
+    api = requests.Session()
+    # The admin signs in with the bootstrap password
+    login = api.post(f"{served}/v1/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=10)
+    assert login.status_code == 200, login.text
+    api.headers["Authorization"] = f"Bearer {login.json()['token']}"
+    unit = api.post(f"{served}/v1/units", json={"name": "UBND huyện Đà Bắc"}, timeout=10).json()
+    person = api.post(f"{served}/v1/staff", json={"full_name": "Đinh Công Tráng", "unit_id": unit["unit_id"]},
+                      timeout=10).json()
+    photos = photos_of(faces_dir, "obama")
+    enrolled = api.post(f"{served}/v1/staff/{person['staff_id']}/faces",
+                        json={"image_b64": base64.b64encode(photos[0].read_bytes()).decode()}, timeout=60)
+    assert enrolled.status_code == 201, enrolled.text
+    device = api.post(f"{served}/v1/devices", json={"name": "Camera sảnh", "unit_id": unit["unit_id"]},
+                      timeout=10).json()
+
+    # The device posts a signed photo taken a moment ago at 07:31 local time (yesterday if it is earlier now)
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    now = datetime.now(hanoi)
+    moment = now.replace(hour=7, minute=31, second=0, microsecond=0)
+    if moment > now:
+        moment -= timedelta(days=1)
+    body = json.dumps({"capture_id": "readme-1", "captured_at": moment.isoformat(),
+                       "image_b64": base64.b64encode(photos[1].read_bytes()).decode()}).encode()
+    headers = wire.signed_headers(device["device_id"], device["secret"], int(time.time()), body)
+    recognised = requests.post(f"{served}/v1/recognitions", data=body, headers=headers, timeout=60)
+    assert recognised.status_code == 200, recognised.text
+    answer = recognised.json()
+    assert (answer["result"], answer["staff_id"], answer["event"], answer["recorded"]) == (
+        "matched", person["staff_id"], "check_in", True)
+
+    events = api.get(f"{served}/v1/staff/{person['staff_id']}/events",
+                     params={"date": moment.date().isoformat()}, timeout=10).json()["events"]
+    assert [event["capture_id"] for event in events] == ["readme-1"]
+    snapshot = requests.get(events[0]["snapshot_url"], timeout=10)
+    assert snapshot.status_code == 200 and snapshot.content[:3] == b"\xff\xd8\xff"

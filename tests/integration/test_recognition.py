@@ -1,0 +1,208 @@
+"""Face crops from a signed lobby device become check-ins and check-outs, with evidence, exactly once.
+
+Real models, real photos: some people are enrolled from one photo and recognised from others;
+people who are not enrolled must come back `unknown`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+
+from chamcong.store.models import CaptureModel, EventModel
+from tests.integration.harness import Product, running_product
+from tests.integration.photos import blank_jpeg, face_crop, photos_of
+
+ENROLLED = ["obama", "biden", "kit_harington", "person01", "person02", "person03", "person10", "person11"]
+STRANGERS = ["person04", "person05", "person06", "person07", "person08", "rose_leslie"]
+MORNING = "2026-11-20T07:31:05+07:00"
+
+
+@dataclass
+class Office:
+    product: Product
+    unit_id: str
+    device_id: str
+    staff: dict[str, str]  # person folder → staff_id
+    faces_dir: Path
+
+
+@pytest.fixture(scope="module")
+def office(models_dir: Path, faces_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
+    """GIVEN a unit with eight people enrolled from their first photo and a registered lobby device."""
+    with pytest.MonkeyPatch.context() as monkeypatch, running_product(
+            models_dir, tmp_path_factory.mktemp("cache"), monkeypatch) as product:
+        unit_id = product.unit("Văn phòng HĐND và UBND huyện")
+        staff = {}
+        for person in ENROLLED:
+            staff_id = product.staff(f"Cán bộ {person}", unit_id)
+            reply = product.enrol(staff_id, photos_of(faces_dir, person)[0])
+            assert reply.status == 201, (person, reply.body)
+            staff[person] = staff_id
+        device_id, _ = product.device(unit_id)
+        yield Office(product, unit_id, device_id, staff, faces_dir)
+
+
+def _crop(office: Office, photo: Path) -> bytes:
+    return face_crop(office.product.container.engine(), photo)
+
+
+def test_enrolled_people_are_recognised_from_other_photos(office: Office) -> None:
+    results = []
+    for person in ENROLLED:
+        for number, photo in enumerate(photos_of(office.faces_dir, person)[1:]):
+            reply = office.product.recognise(office.device_id, f"probe-{person}-{number}",
+                                             _crop(office, photo), MORNING)
+            assert reply.status == 200, reply.body
+            results.append((person, photo.name, reply.body))
+    wrong = [(person, name, body["staff_id"]) for person, name, body in results
+             if body["result"] == "matched" and body["staff_id"] != office.staff[person]]
+    missed = [(person, name, body["similarity"]) for person, name, body in results if body["result"] != "matched"]
+    assert wrong == [], "a person was recognised as someone else"
+    assert len(missed) <= len(results) // 10, f"too many missed: {missed}"
+    recorded = [body for _, _, body in results if body["result"] == "matched"]
+    assert all(body["event"] == "check_in" and body["recorded"] for body in recorded)
+    assert all(body["full_name"].startswith("Cán bộ ") and "07:31" in body["display_message"] for body in recorded)
+
+
+def test_people_who_are_not_enrolled_come_back_unknown(office: Office) -> None:
+    for person in STRANGERS:
+        for number, photo in enumerate(photos_of(office.faces_dir, person)):
+            reply = office.product.recognise(office.device_id, f"stranger-{person}-{number}",
+                                             _crop(office, photo), MORNING)
+            assert reply.status == 200
+            assert reply.body["result"] == "unknown", (person, photo.name, reply.body)
+            assert reply.body["staff_id"] is None and reply.body["full_name"] is None
+            assert reply.body["recorded"] is False and reply.body["event"] is None
+
+
+def test_a_check_in_is_recorded_with_its_snapshot(office: Office) -> None:
+    product = office.product
+    photo = photos_of(office.faces_dir, "obama")[1]
+    reply = product.recognise(office.device_id, "evidence-1", _crop(office, photo), "2026-11-19T07:45:00+07:00")
+    assert reply.body["result"] == "matched" and reply.body["event"] == "check_in"
+
+    events = product.get(f"/v1/staff/{office.staff['obama']}/events?date=2026-11-19")
+    assert events.status == 200
+    [event] = events.body["events"]
+    assert event["event"] == "check_in" and event["capture_id"] == "evidence-1"
+    assert event["captured_at_local"] == "2026-11-19T07:45:00+07:00"
+    assert event["device_id"] == office.device_id
+    snapshot = requests.get(event["snapshot_url"], timeout=10)
+    assert snapshot.status_code == 200 and snapshot.content[:3] == b"\xff\xd8\xff"  # the JPEG evidence
+    # Another day has nothing
+    assert product.get(f"/v1/staff/{office.staff['obama']}/events?date=2026-11-18").body["events"] == []
+    assert product.get(f"/v1/staff/{office.staff['obama']}/events?date=18-11-2026").status == 400
+
+
+def test_check_out_in_the_evening_and_nothing_outside_the_windows(office: Office) -> None:
+    photo = photos_of(office.faces_dir, "biden")[1]
+    evening = office.product.recognise(office.device_id, "evening-1", _crop(office, photo),
+                                       "2026-11-18T17:05:00+07:00")
+    assert (evening.body["result"], evening.body["event"], evening.body["recorded"]) == ("matched", "check_out", True)
+    noon = office.product.recognise(office.device_id, "noon-1", _crop(office, photo), "2026-11-18T12:10:00+07:00")
+    assert (noon.body["result"], noon.body["event"], noon.body["recorded"]) == ("matched", None, False)
+    assert "ngoài khung giờ" in noon.body["display_message"]
+    days = office.product.get(f"/v1/staff/{office.staff['biden']}/events?date=2026-11-18").body["events"]
+    assert [event["event"] for event in days] == ["check_out"]
+
+
+def test_a_retried_capture_returns_the_first_answer_and_records_once(office: Office) -> None:
+    product = office.product
+    image = _crop(office, photos_of(office.faces_dir, "person01")[2])
+    first = product.recognise(office.device_id, "retry-1", image, "2026-11-17T07:10:00+07:00")
+    product.clock.advance(seconds=40)  # the device's acknowledgement was lost; it retries later
+    again = product.recognise(office.device_id, "retry-1", image, "2026-11-17T07:10:00+07:00")
+    assert first.status == again.status == 200
+    assert again.body == first.body
+    events = product.get(f"/v1/staff/{office.staff['person01']}/events?date=2026-11-17").body["events"]
+    assert len(events) == 1
+    # The same capture_id with another image is a device bug, not a retry
+    other = product.recognise(office.device_id, "retry-1", blank_jpeg(), "2026-11-17T07:10:00+07:00")
+    assert (other.status, other.body["code"]) == (409, "capture_conflict")
+    product.clock.advance(seconds=-40)
+
+
+def test_a_crop_without_a_face_is_answered_not_recorded(office: Office) -> None:
+    reply = office.product.recognise(office.device_id, "empty-1", blank_jpeg(), MORNING)
+    assert reply.status == 200
+    assert (reply.body["result"], reply.body["recorded"], reply.body["staff_id"]) == ("no_face", False, None)
+
+
+def _counts(office: Office) -> tuple[int, int, int]:
+    s3 = boto3.client("s3", region_name="ap-southeast-1")
+    snapshots = s3.list_objects_v2(Bucket=office.product.container.settings.data_bucket,
+                                   Prefix="snapshots/").get("KeyCount", 0)
+    return sum(1 for _ in CaptureModel.scan()), sum(1 for _ in EventModel.scan()), snapshots
+
+
+def test_unsigned_forged_or_stale_requests_are_refused_and_write_nothing(office: Office) -> None:
+    product = office.product
+    before = _counts(office)
+    body = json.dumps({"capture_id": "sig-1", "captured_at": MORNING,
+                       "image_b64": "aGVsbG8="}).encode()
+    now = int(product.clock().timestamp())
+    secret = product.devices[office.device_id]
+    cases = [
+        ({}, "missing_device_headers"),
+        ({"X-Device-Id": "dev_unknown", "X-Timestamp": str(now), "X-Signature": "0" * 64}, "unknown_device"),
+        ({"X-Device-Id": office.device_id, "X-Timestamp": str(now), "X-Signature": "0" * 64}, "invalid_signature"),
+        ({"X-Device-Id": office.device_id, "X-Timestamp": str(now), "X-Signature": "not hex"}, "invalid_signature"),
+    ]
+    for headers, code in cases:
+        reply = product.post("/v1/recognitions", raw=body, headers=headers, token="")
+        assert (reply.status, reply.body["code"]) == (401, code)
+    stale = product.signed_post("/v1/recognitions", body, office.device_id, timestamp=now - 301)
+    assert (stale.status, stale.body["code"]) == (401, "stale_timestamp")
+    future = product.signed_post("/v1/recognitions", body, office.device_id, timestamp=now + 301)
+    assert (future.status, future.body["code"]) == (401, "stale_timestamp")
+    # The right secret over a different body is a forgery too
+    from chamcong import wire
+    tampered = product.post("/v1/recognitions", raw=body.replace(b"sig-1", b"sig-2"),
+                            headers=wire.signed_headers(office.device_id, secret, now, body), token="")
+    assert (tampered.status, tampered.body["code"]) == (401, "invalid_signature")
+    # An admin's bearer token is no device credential
+    assert product.post("/v1/recognitions", raw=body).status == 401
+    assert _counts(office) == before
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "code"),
+    [
+        (b"{broken", 400, "invalid_json"),
+        (b'{"capture_id": "x"}', 400, "validation_error"),
+        (b'{"capture_id": "a b", "captured_at": "2026-11-20T07:31:05+07:00", "image_b64": "aGk="}', 400,
+         "validation_error"),
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T07:31:05", "image_b64": "aGk="}', 400, "validation_error"),
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T07:31:05+07:00", "image_b64": "%%%"}', 400,
+         "invalid_base64"),
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T07:31:05+07:00", "image_b64": "aGVsbG8gd29ybGQ="}', 400,
+         "invalid_image"),
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T08:00:00+07:00", "image_b64": "aGk="}', 422,
+         "captured_at_in_future"),
+        (b'{"capture_id": "x", "captured_at": "2026-11-13T07:00:00+07:00", "image_b64": "aGk="}', 422,
+         "captured_at_too_old"),
+    ],
+)
+def test_bad_recognition_bodies_get_a_code_and_store_nothing(office: Office, payload: bytes, status: int,
+                                                            code: str) -> None:
+    before = _counts(office)
+    reply = office.product.signed_post("/v1/recognitions", payload, office.device_id)
+    assert (reply.status, reply.body["code"]) == (status, code), reply.body
+    assert reply.body["message"]
+    assert _counts(office) == before
+
+
+def test_a_body_over_2_mb_is_refused_before_anything_else(office: Office) -> None:
+    before = _counts(office)
+    body = b'{"capture_id": "big", "captured_at": "' + MORNING.encode() + b'", "image_b64": "' + \
+        b"A" * (2 * 1024 * 1024) + b'"}'
+    reply = office.product.signed_post("/v1/recognitions", body, office.device_id)
+    assert (reply.status, reply.body["code"]) == (413, "payload_too_large")
+    assert _counts(office) == before

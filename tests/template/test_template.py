@@ -1,0 +1,110 @@
+"""template.yaml stays in step with the code: routes, functions, tables and environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+import app as api_module
+from chamcong.settings import Settings
+from chamcong.store.models import MODELS
+from infra.template import api_routes, load_template, resources_of_type, table_definitions
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _chalice_routes() -> set[tuple[str, str]]:
+    return {(path, method) for path, methods in api_module.app.routes.items() for method in methods}
+
+
+def test_template_routes_equal_chalice_routes() -> None:
+    assert set(api_routes()) == _chalice_routes()
+
+
+def test_face_routes_run_in_the_function_with_the_vision_layer_and_no_other_does() -> None:
+    functions = resources_of_type("AWS::Serverless::Function")
+    with_vision = {name for name, resource in functions.items()
+                   if {"Ref": "VisionLayer"} in resource["Properties"].get("Layers", [])}
+    assert with_vision == {"RecognitionFunction"}
+    routes = api_routes()
+    for spec in api_module.api.specs:
+        served_by = routes[(spec.path, spec.method)]
+        assert (served_by in with_vision) == spec.vision, f"{spec.method} {spec.path} is served by {served_by}"
+
+
+def test_only_the_vision_layer_ships_opencv() -> None:
+    domain = (REPO / "layers/domain/requirements.txt").read_text()
+    vision = (REPO / "layers/vision/requirements.txt").read_text()
+    assert "opencv" not in domain and "numpy" not in domain
+    assert "opencv-python-headless" in vision
+
+
+def _model_schema(model: Any) -> dict[str, Any]:
+    schema = model._get_schema()
+    return {
+        "keys": {(key["AttributeName"], key["KeyType"]) for key in schema["key_schema"]},
+        "attributes": {(a["AttributeName"], a["AttributeType"]) for a in schema["attribute_definitions"]},
+        "indexes": {index["index_name"]: ({(k["AttributeName"], k["KeyType"]) for k in index["key_schema"]},
+                                          index["projection"]["ProjectionType"])
+                    for index in schema["global_secondary_indexes"]},
+    }
+
+
+def _template_schema(properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "keys": {(key["AttributeName"], key["KeyType"]) for key in properties["KeySchema"]},
+        "attributes": {(a["AttributeName"], a["AttributeType"]) for a in properties["AttributeDefinitions"]},
+        "indexes": {index["IndexName"]: ({(k["AttributeName"], k["KeyType"]) for k in index["KeySchema"]},
+                                         index["Projection"]["ProjectionType"])
+                    for index in properties.get("GlobalSecondaryIndexes", [])},
+    }
+
+
+def test_template_tables_equal_the_pynamodb_models() -> None:
+    tables = table_definitions()
+    assert set(tables) == set(MODELS)
+    for logical, (model, _) in MODELS.items():
+        assert _template_schema(tables[logical]) == _model_schema(model), logical
+
+
+def test_tables_are_encrypted_recoverable_and_retained() -> None:
+    for name, resource in resources_of_type("AWS::DynamoDB::Table").items():
+        properties = resource["Properties"]
+        assert properties["SSESpecification"]["SSEEnabled"] is True, name
+        assert properties["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True, name
+        assert resource["DeletionPolicy"] == "Retain", name
+
+
+def test_every_table_and_the_bucket_reach_the_functions_under_the_settings_names() -> None:
+    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    for logical, (_, setting) in MODELS.items():
+        assert variables[setting.upper()] == {"Ref": f"{logical}Table"}
+        assert setting in Settings.model_fields
+    assert variables["DATA_BUCKET"] == {"Ref": "DataBucket"}
+
+
+def test_bucket_is_private_encrypted_and_expires_snapshots() -> None:
+    bucket = resources_of_type("AWS::S3::Bucket")["DataBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    assert rules["snapshot-retention"]["Prefix"] == "snapshots/"
+
+
+def test_no_function_is_granted_wildcard_actions() -> None:
+    for name, resource in resources_of_type("AWS::Serverless::Function").items():
+        for policy in resource["Properties"]["Policies"]:
+            for statement in policy["Statement"]:
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                assert all("*" not in action for action in actions), name
+                assert statement["Resource"] != "*", name
+
+
+def test_cfn_lint_is_clean() -> None:
+    lint = Path(sys.executable).parent / "cfn-lint"
+    result = subprocess.run([str(lint), str(REPO / "template.yaml")],
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
