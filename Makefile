@@ -30,6 +30,8 @@ venv: $(VENV)/.installed
 
 test: venv
 	$(PY) -m pytest -q
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
 
 lint: venv

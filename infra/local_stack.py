@@ -36,7 +36,7 @@ def local_environment(moto_port: int, out_dir: Path) -> dict[str, str]:
         "AWS_REGION": "ap-southeast-1",
         "AWS_DEFAULT_REGION": "ap-southeast-1",
         "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",  # noqa: S105 - moto accepts anything
+        "AWS_SECRET_ACCESS_KEY": "local",
         "EMBEDDING_MODEL": os.environ.get("EMBEDDING_MODEL", LOCAL_EMBEDDING_MODEL),
         "MODEL_CACHE_DIR": str(out_dir / "model-cache"),
         "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
@@ -106,7 +106,8 @@ def serve(args: argparse.Namespace) -> int:
     password = os.environ.get("BOOTSTRAP_ADMIN_PASSWORD") or None
     with running_stack(args.port, Path(args.models_dir), Path(args.out), password) as stack:
         if stack.admin_password is not None and not os.environ.get("BOOTSTRAP_ADMIN_PASSWORD"):
-            print(f"Admin account: admin / {stack.admin_password}  (shown once; set BOOTSTRAP_ADMIN_PASSWORD to choose)")
+            print(f"Admin account: admin / {stack.admin_password}  "
+                  "(shown once; set BOOTSTRAP_ADMIN_PASSWORD to choose it)")
         print(f"Local AWS (moto) at {stack.moto_url}; output folder {stack.out_dir}")
         print(f"API ready at {stack.api_url}", flush=True)
         stop.wait()

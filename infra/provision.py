@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from face_engine.manifest import load_manifest
-from face_engine.store import sha256_file, upload_to_s3
-
 from chamcong.settings import Settings
 from chamcong.store.models import MODELS
+from face_engine.manifest import load_manifest
+from face_engine.store import sha256_file, upload_to_s3
 from infra.template import parameter_default, resources_of_type, table_definitions
 
 _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")

@@ -22,7 +22,7 @@ from chamcong.services.auth import ensure_bootstrap_admin
 from chamcong.settings import Settings
 from infra.provision import provision
 
-ADMIN_PASSWORD = "Quản-trị-2026!"  # noqa: S105 - test account
+ADMIN_PASSWORD = "Quản-trị-2026!"
 # 07:40 in Ha Noi on Friday 20 November 2026: inside the check-in window.
 DEFAULT_NOW = datetime(2026, 11, 20, 0, 40, tzinfo=UTC)
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+
 from face_engine.engine import FaceEngine
 from face_engine.image import decode_image, encode_jpeg
 

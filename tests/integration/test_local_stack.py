@@ -22,7 +22,7 @@ from infra.local_stack import free_port
 from tests.integration.photos import photos_of
 
 REPO = Path(__file__).resolve().parents[2]
-PASSWORD = "Mật-khẩu-thử-2026"  # noqa: S105 - local test stack
+PASSWORD = "Mật-khẩu-thử-2026"
 
 
 @pytest.fixture(scope="module")

@@ -206,3 +206,51 @@ def test_a_body_over_2_mb_is_refused_before_anything_else(office: Office) -> Non
     reply = office.product.signed_post("/v1/recognitions", body, office.device_id)
     assert (reply.status, reply.body["code"]) == (413, "payload_too_large")
     assert _counts(office) == before
+
+
+def test_a_capture_left_half_done_by_a_dead_request_is_taken_over_once(office: Office) -> None:
+    import hashlib
+    import time
+
+    product = office.product
+    image = _crop(office, photos_of(office.faces_dir, "person02")[1])
+    body = json.dumps({"capture_id": "crashed-1", "captured_at": "2026-11-16T07:05:00+07:00",
+                       "image_b64": __import__("base64").b64encode(image).decode()}).encode()
+    # GIVEN a request that claimed the capture and then died (its Lambda timed out)
+    CaptureModel(office.device_id, "crashed-1", body_sha256=hashlib.sha256(body).hexdigest(), status="pending",
+                 claimed_at=time.time_ns(), expires_at=2_000_000_000).save()
+    # WHEN the device retries at once THEN it is told to come back later
+    busy = product.signed_post("/v1/recognitions", body, office.device_id)
+    assert (busy.status, busy.body["code"]) == (409, "capture_in_progress")
+    # WHEN the claim has gone stale THEN the retry takes it over and records exactly one event
+    stale = CaptureModel.get(office.device_id, "crashed-1")
+    stale.update(actions=[CaptureModel.claimed_at.set(time.time_ns() - 61 * 1_000_000_000)])
+    retried = product.signed_post("/v1/recognitions", body, office.device_id)
+    assert retried.status == 200 and retried.body["recorded"] is True
+    again = product.signed_post("/v1/recognitions", body, office.device_id)
+    assert again.body == retried.body
+    events = product.get(f"/v1/staff/{office.staff['person02']}/events?date=2026-11-16").body["events"]
+    assert [event["capture_id"] for event in events] == ["crashed-1"]
+
+
+def test_a_failure_part_way_leaves_nothing_and_the_retry_succeeds(office: Office,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    product = office.product
+    image = _crop(office, photos_of(office.faces_dir, "person03")[1])
+    blobs = product.container.blobs
+    real_put = blobs.put
+
+    def failing_put(key: str, data: bytes, content_type: str = "") -> None:
+        raise ConnectionError("S3 is unreachable")
+
+    # GIVEN S3 fails while the snapshot is written
+    monkeypatch.setattr(blobs, "put", failing_put)
+    failed = product.recognise(office.device_id, "flaky-1", image, "2026-11-15T07:25:00+07:00")
+    assert (failed.status, failed.body["code"]) == (500, "internal_error")
+    assert product.get(f"/v1/staff/{office.staff['person03']}/events?date=2026-11-15").body["events"] == []
+    # WHEN S3 is back and the device retries THEN the capture is recorded once
+    monkeypatch.setattr(blobs, "put", real_put)
+    retried = product.recognise(office.device_id, "flaky-1", image, "2026-11-15T07:25:00+07:00")
+    assert retried.status == 200 and retried.body["recorded"] is True
+    events = product.get(f"/v1/staff/{office.staff['person03']}/events?date=2026-11-15").body["events"]
+    assert len(events) == 1

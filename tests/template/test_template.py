@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-
 import app as api_module
 from chamcong.settings import Settings
 from chamcong.store.models import MODELS

@@ -8,7 +8,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chamcong.errors import BadRequest, Unprocessable
-from chamcong.rules.windows import EventType, SiteWindows, Window, check_capture_age, classify, parse_captured_at
+from chamcong.rules.windows import (
+    EventType,
+    SiteWindows,
+    Window,
+    check_capture_age,
+    classify,
+    parse_captured_at,
+)
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 SITE = SiteWindows(HCM, Window.parse("05:30-08:00"), Window.parse("16:30-18:00"))

@@ -197,10 +197,10 @@ class ApiRouter:
             if parameters:
                 operation["parameters"] = parameters
             if spec.body is not None:
-                operation["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(spec.body)}}}
+                operation["requestBody"] = {"required": True, "content": _json_content(ref(spec.body))}
             ok: dict[str, Any] = {"description": "OK"}
             if spec.response is not None:
-                ok["content"] = {"application/json": {"schema": ref(spec.response)}}
+                ok["content"] = _json_content(ref(spec.response))
             operation["responses"][str(spec.status)] = ok
             error_statuses = {"400"} if spec.body else set()
             if spec.auth != "public":
@@ -214,11 +214,11 @@ class ApiRouter:
             else:
                 operation["security"] = []
             for status in sorted(error_statuses):
-                operation["responses"][status] = {"description": "Error", "content": {"application/json": {"schema": error_ref}}}
+                operation["responses"][status] = {"description": "Error", "content": _json_content(error_ref)}
             if spec.errors:
                 operation["x-error-codes"] = list(spec.errors)
-                operation["responses"].setdefault("422", {"description": "Unprocessable", "content": {
-                    "application/json": {"schema": error_ref}}})
+                operation["responses"].setdefault("422", {"description": "Unprocessable",
+                                                          "content": _json_content(error_ref)})
             paths.setdefault(spec.path, {})[spec.method.lower()] = operation
         return {
             "openapi": "3.0.3",
@@ -232,11 +232,16 @@ class ApiRouter:
                     "deviceId": {"type": "apiKey", "in": "header", "name": "X-Device-Id"},
                     "deviceTimestamp": {"type": "apiKey", "in": "header", "name": "X-Timestamp",
                                         "description": "unix seconds, within 300 s of server time"},
-                    "deviceSignature": {"type": "apiKey", "in": "header", "name": "X-Signature",
-                                        "description": "hex HMAC-SHA256(secret, \"{timestamp}\\n{sha256 hex of body}\")"},
+                    "deviceSignature": {
+                        "type": "apiKey", "in": "header", "name": "X-Signature",
+                        "description": "hex HMAC-SHA256(secret, \"{timestamp}\\n{sha256 hex of body}\")"},
                 },
             },
         }
+
+
+def _json_content(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"application/json": {"schema": schema}}
 
 
 def _path_params(path: str) -> list[str]:

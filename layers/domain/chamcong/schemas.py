@@ -20,7 +20,7 @@ class LoginRequest(Body):
 
 class LoginResponse(BaseModel):
     token: str
-    token_type: Literal["Bearer"] = "Bearer"
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a scheme name
     expires_at: str
     username: str
     roles: list[str]

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from chamcong.errors import BadRequest, Unprocessable
 
-
 _WINDOW = re.compile(r"^\s*(?P<start>[0-2]\d:[0-5]\d)\s*-\s*(?P<end>[0-2]\d:[0-5]\d)\s*$")
 
 

@@ -79,7 +79,7 @@ def authenticate(authorization: str | None, now: datetime) -> Principal:
     account = _find_account(session.username)
     if account is None or account.status != "active":
         raise Unauthenticated("unauthenticated")
-    return Principal(account.username, tuple(account.roles))
+    return Principal(account.username, tuple(str(role) for role in account.roles))
 
 
 def ensure_bootstrap_admin(password: str) -> bool:

@@ -21,6 +21,7 @@ def enrol_face(container: Container, staff_id: str, image_b64: str) -> dict[str,
     failed enrolment leaves nothing behind.
     """
     import numpy as np
+
     from face_engine.image import encode_jpeg
 
     staff = get_staff(staff_id)

@@ -9,6 +9,7 @@ from chamcong.errors import BadRequest, Unprocessable
 
 if TYPE_CHECKING:
     import numpy as np
+
     from face_engine.engine import DetectedFace, FaceEngine
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from dataclasses import dataclass
@@ -102,11 +103,10 @@ def _claim(device_id: str, capture_id: str, body_sha256: str, now: datetime,
 
 def _release(device_id: str, capture_id: str, claimed_at: int) -> None:
     """Let a retry start afresh after a failure (only if the claim is still ours and unfinished)."""
-    try:
+    # If even this fails, the stale-claim timeout frees the capture for the next retry.
+    with contextlib.suppress(Exception):
         CaptureModel(device_id, capture_id).delete(
             condition=(CaptureModel.status == "pending") & (CaptureModel.claimed_at == claimed_at))
-    except Exception:  # noqa: BLE001,S110 - the stale-claim timeout frees it anyway
-        pass
 
 
 def _identify(container: Container, image: Any) -> Outcome:
