@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
+import logging
 import os
 import secrets
 import signal
@@ -17,6 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Any
+
+from chalice.local import ChaliceRequestHandler
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODELS_DIR = REPO.parent / "shared" / "models"
@@ -43,6 +48,11 @@ def local_environment(moto_port: int, out_dir: Path) -> dict[str, str]:
     }
 
 
+class _QuietHandler(ChaliceRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
 @dataclass
 class RunningStack:
     api_url: str
@@ -53,10 +63,12 @@ class RunningStack:
 
 @contextlib.contextmanager
 def running_stack(port: int, models_dir: Path, out_dir: Path, admin_password: str | None = None,
-                  host: str = "127.0.0.1") -> Iterator[RunningStack]:
+                  host: str = "127.0.0.1", access_log: bool = True) -> Iterator[RunningStack]:
     """Start moto and the API, provision from the template, yield, and stop everything on exit."""
     import boto3
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines say nothing useful here
 
     out_dir.mkdir(parents=True, exist_ok=True)
     moto_port = free_port()
@@ -83,7 +95,11 @@ def running_stack(port: int, models_dir: Path, out_dir: Path, admin_password: st
 
         import app as api_module  # functions/api/app.py
 
-        api_server = create_local_server(api_module.app, Config.create(app_name="chamcong-api"), host, port)
+        config = Config.create(app_name="chamcong-api")
+        api_server = create_local_server(api_module.app, config, host, port)
+        if not access_log:
+            api_server.server.RequestHandlerClass = functools.partial(
+                _QuietHandler, app_object=api_module.app, config=config)
         thread = threading.Thread(target=api_server.server.serve_forever, name="chalice-local", daemon=True)
         thread.start()
         yield RunningStack(f"http://{host}:{port}", f"http://127.0.0.1:{moto_port}", out_dir,
