@@ -1,0 +1,56 @@
+"""Publishing model files to a stack's bucket: downloaded over HTTP, verified, then loadable by a function."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from face_engine.manifest import load_manifest
+from face_engine.store import ModelIntegrityError, ModelStore
+from infra.models import main, publish
+
+
+@pytest.fixture
+def model_server(models_dir: Path) -> Iterator[str]:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(models_dir))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@mock_aws
+def test_a_model_downloaded_from_its_url_is_published_and_loads(model_server: str, tmp_path: Path) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="stack-data")
+    # WHEN the embedding model is published from its web address
+    keys = publish(s3, "stack-data", ["mobilefacenet_128d"], None, f"{model_server}/mobilefacenet_128d.onnx")
+    # THEN the file and its manifest are in the bucket, and a function's store verifies and caches it
+    assert keys == ["models/mobilefacenet_128d.onnx", "models/mobilefacenet_128d.json"]
+    store = ModelStore(tmp_path / "cache", s3_client=s3, bucket="stack-data")
+    path = store.path_for(load_manifest("mobilefacenet_128d"))
+    assert path.stat().st_size == load_manifest("mobilefacenet_128d").size_bytes
+
+
+@mock_aws
+def test_a_file_that_is_not_the_manifest_s_model_is_refused_and_not_uploaded(model_server: str) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="stack-data")
+    # GIVEN a URL that serves another model than the one named
+    with pytest.raises(ModelIntegrityError):
+        publish(s3, "stack-data", ["mobilefacenet_128d"], None, f"{model_server}/mobilefacenet_128d_sfapi.onnx")
+    assert s3.list_objects_v2(Bucket="stack-data").get("KeyCount", 0) == 0
+    # and the command says so with a non-zero exit
+    code = main(["publish", "--bucket", "stack-data", "--model", "mobilefacenet_128d",
+                 "--url", f"{model_server}/face_detection_yunet_2023mar.onnx"])
+    assert code == 1
