@@ -20,7 +20,7 @@ from face_engine.store import ModelIntegrityError, fetch_url, upload_to_s3, veri
 
 
 def publish(s3: Any, bucket: str, model_ids: list[str], models_dir: Path | None, url: str | None) -> list[str]:
-    keys = []
+    keys: list[str] = []
     with tempfile.TemporaryDirectory(prefix="chamcong-models-") as scratch:
         for model_id in model_ids:
             manifest = load_manifest(model_id)

@@ -12,6 +12,7 @@ from chalice import Chalice
 
 from chamcong import schemas
 from chamcong.http import ApiRouter, RequestContext
+from chamcong.observability import Stopwatch, get_logger
 from chamcong.services import auth, devices, enrolment, events, recognition, staff, units
 
 app = Chalice(app_name="chamcong-api")
@@ -91,7 +92,11 @@ def register_device(ctx: RequestContext) -> dict[str, Any]:
            errors=("captured_at_in_future", "captured_at_too_old", "capture_conflict", "capture_in_progress"))
 def recognise(ctx: RequestContext) -> dict[str, Any]:
     assert ctx.device is not None
-    return recognition.recognise(ctx.container, ctx.device, ctx.raw_body, ctx.body)
+    watch = Stopwatch()
+    try:
+        return recognition.recognise(ctx.container, ctx.device, ctx.raw_body, ctx.body, watch)
+    finally:
+        get_logger().info("recognition", extra={"device_id": ctx.device.device_id, "stages_ms": watch.rounded()})
 
 
 @api.route("/v1/staff/{staff_id}/events", "GET", summary="Recorded events of a day, with evidence links",

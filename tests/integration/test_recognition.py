@@ -213,7 +213,7 @@ def test_a_capture_left_half_done_by_a_dead_request_is_taken_over_once(office: O
     import time
 
     product = office.product
-    image = _crop(office, photos_of(office.faces_dir, "person02")[1])
+    image = _crop(office, photos_of(office.faces_dir, "person03")[3])
     body = json.dumps({"capture_id": "crashed-1", "captured_at": "2026-11-16T07:05:00+07:00",
                        "image_b64": __import__("base64").b64encode(image).decode()}).encode()
     # GIVEN a request that claimed the capture and then died (its Lambda timed out)
@@ -226,10 +226,10 @@ def test_a_capture_left_half_done_by_a_dead_request_is_taken_over_once(office: O
     stale = CaptureModel.get(office.device_id, "crashed-1")
     stale.update(actions=[CaptureModel.claimed_at.set(time.time_ns() - 61 * 1_000_000_000)])
     retried = product.signed_post("/v1/recognitions", body, office.device_id)
-    assert retried.status == 200 and retried.body["recorded"] is True
+    assert retried.status == 200 and retried.body["recorded"] is True, retried.body
     again = product.signed_post("/v1/recognitions", body, office.device_id)
     assert again.body == retried.body
-    events = product.get(f"/v1/staff/{office.staff['person02']}/events?date=2026-11-16").body["events"]
+    events = product.get(f"/v1/staff/{office.staff['person03']}/events?date=2026-11-16").body["events"]
     assert [event["capture_id"] for event in events] == ["crashed-1"]
 
 
@@ -251,6 +251,6 @@ def test_a_failure_part_way_leaves_nothing_and_the_retry_succeeds(office: Office
     # WHEN S3 is back and the device retries THEN the capture is recorded once
     monkeypatch.setattr(blobs, "put", real_put)
     retried = product.recognise(office.device_id, "flaky-1", image, "2026-11-15T07:25:00+07:00")
-    assert retried.status == 200 and retried.body["recorded"] is True
+    assert retried.status == 200 and retried.body["recorded"] is True, retried.body
     events = product.get(f"/v1/staff/{office.staff['person03']}/events?date=2026-11-15").body["events"]
     assert len(events) == 1

@@ -15,10 +15,11 @@ from pynamodb.transactions import TransactWrite
 
 from chamcong.container import Container
 from chamcong.errors import Conflict
+from chamcong.observability import Stopwatch
 from chamcong.rules.windows import EventType, check_capture_age, classify, parse_captured_at
 from chamcong.schemas import RecognitionRequest
 from chamcong.services.common import decode_base64, iso
-from chamcong.services.faces import decode, embed_face
+from chamcong.services.faces import decode
 from chamcong.store.models import CaptureModel, DeviceModel, EventModel, StaffModel
 
 CAPTURE_RETENTION = timedelta(days=30)
@@ -35,38 +36,44 @@ class Outcome:
 
 
 def recognise(container: Container, device: DeviceModel, raw_body: bytes,
-              request: RecognitionRequest) -> dict[str, Any]:
+              request: RecognitionRequest, watch: Stopwatch | None = None) -> dict[str, Any]:
+    """Match the crop, decide the event, record it once. `watch` collects per-stage milliseconds."""
     settings = container.settings
+    watch = watch or Stopwatch()
     now = container.clock()
     captured_at = parse_captured_at(request.captured_at)
     check_capture_age(captured_at, now, max_future=timedelta(seconds=settings.capture_max_future_seconds),
                       max_age=timedelta(days=settings.capture_max_age_days))
-    image = decode(decode_base64(request.image_b64))
+    with watch.lap("decode"):
+        image = decode(decode_base64(request.image_b64))
 
     body_sha256 = hashlib.sha256(raw_body).hexdigest()
-    claimed_at, earlier = _claim(device.device_id, request.capture_id, body_sha256, now,
-                                 settings.capture_claim_timeout_seconds)
+    with watch.lap("record"):
+        claimed_at, earlier = _claim(device.device_id, request.capture_id, body_sha256, now,
+                                     settings.capture_claim_timeout_seconds)
     if earlier is not None:
         return earlier
     try:
-        outcome = _identify(container, image)
+        outcome = _identify(container, image, watch)
         event_type, local = classify(captured_at, container.site_windows)
         response = _response(request.capture_id, outcome, event_type, local)
         capture = CaptureModel(device.device_id, request.capture_id)
         still_mine = (CaptureModel.status == "pending") & (CaptureModel.claimed_at == claimed_at)
-        if response["recorded"]:
-            assert outcome.staff is not None and event_type is not None and outcome.similarity is not None
-            event = _event(container, device, request.capture_id, captured_at, local, event_type, outcome, image)
-            # The event and the capture's answer are written together or not at all: a retry
-            # either finds the answer or redoes both, never a second event.
-            with TransactWrite(connection=Connection(region=settings.aws_region,
-                                                     host=settings.aws_endpoint_url)) as transaction:
-                transaction.save(event, condition=EventModel.event_key.does_not_exist())
-                transaction.update(capture, actions=[CaptureModel.status.set("done"),
-                                                     CaptureModel.response.set(response)], condition=still_mine)
-        else:
-            capture.update(actions=[CaptureModel.status.set("done"), CaptureModel.response.set(response)],
-                           condition=still_mine)
+        with watch.lap("record"):
+            if response["recorded"]:
+                assert outcome.staff is not None and event_type is not None
+                event = _event(container, device, request.capture_id, captured_at, local, event_type, outcome,
+                               image)
+                # The event and the capture's answer are written together or not at all: a retry
+                # either finds the answer or redoes both, never a second event.
+                with TransactWrite(connection=Connection(region=settings.aws_region,
+                                                         host=settings.aws_endpoint_url)) as transaction:
+                    transaction.save(event, condition=EventModel.event_key.does_not_exist())
+                    transaction.update(capture, actions=[CaptureModel.status.set("done"),
+                                                         CaptureModel.response.set(response)], condition=still_mine)
+            else:
+                capture.update(actions=[CaptureModel.status.set("done"), CaptureModel.response.set(response)],
+                               condition=still_mine)
     except (TransactWriteError, UpdateError) as exc:
         _release(device.device_id, request.capture_id, claimed_at)
         if getattr(exc, "cause_response_code", None) in _LOST_CLAIM:
@@ -109,14 +116,17 @@ def _release(device_id: str, capture_id: str, claimed_at: int) -> None:
             condition=(CaptureModel.status == "pending") & (CaptureModel.claimed_at == claimed_at))
 
 
-def _identify(container: Container, image: Any) -> Outcome:
+def _identify(container: Container, image: Any, watch: Stopwatch) -> Outcome:
     engine = container.engine()
-    faces = engine.detect(image)
+    with watch.lap("detect"):
+        faces = engine.detect(image)
     if not faces:
         return Outcome("no_face")
     # A crop holds one person; if the detector also sees a sliver of a neighbour, the largest face wins.
-    embedded = embed_face(engine, image, faces[0])
-    match = container.gallery.current().best_match(embedded.embedding)
+    with watch.lap("align_embed"):
+        embedding = engine.embed(engine.align(image, faces[0]))
+    with watch.lap("match"):
+        match = container.gallery.current().best_match(embedding)
     if match is None:
         return Outcome("unknown")
     similarity = round(float(match.similarity), 4)
