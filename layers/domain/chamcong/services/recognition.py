@@ -125,8 +125,10 @@ def _identify(container: Container, image: Any, watch: Stopwatch) -> Outcome:
     # A crop holds one person; if the detector also sees a sliver of a neighbour, the largest face wins.
     with watch.lap("align_embed"):
         embedding = engine.embed(engine.align(image, faces[0]))
+    with watch.lap("gallery"):
+        gallery = container.gallery.current()  # one GetItem on the version pointer; reload only if it moved
     with watch.lap("match"):
-        match = container.gallery.current().best_match(embedding)
+        match = gallery.best_match(embedding)
     if match is None:
         return Outcome("unknown")
     similarity = round(float(match.similarity), 4)
