@@ -9,7 +9,7 @@ from pynamodb.exceptions import DoesNotExist
 from chamcong.container import Container
 from chamcong.errors import NotFound, Unprocessable
 from chamcong.services.common import decode_base64, new_id
-from chamcong.services.faces import decode, embed_enrolment_photo
+from chamcong.services.faces import analyse_enrolment_photo, decode
 from chamcong.services.staff import face_view, get_staff
 from chamcong.store.models import FaceModel
 
@@ -26,10 +26,11 @@ def enrol_face(container: Container, staff_id: str, image_b64: str) -> dict[str,
 
     staff = get_staff(staff_id)
     image = decode(decode_base64(image_b64))
-    engine = container.engine()
-    embedded = embed_enrolment_photo(engine, image)
+    analysis = analyse_enrolment_photo(container.engine(), image)
+    assert analysis.face is not None and analysis.embedding is not None and analysis.blur is not None
+    embedding, detected = analysis.embedding, analysis.face
     threshold = container.match_threshold
-    match = container.gallery.current().without_staff(staff_id).best_match(embedded.embedding)
+    match = container.gallery.current().without_staff(staff_id).best_match(embedding)
     if match is not None and match.similarity >= threshold:
         raise Unprocessable("duplicate_person", details={"staff_id": match.staff_id,
                                                          "similarity": round(match.similarity, 4)})
@@ -38,14 +39,14 @@ def enrol_face(container: Container, staff_id: str, image_b64: str) -> dict[str,
     face_id = new_id("face")
     face = FaceModel(
         staff_id, face_id, photo_key=f"faces/{staff_id}/{face_id}.jpg", model_id=model_id,
-        embedding=np.asarray(embedded.embedding, dtype="<f4").tobytes(),
-        quality={"face_px": round(float(embedded.face.size), 1), "blur": round(float(embedded.blur), 1),
-                 "score": round(float(embedded.face.score), 3)},
+        embedding=np.asarray(embedding, dtype="<f4").tobytes(),
+        quality={"face_px": round(float(detected.size), 1), "blur": round(float(analysis.blur), 1),
+                 "score": round(float(detected.score), 3)},
     )
     face.save(condition=FaceModel.face_id.does_not_exist())
     try:
         container.blobs.put(face.photo_key, encode_jpeg(image), "image/jpeg")
-        container.gallery.update(lambda gallery: gallery.with_face(staff.staff_id, face_id, embedded.embedding))
+        container.gallery.update(lambda gallery: gallery.with_face(staff.staff_id, face_id, embedding))
     except Exception:
         container.blobs.delete(face.photo_key)
         face.delete()

@@ -1,8 +1,7 @@
-"""Face work shared by enrolment and recognition: decode an image, find the face, embed it."""
+"""Face work for enrolment: decode an image, find the one face it is about, check it, embed it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from chamcong.errors import BadRequest, Unprocessable
@@ -10,14 +9,7 @@ from chamcong.errors import BadRequest, Unprocessable
 if TYPE_CHECKING:
     import numpy as np
 
-    from face_engine.engine import DetectedFace, FaceEngine
-
-
-@dataclass(frozen=True)
-class EmbeddedFace:
-    face: DetectedFace
-    embedding: np.ndarray
-    blur: float
+    from face_engine.engine import FaceAnalysis, FaceEngine
 
 
 def decode(data: bytes) -> np.ndarray:
@@ -29,20 +21,11 @@ def decode(data: bytes) -> np.ndarray:
         raise BadRequest(exc.code) from exc
 
 
-def embed_face(engine: FaceEngine, image: np.ndarray, face: DetectedFace) -> EmbeddedFace:
-    aligned = engine.align(image, face)
-    return EmbeddedFace(face=face, embedding=engine.embed(aligned), blur=engine.blur_score(aligned))
-
-
-def embed_enrolment_photo(engine: FaceEngine, image: np.ndarray) -> EmbeddedFace:
-    """The one face of an enrolment photo, or 422 with the reason the photo cannot be used."""
-    from face_engine.engine import QualityPolicy, assess
-
-    faces = engine.detect(image)
-    if not faces:
+def analyse_enrolment_photo(engine: FaceEngine, image: np.ndarray) -> FaceAnalysis:
+    """The main face of an enrolment photo with its embedding, or 422 with the reason it cannot be used."""
+    analysis = engine.analyse(image)
+    if analysis.problem is not None:
+        raise Unprocessable(analysis.problem)
+    if analysis.face is None or analysis.embedding is None:
         raise Unprocessable("no_face")
-    embedded = embed_face(engine, image, faces[0])
-    problem = assess(faces, embedded.blur, QualityPolicy())
-    if problem is not None:
-        raise Unprocessable(problem)
-    return embedded
+    return analysis

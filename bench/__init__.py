@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench.recognition` (see bench/engine.py for the measuring helpers)."""

@@ -1,0 +1,47 @@
+"""Face engine for the vision layer: model manifests and verified model files, image decoding,
+YuNet detection, 5-point alignment, ONNX embeddings, enrolment quality and the gallery.
+
+Importing the package loads no model and touches no network or disk beyond the package itself.
+"""
+
+from .engine import (
+    DetectedFace,
+    FaceAnalysis,
+    FaceEngine,
+    QualityCode,
+    QualityPolicy,
+    analyse,
+    assess,
+    blur_score,
+    main_face,
+)
+from .gallery import Gallery, Match
+from .image import InvalidImage, decode_image, encode_jpeg
+from .manifest import ModelManifest, UnknownModelError, available_manifests, load_manifest
+from .store import ModelIntegrityError, ModelStore, fetch_url, sha256_file, upload_to_s3
+
+__all__ = [
+    "DetectedFace",
+    "FaceAnalysis",
+    "FaceEngine",
+    "Gallery",
+    "InvalidImage",
+    "Match",
+    "ModelIntegrityError",
+    "ModelManifest",
+    "ModelStore",
+    "QualityCode",
+    "QualityPolicy",
+    "UnknownModelError",
+    "analyse",
+    "assess",
+    "available_manifests",
+    "blur_score",
+    "decode_image",
+    "encode_jpeg",
+    "fetch_url",
+    "load_manifest",
+    "main_face",
+    "sha256_file",
+    "upload_to_s3",
+]

@@ -1,0 +1,348 @@
+"""Face detection (YuNet), 5-point alignment, embedding (ONNX through cv2.dnn) and enrolment quality."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import cv2
+import numpy as np
+
+from .manifest import ModelManifest
+
+# Where the five landmarks of a frontal face sit in the 112×112 crop the ArcFace family of embedders
+# (MobileFaceNet, SFace) was trained on; same order as YuNet's landmarks.
+ARCFACE_REFERENCE_112 = np.array(
+    [
+        [38.2946, 51.6963],  # right eye (image left)
+        [73.5318, 51.5014],  # left eye
+        [56.0252, 71.7366],  # nose tip
+        [41.5493, 92.3655],  # right mouth corner
+        [70.7299, 92.2041],  # left mouth corner
+    ],
+    dtype=np.float32,
+)
+ALIGNED_SIZE = 112
+
+# YuNet misses faces below ~80 px, and even where it finds a face in a tiny image its landmarks are
+# coarse: on faces-dev faces cropped to 100 px, the worst similarity to the full-resolution embedding
+# was 0.79 without upscaling and 0.87 with it. So images whose shorter side is under this are upscaled
+# first: YuNet sees the ~65 px face of a 90×110 camera crop at ~230 px.
+MIN_DETECT_SIDE = 320
+# Larger images are downscaled for speed; a face that stays detectable at this size is big enough for
+# enrolment anyway.
+MAX_DETECT_SIDE = 1280
+_NMS_THRESHOLD = 0.3
+_TOP_K = 5000
+
+QualityCode = Literal["no_face", "multiple_faces", "face_too_small", "too_blurry"]
+
+
+@dataclass(frozen=True, eq=False)
+class DetectedFace:
+    """One face, in the coordinates of the image passed to `detect`."""
+
+    box: tuple[float, float, float, float]  # x, y, w, h
+    landmarks: np.ndarray  # (5, 2) float32: right eye, left eye, nose, right mouth, left mouth
+    score: float
+    # (width, height) of the image it was found in: lets `assess` tell a face cut by the edge.
+    frame_size: tuple[int, int] | None = None
+
+    @property
+    def size(self) -> float:
+        """The face's smaller box side in pixels: what detectors and embedders care about."""
+        return min(self.box[2], self.box[3])
+
+    @property
+    def area(self) -> float:
+        return self.box[2] * self.box[3]
+
+
+def detection_scale(width: int, height: int) -> float:
+    """Factor to resize an image by before detection (see MIN_DETECT_SIDE / MAX_DETECT_SIDE)."""
+    shorter, longer = min(width, height), max(width, height)
+    scale = MIN_DETECT_SIDE / shorter if shorter < MIN_DETECT_SIDE else 1.0
+    # The cap wins over the upscale: a 100×3000 strip is not worth a 320×9600 detection.
+    return min(scale, MAX_DETECT_SIDE / longer)
+
+
+def _faces_from_yunet(
+    rows: np.ndarray | None, scale: float, frame_size: tuple[int, int]
+) -> list[DetectedFace]:
+    """Map YuNet output rows (x, y, w, h, 10 landmark coords, score) back to original pixels."""
+    if rows is None:
+        return []
+    faces = []
+    for row in np.asarray(rows, dtype=np.float32).reshape(-1, 15):
+        x, y, w, h = (row[:4] / scale).tolist()
+        landmarks = (row[4:14].reshape(5, 2) / scale).astype(np.float32)
+        faces.append(
+            DetectedFace(box=(x, y, w, h), landmarks=landmarks, score=float(row[14]), frame_size=frame_size)
+        )
+    return sorted(faces, key=lambda face: face.area, reverse=True)
+
+
+def similarity_transform(source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """2×3 least-squares similarity (rotation, uniform scale, translation) mapping source onto target.
+
+    Umeyama's closed form: deterministic, unlike the RANSAC/LMEDS estimators, so the same photo always
+    yields the same embedding.
+    """
+    src = np.asarray(source, dtype=np.float64)
+    dst = np.asarray(target, dtype=np.float64)
+    src_mean, dst_mean = src.mean(axis=0), dst.mean(axis=0)
+    src_c, dst_c = src - src_mean, dst - dst_mean
+    covariance = dst_c.T @ src_c / len(src)
+    u, singular, vt = np.linalg.svd(covariance)
+    reflection = np.eye(2)
+    if np.linalg.det(u) * np.linalg.det(vt) < 0:
+        reflection[1, 1] = -1.0
+    rotation = u @ reflection @ vt
+    variance = (src_c**2).sum() / len(src)
+    scale = float(np.trace(np.diag(singular) @ reflection) / variance) if variance > 0 else 1.0
+    translation = dst_mean - scale * rotation @ src_mean
+    return np.hstack([scale * rotation, translation[:, None]]).astype(np.float32)
+
+
+def blur_score(aligned: np.ndarray) -> float:
+    """Variance of the Laplacian of the grey aligned face: low means blurry.
+
+    Measured on the 112×112 crop, so a sharp face scores alike in a 400 px and a 4000 px photo, and
+    only on its inner part (brows to chin, cheek to cheek): the crop's corners hold hair, background
+    and, for a face near the photo's edge, the black fill of the warp, whose hard edge would make a
+    blurred face look sharp.
+    """
+    grey = cv2.cvtColor(aligned, cv2.COLOR_BGR2GRAY) if aligned.ndim == 3 else aligned
+    height, width = grey.shape[:2]
+    inner = grey[height * 2 // 7 : height * 13 // 14, width // 7 : width * 6 // 7]
+    return float(cv2.Laplacian(inner, cv2.CV_64F).var())
+
+
+def l2_normalise(vector: np.ndarray) -> np.ndarray:
+    """float32 unit vector; ValueError for a zero or non-finite vector (it would match nothing sanely)."""
+    flat = np.asarray(vector, dtype=np.float32).reshape(-1)
+    norm = float(np.linalg.norm(flat))
+    if not np.isfinite(norm) or norm == 0.0:
+        raise ValueError("embedding has zero or non-finite norm")
+    return flat / norm
+
+
+class FaceEngine:
+    """Detect, align and embed faces with one detector and one embedder. Thread-safe."""
+
+    def __init__(
+        self,
+        detector: cv2.FaceDetectorYN,
+        detector_manifest: ModelManifest,
+        net: cv2.dnn.Net,
+        embedder_manifest: ModelManifest,
+    ) -> None:
+        if detector_manifest.kind != "detector" or embedder_manifest.kind != "embedder":
+            raise ValueError("FaceEngine needs a detector manifest and an embedder manifest")
+        self._detector = detector
+        self._net = net
+        self.detector_manifest = detector_manifest
+        self.embedder_manifest = embedder_manifest
+        # cv2 nets keep per-call state; the local dev server is threaded.
+        self._detector_lock = threading.Lock()
+        self._net_lock = threading.Lock()
+
+    @classmethod
+    def from_paths(
+        cls,
+        detector_path: Path,
+        detector_manifest: ModelManifest,
+        embedder_path: Path,
+        embedder_manifest: ModelManifest,
+    ) -> FaceEngine:
+        """Load both models from (already verified) files."""
+        # OpenCV 5 warns on every detector creation that its new graph engine ignores compute targets;
+        # harmless (we run on the CPU) and it would fill every function's log.
+        cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+        detector = cv2.FaceDetectorYN.create(
+            str(detector_path),
+            "",
+            (detector_manifest.input_width, detector_manifest.input_height),
+            detector_manifest.default_threshold,
+            _NMS_THRESHOLD,
+            _TOP_K,
+        )
+        net = cv2.dnn.readNetFromONNX(str(embedder_path))
+        return cls(detector, detector_manifest, net, embedder_manifest)
+
+    @property
+    def model_id(self) -> str:
+        """Id of the embedder: galleries are only comparable within one embedder."""
+        return self.embedder_manifest.model_id
+
+    @property
+    def dimension(self) -> int:
+        return int(self.embedder_manifest.dimension or 0)
+
+    def detect(self, image: np.ndarray) -> list[DetectedFace]:
+        """Faces in a BGR image, largest first, in the image's own pixel coordinates."""
+        height, width = image.shape[:2]
+        if height == 0 or width == 0:
+            return []
+        scale = detection_scale(width, height)
+        resized = image
+        if scale != 1.0:
+            size = (max(1, round(width * scale)), max(1, round(height * scale)))
+            interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
+            resized = cv2.resize(image, size, interpolation=interpolation)
+        with self._detector_lock:
+            self._detector.setInputSize((resized.shape[1], resized.shape[0]))
+            _, rows = self._detector.detect(resized)
+        return _faces_from_yunet(rows, scale, (width, height))
+
+    def align(self, image: np.ndarray, face: DetectedFace) -> np.ndarray:
+        """The face warped onto the 112×112 ArcFace template (5-point similarity transform)."""
+        matrix = similarity_transform(face.landmarks, ARCFACE_REFERENCE_112)
+        return cv2.warpAffine(
+            image,
+            matrix,
+            (ALIGNED_SIZE, ALIGNED_SIZE),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_CONSTANT,
+        )
+
+    def embed(self, aligned: np.ndarray) -> np.ndarray:
+        """L2-normalised float32 embedding of an aligned face."""
+        manifest = self.embedder_manifest
+        blob = cv2.dnn.blobFromImage(
+            aligned,
+            scalefactor=manifest.scale,
+            size=(manifest.input_width, manifest.input_height),
+            mean=manifest.mean,
+            swapRB=manifest.swap_rb,
+            crop=False,
+        )
+        with self._net_lock:
+            self._net.setInput(blob)
+            output = self._net.forward()
+        return l2_normalise(output)
+
+    def blur_score(self, aligned: np.ndarray) -> float:
+        return blur_score(aligned)
+
+    def analyse(self, image: np.ndarray, policy: QualityPolicy | None = None) -> FaceAnalysis:
+        """Main face, its embedding and blur, and the enrolment verdict (see module function)."""
+        return analyse(self, image, policy)
+
+
+@dataclass(frozen=True)
+class QualityPolicy:
+    """What an enrolment photo must satisfy. Defaults calibrated on faces-dev with YuNet 2023mar:
+
+    - min_score 0.75: every real main face scored 0.85–0.96 and real bystanders 0.81–0.88; the false
+      detections seen (blurred crowd backgrounds in person13/img38 and img41, and in blurred copies of
+      other photos) scored 0.60–0.71.
+    - min_face_px 64: main faces were 98–446 px; a face shrunk to 40 px must be refused, and below
+      ~64 px the 112×112 crop is upsampled from too few pixels.
+    - min_blur 200 (`blur_score` of the aligned crop): sharp photos scored 315–4447 (lowest
+      alex_lacamoire/alex-lacamoire.jpg, then obama/obama3.jpg 359); the same photos under a Gaussian
+      blur of sigma 6 scored 4–151 (median 19; the highest are the largest faces, 441 and 446 px, where
+      sigma 6 is only sigma ~1.5 on the crop). Sigma 2 already drops faces of ~100–150 px to 34–63.
+    - competing_face_ratio 0.6: see `competing_faces`.
+    """
+
+    min_face_px: float = 64.0
+    min_blur: float = 200.0
+    min_score: float = 0.75
+    competing_face_ratio: float = 0.6
+
+
+def main_face(faces: Sequence[DetectedFace], policy: QualityPolicy) -> DetectedFace | None:
+    """The largest face scoring at least policy.min_score: the one an enrolment photo is about."""
+    candidates = [face for face in faces if face.score >= policy.min_score]
+    return max(candidates, key=lambda face: face.area, default=None)
+
+
+def _cut_by_frame(face: DetectedFace, frame_size: tuple[int, int] | None) -> bool:
+    """True when the box reaches clearly past the photo's edge: a face only partly in the picture."""
+    frame_size = frame_size or face.frame_size
+    if frame_size is None:
+        return False
+    x, y, w, h = face.box
+    width, height = frame_size
+    tolerance = 0.02 * face.size  # YuNet boxes of whole faces touching the edge can overshoot slightly
+    return x < -tolerance or y < -tolerance or x + w > width + tolerance or y + h > height + tolerance
+
+
+def competing_faces(
+    faces: Sequence[DetectedFace],
+    main: DetectedFace,
+    policy: QualityPolicy,
+    frame_size: tuple[int, int] | None = None,
+) -> list[DetectedFace]:
+    """Other faces that make it unclear whose photo this is.
+
+    We always enrol the main (largest) face, so a second face only matters when it could be the
+    subject instead: confidently detected, comparable in size (≥ 0.6× the main face's side) and wholly
+    inside the picture. Bystanders are smaller or cut by the edge: in faces-dev, person05/img59 shows
+    a profile at the left edge at 0.52× the subject and person05/img62 a face cut by the frame's corner
+    at 0.68×, both obviously not the subject (a 0.5 ratio alone would refuse both photos). Two
+    portraits of person03 put side by side come out at 0.75×. Refusing a usable photo costs a retake;
+    enrolling the wrong person costs wrong attendance records, so the ratio leans strict.
+    """
+    return [
+        face
+        for face in faces
+        if face is not main
+        and face.score >= policy.min_score
+        and face.size >= policy.competing_face_ratio * main.size
+        and not _cut_by_frame(face, frame_size)
+    ]
+
+
+def assess(
+    faces: Sequence[DetectedFace],
+    blur: float | None,
+    policy: QualityPolicy | None = None,
+    frame_size: tuple[int, int] | None = None,
+) -> QualityCode | None:
+    """Why an enrolment photo is unacceptable, or None when it is fine.
+
+    `blur` is `blur_score` of the aligned `main_face(faces, policy)` (None skips the blur check) — the
+    same as faces[0] unless the largest detection is a low-score false one; `engine.analyse` does it
+    all. `frame_size` (width, height) of the photo, by default the one `detect` recorded in each face,
+    lets faces cut by its edge be ignored as bystanders.
+    """
+    policy = policy or QualityPolicy()
+    main = main_face(faces, policy)
+    if main is None:
+        return "no_face"
+    if competing_faces(faces, main, policy, frame_size):
+        return "multiple_faces"
+    if main.size < policy.min_face_px:
+        return "face_too_small"
+    if blur is not None and blur < policy.min_blur:
+        return "too_blurry"
+    return None
+
+
+@dataclass(frozen=True)
+class FaceAnalysis:
+    """Everything `FaceEngine.analyse` found in one photo."""
+
+    faces: list[DetectedFace]
+    face: DetectedFace | None  # the main face, if any
+    embedding: np.ndarray | None  # of the main face
+    blur: float | None  # of the main face
+    problem: QualityCode | None  # why it would not do as an enrolment photo
+
+
+def analyse(engine: FaceEngine, image: np.ndarray, policy: QualityPolicy | None = None) -> FaceAnalysis:
+    """Detect, pick the main face, align, embed and assess it as an enrolment photo."""
+    policy = policy or QualityPolicy()
+    faces = engine.detect(image)
+    face = main_face(faces, policy)
+    if face is None:
+        return FaceAnalysis(faces=faces, face=None, embedding=None, blur=None, problem="no_face")
+    aligned = engine.align(image, face)
+    blur = blur_score(aligned)
+    problem = assess(faces, blur, policy)
+    return FaceAnalysis(faces=faces, face=face, embedding=engine.embed(aligned), blur=blur, problem=problem)

@@ -1,0 +1,124 @@
+"""The immutable gallery of enrolled faces."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from face_engine import Gallery, Match
+
+DIM = 8
+
+
+def _unit(seed: int, dim: int = DIM) -> np.ndarray:
+    vector = np.random.default_rng(seed).standard_normal(dim).astype(np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+@pytest.fixture
+def gallery() -> Gallery:
+    return (
+        Gallery.empty("test_model", DIM)
+        .with_face("alice", "a1", _unit(1))
+        .with_face("alice", "a2", _unit(2))
+        .with_face("bob", "b1", _unit(3))
+    )
+
+
+def test_empty_gallery_matches_nothing() -> None:
+    # GIVEN an empty gallery WHEN matching THEN None
+    empty = Gallery.empty("test_model", DIM)
+    assert len(empty) == 0
+    assert empty.best_match(_unit(1)) is None
+
+
+def test_adding_faces_makes_new_versions(gallery: Gallery) -> None:
+    # GIVEN a gallery built from three additions
+    # THEN it has three faces and version 3, and adding leaves the original untouched
+    assert len(gallery) == 3
+    assert gallery.version == 3
+    bigger = gallery.with_face("carol", "c1", _unit(4))
+    assert (len(gallery), len(bigger), bigger.version) == (3, 4, 4)
+    assert not gallery.matrix.flags.writeable
+
+
+def test_best_match_is_the_closest_face_overall(gallery: Gallery) -> None:
+    # GIVEN a probe close to alice's second face
+    probe = _unit(2) + 0.05 * _unit(9)
+    # WHEN matching THEN alice's a2, with its cosine similarity
+    match = gallery.best_match(probe)
+    assert isinstance(match, Match)
+    assert (match.staff_id, match.face_id) == ("alice", "a2")
+    assert match.similarity == pytest.approx(float(_unit(2) @ (probe / np.linalg.norm(probe))), abs=1e-5)
+    # AND a threshold above it returns None
+    assert gallery.best_match(probe, min_similarity=1.01) is None
+
+
+def test_embeddings_are_normalised_on_add() -> None:
+    # GIVEN an unnormalised embedding WHEN added and matched with itself THEN similarity 1
+    gallery = Gallery.empty("test_model", DIM).with_face("alice", "a1", 7 * _unit(1))
+    assert gallery.best_match(_unit(1)).similarity == pytest.approx(1.0, abs=1e-5)  # type: ignore[union-attr]
+
+
+def test_removing(gallery: Gallery) -> None:
+    # WHEN removing a person, a face, or someone absent
+    without_alice = gallery.without_staff("alice")
+    without_a1 = gallery.without_face("a1")
+    # THEN only the matching rows go, and nothing changes (same version) when nothing matched
+    assert without_alice.staff_ids == ("bob",) and without_alice.version == 4
+    assert without_a1.face_ids == ("a2", "b1")
+    assert gallery.without_staff("nobody") is gallery
+    assert without_alice.best_match(_unit(1)).staff_id == "bob"  # type: ignore[union-attr]
+
+
+def test_invalid_additions_are_refused(gallery: Gallery) -> None:
+    # GIVEN wrong dimensions, another model, a duplicate face id, a zero vector WHEN adding THEN ValueError
+    with pytest.raises(ValueError, match="dimensions"):
+        gallery.with_face("carol", "c1", _unit(4, dim=DIM + 1))
+    with pytest.raises(ValueError, match="model"):
+        gallery.with_face("carol", "c1", _unit(4), model_id="other_model")
+    with pytest.raises(ValueError, match="already"):
+        gallery.with_face("carol", "a1", _unit(4))
+    with pytest.raises(ValueError, match="norm"):
+        gallery.with_face("carol", "c1", np.zeros(DIM, np.float32))
+
+
+def test_bytes_roundtrip(gallery: Gallery) -> None:
+    # GIVEN a gallery WHEN serialised and loaded THEN identical ids, model, version and matches
+    loaded = Gallery.from_bytes(gallery.to_bytes())
+    assert (loaded.staff_ids, loaded.face_ids, loaded.model_id, loaded.version) == (
+        gallery.staff_ids,
+        gallery.face_ids,
+        gallery.model_id,
+        gallery.version,
+    )
+    assert np.array_equal(loaded.matrix, gallery.matrix)
+    assert loaded.best_match(_unit(3)) == gallery.best_match(_unit(3))
+    # AND an empty gallery survives too
+    empty = Gallery.from_bytes(Gallery.empty("test_model", DIM, version=5).to_bytes())
+    assert (len(empty), empty.dimension, empty.version) == (0, DIM, 5)
+
+
+@pytest.mark.parametrize("data", [b"", b"not a gallery", np.random.default_rng(0).bytes(1000)])
+def test_garbage_is_not_a_gallery(data: bytes) -> None:
+    with pytest.raises(ValueError):
+        Gallery.from_bytes(data)
+
+
+def test_hundred_thousand_faces_match_quickly() -> None:
+    # GIVEN 100 000 enrolled 128-d faces built in one go
+    n, dim = 100_000, 128
+    vectors = np.random.default_rng(0).standard_normal((n, dim)).astype(np.float32)
+    gallery = Gallery.from_embeddings(
+        "test_model", [f"s{i // 2}" for i in range(n)], [f"f{i}" for i in range(n)], vectors
+    )
+    # WHEN matching a probe equal to one of them
+    start = time.perf_counter()
+    match = gallery.best_match(vectors[77_777])
+    elapsed = time.perf_counter() - start
+    # THEN it is found, well within a request's budget
+    assert match is not None and match.face_id == "f77777"
+    assert match.similarity == pytest.approx(1.0, abs=1e-5)
+    assert elapsed < 0.5
