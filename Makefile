@@ -8,7 +8,7 @@ export MODELS_DIR ?= $(SHARED)/models
 export FACES_DIR ?= $(SHARED)/faces-dev
 PORT ?= 8000
 
-.PHONY: help venv test test-fast lint serve demo bench lock clean
+.PHONY: help venv test lint serve demo bench layers lock clean
 
 help:
 	@echo "make serve   - local stack (moto + chalice) on 127.0.0.1:$(PORT)"
@@ -47,6 +47,17 @@ demo: venv
 
 bench: venv
 	$(PY) -m bench.recognition
+
+# Build the Lambda layers as `sam build` does and check Lambda's 250 MB unzipped limit
+# (function + layers) for the function that carries both.
+layers: venv
+	rm -rf out/layers
+	$(MAKE) -s -C layers/domain build-DomainLayer ARTIFACTS_DIR=$(CURDIR)/out/layers/domain PIP=$(CURDIR)/$(VENV)/bin/pip
+	$(MAKE) -s -C layers/vision build-VisionLayer ARTIFACTS_DIR=$(CURDIR)/out/layers/vision PIP=$(CURDIR)/$(VENV)/bin/pip
+	@domain=$$(du -sm out/layers/domain | cut -f1); vision=$$(du -sm out/layers/vision | cut -f1); \
+	  code=$$(du -sm functions/api | cut -f1); total=$$((domain + vision + code)); \
+	  echo "unzipped MB: domain $$domain, vision $$vision, function $$code; RecognitionFunction total $$total of 250"; \
+	  test $$total -lt 250
 
 lock:
 	rm -rf /tmp/chamcong-lock && $(PYTHON) -m venv /tmp/chamcong-lock

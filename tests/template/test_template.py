@@ -107,3 +107,27 @@ def test_cfn_lint_is_clean() -> None:
     result = subprocess.run([str(lint), str(REPO / "template.yaml")],
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            pins[name.lower().replace("_", "-")] = version.strip()
+    return pins
+
+
+def test_layers_pin_the_versions_the_tests_run_with() -> None:
+    dev = _pins(REPO / "requirements/dev.txt")
+    for layer in ("domain", "vision"):
+        for name, version in _pins(REPO / f"layers/{layer}/requirements.txt").items():
+            assert dev.get(name) == version, f"{layer} layer pins {name}=={version}, dev has {dev.get(name)}"
+
+
+def test_layers_are_built_by_their_makefiles() -> None:
+    for name, resource in resources_of_type("AWS::Serverless::LayerVersion").items():
+        assert resource["Metadata"]["BuildMethod"] == "makefile"
+        makefile = REPO / resource["Properties"]["ContentUri"] / "Makefile"
+        assert f"build-{name}:" in makefile.read_text(), f"{makefile} has no build-{name} target"
