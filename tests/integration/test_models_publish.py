@@ -54,3 +54,23 @@ def test_a_file_that_is_not_the_manifest_s_model_is_refused_and_not_uploaded(mod
     code = main(["publish", "--bucket", "stack-data", "--model", "mobilefacenet_128d",
                  "--url", f"{model_server}/face_detection_yunet_2023mar.onnx"])
     assert code == 1
+
+
+@mock_aws
+def test_the_first_admin_of_a_deployed_stack(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from chamcong.passwords import verify_password
+    from chamcong.settings import Settings
+    from chamcong.store.models import AccountModel
+    from infra.admin import main as admin_main
+    from infra.provision import create_tables
+
+    create_tables(boto3.client("dynamodb", region_name="ap-southeast-1"), Settings(accounts_table="stack-accounts"))
+    monkeypatch.setenv("BOOTSTRAP_ADMIN_PASSWORD", "một-mật-khẩu-dài")
+    assert admin_main(["create", "--accounts-table", "stack-accounts", "--region", "ap-southeast-1"]) == 0
+    assert verify_password(AccountModel.get("admin").password_hash, "một-mật-khẩu-dài")
+    # A second run changes nothing
+    monkeypatch.setenv("BOOTSTRAP_ADMIN_PASSWORD", "another-long-password")
+    assert admin_main(["create", "--accounts-table", "stack-accounts", "--region", "ap-southeast-1"]) == 0
+    assert "already exists" in capsys.readouterr().out
+    assert verify_password(AccountModel.get("admin").password_hash, "một-mật-khẩu-dài")
