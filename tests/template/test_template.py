@@ -131,3 +131,14 @@ def test_layers_are_built_by_their_makefiles() -> None:
         assert resource["Metadata"]["BuildMethod"] == "makefile"
         makefile = REPO / resource["Properties"]["ContentUri"] / "Makefile"
         assert f"build-{name}:" in makefile.read_text(), f"{makefile} has no build-{name} target"
+
+
+def test_api_gateway_s_own_answers_use_the_catalogue_s_codes_and_words() -> None:
+    import json
+
+    from chamcong.messages import MESSAGES
+
+    responses = resources_of_type("AWS::Serverless::Api")["Api"]["Properties"]["GatewayResponses"]
+    for name, response in responses.items():
+        body = json.loads(response["ResponseTemplates"]["application/json"])
+        assert body["message"] == MESSAGES[body["code"]][0], name

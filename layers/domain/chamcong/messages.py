@@ -22,6 +22,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "not_found": ("Không tìm thấy địa chỉ yêu cầu.", "No such resource."),
     "method_not_allowed": ("Phương thức không được hỗ trợ.", "Method not allowed."),
+    "throttled": ("Hệ thống đang bận, vui lòng thử lại sau ít giây.", "Too many requests; retry in a few seconds."),
     "internal_error": (
         "Hệ thống gặp lỗi, vui lòng thử lại sau hoặc liên hệ quản trị viên.",
         "Internal error; please retry later or contact the administrator.",
