@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import boto3
 from botocore.config import Config
+from pynamodb.connection import Connection
 
 from chamcong.rules.windows import SiteWindows, Window
 from chamcong.settings import Settings, get_settings
@@ -49,6 +50,11 @@ class Container:
             "s3", region_name=self.settings.aws_region, endpoint_url=self.settings.aws_endpoint_url,
             config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
         )
+
+    @cached_property
+    def dynamodb(self) -> Connection:
+        """For transactions across tables (one botocore client per warm function, not per request)."""
+        return Connection(region=self.settings.aws_region, host=self.settings.aws_endpoint_url)
 
     @cached_property
     def blobs(self) -> BlobStore:

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
@@ -66,8 +65,7 @@ def recognise(container: Container, device: DeviceModel, raw_body: bytes,
                                image)
                 # The event and the capture's answer are written together or not at all: a retry
                 # either finds the answer or redoes both, never a second event.
-                with TransactWrite(connection=Connection(region=settings.aws_region,
-                                                         host=settings.aws_endpoint_url)) as transaction:
+                with TransactWrite(connection=container.dynamodb) as transaction:
                     transaction.save(event, condition=EventModel.event_key.does_not_exist())
                     transaction.update(capture, actions=[CaptureModel.status.set("done"),
                                                          CaptureModel.response.set(response)], condition=still_mine)
