@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -107,18 +105,15 @@ def test_garbage_is_not_a_gallery(data: bytes) -> None:
         Gallery.from_bytes(data)
 
 
-def test_hundred_thousand_faces_match_quickly() -> None:
+def test_hundred_thousand_faces_find_the_right_one() -> None:
     # GIVEN 100 000 enrolled 128-d faces built in one go
     n, dim = 100_000, 128
     vectors = np.random.default_rng(0).standard_normal((n, dim)).astype(np.float32)
     gallery = Gallery.from_embeddings(
         "test_model", [f"s{i // 2}" for i in range(n)], [f"f{i}" for i in range(n)], vectors
     )
-    # WHEN matching a probe equal to one of them
-    start = time.perf_counter()
+    # WHEN matching a probe equal to one of them (its speed is measured by `make bench`, not here)
     match = gallery.best_match(vectors[77_777])
-    elapsed = time.perf_counter() - start
-    # THEN it is found, well within a request's budget
-    assert match is not None and match.face_id == "f77777"
+    # THEN that face is found, with its person
+    assert match is not None and match.face_id == "f77777" and match.staff_id == "s38888"
     assert match.similarity == pytest.approx(1.0, abs=1e-5)
-    assert elapsed < 0.5
