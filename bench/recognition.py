@@ -51,6 +51,7 @@ def bench_recognition(models_dir: Path, faces_dir: Path, repeats: int) -> dict[s
 
     os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
                        "AWS_REGION": "ap-southeast-1", "EMBEDDING_MODEL": "mobilefacenet_128d",
+                       "POWERTOOLS_LOG_LEVEL": "WARNING",
                        "MODEL_CACHE_DIR": tempfile.mkdtemp(prefix="bench-models-")})
     os.environ.pop("AWS_ENDPOINT_URL", None)
     stages: dict[str, list[float]] = {}

@@ -64,7 +64,7 @@ class Client:
 
 
 def run_day(api: Client, people: list[Person], strangers: list[Person], device: dict[str, object],
-            day: date, out_dir: Path) -> None:
+            day: date) -> None:
     """Each photo except the enrolment one passes the lobby camera in the morning and again at night."""
     windows = {"morning": (7, 5), "evening": (17, 2)}
     for number, person in enumerate(people + strangers):
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         device = api.call("POST", "/v1/devices", 201,
                           json={"name": "Camera sảnh chính", "unit_id": district["unit_id"]})
         day = last_working_day(datetime.now(HANOI).date())
-        run_day(api, enrolled, strangers, device, day, out_dir)
+        run_day(api, enrolled, strangers, device, day)
         text, rate = report(enrolled, strangers, day)
         print()
         print(text)

@@ -12,7 +12,6 @@ from chalice import Chalice
 
 from chamcong import schemas
 from chamcong.http import ApiRouter, RequestContext
-from chamcong.observability import Stopwatch, get_logger
 from chamcong.services import auth, devices, enrolment, events, recognition, staff, units
 
 app = Chalice(app_name="chamcong-api")
@@ -53,7 +52,7 @@ def create_staff(ctx: RequestContext) -> dict[str, Any]:
 @api.route("/v1/staff", "GET", summary="List the staff of a unit", auth="user", permission="staff:read",
            response=schemas.StaffList, query={"unit_id": "the unit (required)"})
 def list_staff(ctx: RequestContext) -> dict[str, Any]:
-    return staff.list_staff(_required_query(ctx, "unit_id"))
+    return staff.list_staff(ctx.required_query("unit_id"))
 
 
 @api.route("/v1/staff/{staff_id}", "GET", summary="A staff record with its enrolled faces", auth="user",
@@ -92,11 +91,7 @@ def register_device(ctx: RequestContext) -> dict[str, Any]:
            errors=("captured_at_in_future", "captured_at_too_old", "capture_conflict", "capture_in_progress"))
 def recognise(ctx: RequestContext) -> dict[str, Any]:
     assert ctx.device is not None
-    watch = Stopwatch()
-    try:
-        return recognition.recognise(ctx.container, ctx.device, ctx.raw_body, ctx.body, watch)
-    finally:
-        get_logger().info("recognition", extra={"device_id": ctx.device.device_id, "stages_ms": watch.rounded()})
+    return recognition.recognise(ctx.container, ctx.device, ctx.raw_body, ctx.body)
 
 
 @api.route("/v1/staff/{staff_id}/events", "GET", summary="Recorded events of a day, with evidence links",
@@ -105,11 +100,3 @@ def recognise(ctx: RequestContext) -> dict[str, Any]:
 def list_events(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
     return events.list_events(ctx.container, staff_id, ctx.query.get("date"))
 
-
-def _required_query(ctx: RequestContext, name: str) -> str:
-    from chamcong.errors import BadRequest
-
-    value = ctx.query.get(name)
-    if not value:
-        raise BadRequest("validation_error", details={"field": name, "reason": "required"})
-    return value

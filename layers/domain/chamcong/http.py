@@ -60,6 +60,12 @@ class RequestContext:
     raw_body: bytes = b""
     query: dict[str, str] = field(default_factory=dict)
 
+    def required_query(self, name: str) -> str:
+        value = self.query.get(name)
+        if not value:
+            raise BadRequest("validation_error", details={"field": name, "reason": "required"})
+        return value
+
 
 def negotiate_language(accept_language: str | None) -> str:
     return "en" if accept_language and accept_language.strip().lower().startswith("en") else "vi"

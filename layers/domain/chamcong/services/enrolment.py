@@ -26,9 +26,7 @@ def enrol_face(container: Container, staff_id: str, image_b64: str) -> dict[str,
 
     staff = get_staff(staff_id)
     image = decode(decode_base64(image_b64))
-    analysis = analyse_enrolment_photo(container.engine(), image)
-    assert analysis.face is not None and analysis.embedding is not None and analysis.blur is not None
-    embedding, detected = analysis.embedding, analysis.face
+    detected, embedding, blur = analyse_enrolment_photo(container.engine(), image)
     threshold = container.match_threshold
     match = container.gallery.current().without_staff(staff_id).best_match(embedding)
     if match is not None and match.similarity >= threshold:
@@ -40,7 +38,7 @@ def enrol_face(container: Container, staff_id: str, image_b64: str) -> dict[str,
     face = FaceModel(
         staff_id, face_id, photo_key=f"faces/{staff_id}/{face_id}.jpg", model_id=model_id,
         embedding=np.asarray(embedding, dtype="<f4").tobytes(),
-        quality={"face_px": round(float(detected.size), 1), "blur": round(float(analysis.blur), 1),
+        quality={"face_px": round(float(detected.size), 1), "blur": round(float(blur), 1),
                  "score": round(float(detected.score), 3)},
     )
     face.save(condition=FaceModel.face_id.does_not_exist())

@@ -9,7 +9,7 @@ from chamcong.errors import BadRequest, Unprocessable
 if TYPE_CHECKING:
     import numpy as np
 
-    from face_engine.engine import FaceAnalysis, FaceEngine
+    from face_engine.engine import DetectedFace, FaceEngine
 
 
 def decode(data: bytes) -> np.ndarray:
@@ -21,11 +21,9 @@ def decode(data: bytes) -> np.ndarray:
         raise BadRequest(exc.code) from exc
 
 
-def analyse_enrolment_photo(engine: FaceEngine, image: np.ndarray) -> FaceAnalysis:
-    """The main face of an enrolment photo with its embedding, or 422 with the reason it cannot be used."""
+def analyse_enrolment_photo(engine: FaceEngine, image: np.ndarray) -> tuple[DetectedFace, np.ndarray, float]:
+    """The main face of an enrolment photo, its embedding and blur, or 422 with why it cannot be used."""
     analysis = engine.analyse(image)
-    if analysis.problem is not None:
-        raise Unprocessable(analysis.problem)
-    if analysis.face is None or analysis.embedding is None:
-        raise Unprocessable("no_face")
-    return analysis
+    if analysis.problem is not None or analysis.face is None or analysis.embedding is None or analysis.blur is None:
+        raise Unprocessable(analysis.problem or "no_face")
+    return analysis.face, analysis.embedding, analysis.blur

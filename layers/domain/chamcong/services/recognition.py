@@ -14,16 +14,15 @@ from pynamodb.transactions import TransactWrite
 
 from chamcong.container import Container
 from chamcong.errors import Conflict
-from chamcong.observability import Stopwatch
+from chamcong.observability import Stopwatch, get_logger
 from chamcong.rules.windows import EventType, check_capture_age, classify, parse_captured_at
 from chamcong.schemas import RecognitionRequest
 from chamcong.services.common import decode_base64, iso
 from chamcong.services.faces import decode
-from chamcong.store.models import CaptureModel, DeviceModel, EventModel, StaffModel
+from chamcong.store.models import CaptureModel, DeviceModel, EventModel, StaffModel, lost_condition
 
 CAPTURE_RETENTION = timedelta(days=30)
 
-_LOST_CLAIM = {"ConditionalCheckFailedException", "TransactionCanceledException"}
 _EVENT_WORDS = {EventType.CHECK_IN: "giờ đến", EventType.CHECK_OUT: "giờ về"}
 
 
@@ -36,9 +35,17 @@ class Outcome:
 
 def recognise(container: Container, device: DeviceModel, raw_body: bytes,
               request: RecognitionRequest, watch: Stopwatch | None = None) -> dict[str, Any]:
-    """Match the crop, decide the event, record it once. `watch` collects per-stage milliseconds."""
-    settings = container.settings
+    """Match the crop, decide the event, record it once; log the milliseconds of each stage."""
     watch = watch or Stopwatch()
+    try:
+        return _recognise(container, device, raw_body, request, watch)
+    finally:
+        get_logger().info("recognition", extra={"device_id": device.device_id, "stages_ms": watch.rounded()})
+
+
+def _recognise(container: Container, device: DeviceModel, raw_body: bytes, request: RecognitionRequest,
+               watch: Stopwatch) -> dict[str, Any]:
+    settings = container.settings
     now = container.clock()
     captured_at = parse_captured_at(request.captured_at)
     check_capture_age(captured_at, now, max_future=timedelta(seconds=settings.capture_max_future_seconds),
@@ -72,13 +79,10 @@ def recognise(container: Container, device: DeviceModel, raw_body: bytes,
             else:
                 capture.update(actions=[CaptureModel.status.set("done"), CaptureModel.response.set(response)],
                                condition=still_mine)
-    except (TransactWriteError, UpdateError) as exc:
+    except Exception as exc:
         _release(device.device_id, request.capture_id, claimed_at)
-        if getattr(exc, "cause_response_code", None) in _LOST_CLAIM:
+        if isinstance(exc, TransactWriteError | UpdateError) and lost_condition(exc):
             raise Conflict("capture_in_progress") from exc  # another request took over a stale claim
-        raise
-    except Exception:
-        _release(device.device_id, request.capture_id, claimed_at)
         raise
     return response
 
@@ -96,7 +100,7 @@ def _claim(device_id: str, capture_id: str, body_sha256: str, now: datetime,
                       & (CaptureModel.body_sha256 == body_sha256)))
         return claimed_at, None
     except PutError as exc:
-        if getattr(exc, "cause_response_code", None) != "ConditionalCheckFailedException":
+        if not lost_condition(exc):
             raise
     existing = CaptureModel.get(device_id, capture_id, consistent_read=True)
     if existing.body_sha256 != body_sha256:

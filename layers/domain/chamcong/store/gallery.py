@@ -17,7 +17,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from chamcong.errors import Conflict
 from chamcong.store.blobs import BlobStore
-from chamcong.store.models import GalleryModel, utcnow
+from chamcong.store.models import GalleryModel, lost_condition, utcnow
 
 if TYPE_CHECKING:
     from face_engine.gallery import Gallery
@@ -67,7 +67,7 @@ class GalleryRepository:
             try:
                 new_pointer.save(condition=condition)
             except PutError as exc:
-                if not _is_conditional_failure(exc):
+                if not lost_condition(exc):
                     raise
                 self._blobs.delete(key)  # somebody else moved first: retry on their version
                 continue
@@ -94,6 +94,3 @@ class GalleryRepository:
             return Gallery.empty(self.model_id, self._dimension)
         return Gallery.from_bytes(self._blobs.get(pointer.object_key))
 
-
-def _is_conditional_failure(exc: PutError) -> bool:
-    return getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException"

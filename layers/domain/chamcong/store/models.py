@@ -27,6 +27,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def lost_condition(exc: Exception) -> bool:
+    """True when DynamoDB refused a write because its condition (or a transaction's) did not hold."""
+    return getattr(exc, "cause_response_code", None) in {"ConditionalCheckFailedException",
+                                                          "TransactionCanceledException"}
+
+
 class UnitModel(Model):
     """A unit of the tree: province → district → agencies, communes, schools."""
 
