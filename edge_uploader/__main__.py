@@ -1,0 +1,5 @@
+import sys
+
+from edge_uploader.cli import main
+
+sys.exit(main())

@@ -1,0 +1,116 @@
+"""python -m edge_uploader: run beside the lobby camera; ``python -m edge_uploader queue``: look into the queue."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from edge_uploader import config as settings
+from edge_uploader import logs
+from edge_uploader.display import DisplayError
+from edge_uploader.queue import CaptureQueue
+from edge_uploader.runner import EXIT_OK, EXIT_USAGE, Uploader
+from edge_uploader.sources import SourceError
+
+DESCRIPTION = """\
+Runs beside the lobby camera: finds faces with YuNet, follows each person, and when they pause sends one
+face crop, signed with the device secret, to POST /v1/recognitions. Every capture is written to a local
+SQLite queue before it is sent and leaves it only when the server has answered, so nothing is lost when
+the network, the API or this program stops.
+
+Settings come from a TOML file (--config), then EDGE_* environment variables, then these flags.
+The device secret: EDGE_DEVICE_SECRET, device_secret in the file, or --device-secret-file.
+"""
+EPILOG = """\
+exit codes: 0 done (or stopped by SIGTERM/Ctrl-C); 1 --once: captures still waiting when the drain timed
+out (they stay queued); 2 bad configuration; 3 --once: the server refused captures for good (moved aside).
+
+python -m edge_uploader queue [--queue-path P] [--json] [--requeue-rejected]
+    shows what is waiting, what was refused and why; --requeue-rejected gives refused captures another try.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["queue"]:
+        return queue_command(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m edge_uploader", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--once", action="store_true",
+                        help="process the file or folder to the end, deliver the queue, exit (see exit codes)")
+    settings.add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        config = settings.load(args)
+        logs.setup(config.log_level)
+        uploader = Uploader(config, once=args.once)
+    except (settings.ConfigError, SourceError, DisplayError) as error:
+        print(f"edge_uploader: error [{error.code}]: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        return uploader.run(stop)
+    except SourceError as error:
+        print(f"edge_uploader: error [{error.code}]: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def queue_command(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m edge_uploader queue",
+                                     description="What waits in the local queue, and what the server refused.")
+    parser.add_argument("--queue-path", help="the queue file (env EDGE_QUEUE_PATH; default edge-queue.sqlite3)")
+    parser.add_argument("--config", help="TOML file to take queue_path from")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--requeue-rejected", action="store_true", help="send the refused captures again")
+    args = parser.parse_args(argv)
+    path = _queue_path(args)
+    if not path.is_file():
+        print(f"edge_uploader: error [queue_not_found]: no queue at {path}", file=sys.stderr)
+        return EXIT_USAGE
+    queue = CaptureQueue(path)
+    try:
+        if args.requeue_rejected:
+            print(f"{queue.requeue_rejected()} refused capture(s) queued again")
+        counts = queue.counts()
+        waiting, rejected = queue.waiting(), queue.rejections()
+        if args.json:
+            print(json.dumps({"waiting": waiting, "rejected": rejected, "delivered": counts.delivered},
+                             ensure_ascii=False, indent=2))
+            return EXIT_OK
+        print(f"{path}: {counts.pending} waiting, {counts.delivered} delivered (journal), {counts.rejected} refused")
+        for row in waiting:
+            print(f"  waiting  {row['capture_id']}  {row['captured_at']}  attempts {row['attempts']}"
+                  f"  {row['last_error'] or ''}")
+        for row in rejected:
+            print(f"  refused  {row['capture_id']}  {row['captured_at']}  HTTP {row['status']} {row['code'] or ''}"
+                  f"  {row['reason'] or ''}")
+        return EXIT_OK
+    finally:
+        queue.close()
+
+
+def _queue_path(args: argparse.Namespace) -> Path:
+    import os
+    import tomllib
+
+    if args.queue_path:
+        return Path(args.queue_path)
+    if os.environ.get("EDGE_QUEUE_PATH"):
+        return Path(os.environ["EDGE_QUEUE_PATH"])
+    config_file = args.config or os.environ.get("EDGE_CONFIG")
+    if config_file and Path(config_file).is_file():
+        value = tomllib.loads(Path(config_file).read_text(encoding="utf-8")).get("queue_path")
+        if value:
+            return Path(str(value))
+    return Path("edge-queue.sqlite3")

@@ -1,0 +1,200 @@
+"""The durable local queue: every capture is on disk before any upload is attempted.
+
+SQLite in WAL mode with ``synchronous=FULL``: a capture whose ``put`` returned survives ``kill -9`` and a
+power cut. A capture leaves the ``pending`` table only in the same transaction that records why: into
+``delivered`` (the server answered 2xx; the image is dropped, the answer kept as a journal) or into
+``rejected`` (a 4xx that can never succeed; the image is kept for the operator, then purged with the
+journal after ``retention_days``).
+
+At the bound (``max_pending``) a new capture is refused, not an old one evicted: the captures already
+waiting are the earlier check-ins, which the day's attendance depends on. The caller logs it loudly.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS pending (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    capture_id TEXT NOT NULL UNIQUE,
+    captured_at TEXT NOT NULL,
+    image BLOB NOT NULL,
+    queued_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS pending_due ON pending (next_attempt_at, seq);
+CREATE TABLE IF NOT EXISTS delivered (
+    capture_id TEXT PRIMARY KEY,
+    captured_at TEXT NOT NULL,
+    delivered_at REAL NOT NULL,
+    attempts INTEGER NOT NULL,
+    result TEXT,
+    staff_id TEXT,
+    event TEXT,
+    recorded INTEGER,
+    similarity REAL
+);
+CREATE TABLE IF NOT EXISTS rejected (
+    capture_id TEXT PRIMARY KEY,
+    captured_at TEXT NOT NULL,
+    image BLOB NOT NULL,
+    rejected_at REAL NOT NULL,
+    status INTEGER NOT NULL,
+    code TEXT,
+    reason TEXT
+);
+"""
+
+
+@dataclass(frozen=True)
+class Pending:
+    capture_id: str
+    captured_at: str
+    image: bytes
+    attempts: int
+
+
+@dataclass(frozen=True)
+class Counts:
+    pending: int
+    delivered: int
+    rejected: int
+
+
+class CaptureQueue:
+    """Thread-safe: the capture loop puts, the sender takes; other processes may read (WAL)."""
+
+    def __init__(self, path: Path, *, max_pending: int = 5000, clock: Any = time.time) -> None:
+        if max_pending < 1:
+            raise ValueError("max_pending must be at least 1")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.max_pending = max_pending
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def put(self, capture_id: str, captured_at: str, image: bytes) -> bool:
+        """Store a capture durably. False when the queue is at its bound (nothing is written then)."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            (count,) = self._db.execute("SELECT COUNT(*) FROM pending").fetchone()
+            if count >= self.max_pending:
+                return False
+            self._db.execute(
+                "INSERT INTO pending (capture_id, captured_at, image, queued_at) VALUES (?, ?, ?, ?)",
+                (capture_id, captured_at, image, self._clock()))
+            return True
+
+    def next_due(self) -> tuple[Pending | None, float | None]:
+        """The oldest capture due for an attempt, else (None, seconds until the next one is due)."""
+        now = self._clock()
+        with self._lock:
+            row = self._db.execute(
+                "SELECT capture_id, captured_at, image, attempts, next_attempt_at FROM pending "
+                "ORDER BY next_attempt_at, seq LIMIT 1").fetchone()
+        if row is None:
+            return None, None
+        if row[4] > now:
+            return None, row[4] - now
+        return Pending(row[0], row[1], row[2], row[3]), None
+
+    def delivered(self, capture_id: str, answer: dict[str, Any]) -> None:
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            row = self._db.execute("SELECT captured_at, attempts FROM pending WHERE capture_id = ?",
+                                   (capture_id,)).fetchone()
+            if row is None:
+                return
+            similarity = answer.get("similarity")
+            self._db.execute(
+                "INSERT OR REPLACE INTO delivered (capture_id, captured_at, delivered_at, attempts, result, staff_id, "
+                "event, recorded, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (capture_id, row[0], self._clock(), row[1] + 1, _text(answer.get("result")),
+                 _text(answer.get("staff_id")), _text(answer.get("event")), int(bool(answer.get("recorded"))),
+                 float(similarity) if isinstance(similarity, (int, float)) else None))
+            self._db.execute("DELETE FROM pending WHERE capture_id = ?", (capture_id,))
+
+    def retry_later(self, capture_id: str, delay: float, error: str) -> None:
+        with self._lock, self._db:
+            self._db.execute(
+                "UPDATE pending SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE capture_id = ?",
+                (self._clock() + delay, error[:500], capture_id))
+
+    def reject(self, capture_id: str, status: int, code: str | None, reason: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            row = self._db.execute("SELECT captured_at, image FROM pending WHERE capture_id = ?",
+                                   (capture_id,)).fetchone()
+            if row is None:
+                return
+            self._db.execute(
+                "INSERT OR REPLACE INTO rejected (capture_id, captured_at, image, rejected_at, status, code, reason) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)", (capture_id, row[0], row[1], self._clock(), status, code, reason[:500]))
+            self._db.execute("DELETE FROM pending WHERE capture_id = ?", (capture_id,))
+
+    def requeue_rejected(self) -> int:
+        """Give the rejected captures another chance (after the cause was fixed on the server)."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            moved = self._db.execute(
+                "INSERT OR IGNORE INTO pending (capture_id, captured_at, image, queued_at) "
+                "SELECT capture_id, captured_at, image, ? FROM rejected ORDER BY rejected_at",
+                (self._clock(),)).rowcount
+            self._db.execute("DELETE FROM rejected")
+            return int(moved)
+
+    def purge(self, retention_days: float) -> int:
+        """Forget delivered answers and rejected images older than the retention period."""
+        cutoff = self._clock() - retention_days * 86400
+        with self._lock, self._db:
+            gone = self._db.execute("DELETE FROM delivered WHERE delivered_at < ?", (cutoff,)).rowcount
+            gone += self._db.execute("DELETE FROM rejected WHERE rejected_at < ?", (cutoff,)).rowcount
+            return int(gone)
+
+    def counts(self) -> Counts:
+        with self._lock:
+            values = [self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed names
+                      for table in ("pending", "delivered", "rejected")]
+        return Counts(*values)
+
+    def journal(self) -> list[dict[str, Any]]:
+        """Delivered captures and their answers, oldest first (no images)."""
+        with self._lock:
+            cursor = self._db.execute("SELECT capture_id, captured_at, delivered_at, attempts, result, staff_id, "
+                                      "event, recorded, similarity FROM delivered ORDER BY captured_at, capture_id")
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def rejections(self) -> list[dict[str, Any]]:
+        with self._lock:
+            cursor = self._db.execute("SELECT capture_id, captured_at, rejected_at, status, code, reason "
+                                      "FROM rejected ORDER BY rejected_at")
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def waiting(self) -> list[dict[str, Any]]:
+        with self._lock:
+            cursor = self._db.execute("SELECT capture_id, captured_at, queued_at, attempts, next_attempt_at, "
+                                      "last_error FROM pending ORDER BY seq")
+            names = [column[0] for column in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)

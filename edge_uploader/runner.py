@@ -1,0 +1,171 @@
+"""The uploader at work: frames → faces → passages → durable queue → sender, with status and display."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+import threading
+import time
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import cv2
+
+from edge_uploader.config import Config, ConfigError
+from edge_uploader.detector import Detector
+from edge_uploader.display import SENT, WAITING, Display, Overlay
+from edge_uploader.logs import Stats, StatusLine
+from edge_uploader.passages import Emission, PassagePolicy, PassageTracker
+from edge_uploader.queue import CaptureQueue
+from edge_uploader.sender import Backoff, Sender
+from edge_uploader.sources import LiveSource, open_source
+
+log = logging.getLogger("edge_uploader")
+
+EXIT_OK = 0
+EXIT_UNDELIVERED = 1   # --once: captures still waiting in the queue when the drain timed out
+EXIT_USAGE = 2         # bad configuration or source
+EXIT_REJECTED = 3      # --once: the server refused some captures for good (moved aside)
+BANNER_SECONDS = 4.0
+
+
+class Uploader:
+    def __init__(self, config: Config, *, once: bool = False) -> None:
+        self.config = config
+        self.once = once
+        self.zone = ZoneInfo(config.site_timezone)
+        self.source = open_source(config.source, fps=config.fps,
+                                  recorded_at=config.recorded_at.timestamp() if config.recorded_at else None)
+        if once and isinstance(self.source, LiveSource):
+            raise ConfigError("once_needs_recording", "--once processes a video file or a folder to the end; "
+                                                      "a camera or stream has no end")
+        self.detector = Detector(str(config.model), detect_width=config.detect_width, roi=config.roi,
+                                 min_face_px=config.min_face_px)
+        self.tracker = PassageTracker(PassagePolicy(pause_seconds=config.pause_seconds,
+                                                    send_unpaused=config.send_unpaused))
+        self.queue = CaptureQueue(config.queue_path, max_pending=config.queue_max)
+        self.sender = Sender(self.queue, config.api_url, config.device_id, config.device_secret,
+                             timeout=config.request_timeout, backoff=Backoff(config.backoff_base, config.backoff_cap),
+                             on_answer=self._answered)
+        self.display = Display(config.display, fps=config.fps) if config.display else None
+        self.stats = Stats()
+        self._captures: dict[int, str] = {}        # track id → capture id
+        self._answers: dict[str, dict[str, Any]] = {}
+        self._banner: tuple[str, float] | None = None
+        self._lock = threading.Lock()
+
+    def run(self, stop: threading.Event) -> int:
+        purged = self.queue.purge(self.config.retention_days)
+        counts = self.queue.counts()
+        log.info("edge uploader started", extra={"fields": {
+            "event": "started", "source": self.source.description, "api_url": self.config.api_url,
+            "device_id": self.config.device_id, "queue": str(self.config.queue_path), "waiting": counts.pending,
+            "purged": purged, "once": self.once}})
+        sender_stop = threading.Event()
+        sender = threading.Thread(target=self.sender.run, args=(sender_stop,), name="sender", daemon=True)
+        sender.start()
+        status = StatusLine(sys.stdout, self.config.status_interval)
+        try:
+            for frame in self.source.frames(stop):
+                faces = self.detector.detect(frame.image)
+                for emission in self.tracker.update(frame.image, frame.time, faces):
+                    self._enqueue(emission)
+                self.stats.frames += 1
+                self.stats.faces += len(faces)
+                if self.display is not None:
+                    self.display.show(frame.image, self._overlays(frame.time), self._banner_text())
+                status.update(self._status, self.stats.frames)
+            for emission in self.tracker.flush():
+                self._enqueue(emission)
+            if self.once and not stop.is_set():
+                deadline = time.monotonic() + self.config.drain_timeout
+                while self.queue.counts().pending and time.monotonic() < deadline and not stop.is_set():
+                    stop.wait(0.2)
+                    status.update(self._status, self.stats.frames)
+            elif not self.once:
+                stop.wait()  # a recording ended: keep delivering until stopped
+        finally:
+            sender_stop.set()
+            self.sender.wake()
+            sender.join(self.config.request_timeout + 2)
+            status.update(self._status, self.stats.frames, force=True)
+            status.end()
+            if self.display is not None:
+                self.display.close()
+        return self._finish(stop.is_set())
+
+    def _finish(self, stopped: bool) -> int:
+        counts = self.queue.counts()
+        log.info("edge uploader stopped", extra={"fields": {
+            "event": "stopped", "frames": self.stats.frames, "passages": self.stats.passages,
+            "queued": self.stats.queued, "dropped": self.stats.dropped, "sent": self.sender.stats.sent,
+            "rejected": self.sender.stats.rejected, "waiting": counts.pending}})
+        self.queue.close()
+        if stopped or not self.once:
+            return EXIT_OK
+        if counts.pending:
+            log.error("captures could not be delivered; they stay queued for the next run", extra={"fields": {
+                "event": "undelivered", "waiting": counts.pending, "last_error": self.sender.stats.last_error}})
+            return EXIT_UNDELIVERED
+        if self.sender.stats.rejected or self.stats.dropped:
+            return EXIT_REJECTED
+        return EXIT_OK
+
+    def _enqueue(self, emission: Emission) -> None:
+        self.stats.passages += 1
+        moment = datetime.fromtimestamp(emission.time, self.zone)
+        capture_id = f"{moment:%Y%m%dT%H%M%S}-{secrets.token_hex(6)}"
+        captured_at = moment.isoformat(timespec="milliseconds")
+        ok, jpeg = cv2.imencode(".jpg", emission.crop, [cv2.IMWRITE_JPEG_QUALITY, 92])
+        if not ok:
+            log.error("crop could not be encoded", extra={"fields": {"event": "encode_failed"}})
+            return
+        if not self.queue.put(capture_id, captured_at, jpeg.tobytes()):
+            self.stats.dropped += 1
+            log.error("QUEUE FULL: capture dropped. The API has been unreachable for long; check the network",
+                      extra={"fields": {"event": "queue_full", "captured_at": captured_at,
+                                        "queue_max": self.config.queue_max, "dropped": self.stats.dropped}})
+            return
+        self.stats.queued += 1
+        with self._lock:
+            self._captures[emission.track_id] = capture_id
+        self.sender.wake()
+        log.info("capture queued", extra={"fields": {
+            "event": "queued", "capture_id": capture_id, "captured_at": captured_at,
+            "quality": round(emission.quality, 3), "paused": emission.paused}})
+
+    def _answered(self, capture_id: str, answer: dict[str, Any]) -> None:
+        with self._lock:
+            self._answers[capture_id] = answer
+            if len(self._answers) > 200:
+                self._answers.pop(next(iter(self._answers)))
+            self._banner = (str(answer.get("display_message", "")), time.monotonic())
+
+    def _overlays(self, now: float) -> list[Overlay]:
+        overlays = []
+        with self._lock:
+            for track in self.tracker.visible(now):
+                capture_id = self._captures.get(track.track_id)
+                answer = self._answers.get(capture_id) if capture_id else None
+                if answer is not None:
+                    state = "matched" if answer.get("result") == "matched" else "other"
+                    overlays.append(Overlay(track.face.box, str(answer.get("display_message", "")), state))
+                elif capture_id is not None:
+                    overlays.append(Overlay(track.face.box, SENT, "sent"))
+                else:
+                    overlays.append(Overlay(track.face.box, WAITING, "waiting"))
+        return overlays
+
+    def _banner_text(self) -> str:
+        with self._lock:
+            if self._banner and time.monotonic() - self._banner[1] < BANNER_SECONDS:
+                return self._banner[0]
+        return ""
+
+    def _status(self, fps: float) -> str:
+        sender = self.sender.stats
+        return (f"fps {fps:5.1f} | faces {self.stats.faces} | passages {self.stats.passages} | "
+                f"queued {self.stats.queued} | sent {sender.sent} | failed attempts {sender.failed_attempts} | "
+                f"rejected {sender.rejected} | dropped {self.stats.dropped}")

@@ -1,0 +1,154 @@
+"""The background sender: posts queued captures with the device signature until the server acknowledges them.
+
+What each answer means for a capture:
+- 2xx: delivered. The answer goes to the journal and to the display; the image leaves the disk.
+- 400, 413, 415, 422, and 409 ``capture_conflict``: the server will never accept this body, so the capture
+  is moved aside with its reason (``python -m edge_uploader queue`` lists them).
+- everything else (network errors, timeouts, 5xx, 429, 401/403 from a wrong secret or a skewed clock,
+  409 ``capture_in_progress``): retried with exponential backoff and jitter, for as long as it takes.
+  Retrying is safe because the server is idempotent on ``capture_id``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+from chamcong import wire
+from edge_uploader.queue import CaptureQueue, Pending
+
+log = logging.getLogger("edge_uploader.sender")
+
+NEVER_ACCEPTED = {400, 413, 415, 422}
+
+
+@dataclass(frozen=True)
+class Backoff:
+    base: float = 1.0
+    cap: float = 300.0
+
+    def delay(self, failures: int, rng: random.Random) -> float:
+        """Exponential with 'equal jitter': half fixed, half random, so retries spread but never hammer."""
+        ceiling = min(self.cap, self.base * 2 ** min(failures, 30))
+        return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+@dataclass
+class SenderStats:
+    sent: int = 0
+    rejected: int = 0
+    failed_attempts: int = 0
+    last_error: str = ""
+
+
+class Sender:
+    def __init__(self, queue: CaptureQueue, api_url: str, device_id: str, secret: str, *,
+                 timeout: float = 15.0, backoff: Backoff | None = None,
+                 on_answer: Callable[[str, dict[str, Any]], None] | None = None,
+                 rng: random.Random | None = None) -> None:
+        self.queue = queue
+        self.url = api_url.rstrip("/") + "/v1/recognitions"
+        self.device_id = device_id
+        self._secret = secret
+        self.timeout = timeout
+        self.backoff = backoff or Backoff()
+        self.on_answer = on_answer
+        self.stats = SenderStats()
+        self._rng = rng or random.Random()  # noqa: S311 - retry jitter, not security
+        self._session = requests.Session()
+        self._failures = 0  # consecutive failed attempts of any capture: paces the whole sender
+        self._wake = threading.Event()
+
+    def __repr__(self) -> str:  # never show the secret
+        return f"Sender(url={self.url!r}, device_id={self.device_id!r})"
+
+    def wake(self) -> None:
+        """A new capture was queued: stop waiting for the next due one."""
+        self._wake.set()
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            wait = self.step()
+            if wait:
+                self._wake.wait(wait)
+                self._wake.clear()
+
+    def step(self) -> float:
+        """Try the next due capture. Returns how long to wait before the next step (0: go on)."""
+        capture, due_in = self.queue.next_due()
+        if capture is None:
+            return min(due_in, 5.0) if due_in is not None else 1.0
+        if self.attempt(capture):
+            self._failures = 0
+            return 0.0
+        self._failures += 1
+        return self.backoff.delay(self._failures - 1, self._rng)
+
+    def attempt(self, capture: Pending) -> bool:
+        """One POST. True when the capture left the queue (delivered or rejected), False to retry."""
+        body = json.dumps({"capture_id": capture.capture_id, "captured_at": capture.captured_at,
+                           "image_b64": base64.b64encode(capture.image).decode("ascii")}).encode()
+        headers = wire.signed_headers(self.device_id, self._secret, int(time.time()), body)
+        try:
+            reply = self._session.post(self.url, data=body, headers=headers, timeout=self.timeout)
+        except requests.RequestException as error:
+            return self._retry(capture, f"network: {type(error).__name__}", None)
+        answer = _json(reply)
+        code = str(answer.get("code", "")) or None
+        if 200 <= reply.status_code < 300:
+            self.queue.delivered(capture.capture_id, answer)
+            self.stats.sent += 1
+            log.info("capture delivered", extra={"fields": {
+                "event": "delivered", "capture_id": capture.capture_id, "attempts": capture.attempts + 1,
+                "result": answer.get("result"), "recorded": answer.get("recorded"), "kind": answer.get("event")}})
+            if self.on_answer is not None:
+                self.on_answer(capture.capture_id, answer)
+            return True
+        if reply.status_code in NEVER_ACCEPTED or (reply.status_code == 409 and code == "capture_conflict"):
+            reason = str(answer.get("message") or reply.reason or "")
+            self.queue.reject(capture.capture_id, reply.status_code, code, reason)
+            self.stats.rejected += 1
+            log.error("capture rejected by the server; moved aside", extra={"fields": {
+                "event": "rejected", "capture_id": capture.capture_id, "status": reply.status_code, "code": code,
+                "reason": reason}})
+            return True
+        retry_after = _retry_after(reply) if reply.status_code in (429, 503) else None
+        return self._retry(capture, f"http {reply.status_code} {code or ''}".strip(), retry_after)
+
+    def _retry(self, capture: Pending, error: str, retry_after: float | None) -> bool:
+        delay = self.backoff.delay(capture.attempts, self._rng)
+        if retry_after is not None:
+            delay = max(delay, retry_after)
+        self.queue.retry_later(capture.capture_id, delay, error)
+        self.stats.failed_attempts += 1
+        self.stats.last_error = error
+        level = logging.ERROR if error.startswith(("http 401", "http 403")) else logging.WARNING
+        log.log(level, "upload failed; will retry", extra={"fields": {
+            "event": "retry", "capture_id": capture.capture_id, "attempt": capture.attempts + 1, "error": error,
+            "retry_in_s": round(delay, 1),
+            **({"hint": "check device_id, secret and the clock of this box"} if level == logging.ERROR else {})}})
+        return False
+
+
+def _json(reply: requests.Response) -> dict[str, Any]:
+    try:
+        value = reply.json()
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _retry_after(reply: requests.Response) -> float | None:
+    try:
+        return max(0.0, float(reply.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
