@@ -1,12 +1,14 @@
 """Passages: follow each face across frames and send one capture per person passing, not one per frame.
 
-A track follows a face from frame to frame (nearest centre, relative to the face size). While a person
-walks, the track only remembers its best crop. When the face has stayed still for ``pause_seconds`` (the
-lobby screen asks people to stop for about 2 seconds), the best crop of the passage so far is emitted,
-once. A track that loses its face is kept for ``lost_seconds`` (detection flicker); a track that was
-already sent is kept for ``rejoin_seconds``, so a person who turns away for a moment, or stands in front
-of the camera for a minute, is still one passage. A person who walks past without stopping is still sent
-when their track ends, from the best frame seen, if that frame is good enough.
+A track follows a face from frame to frame: each track predicts where its face is now from its speed,
+and detections go to the nearest prediction (relative to the face size), so two people crossing in the
+lobby keep their own tracks. While a person walks, the track only remembers its best crop. When the face
+has stayed still for ``pause_seconds`` (the lobby screen asks people to stop for about 2 seconds), the
+best crop taken while standing still is emitted, once. A track that loses its face is kept for
+``lost_seconds`` (detection flicker); a track that was already sent is kept for ``rejoin_seconds``, so a
+person who turns away for a moment, or stands in front of the camera for a minute, is still one passage.
+A person who walks past without stopping is still sent when their track ends, from the best frame seen,
+if that frame is good enough.
 """
 
 from __future__ import annotations
@@ -99,7 +101,9 @@ class Track:
     anchor: tuple[float, float]
     anchor_time: float
     frames: int = 1
-    best: Candidate | None = None
+    velocity: tuple[float, float] = (0.0, 0.0)  # px/s, smoothed
+    best: Candidate | None = None        # of the whole passage
+    best_still: Candidate | None = None  # since the face stopped moving
     sent: bool = False
     capture_id: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
@@ -107,6 +111,11 @@ class Track:
     @property
     def still_for(self) -> float:
         return self.last_time - self.anchor_time
+
+    def predicted(self, now: float) -> tuple[float, float]:
+        cx, cy = self.face.center
+        gap = now - self.last_time
+        return cx + self.velocity[0] * gap, cy + self.velocity[1] * gap
 
 
 class PassageTracker:
@@ -123,7 +132,7 @@ class PassageTracker:
         policy = self.policy
         unmatched = list(faces)
         pairs = sorted(
-            ((_distance(track.face, face), index, track) for track in self.tracks
+            ((_distance(track, face, now), index, track) for track in self.tracks
              for index, face in enumerate(unmatched) if _similar_size(track.face, face)),
             key=lambda item: item[0])
         taken_tracks: set[int] = set()
@@ -157,8 +166,13 @@ class PassageTracker:
 
     def _follow(self, track: Track, frame: np.ndarray, now: float, face: Face) -> None:
         cx, cy = face.center
+        if now > track.last_time:
+            (px, py), gap = track.face.center, now - track.last_time
+            track.velocity = (0.5 * track.velocity[0] + 0.5 * (cx - px) / gap,
+                              0.5 * track.velocity[1] + 0.5 * (cy - py) / gap)
         if math.hypot(cx - track.anchor[0], cy - track.anchor[1]) > self.policy.still_ratio * face.width:
             track.anchor, track.anchor_time = (cx, cy), now
+            track.best_still = None
         track.face, track.last_time = face, now
         track.frames += 1
         self._consider(track, frame, now, face)
@@ -167,17 +181,22 @@ class PassageTracker:
         if track.sent:
             return
         quality = face_quality(frame, face)
-        if track.best is None or quality > track.best.quality:
+        better_still = track.best_still is None or quality > track.best_still.quality
+        if better_still or track.best is None or quality > track.best.quality:
             crop = crop_face(frame, face, self.policy.crop_margin, self.policy.crop_max_px)
-            track.best = Candidate(now, quality, crop)
+            candidate = Candidate(now, quality, crop)
+            if better_still:
+                track.best_still = candidate
+            if track.best is None or quality > track.best.quality:
+                track.best = candidate
 
     def _emit(self, track: Track, *, paused: bool) -> Emission | None:
-        best = track.best
+        best = track.best_still if paused else track.best
         if best is None or best.quality < self.policy.min_quality:
             return None
         if not paused and (track.frames < self.policy.min_frames or not self.policy.send_unpaused):
             return None
-        track.sent, track.best = True, None
+        track.sent, track.best, track.best_still = True, None, None
         return Emission(track.track_id, best.time, best.crop, best.quality, paused)
 
     def _expire(self, now: float) -> list[Emission]:
@@ -197,9 +216,9 @@ class PassageTracker:
         return emitted
 
 
-def _distance(a: Face, b: Face) -> float:
-    (ax, ay), (bx, by) = a.center, b.center
-    return math.hypot(ax - bx, ay - by) / max(a.width, b.width)
+def _distance(track: Track, face: Face, now: float) -> float:
+    (px, py), (fx, fy) = track.predicted(now), face.center
+    return math.hypot(px - fx, py - fy) / max(track.face.width, face.width)
 
 
 def _similar_size(a: Face, b: Face) -> bool:

@@ -107,19 +107,24 @@ class LiveSource:
         return _redact(str(self.target))
 
     def frames(self, stop: threading.Event) -> Iterator[Frame]:
-        reader = threading.Thread(target=self._read_forever, args=(stop,), name="frame-reader", daemon=True)
+        halt = threading.Event()  # set when the caller stops, or stops iterating
+        reader = threading.Thread(target=self._read_forever, args=(stop, halt), name="frame-reader", daemon=True)
         reader.start()
         index = 0
-        while not stop.is_set():
-            with self._fresh:
-                if self._latest is None:
-                    self._fresh.wait(0.5)
-                if self._latest is None:
-                    continue
-                image, taken = self._latest
-                self._latest = None
-            yield Frame(image, taken, index)
-            index += 1
+        try:
+            while not stop.is_set():
+                with self._fresh:
+                    if self._latest is None:
+                        self._fresh.wait(0.5)
+                    if self._latest is None:
+                        continue
+                    image, taken = self._latest
+                    self._latest = None
+                yield Frame(image, taken, index)
+                index += 1
+        finally:
+            halt.set()
+            reader.join(self.timeout_ms / 1000 + 2)  # the capture is released before the process goes
 
     def _open(self) -> cv2.VideoCapture:
         if isinstance(self.target, int):
@@ -127,14 +132,14 @@ class LiveSource:
         params = [cv2.CAP_PROP_OPEN_TIMEOUT_MSEC, self.timeout_ms, cv2.CAP_PROP_READ_TIMEOUT_MSEC, self.timeout_ms]
         return cv2.VideoCapture(self.target, cv2.CAP_ANY, params)
 
-    def _read_forever(self, stop: threading.Event) -> None:
+    def _read_forever(self, stop: threading.Event, halt: threading.Event) -> None:
         failures = 0
         rng = random.Random()  # noqa: S311 - retry jitter, not security
-        while not stop.is_set():
+        while not (stop.is_set() or halt.is_set()):
             capture = self._open()
             frames = 0
             try:
-                while capture.isOpened() and not stop.is_set():
+                while capture.isOpened() and not (stop.is_set() or halt.is_set()):
                     ok, image = capture.read()
                     if not ok:
                         break
@@ -152,7 +157,7 @@ class LiveSource:
                         self._fresh.notify()
             finally:
                 capture.release()
-            if stop.is_set():
+            if stop.is_set() or halt.is_set():
                 return
             delay = min(self.backoff_cap, self.backoff_base * 2 ** min(failures, 16))
             delay = delay / 2 + rng.uniform(0, delay / 2)
@@ -160,7 +165,7 @@ class LiveSource:
             log.warning("source lost; reopening", extra={"fields": {
                 "event": "source_lost", "source": self.description, "frames_before_loss": frames,
                 "retry_in_s": round(delay, 2), "failures": failures}})
-            stop.wait(delay)
+            halt.wait(delay)
 
 
 def open_source(spec: str, *, recorded_at: float | None, fps: float) -> RecordedSource | LiveSource:

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -18,40 +14,17 @@ import pytest
 import requests
 
 from chamcong import wire
-from infra.local_stack import free_port
 from tests.integration.photos import photos_of
+from tests.integration.served import local_stack
 
-REPO = Path(__file__).resolve().parents[2]
 PASSWORD = "Mật-khẩu-thử-2026"
 
 
 @pytest.fixture(scope="module")
 def served(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    env = {**os.environ, "BOOTSTRAP_ADMIN_PASSWORD": PASSWORD, "MODELS_DIR": str(models_dir),
-           "OUT_DIR": str(tmp_path_factory.mktemp("out"))}
-    process = subprocess.Popen([sys.executable, "-m", "infra.local_stack", "serve", "--port", str(port)],
-                               cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert process.stdout is not None
-    deadline = time.monotonic() + 120
-    lines = []
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if line.startswith("API ready at "):
-            break
-    assert lines and lines[-1].strip() == f"API ready at http://127.0.0.1:{port}", "".join(lines)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            assert process.wait(timeout=30) == 0, "make serve did not stop cleanly on SIGTERM"
-        finally:
-            if process.poll() is None:
-                process.kill()
+    with local_stack(models_dir, tmp_path_factory.mktemp("out"), PASSWORD) as (url, _):
+        yield url
+    port = url.rsplit(":", 1)[1]
     # Everything it started is gone: the port is free again.
     with pytest.raises(requests.ConnectionError):
         requests.get(f"http://127.0.0.1:{port}/v1/openapi.json", timeout=2)
