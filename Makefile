@@ -8,13 +8,14 @@ export MODELS_DIR ?= $(SHARED)/models
 export FACES_DIR ?= $(SHARED)/faces-dev
 PORT ?= 8000
 
-.PHONY: help venv test lint serve demo bench layers lock clean
+.PHONY: help venv test lint serve demo bench layers edge lock clean
 
 help:
 	@echo "make serve   - local stack (moto + chalice) on 127.0.0.1:$(PORT)"
 	@echo "make demo    - run the main job on the local stack"
 	@echo "make test    - the whole test suite (installs .venv first)"
-	@echo "make bench   - recognition benchmarks"
+	@echo "make bench   - recognition and edge detection benchmarks"
+	@echo "make edge    - the edge uploader as one file, out/edge/chamcong-edge.pyz"
 	@echo "make lint    - ruff, mypy, cfn-lint"
 
 # The virtual environment is rebuilt whenever the pins change.
@@ -47,6 +48,7 @@ demo: venv
 
 bench: venv
 	$(PY) -m bench.recognition
+	$(PY) -m bench.edge
 
 # Build the Lambda layers as `sam build` does and check Lambda's 250 MB unzipped limit
 # (function + layers) for the function that carries both.
@@ -58,6 +60,19 @@ layers: venv
 	  code=$$(du -sm functions/api | cut -f1); total=$$((domain + vision + code)); \
 	  echo "unzipped MB: domain $$domain, vision $$vision, function $$code; RecognitionFunction total $$total of 250"; \
 	  test $$total -lt 250
+
+# The edge uploader as one file for the box beside the camera: its code and the shared wire format
+# (chamcong/wire.py, standard library only). The box also needs out/edge/requirements.txt and the YuNet model.
+edge: venv
+	rm -rf out/edge && mkdir -p out/edge/src/chamcong
+	cp -r edge_uploader out/edge/src/
+	cp layers/domain/chamcong/__init__.py layers/domain/chamcong/wire.py out/edge/src/chamcong/
+	find out/edge/src -name __pycache__ -prune -exec rm -rf {} +
+	printf 'import sys\n\nfrom edge_uploader.cli import main\n\nsys.exit(main())\n' > out/edge/src/__main__.py
+	$(PY) -m zipapp out/edge/src -o out/edge/chamcong-edge.pyz -p "/usr/bin/env python3"
+	cp edge_uploader/requirements.txt out/edge/
+	rm -rf out/edge/src
+	@echo "out/edge/chamcong-edge.pyz (python3 chamcong-edge.pyz --help), out/edge/requirements.txt"
 
 lock:
 	rm -rf /tmp/chamcong-lock && $(PYTHON) -m venv /tmp/chamcong-lock

@@ -39,8 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["queue"]:
         return queue_command(argv[1:])
+    # allow_abbrev=False: "--device-secret VALUE" must not be taken for --device-secret-file
     parser = argparse.ArgumentParser(prog="python -m edge_uploader", description=DESCRIPTION, epilog=EPILOG,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     parser.add_argument("--once", action="store_true",
                         help="process the file or folder to the end, deliver the queue, exit (see exit codes)")
     settings.add_arguments(parser)

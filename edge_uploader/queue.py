@@ -83,6 +83,7 @@ class CaptureQueue:
         self._db = sqlite3.connect(path, timeout=30, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA secure_delete=ON")  # a delivered face image does not linger in free pages
         self._db.executescript(SCHEMA)
 
     def close(self) -> None:

@@ -1,10 +1,16 @@
-"""`make demo`: a working day on the local stack, through the HTTP API, with real photos.
+"""`make demo`: a working day in the lobby, end to end, on the local stack.
 
-Starts the local stack, creates a small district, enrols most people from the photo folder (one photo
-each), keeps a few as strangers, registers a lobby device, then sends every other photo as a signed
-capture in the morning window and again in the evening window of the most recent working day. Prints
-per person the check-in and check-out times, the strangers counted as unknown, and the recognition
-rate; writes a short report and the evidence snapshots under the output folder.
+1. Starts the local stack (as `make serve`), creates a district (Home Affairs and two more units), enrols
+   most people from the photo folder with one or two photos each, keeps a few as strangers, and
+   registers the lobby camera as a device.
+2. Builds synthetic lobby clips from *other* photos of the same people plus the strangers (heads pasted
+   onto a drawn lobby, walking in, pausing, walking out): three waves of arrivals in the morning and
+   three of departures in the evening.
+3. Runs the edge uploader (`python -m edge_uploader --once`, a separate process, as on the box) on each
+   clip, time-stamped inside the check-in or check-out window of the most recent working day.
+4. Prints per person the check-in and check-out times the server recorded and whether each passage was
+   recognised, the strangers counted as unknown, and the recognition rate; writes the report, the
+   annotated lobby videos and the evidence snapshots under the output folder.
 
 python -m infra.demo [--faces DIR] [--models-dir DIR] [--out DIR] [--strangers N]
 """
@@ -13,8 +19,9 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -22,17 +29,23 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import requests
 
-from chamcong import wire
+from edge_uploader.queue import CaptureQueue
+from infra.lobby import DETECTOR_FILE, PassageTruth, build_clip, schedule
 from infra.local_stack import DEFAULT_MODELS_DIR, REPO, free_port, running_stack
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+DISTRICT = "UBND huyện Đà Bắc (demo)"
 UNITS = ["Phòng Nội vụ", "Văn phòng HĐND và UBND", "Phòng Tài chính - Kế hoạch"]
 # Demo names for the photo folders (the photos are public test photos; the names are invented).
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thu Dung", "Hoàng Minh Đức", "Vũ Thị Hà",
          "Đặng Quốc Hùng", "Bùi Thị Lan", "Đỗ Văn Long", "Hồ Thị Mai", "Ngô Đức Nam", "Dương Thị Oanh",
          "Lý Văn Phúc", "Đinh Thị Quyên", "Mai Xuân Sơn", "Tạ Thị Thảo", "Lò Văn Tuấn", "Hà Thị Uyên"]
+# Waves of people through the lobby (local time on the demo day): arrivals, then departures.
+WAVES = {"morning": [(6, 52), (7, 18), (7, 41)], "evening": [(16, 38), (17, 6), (17, 33)]}
+ENROL_TWO_FROM = 4  # people with at least this many photos are enrolled with two
 
 
 @dataclass
@@ -40,8 +53,18 @@ class Person:
     folder: str
     full_name: str
     photos: list[Path]
+    stranger: bool = False
+    enrolled: list[Path] = field(default_factory=list)
     staff_id: str | None = None
-    results: dict[str, list[dict[str, object]]] = field(default_factory=lambda: {"morning": [], "evening": []})
+    unit: str = ""
+    # per window: the captures the uploader sent during this person's passage, with the server's answers
+    answers: dict[str, list[dict[str, object]]] = field(default_factory=lambda: {"morning": [], "evening": []})
+    events: list[dict[str, object]] = field(default_factory=list)
+
+    def probe(self, window: str) -> Path:
+        """The photo the lobby camera 'sees': never one used for enrolment."""
+        others = [p for p in self.photos if p not in self.enrolled]
+        return others[0] if window == "morning" or len(others) == 1 else others[1]
 
 
 def last_working_day(today: date) -> date:
@@ -51,7 +74,7 @@ def last_working_day(today: date) -> date:
     return day
 
 
-class Client:
+class Api:
     def __init__(self, base: str) -> None:
         self.base = base
         self.session = requests.Session()
@@ -63,47 +86,106 @@ class Client:
         return dict(reply.json()) if reply.content else {}
 
 
-def run_day(api: Client, people: list[Person], strangers: list[Person], device: dict[str, object],
-            day: date) -> None:
-    """Each photo except the enrolment one passes the lobby camera in the morning and again at night."""
-    windows = {"morning": (7, 5), "evening": (17, 2)}
-    for number, person in enumerate(people + strangers):
-        probes = person.photos[1:] if person.staff_id else person.photos
-        for window, (hour, minute) in windows.items():
-            for index, photo in enumerate(probes):
-                moment = datetime(day.year, day.month, day.day, hour, minute, tzinfo=HANOI) + timedelta(
-                    minutes=2 * number, seconds=7 * index)
-                body = json.dumps({"capture_id": f"demo-{day}-{window}-{person.folder}-{index}",
-                                   "captured_at": moment.isoformat(),
-                                   "image_b64": base64.b64encode(photo.read_bytes()).decode()}).encode()
-                headers = wire.signed_headers(str(device["device_id"]), str(device["secret"]), int(time.time()), body)
-                answer = api.call("POST", "/v1/recognitions", 200, data=body, headers=headers)
-                person.results[window].append(answer)
+def enrol(api: Api, people: list[Person]) -> list[dict[str, object]]:
+    district = api.call("POST", "/v1/units", 201, json={"name": DISTRICT})
+    units = [api.call("POST", "/v1/units", 201, json={"name": name, "parent_id": district["unit_id"]})
+             for name in UNITS]
+    for number, person in enumerate(p for p in people if not p.stranger):
+        unit = units[number % len(units)]
+        staff = api.call("POST", "/v1/staff", 201, json={"full_name": person.full_name, "unit_id": unit["unit_id"]})
+        count = 2 if len(person.photos) >= ENROL_TWO_FROM else 1
+        for photo in person.photos[:count]:
+            reply = api.session.post(f"{api.base}/v1/staff/{staff['staff_id']}/faces", timeout=120,
+                                     json={"image_b64": base64.b64encode(photo.read_bytes()).decode()})
+            if reply.status_code == 201:
+                person.enrolled.append(photo)
+            else:
+                print(f"  {person.folder}: {photo.name} refused ({reply.json().get('code')})")
+        if person.enrolled:
+            person.staff_id, person.unit = str(staff["staff_id"]), str(unit["name"])
+    return [district, *units]
 
 
-def report(people: list[Person], strangers: list[Person], day: date) -> tuple[str, float]:
-    lines = [f"Ngày làm việc / working day {day.isoformat()} (Asia/Ho_Chi_Minh)", "",
-             f"{'Cán bộ / staff':<34} {'ảnh':>4} {'giờ đến':>8} {'giờ về':>8}  nhận diện / recognised"]
-    recognised = total = 0
-    for person in people:
-        times = {}
-        ok = 0
-        for window, answers in person.results.items():
-            mine = [a for a in answers if a["result"] == "matched" and a["staff_id"] == person.staff_id]
-            ok += len(mine)
-            recorded = sorted(str(a["captured_at_local"])[11:16] for a in mine if a["recorded"])
-            times[window] = (recorded[0] if window == "morning" else recorded[-1]) if recorded else "—"
-        count = sum(len(answers) for answers in person.results.values())
-        recognised, total = recognised + ok, total + count
-        lines.append(f"{person.full_name:<34} {count:>4} {times['morning']:>8} {times['evening']:>8}  {ok}/{count}")
-    lines.append("")
-    unknown = sum(1 for s in strangers for answers in s.results.values() for a in answers if a["result"] == "unknown")
-    wrongly = sum(1 for s in strangers for answers in s.results.values() for a in answers if a["result"] == "matched")
-    stranger_total = sum(len(answers) for s in strangers for answers in s.results.values())
-    lines.append(f"Người lạ / strangers: {len(strangers)} người, {unknown}/{stranger_total} lượt là 'unknown'"
-                 f", {wrongly} bị nhận nhầm / falsely matched")
-    rate = recognised / total if total else 0.0
-    lines.append(f"Tỉ lệ nhận diện / recognition rate: {recognised}/{total} = {rate:.1%}")
+def run_window(window: str, people: list[Person], day: date, device: dict[str, object], api_url: str,
+               models_dir: Path, out_dir: Path, queue: Path) -> int:
+    """Every person passes the lobby once in this window, in three waves; the uploader runs on each wave."""
+    rng = np.random.default_rng(7 if window == "morning" else 8)
+    order = [people[i] for i in rng.permutation(len(people))]
+    waves = WAVES[window]
+    failures = 0
+    for number, (hour, minute) in enumerate(waves):
+        group = order[number::len(waves)]
+        walkers = schedule([(p.folder, p.probe(window)) for p in group], gap=4.0, seed=number)
+        clip = out_dir / "clips" / f"{window}-{number + 1}.avi"
+        truth = build_clip(walkers, clip, detector_model=models_dir / DETECTOR_FILE, seed=number)
+        recorded_at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=HANOI)
+        before = {row["capture_id"] for row in CaptureQueue(queue).journal()} if queue.exists() else set()
+        command = [sys.executable, "-m", "edge_uploader", "--once", "--source", str(clip),
+                   "--recorded-at", recorded_at.isoformat(), "--api-url", api_url,
+                   "--device-id", str(device["device_id"]), "--queue-path", str(queue),
+                   "--model", str(models_dir / DETECTOR_FILE), "--status-interval", "600",
+                   "--display", str(out_dir / f"lobby-{window}-{number + 1}.avi"), "--log-level", "WARNING"]
+        started = time.monotonic()
+        secret = {"EDGE_DEVICE_SECRET": str(device["secret"])}
+        result = subprocess.run(command, cwd=REPO, env={**os.environ, **secret},  # noqa: S603 - our own module
+                                capture_output=True, text=True, timeout=600, check=False)
+        status = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+        print(f"  {window} wave {number + 1} at {hour:02d}:{minute:02d}: {len(group)} people, "
+              f"edge uploader exit {result.returncode} in {time.monotonic() - started:.0f} s — {status}")
+        if result.returncode != 0:
+            failures += 1
+            print(result.stderr[-2000:], file=sys.stderr)
+        journal = [row for row in CaptureQueue(queue).journal() if row["capture_id"] not in before]
+        attribute(journal, truth, group, recorded_at, window)
+    return failures
+
+
+def attribute(journal: list[dict[str, object]], truth: list[PassageTruth], group: list[Person],
+              recorded_at: datetime, window: str) -> None:
+    """Give each delivered capture to the passage it was taken in (the clip's ground truth)."""
+    by_label = {p.folder: p for p in group}
+    for row in journal:
+        offset = (datetime.fromisoformat(str(row["captured_at"])) - recorded_at).total_seconds()
+        inside = [t for t in truth if t.start - 0.05 <= offset <= t.end + 0.05]
+        standing = [t for t in inside if t.pause_start - 0.5 <= offset <= t.pause_end + 0.05]
+        candidates = standing or inside
+        if candidates:
+            by_label[candidates[0].label].answers[window].append(row)
+
+
+def report(people: list[Person], day: date) -> tuple[str, float]:
+    enrolled = [p for p in people if p.staff_id]
+    strangers = [p for p in people if p.stranger]
+    lines = [f"Ngày làm việc / working day: {day:%d/%m/%Y} ({day:%A}), Asia/Ho_Chi_Minh", "",
+             f"{'Cán bộ / staff':<32} {'Đơn vị / unit':<28} {'ảnh':>3} {'đến':>8} {'về':>8}  "
+             f"{'sáng':<5} {'chiều':<5}"]
+    recognised = passages = captures = 0
+    for person in enrolled:
+        marks = []
+        for window in ("morning", "evening"):
+            answers = person.answers[window]
+            passages += 1
+            captures += len(answers)
+            ok = any(a["result"] == "matched" and a["staff_id"] == person.staff_id for a in answers)
+            recognised += ok
+            marks.append("✓" if ok else ("✗" if answers else "—"))
+        check_ins = sorted(str(e["captured_at_local"])[11:19] for e in person.events if e["event"] == "check_in")
+        check_outs = sorted(str(e["captured_at_local"])[11:19] for e in person.events if e["event"] == "check_out")
+        lines.append(f"{person.full_name:<32} {person.unit[:28]:<28} {len(person.enrolled):>3} "
+                     f"{check_ins[0] if check_ins else '—':>8} {check_outs[-1] if check_outs else '—':>8}  "
+                     f"{marks[0]:<5} {marks[1]:<5}")
+    stranger_answers = [a for s in strangers for answers in s.answers.values() for a in answers]
+    unknown = sum(1 for a in stranger_answers if a["result"] == "unknown")
+    wrong = sum(1 for p in people for answers in p.answers.values() for a in answers
+                if a["result"] == "matched" and a["staff_id"] != p.staff_id)
+    rate = recognised / passages if passages else 0.0
+    lines += ["",
+              f"Người lạ / strangers: {len(strangers)} người, {unknown}/{len(stranger_answers)} lượt 'không nhận ra' "
+              f"/ unknown",
+              f"Nhận nhầm người / false matches: {wrong}",
+              f"Ảnh gửi / captures sent: {captures + len(stranger_answers)} cho / for "
+              f"{passages + 2 * len(strangers)} lượt qua sảnh / passages",
+              f"Tỉ lệ nhận diện / recognition rate: {recognised}/{passages} lượt = {rate:.1%}"]
     return "\n".join(lines), rate
 
 
@@ -116,58 +198,55 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=os.environ.get("OUT_DIR", str(REPO / "out" / "demo")))
     parser.add_argument("--strangers", type=int, default=3, help="people kept out of the enrolment")
     args = parser.parse_args(argv)
-    faces = Path(args.faces)
+    faces, models_dir = Path(args.faces), Path(args.models_dir)
     folders = sorted(p for p in faces.iterdir() if p.is_dir()) if faces.is_dir() else []
-    everyone = [Person(f.name, f"{NAMES[i % len(NAMES)]} ({f.name})", sorted(f.glob("*.jpg")))
-                for i, f in enumerate(folders)]
-    everyone = [p for p in everyone if p.photos]
+    everyone = [Person(f.name, NAMES[i % len(NAMES)], sorted(f.glob("*.jpg"))) for i, f in enumerate(folders)]
+    everyone = [p for p in everyone if len(p.photos) >= 2]  # one to enrol, another for the camera
     if args.strangers < 0:
         parser.error("--strangers must not be negative")
-    if len(everyone) < args.strangers + 2:
-        parser.error(f"{faces} needs at least {args.strangers + 2} folders of <person>/*.jpg")
-    # Strangers: the last folders; the others are enrolled (those with one photo have nothing left to probe).
-    strangers, people = everyone[-args.strangers:] if args.strangers else [], everyone[:len(everyone) - args.strangers]
+    if len(everyone) < args.strangers + 1:
+        parser.error(f"{faces} needs at least {args.strangers + 1} folders of <person>/*.jpg with two photos each")
+    if not (models_dir / DETECTOR_FILE).is_file():
+        parser.error(f"{models_dir} has no {DETECTOR_FILE} (set MODELS_DIR)")
+    for person in everyone[len(everyone) - args.strangers:]:
+        person.stranger = True
+        person.full_name = f"người lạ / stranger ({person.folder})"
     out_dir = Path(args.out)
+    shutil.rmtree(out_dir, ignore_errors=True)
+    out_dir.mkdir(parents=True)
     started = time.monotonic()
-    with running_stack(free_port(), Path(args.models_dir), out_dir, "demo-admin-password", access_log=False) as stack:
+    with running_stack(free_port(), models_dir, out_dir, "demo-admin-password", access_log=False) as stack:
         print(f"Local stack up at {stack.api_url}")
-        api = Client(stack.api_url)
+        api = Api(stack.api_url)
         token = api.call("POST", "/v1/auth/login", 200, json={"username": "admin", "password": "demo-admin-password"})
         api.session.headers["Authorization"] = f"Bearer {token['token']}"
-        district = api.call("POST", "/v1/units", 201, json={"name": "UBND huyện Đà Bắc (demo)"})
-        units = [api.call("POST", "/v1/units", 201, json={"name": name, "parent_id": district["unit_id"]})
-                 for name in UNITS]
-        enrolled = []
-        for number, person in enumerate(people):
-            unit = units[number % len(units)]
-            staff = api.call("POST", "/v1/staff", 201, json={"full_name": person.full_name, "unit_id": unit["unit_id"]})
-            reply = api.session.post(f"{stack.api_url}/v1/staff/{staff['staff_id']}/faces", timeout=120,
-                                     json={"image_b64": base64.b64encode(person.photos[0].read_bytes()).decode()})
-            if reply.status_code == 201:
-                person.staff_id = str(staff["staff_id"])
-                enrolled.append(person)
-            else:
-                print(f"  {person.folder}: {person.photos[0].name} refused ({reply.json().get('code')})")
-        print(f"Enrolled {len(enrolled)} people in {len(units)} units; {len(strangers)} kept as strangers")
+        units = enrol(api, everyone)
+        enrolled = [p for p in everyone if p.staff_id]
+        print(f"Enrolled {len(enrolled)} people ({sum(len(p.enrolled) for p in enrolled)} photos) in "
+              f"{len(units) - 1} units under {DISTRICT}; {args.strangers} kept as strangers")
         device = api.call("POST", "/v1/devices", 201,
-                          json={"name": "Camera sảnh chính", "unit_id": district["unit_id"]})
+                          json={"name": "Camera sảnh chính", "unit_id": units[0]["unit_id"]})
         day = last_working_day(datetime.now(HANOI).date())
-        run_day(api, enrolled, strangers, device, day)
-        text, rate = report(enrolled, strangers, day)
-        print()
-        print(text)
-        out_dir.mkdir(parents=True, exist_ok=True)
-        (out_dir / "report.txt").write_text(text + "\n", encoding="utf-8")
+        walkers = [p for p in everyone if p.staff_id or p.stranger]
+        queue = out_dir / "edge-queue.sqlite3"
+        failures = sum(run_window(window, walkers, day, device, stack.api_url, models_dir, out_dir, queue)
+                       for window in ("morning", "evening"))
         snapshots = out_dir / "snapshots"
-        snapshots.mkdir(exist_ok=True)
+        snapshots.mkdir()
         for person in enrolled:
-            events = api.call("GET", f"/v1/staff/{person.staff_id}/events", 200, params={"date": day.isoformat()})
-            for event in events["events"]:  # type: ignore[attr-defined]
-                image = requests.get(event["snapshot_url"], timeout=30)
-                name = f"{person.folder}-{event['event']}-{event['captured_at_local'][11:19].replace(':', '')}.jpg"
+            person.events = list(api.call("GET", f"/v1/staff/{person.staff_id}/events", 200,
+                                          params={"date": day.isoformat()})["events"])  # type: ignore[call-overload]
+            for event in person.events:
+                image = requests.get(str(event["snapshot_url"]), timeout=30)
+                name = f"{person.folder}-{event['event']}-{str(event['captured_at_local'])[11:19].replace(':', '')}.jpg"
                 (snapshots / name).write_bytes(image.content)
-    print(f"\nReport and snapshots in {out_dir} ({time.monotonic() - started:.0f} s)")
-    return 0 if rate > 0 else 1
+        text, rate = report(walkers, day)
+    shutil.rmtree(out_dir / "clips", ignore_errors=True)
+    print()
+    print(text)
+    (out_dir / "report.txt").write_text(text + "\n", encoding="utf-8")
+    print(f"\nReport, lobby videos and evidence snapshots in {out_dir} ({time.monotonic() - started:.0f} s)")
+    return 0 if failures == 0 and rate > 0 else 1
 
 
 if __name__ == "__main__":

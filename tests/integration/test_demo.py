@@ -1,4 +1,4 @@
-"""`make demo` (the README's main command) runs a day and prints a credible table."""
+"""`make demo` (the README's main command): lobby clips through the edge uploader, a credible day out."""
 
 from __future__ import annotations
 
@@ -7,30 +7,43 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
+
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_demo_runs_a_working_day(faces_dir: Path, models_dir: Path, tmp_path: Path) -> None:
+def test_demo_runs_a_working_day_through_the_edge_uploader(faces_dir: Path, models_dir: Path, tmp_path: Path) -> None:
     # GIVEN a small photo folder: three people to enrol and one stranger (links, not copies)
     faces = tmp_path / "faces"
     faces.mkdir()
     for person in ("biden", "obama", "person03", "person07"):
         (faces / person).symlink_to(faces_dir / person)
     out = tmp_path / "out"
+    # WHEN the demo runs
     result = subprocess.run(
         [sys.executable, "-m", "infra.demo", "--faces", str(faces), "--strangers", "1", "--out", str(out)],
-        cwd=REPO, env={**os.environ, "MODELS_DIR": str(models_dir)}, capture_output=True, text=True, timeout=300,
+        cwd=REPO, env={**os.environ, "MODELS_DIR": str(models_dir)}, capture_output=True, text=True, timeout=600,
         check=False)
+    # THEN it exits 0, every uploader run succeeded, and one capture went out per passage
     assert result.returncode == 0, result.stdout + result.stderr
-    # THEN every enrolled person has a check-in and a check-out, and the stranger stays unknown
-    lines = result.stdout.splitlines()
-    rows = {line.split("(")[1].split(")")[0]: line for line in lines if "(" in line and ":" in line
-            and line.split("(")[1].split(")")[0] in {"biden", "obama", "person03"}}
-    assert set(rows) == {"biden", "obama", "person03"}
-    for row in rows.values():
-        check_in, check_out = row.split()[-3], row.split()[-2]
-        assert check_in.startswith("07:") and check_out.startswith("17:"), row
-    assert "0 bị nhận nhầm / falsely matched" in result.stdout
-    assert "Tỉ lệ nhận diện / recognition rate" in result.stdout
+    assert result.stdout.count("edge uploader exit 0") == 6, result.stdout
+    assert "Ảnh gửi / captures sent: 8 cho / for 8 lượt qua sảnh / passages" in result.stdout
+    # and each enrolled person has a check-in in the morning window and a check-out in the evening window
+    rows = [line for line in result.stdout.splitlines() if line.startswith(("Nguyễn Văn An", "Trần Thị Bình",
+                                                                            "Lê Hoàng Cường"))]
+    assert len(rows) == 3, result.stdout
+    for row in rows:
+        check_in, check_out, morning, evening = row.split()[-4:]
+        assert "06:00:00" <= check_in < "08:00:00" and "16:30:00" <= check_out < "18:00:00", row
+        assert (morning, evening) == ("✓", "✓"), row
+    # and the stranger stays unknown, nobody is taken for someone else
+    assert "Người lạ / strangers: 1 người, 2/2 lượt 'không nhận ra'" in result.stdout
+    assert "Nhận nhầm người / false matches: 0" in result.stdout
+    assert "recognition rate: 6/6" in result.stdout
+    # and the report, the evidence and the annotated lobby videos are left behind (the clips themselves are not)
     assert (out / "report.txt").read_text(encoding="utf-8").startswith("Ngày làm việc")
-    assert any((out / "snapshots").glob("*-check_in-*.jpg"))
+    assert len(list((out / "snapshots").glob("*-check_in-*.jpg"))) == 3
+    assert len(list((out / "snapshots").glob("*-check_out-*.jpg"))) == 3
+    video = cv2.VideoCapture(str(out / "lobby-morning-1.avi"))
+    assert video.isOpened() and video.get(cv2.CAP_PROP_FRAME_COUNT) > 10
+    assert not (out / "clips").exists()

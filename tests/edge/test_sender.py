@@ -1,0 +1,325 @@
+"""The sender against a real local HTTP server: what each answer does to a capture, and what never leaks."""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import random
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chamcong import wire
+from edge_uploader.logs import JsonFormatter
+from edge_uploader.queue import CaptureQueue, Counts
+from edge_uploader.sender import Backoff, Sender
+
+SECRET = "s3cret-never-on-the-wire-7f9a2c"
+DEVICE = "lobby-1"
+AT = "2026-11-20T07:58:00+07:00"
+JPEG = b"\xff\xd8\xff\xe0" + bytes(range(256)) * 8 + b"\xff\xd9"
+IMAGE_B64 = base64.b64encode(JPEG).decode("ascii")
+MATCHED = {"result": "matched", "staff_id": "NV-0042", "event": "check_in", "recorded": True, "similarity": 0.83}
+
+Answer = tuple[int, dict[str, Any]] | tuple[int, dict[str, Any], dict[str, str]]
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class FakeApi:
+    """A real HTTP server on 127.0.0.1; answers are scripted per request, every request is recorded."""
+    base_url: str
+    answers: list[Answer] = field(default_factory=list)
+    requests: list[Recorded] = field(default_factory=list)
+
+
+@pytest.fixture
+def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    lock = threading.Lock()
+    state = FakeApi("")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            with lock:
+                state.requests.append(Recorded(self.command, self.path, dict(self.headers.items()), body))
+                answer = state.answers.pop(0) if state.answers else (500, {"code": "unscripted"})
+            status, payload, *more = answer
+            extra: dict[str, str] = more[0] if more else {}
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in extra.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
+    thread.start()
+    state.base_url = f"http://127.0.0.1:{server.server_address[1]}/api"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def queue(tmp_path: Path) -> Iterator[CaptureQueue]:
+    queue = CaptureQueue(tmp_path / "edge-queue.sqlite3")
+    yield queue
+    queue.close()
+
+
+@pytest.fixture
+def sender_log(caplog: pytest.LogCaptureFixture,
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.LogCaptureFixture]:
+    """The sender's log records, also when an earlier logs.setup() turned propagation off."""
+    monkeypatch.setattr(logging.getLogger("edge_uploader"), "propagate", True)
+    with caplog.at_level(logging.DEBUG, logger="edge_uploader.sender"):
+        yield caplog
+
+
+def log_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """The records as the box writes them (one JSON line each, with their fields)."""
+    return [JsonFormatter().format(record) for record in caplog.records]
+
+
+def make_sender(queue: CaptureQueue, url: str, **kwargs: Any) -> Sender:
+    return Sender(queue, url, DEVICE, SECRET, timeout=5, backoff=Backoff(base=0.01, cap=0.05),
+                  rng=random.Random(7), **kwargs)
+
+
+def run_until(sender: Sender, done: Callable[[], bool], max_steps: int = 50) -> None:
+    """Step the sender as its run loop would (waiting what it asks, at most 0.1 s) until done."""
+    for _ in range(max_steps):
+        if done():
+            return
+        time.sleep(min(sender.step(), 0.1))
+
+
+def closed_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_request_is_signed_and_carries_the_capture_but_never_the_secret(api: FakeApi,
+                                                                        queue: CaptureQueue) -> None:
+    # GIVEN a queued capture and a server that accepts it
+    queue.put("c-1", AT, JPEG)
+    api.answers = [(200, MATCHED)]
+    sender = make_sender(queue, api.base_url)
+    # WHEN the sender takes a step
+    sender.step()
+    # THEN one POST reached /v1/recognitions under the API's base path
+    [request] = api.requests
+    assert (request.method, request.path) == ("POST", "/api/v1/recognitions")
+    # AND it is signed with the device secret over this very body and time
+    assert request.headers[wire.HEADER_DEVICE_ID] == DEVICE
+    timestamp = request.headers[wire.HEADER_TIMESTAMP]
+    assert abs(int(timestamp) - time.time()) < 600
+    assert wire.signature_matches(SECRET, timestamp, request.body, request.headers[wire.HEADER_SIGNATURE])
+    assert not wire.signature_matches("another-secret", timestamp, request.body,
+                                      request.headers[wire.HEADER_SIGNATURE])
+    # AND the body is the capture, the image base64 of the queued bytes
+    body = json.loads(request.body)
+    assert body == {"capture_id": "c-1", "captured_at": AT, "image_b64": IMAGE_B64}
+    # AND the secret is nowhere in the request, nor in the sender's repr
+    raw = request.body + json.dumps(request.headers).encode() + request.path.encode()
+    assert SECRET.encode() not in raw
+    assert SECRET not in repr(sender) and SECRET not in str(sender)
+    assert queue.counts() == Counts(0, 1, 0)
+
+
+def test_server_errors_are_retried_until_delivered_with_the_same_capture_id(api: FakeApi,
+                                                                            queue: CaptureQueue) -> None:
+    # GIVEN a server that fails twice with 503, then accepts
+    queue.put("c-1", AT, JPEG)
+    api.answers = [(503, {"code": "unavailable"}), (503, {"code": "unavailable"}), (200, MATCHED)]
+    sender = make_sender(queue, api.base_url)
+    # WHEN the sender runs
+    run_until(sender, lambda: queue.counts().delivered == 1)
+    # THEN the capture is delivered on the 3rd attempt, and the same capture was sent each time
+    assert queue.counts() == Counts(0, 1, 0)
+    [entry] = queue.journal()
+    assert entry["attempts"] == 3
+    assert [json.loads(r.body)["capture_id"] for r in api.requests] == ["c-1", "c-1", "c-1"]
+    assert sender.stats.sent == 1 and sender.stats.failed_attempts == 2
+
+
+def test_network_down_keeps_the_capture_waiting(queue: CaptureQueue) -> None:
+    # GIVEN an API address where nothing listens
+    queue.put("c-1", AT, JPEG)
+    sender = make_sender(queue, f"http://127.0.0.1:{closed_port()}/api")
+    # WHEN the sender tries three times
+    run_until(sender, lambda: queue.waiting()[0]["attempts"] >= 3)
+    # THEN the capture is still waiting, with its failed attempts and a network error noted
+    [row] = queue.waiting()
+    assert row["capture_id"] == "c-1"
+    assert row["attempts"] == 3
+    assert "network" in row["last_error"]
+    assert queue.counts() == Counts(1, 0, 0)
+    stored = sqlite3.connect(queue.path)
+    try:
+        assert stored.execute("SELECT image FROM pending WHERE capture_id = 'c-1'").fetchone() == (JPEG,)
+    finally:
+        stored.close()
+
+
+def test_a_422_is_moved_aside_at_once_and_never_sent_again(api: FakeApi, queue: CaptureQueue,
+                                                            sender_log: pytest.LogCaptureFixture) -> None:
+    # GIVEN a server that refuses the capture as too old
+    queue.put("c-1", AT, JPEG)
+    api.answers = [(422, {"code": "captured_at_too_old", "message": "captured_at is more than 24 h old"})]
+    sender = make_sender(queue, api.base_url)
+    # WHEN the sender steps, and steps again
+    sender.step()
+    sender.step()
+    sender.step()
+    # THEN it was sent once, and is set aside with the status, code and reason
+    assert len(api.requests) == 1
+    assert queue.counts() == Counts(0, 0, 1)
+    [rejection] = queue.rejections()
+    assert (rejection["capture_id"], rejection["status"], rejection["code"], rejection["reason"]) == (
+        "c-1", 422, "captured_at_too_old", "captured_at is more than 24 h old")
+    assert sender.stats.rejected == 1
+    # AND the operator sees it in the log as an error, without the secret or the image
+    lines = log_lines(sender_log)
+    assert any('"level": "ERROR"' in line and "captured_at_too_old" in line for line in lines)
+    assert not any(SECRET in line or IMAGE_B64[:40] in line for line in lines)
+
+
+def test_a_409_conflict_is_moved_aside(api: FakeApi, queue: CaptureQueue) -> None:
+    # GIVEN a server saying this capture_id was already used for another body
+    queue.put("c-1", AT, JPEG)
+    api.answers = [(409, {"code": "capture_conflict", "message": "capture_id reused with another image"})]
+    sender = make_sender(queue, api.base_url)
+    # WHEN the sender steps twice
+    sender.step()
+    sender.step()
+    # THEN it is set aside after one request
+    assert len(api.requests) == 1
+    [rejection] = queue.rejections()
+    assert (rejection["status"], rejection["code"]) == (409, "capture_conflict")
+
+
+def test_a_409_in_progress_is_retried_then_delivered(api: FakeApi, queue: CaptureQueue) -> None:
+    # GIVEN a server still working on an earlier copy of the same capture, then done
+    queue.put("c-1", AT, JPEG)
+    api.answers = [(409, {"code": "capture_in_progress", "message": "try again"}), (200, MATCHED)]
+    sender = make_sender(queue, api.base_url)
+    # WHEN the sender runs
+    run_until(sender, lambda: queue.counts().delivered == 1)
+    # THEN it was not set aside but delivered on the second attempt
+    assert queue.rejections() == []
+    assert queue.counts() == Counts(0, 1, 0)
+    assert len(api.requests) == 2
+    assert queue.journal()[0]["attempts"] == 2
+
+
+def test_a_401_is_retried_and_logged_as_an_error_without_secret_or_image(
+        api: FakeApi, queue: CaptureQueue, sender_log: pytest.LogCaptureFixture) -> None:
+    # GIVEN a server refusing the signature once (a skewed clock, a secret being rotated), then accepting
+    queue.put("c-1", AT, JPEG)
+    api.answers = [(401, {"code": "bad_signature", "message": "signature does not match"}), (200, MATCHED)]
+    sender = make_sender(queue, api.base_url)
+    # WHEN the sender takes one step
+    sender.step()
+    # THEN the capture still waits (not set aside), and the failure is an ERROR naming the status
+    assert queue.counts() == Counts(1, 0, 0)
+    assert queue.waiting()[0]["attempts"] == 1
+    errors = [record for record in sender_log.records if record.levelno == logging.ERROR]
+    assert len(errors) == 1
+    assert "http 401" in JsonFormatter().format(errors[0])
+    # WHEN the sender goes on
+    run_until(sender, lambda: queue.counts().delivered == 1)
+    # THEN it is delivered
+    assert queue.counts() == Counts(0, 1, 0)
+    # AND no log line holds the secret or the image
+    lines = log_lines(sender_log)
+    assert len(lines) >= 2
+    assert not any(SECRET in line or IMAGE_B64[:40] in line for line in lines)
+
+
+def test_429_retry_after_is_honoured(api: FakeApi, queue: CaptureQueue) -> None:
+    # GIVEN a server asking to come back in 30 s
+    queue.put("c-1", AT, JPEG)
+    api.answers = [(429, {"code": "too_many_requests"}, {"Retry-After": "30"})]
+    sender = make_sender(queue, api.base_url)
+    before = time.time()
+    # WHEN the sender steps, and steps again at once
+    sender.step()
+    wait = sender.step()
+    # THEN the capture waits at least 30 s, and no second request was made meanwhile
+    [row] = queue.waiting()
+    assert row["next_attempt_at"] >= before + 30
+    assert len(api.requests) == 1
+    assert wait > 0
+
+
+def test_on_answer_receives_the_servers_answer(api: FakeApi, queue: CaptureQueue) -> None:
+    # GIVEN a display waiting for answers
+    queue.put("c-1", AT, JPEG)
+    api.answers = [(201, MATCHED)]
+    answers: list[tuple[str, dict[str, Any]]] = []
+    sender = make_sender(queue, api.base_url, on_answer=lambda capture_id, answer: answers.append((capture_id,
+                                                                                                   answer)))
+    # WHEN the capture is delivered
+    sender.step()
+    # THEN the display got the answer for this capture, and the journal holds it
+    assert answers == [("c-1", MATCHED)]
+    [entry] = queue.journal()
+    assert (entry["result"], entry["staff_id"], entry["event"]) == ("matched", "NV-0042", "check_in")
+    assert entry["similarity"] == pytest.approx(0.83)
+
+
+def test_on_answer_is_not_called_when_the_capture_is_not_delivered(api: FakeApi, queue: CaptureQueue) -> None:
+    queue.put("c-1", AT, JPEG)
+    api.answers = [(503, {"code": "unavailable"}), (422, {"code": "bad_image", "message": "no face"})]
+    answers: list[str] = []
+    sender = make_sender(queue, api.base_url, on_answer=lambda capture_id, answer: answers.append(capture_id))
+    run_until(sender, lambda: queue.counts().rejected == 1)
+    assert answers == []
+    assert len(api.requests) == 2
+
+
+def test_backoff_grows_exponentially_with_equal_jitter_under_the_cap() -> None:
+    # GIVEN a backoff of 1 s doubling up to 300 s, and a seeded random source
+    backoff = Backoff(base=1.0, cap=300.0)
+    rng = random.Random(42)
+    # WHEN delays are drawn for growing numbers of failures
+    delays = {failures: [backoff.delay(failures, rng) for _ in range(200)] for failures in range(0, 13)}
+    # THEN each stays within [ceiling/2, ceiling], the ceiling doubling from 1 s up to the 300 s cap
+    for failures, drawn in delays.items():
+        ceiling = min(300.0, 2.0 ** failures)
+        assert all(ceiling / 2 <= delay <= ceiling for delay in drawn), failures
+        assert max(drawn) - min(drawn) > ceiling / 4  # jittered: retries of many boxes spread out
+    assert min(delays[5]) >= max(delays[3])  # exponential: a few failures more is always longer
+    assert max(max(drawn) for drawn in delays.values()) <= 300.0
+    # AND a box failing for days never overflows or exceeds the cap
+    assert 150.0 <= backoff.delay(10_000, rng) <= 300.0
