@@ -29,6 +29,7 @@ EXIT_UNDELIVERED = 1   # --once: captures still waiting in the queue when the dr
 EXIT_USAGE = 2         # bad configuration or source
 EXIT_REJECTED = 3      # --once: the server refused some captures for good (moved aside)
 BANNER_SECONDS = 4.0
+PURGE_EVERY_SECONDS = 3600.0
 
 
 class Uploader:
@@ -67,8 +68,12 @@ class Uploader:
         sender = threading.Thread(target=self.sender.run, args=(sender_stop,), name="sender", daemon=True)
         sender.start()
         status = StatusLine(sys.stdout, self.config.status_interval)
+        purged_at = time.monotonic()
         try:
             for frame in self.source.frames(stop):
+                if time.monotonic() - purged_at > PURGE_EVERY_SECONDS:  # a box runs for months
+                    self.queue.purge(self.config.retention_days)
+                    purged_at = time.monotonic()
                 faces = self.detector.detect(frame.image)
                 for emission in self.tracker.update(frame.image, frame.time, faces):
                     self._enqueue(emission)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
+
+from edge_uploader import config
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -51,3 +54,17 @@ def test_make_edge_builds_one_runnable_file(tmp_path: Path) -> None:
                              text=True, timeout=60, check=False, env={"PATH": "/usr/bin:/bin"})
     assert refused.returncode == 2 and "error [config_missing]" in refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_the_example_configuration_is_valid(tmp_path: Path, models_dir: Path) -> None:
+    parser = argparse.ArgumentParser()
+    config.add_arguments(parser)
+    secret = tmp_path / "device-secret"
+    secret.write_text("s3cret\n", encoding="utf-8")
+    example = (REPO / "edge_uploader" / "edge.example.toml").read_text(encoding="utf-8")
+    args = parser.parse_args(["--config", str(REPO / "edge_uploader" / "edge.example.toml"),
+                              "--device-secret-file", str(secret),
+                              "--model", str(models_dir / "face_detection_yunet_2023mar.onnx")])
+    loaded = config.load(args, {})
+    assert loaded.api_url.startswith("https://") and loaded.roi.w == 0.6 and loaded.device_secret == "s3cret"
+    assert "device_secret_file" in example
