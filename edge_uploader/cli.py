@@ -74,7 +74,10 @@ def queue_command(argv: list[str]) -> int:
     parser.add_argument("--config", help="TOML file to take queue_path from")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument("--requeue-rejected", action="store_true", help="send the refused captures again")
+    parser.add_argument("--last", type=int, default=10, help="show the last N delivered captures (default 10)")
     args = parser.parse_args(argv)
+    if args.last < 0:
+        parser.error("--last must not be negative")
     path = _queue_path(args)
     if not path.is_file():
         print(f"edge_uploader: error [queue_not_found]: no queue at {path}", file=sys.stderr)
@@ -96,6 +99,10 @@ def queue_command(argv: list[str]) -> int:
         for row in rejected:
             print(f"  refused  {row['capture_id']}  {row['captured_at']}  HTTP {row['status']} {row['code'] or ''}"
                   f"  {row['reason'] or ''}")
+        for row in queue.journal()[-args.last:] if args.last else []:
+            recorded = "recorded" if row["recorded"] else "not recorded"
+            print(f"  sent     {row['capture_id']}  {row['captured_at']}  {row['result']} {row['event'] or ''} "
+                  f"({recorded}, {row['attempts']} attempt{'s' if row['attempts'] != 1 else ''})")
         return EXIT_OK
     finally:
         queue.close()

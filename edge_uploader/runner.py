@@ -154,9 +154,12 @@ class Uploader:
             for track in self.tracker.visible(now):
                 capture_id = self._captures.get(track.track_id)
                 answer = self._answers.get(capture_id) if capture_id else None
-                if answer is not None:
-                    state = "matched" if answer.get("result") == "matched" else "other"
-                    overlays.append(Overlay(track.face.box, str(answer.get("display_message", "")), state))
+                if answer is not None:  # the name above the face; the whole message goes to the banner
+                    if answer.get("result") == "matched":
+                        overlays.append(Overlay(track.face.box, str(answer.get("full_name") or ""), "matched"))
+                    else:
+                        message = str(answer.get("display_message", ""))
+                        overlays.append(Overlay(track.face.box, message.split(".")[0], "other"))
                 elif capture_id is not None:
                     overlays.append(Overlay(track.face.box, SENT, "sent"))
                 else:
