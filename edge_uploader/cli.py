@@ -12,10 +12,9 @@ from types import FrameType
 
 from edge_uploader import config as settings
 from edge_uploader import logs
-from edge_uploader.display import DisplayError
+from edge_uploader.errors import EdgeError
 from edge_uploader.queue import CaptureQueue
 from edge_uploader.runner import EXIT_OK, EXIT_USAGE, Uploader
-from edge_uploader.sources import SourceError
 
 DESCRIPTION = """\
 Runs beside the lobby camera: finds faces with YuNet, follows each person, and when they pause sends one
@@ -50,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         config = settings.load(args)
         logs.setup(config.log_level)
         uploader = Uploader(config, once=args.once)
-    except (settings.ConfigError, SourceError, DisplayError) as error:
+    except EdgeError as error:
         print(f"edge_uploader: error [{error.code}]: {error}", file=sys.stderr)
         return EXIT_USAGE
     stop = threading.Event()
@@ -62,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     try:
         return uploader.run(stop)
-    except SourceError as error:
+    except EdgeError as error:  # a video file that turns out unreadable
         print(f"edge_uploader: error [{error.code}]: {error}", file=sys.stderr)
         return EXIT_USAGE
 

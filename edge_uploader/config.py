@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from edge_uploader.detector import Roi
+from edge_uploader.errors import ConfigError
 
 MODEL_NAME = "face_detection_yunet_2023mar.onnx"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -32,12 +33,6 @@ def _default_model(environ: dict[str, str]) -> str:
         return str(Path(environ["MODELS_DIR"]) / MODEL_NAME)
     beside_checkout = Path(__file__).resolve().parents[2] / "shared" / "models" / MODEL_NAME
     return str(beside_checkout) if beside_checkout.exists() else MODEL_NAME
-
-
-class ConfigError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from edge_uploader.errors import DisplayError
+
 log = logging.getLogger("edge_uploader.display")
 
 WAITING = "Bỏ khẩu trang, dừng 2 giây"
@@ -34,12 +36,6 @@ FONT_CANDIDATES = [
     "C:/Windows/Fonts/arial.ttf",
 ]
 COLOURS = {"waiting": (255, 200, 0), "sent": (80, 160, 255), "matched": (40, 200, 90), "other": (255, 140, 0)}
-
-
-class DisplayError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -176,23 +176,22 @@ class CaptureQueue:
 
     def journal(self) -> list[dict[str, Any]]:
         """Delivered captures and their answers, oldest first (no images)."""
-        with self._lock:
-            cursor = self._db.execute("SELECT capture_id, captured_at, delivered_at, attempts, result, staff_id, "
-                                      "event, recorded, similarity FROM delivered ORDER BY captured_at, capture_id")
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        return self._rows("SELECT capture_id, captured_at, delivered_at, attempts, result, staff_id, event, recorded, "
+                          "similarity FROM delivered ORDER BY captured_at, capture_id")
 
     def rejections(self) -> list[dict[str, Any]]:
-        with self._lock:
-            cursor = self._db.execute("SELECT capture_id, captured_at, rejected_at, status, code, reason "
-                                      "FROM rejected ORDER BY rejected_at")
-            names = [column[0] for column in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        """Captures the server refused for good, with its code and reason (no images)."""
+        return self._rows("SELECT capture_id, captured_at, rejected_at, status, code, reason FROM rejected "
+                          "ORDER BY rejected_at")
 
     def waiting(self) -> list[dict[str, Any]]:
+        """Captures not yet delivered, in queue order (no images)."""
+        return self._rows("SELECT capture_id, captured_at, queued_at, attempts, next_attempt_at, last_error "
+                          "FROM pending ORDER BY seq")
+
+    def _rows(self, query: str) -> list[dict[str, Any]]:
         with self._lock:
-            cursor = self._db.execute("SELECT capture_id, captured_at, queued_at, attempts, next_attempt_at, "
-                                      "last_error FROM pending ORDER BY seq")
+            cursor = self._db.execute(query)
             names = [column[0] for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 

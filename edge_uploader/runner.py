@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 
 import cv2
 
-from edge_uploader.config import Config, ConfigError
+from edge_uploader.config import Config
 from edge_uploader.detector import Detector
 from edge_uploader.display import SENT, WAITING, Display, Overlay
+from edge_uploader.errors import ConfigError
 from edge_uploader.logs import Stats, StatusLine
 from edge_uploader.passages import Emission, PassagePolicy, PassageTracker
 from edge_uploader.queue import CaptureQueue

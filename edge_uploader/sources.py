@@ -20,16 +20,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from edge_uploader.errors import SourceError
+
 log = logging.getLogger("edge_uploader.source")
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
 STREAM_SCHEME = re.compile(r"^(rtsp|rtsps|rtmp|http|https|udp|tcp)://", re.IGNORECASE)
-
-
-class SourceError(Exception):
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)

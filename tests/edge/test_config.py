@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from edge_uploader import config
-from edge_uploader.config import MODEL_NAME, Config, ConfigError
+from edge_uploader.config import MODEL_NAME, Config
 from edge_uploader.detector import Roi
+from edge_uploader.errors import ConfigError
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "s3cret-of-lobby-1-9d8c7b"

@@ -15,7 +15,8 @@ import cv2
 import numpy as np
 import pytest
 
-from edge_uploader.sources import LiveSource, RecordedSource, SourceError, open_source
+from edge_uploader.errors import SourceError
+from edge_uploader.sources import LiveSource, RecordedSource, open_source
 
 RECORDED_AT = 1_795_000_000.0
 
