@@ -27,7 +27,8 @@ The device secret: EDGE_DEVICE_SECRET, device_secret in the file, or --device-se
 """
 EPILOG = """\
 exit codes: 0 done (or stopped by SIGTERM/Ctrl-C); 1 --once: captures still waiting when the drain timed
-out (they stay queued); 2 bad configuration; 3 --once: the server refused captures for good (moved aside).
+out (they stay queued); 2 bad configuration; 3 --once: the server refused captures for good (moved aside),
+or the queue was full and refused new ones.
 
 python -m edge_uploader queue [--queue-path P] [--json] [--requeue-rejected]
     shows what is waiting, what was refused and why; --requeue-rejected gives refused captures another try.

@@ -28,7 +28,7 @@ log = logging.getLogger("edge_uploader")
 EXIT_OK = 0
 EXIT_UNDELIVERED = 1   # --once: captures still waiting in the queue when the drain timed out
 EXIT_USAGE = 2         # bad configuration or source
-EXIT_REJECTED = 3      # --once: the server refused some captures for good (moved aside)
+EXIT_REJECTED = 3      # --once: the server refused captures for good (moved aside), or the full queue dropped some
 BANNER_SECONDS = 4.0
 PURGE_EVERY_SECONDS = 3600.0
 
