@@ -35,17 +35,32 @@ python -m edge_uploader queue [--queue-path P] [--json] [--requeue-rejected]
 """
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["queue"]:
-        return queue_command(argv[1:])
-    # allow_abbrev=False: "--device-secret VALUE" must not be taken for --device-secret-file
+class _RefuseSecretOnCommandLine(argparse.Action):
+    """A secret typed as a flag would show in `ps`: refuse it without echoing it (argparse would)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        parser.error(f"{option_string} is not accepted: a secret on the command line shows in `ps`. "
+                     "Use EDGE_DEVICE_SECRET, device_secret in the config file, or --device-secret-file")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # allow_abbrev=False: "--device-secret" must not be taken for an abbreviation of --device-secret-file
     parser = argparse.ArgumentParser(prog="python -m edge_uploader", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     parser.add_argument("--once", action="store_true",
                         help="process the file or folder to the end, deliver the queue, exit (see exit codes)")
+    parser.add_argument("--device-secret", "--secret", nargs="?", action=_RefuseSecretOnCommandLine,
+                        help=argparse.SUPPRESS)
     settings.add_arguments(parser)
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["queue"]:
+        return queue_command(argv[1:])
+    args = build_parser().parse_args(argv)
     try:
         config = settings.load(args)
         logs.setup(config.log_level)

@@ -247,7 +247,7 @@ def test_concurrent_capture_loop_and_sender_lose_and_duplicate_nothing(queue_pat
     # GIVEN the capture loop putting 200 captures while the sender delivers them
     queue = CaptureQueue(queue_path)
     ids = [f"c-{n:03d}" for n in range(200)]
-    producing_done = threading.Event()
+    queued = threading.Semaphore(0)
     delivered: list[str] = []
     errors: list[BaseException] = []
 
@@ -255,19 +255,16 @@ def test_concurrent_capture_loop_and_sender_lose_and_duplicate_nothing(queue_pat
         try:
             for capture_id in ids:
                 assert queue.put(capture_id, AT, capture_id.encode())
+                queued.release()
         except BaseException as error:
             errors.append(error)
-        finally:
-            producing_done.set()
 
     def consume() -> None:
         try:
-            for _ in range(100_000):  # a bound so a bug cannot hang the suite
+            for _ in ids:  # each put lets one capture through, however slow the disk
+                assert queued.acquire(timeout=30), "the producer stalled"
                 capture, _ = queue.next_due()
-                if capture is None:
-                    if producing_done.is_set() and queue.counts().pending == 0:
-                        return
-                    continue
+                assert capture is not None, "a capture that was put is not due"
                 assert capture.image == capture.capture_id.encode()
                 queue.delivered(capture.capture_id, {"result": "matched"})
                 delivered.append(capture.capture_id)
@@ -279,7 +276,8 @@ def test_concurrent_capture_loop_and_sender_lose_and_duplicate_nothing(queue_pat
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=60)
+        thread.join(timeout=120)
+        assert not thread.is_alive()
     # THEN every capture was delivered exactly once, in order, and nothing is left
     assert errors == []
     assert delivered == ids

@@ -114,18 +114,21 @@ def make_sender(queue: CaptureQueue, url: str, **kwargs: Any) -> Sender:
                   rng=random.Random(7), **kwargs)
 
 
-def run_until(sender: Sender, done: Callable[[], bool], max_steps: int = 50) -> None:
+def run_until(sender: Sender, done: Callable[[], bool], max_steps: int = 200) -> None:
     """Step the sender as its run loop would (waiting what it asks, at most 0.1 s) until done."""
     for _ in range(max_steps):
         if done():
             return
         time.sleep(min(sender.step(), 0.1))
+    assert done(), f"not done after {max_steps} steps"
 
 
-def closed_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A port held (bound, never listening) for the whole test: connections are refused, nobody can take it."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as held:
+        held.bind(("127.0.0.1", 0))
+        yield int(held.getsockname()[1])
 
 
 def test_request_is_signed_and_carries_the_capture_but_never_the_secret(api: FakeApi,
@@ -172,10 +175,10 @@ def test_server_errors_are_retried_until_delivered_with_the_same_capture_id(api:
     assert sender.stats.sent == 1 and sender.stats.failed_attempts == 2
 
 
-def test_network_down_keeps_the_capture_waiting(queue: CaptureQueue) -> None:
+def test_network_down_keeps_the_capture_waiting(queue: CaptureQueue, closed_port: int) -> None:
     # GIVEN an API address where nothing listens
     queue.put("c-1", AT, JPEG)
-    sender = make_sender(queue, f"http://127.0.0.1:{closed_port()}/api")
+    sender = make_sender(queue, f"http://127.0.0.1:{closed_port}/api")
     # WHEN the sender tries three times
     run_until(sender, lambda: queue.waiting()[0]["attempts"] >= 3)
     # THEN the capture is still waiting, with its failed attempts and a network error noted

@@ -137,13 +137,28 @@ def test_a_stream_that_drops_is_reopened_and_frames_keep_coming(dropping_camera:
     assert abs(frames[-1].time - time.time()) < 60
 
 
-def test_a_stream_that_is_down_at_start_is_waited_for(caplog: pytest.LogCaptureFixture) -> None:
-    # GIVEN a stream URL where nothing listens yet
-    probe = http.server.ThreadingHTTPServer(("127.0.0.1", 0), DroppingCamera)
-    port = probe.server_address[1]
-    probe.server_close()
+class _Losses(logging.Handler):
+    """Counts the source's 'source_lost' records, and says when there have been two."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.twice = threading.Event()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "fields", {}).get("event") == "source_lost":
+            self.count += 1
+            if self.count >= 2:
+                self.twice.set()
+
+
+def test_a_stream_that_is_down_at_start_is_waited_for() -> None:
+    # GIVEN a camera address that is taken but not answering yet (bound, not listening: connections refused)
     DroppingCamera.connections = []
-    source = LiveSource(f"http://127.0.0.1:{port}/video.mjpg", backoff_base=0.05, backoff_cap=0.2, timeout_ms=2000)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), DroppingCamera, bind_and_activate=False)
+    server.server_bind()
+    source = LiveSource(f"http://127.0.0.1:{server.server_address[1]}/video.mjpg", backoff_base=0.05,
+                        backoff_cap=0.2, timeout_ms=2000)
     stop = threading.Event()
     got: list[int] = []
 
@@ -153,17 +168,25 @@ def test_a_stream_that_is_down_at_start_is_waited_for(caplog: pytest.LogCaptureF
             if len(got) >= 5:
                 stop.set()
 
+    losses = _Losses()
+    serving: threading.Thread | None = None
+    logger = logging.getLogger("edge_uploader.source")
+    logger.addHandler(losses)
     consumer = threading.Thread(target=consume, daemon=True)
-    with caplog.at_level(logging.WARNING, logger="edge_uploader.source"):
+    try:
         consumer.start()
-        time.sleep(1.0)
-        # WHEN the camera comes up a second later
+        # WHEN the uploader has failed to open it twice, and then the camera comes up
+        assert losses.twice.wait(30), "the source did not keep trying"
         assert not got
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), DroppingCamera)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server.server_activate()
+        serving = threading.Thread(target=server.serve_forever, daemon=True)
+        serving.start()
         consumer.join(30)
-        server.shutdown()
+    finally:
+        stop.set()
+        logger.removeHandler(losses)
+        if serving is not None:
+            server.shutdown()
         server.server_close()
-    # THEN the uploader was still trying, and frames flow once it is up
+    # THEN frames flow once it is up
     assert len(got) >= 5
-    assert sum(getattr(r, "fields", {}).get("event") == "source_lost" for r in caplog.records) >= 2

@@ -1,6 +1,6 @@
 """A relay between the edge uploader and the API that can fail the ways networks and servers fail.
 
-- ``stop()``/``start()``: the API is down (connection refused) and back on the same port;
+- before ``start()``: the API is down (the port is held but not listening: connections are refused);
 - ``lose_answers = n``: the next n requests reach the API, but the answer is lost on the way back;
 - ``hold = True``: a request reaches the API, then the relay keeps the connection open without answering
   (``upstream_answered`` is set), so the test can kill the uploader mid-upload.
@@ -13,22 +13,22 @@ import threading
 
 import requests
 
-from infra.local_stack import free_port
-
 
 class Relay:
     def __init__(self, upstream: str) -> None:
         self.upstream = upstream.rstrip("/")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), self._handler(), bind_and_activate=False)
+        self._server.daemon_threads = True
+        self._server.server_bind()  # the port is ours from now on; nothing answers on it until start()
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
         self.lose_answers = 0
         self.hold = False
         self.upstream_answered = threading.Event()
         self.release = threading.Event()
         self.requests = 0
-        self._server: http.server.ThreadingHTTPServer | None = None
+        self._serving: threading.Thread | None = None
 
-    def start(self) -> None:
+    def _handler(self) -> type[http.server.BaseHTTPRequestHandler]:
         relay = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -55,13 +55,15 @@ class Relay:
             def log_message(self, format: str, *args: object) -> None:
                 return
 
-        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return Handler
+
+    def start(self) -> None:
+        self._server.server_activate()
+        self._serving = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._serving.start()
 
     def stop(self) -> None:
-        if self._server is not None:
-            self.release.set()
+        self.release.set()
+        if self._serving is not None:
             self._server.shutdown()
-            self._server.server_close()
-            self._server = None
+        self._server.server_close()

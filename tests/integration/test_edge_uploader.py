@@ -9,14 +9,14 @@ from __future__ import annotations
 import base64
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import cv2
@@ -24,8 +24,9 @@ import numpy as np
 import pytest
 import requests
 
+from edge_uploader.config import MODEL_NAME
 from edge_uploader.queue import CaptureQueue
-from infra.lobby import PassageTruth, Walker, build_clip, schedule
+from infra.lobby import WALK_SECONDS, PassageTruth, build_clip, schedule
 from tests.integration.photos import photos_of
 from tests.integration.relay import Relay
 from tests.integration.served import REPO, local_stack
@@ -54,11 +55,15 @@ class Office:
     device_id: str
     secret: str
     staff: dict[str, str]  # person folder → staff_id
-    day: date
+    last_working_day: date
 
-    def events(self, person: str) -> list[dict[str, object]]:
+    def day(self, number: int) -> date:
+        """Each test records on its own day (within the 7 days the server accepts), so their order is free."""
+        return self.last_working_day - timedelta(days=number)
+
+    def events(self, person: str, day: date) -> list[dict[str, object]]:
         reply = self.admin.get(f"{self.api}/v1/staff/{self.staff[person]}/events",
-                               params={"date": self.day.isoformat()}, timeout=30)
+                               params={"date": day.isoformat()}, timeout=30)
         assert reply.status_code == 200, reply.text
         return list(reply.json()["events"])
 
@@ -88,15 +93,18 @@ def clip_of(people: list[str], faces_dir: Path, models_dir: Path, out: Path, **o
             ) -> list[PassageTruth]:
     """Each person passes once, with a photo other than the enrolment one."""
     walkers = schedule([(person, photos_of(faces_dir, person)[PROBE[person]]) for person in people], gap=4.0)
-    return build_clip(walkers, out, detector_model=models_dir / "face_detection_yunet_2023mar.onnx",
-                      **options)  # type: ignore[arg-type]
+    return build_clip(walkers, out, detector_model=models_dir / MODEL_NAME, **options)  # type: ignore[arg-type]
+
+
+def at(day: date, hour: int, minute: int) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=HANOI)
 
 
 def uploader(office: Office, source: Path, queue: Path, models_dir: Path, *extra: str,
              recorded_at: datetime | None = None) -> subprocess.Popen[str]:
-    moment = recorded_at or datetime(office.day.year, office.day.month, office.day.day, 7, 10, tzinfo=HANOI)
+    moment = recorded_at or datetime.now(HANOI)
     arguments = ["--source", str(source), "--device-id", office.device_id, "--queue-path", str(queue),
-                 "--recorded-at", moment.isoformat(), "--model", str(models_dir / "face_detection_yunet_2023mar.onnx"),
+                 "--recorded-at", moment.isoformat(), "--model", str(models_dir / MODEL_NAME),
                  "--backoff-base", "0.2", "--backoff-cap", "1", "--status-interval", "60", *extra]
     if "--api-url" not in extra:
         arguments += ["--api-url", office.api]
@@ -106,9 +114,19 @@ def uploader(office: Office, source: Path, queue: Path, models_dir: Path, *extra
 
 
 def finished(office: Office, process: subprocess.Popen[str], timeout: float = 180) -> tuple[int, str]:
-    out, err = process.communicate(timeout=timeout)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    finally:
+        stopped(process)
     assert office.secret not in out + err, "the device secret was printed"
     return process.returncode, out + err
+
+
+def stopped(process: subprocess.Popen[str]) -> None:
+    """Never leave an uploader running after a test, whatever failed."""
+    if process.poll() is None:
+        process.kill()
+        process.wait(30)
 
 
 def blank_folder(tmp_path: Path) -> Path:
@@ -118,9 +136,15 @@ def blank_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def pending(queue: Path) -> int:
-    with sqlite3.connect(queue) as db:
-        return int(db.execute("SELECT COUNT(*) FROM pending").fetchone()[0])
+def waiting(queue: Path) -> list[dict[str, Any]]:
+    """What the uploader's queue holds, read while it runs (WAL lets another process read)."""
+    if not queue.exists():
+        return []
+    listing = CaptureQueue(queue)
+    try:
+        return listing.waiting()
+    finally:
+        listing.close()
 
 
 def test_one_capture_per_passage_recognised_and_recorded_once(office: Office, faces_dir: Path, models_dir: Path,
@@ -129,20 +153,22 @@ def test_one_capture_per_passage_recognised_and_recorded_once(office: Office, fa
     # person stands for 12 s, and the detector loses every face for 4 frames while they stand
     people = [*ENROLLED, STRANGER]
     walkers = schedule([(p, photos_of(faces_dir, p)[PROBE[p]]) for p in people], gap=4.0)
-    walkers[1] = Walker(walkers[1].label, walkers[1].photo, walkers[1].enter_at, 12.0, walkers[1].side)
-    walkers[2:] = [Walker(w.label, w.photo, w.enter_at + 10, w.pause_seconds, w.side) for w in walkers[2:]]
+    walkers[1] = replace(walkers[1], pause_seconds=12.0)
+    walkers[2:] = [replace(w, enter_at=w.enter_at + 10) for w in walkers[2:]]
+    standing = walkers[1].enter_at + WALK_SECONDS + 5  # 5 s into the second person's pause
     clip = tmp_path / "lobby.avi"
-    truth = build_clip(walkers, clip, detector_model=models_dir / "face_detection_yunet_2023mar.onnx",
-                       dropout_frames=range(100, 104))
+    truth = build_clip(walkers, clip, detector_model=models_dir / MODEL_NAME,
+                       dropout_frames=range(round(standing * 10), round(standing * 10) + 4))
     queue = tmp_path / "queue.sqlite3"
+    day = office.day(0)
+    start = at(day, 7, 10)
     # WHEN the uploader processes it to the end
-    code, output = finished(office, uploader(office, clip, queue, models_dir, "--once"))
+    code, output = finished(office, uploader(office, clip, queue, models_dir, "--once", recorded_at=start))
     # THEN it exits 0 having sent exactly one capture per passage, taken while that person stood still
     assert code == 0, output
     journal = CaptureQueue(queue).journal()
     assert len(journal) == len(truth), output
-    start = datetime(office.day.year, office.day.month, office.day.day, 7, 10, tzinfo=HANOI)
-    for passage in truth:
+    for passage in truth:  # (a face slowing down to stop is already still: 0.5 s of slack before the pause)
         mine = [row for row in journal
                 if passage.pause_start - 0.5 <= (datetime.fromisoformat(row["captured_at"]) - start).total_seconds()
                 <= passage.pause_end + 0.01]
@@ -154,7 +180,7 @@ def test_one_capture_per_passage_recognised_and_recorded_once(office: Office, fa
             assert mine[0]["result"] == "unknown"
     # and the server holds one check-in per enrolled person, with the capture's evidence
     for person in ENROLLED:
-        events = office.events(person)
+        events = office.events(person, day)
         assert [e["event"] for e in events] == ["check_in"], person
         assert events[0]["capture_id"] in {row["capture_id"] for row in journal}
 
@@ -168,26 +194,27 @@ def test_killed_during_an_upload_restarts_and_counts_once(office: Office, faces_
     clip = tmp_path / "one.avi"
     clip_of(["person01"], faces_dir, models_dir, clip)
     queue = tmp_path / "queue.sqlite3"
-    evening = datetime(office.day.year, office.day.month, office.day.day, 17, 5, tzinfo=HANOI)
-    process = uploader(office, clip, queue, models_dir, "--once", "--api-url", relay.url, recorded_at=evening)
+    day = office.day(1)
+    process = uploader(office, clip, queue, models_dir, "--once", "--api-url", relay.url,
+                       recorded_at=at(day, 17, 5))
     try:
         # WHEN the API has recorded the check-out and the uploader is killed before it hears back
         assert relay.upstream_answered.wait(120), "the capture never reached the API"
         process.send_signal(signal.SIGKILL)
         process.wait(30)
     finally:
+        stopped(process)
         relay.stop()
-    assert [e["event"] for e in office.events("person01")].count("check_out") == 1
-    assert pending(queue) == 1  # not acknowledged, so still queued
+    assert [e["event"] for e in office.events("person01", day)] == ["check_out"]
+    assert len(waiting(queue)) == 1  # not acknowledged, so still queued
     # AND it is started again (the camera now sees an empty lobby)
     code, output = finished(office, uploader(office, blank_folder(tmp_path), queue, models_dir, "--once"))
     # THEN it delivers the queued capture, the server answers it as the same capture, and nothing is doubled
     assert code == 0, output
-    assert pending(queue) == 0
+    assert waiting(queue) == []
     journal = CaptureQueue(queue).journal()
     assert len(journal) == 1 and journal[0]["event"] == "check_out" and journal[0]["attempts"] == 1
-    check_outs = [e for e in office.events("person01") if e["event"] == "check_out"]
-    assert [e["capture_id"] for e in check_outs] == [journal[0]["capture_id"]]
+    assert [e["capture_id"] for e in office.events("person01", day)] == [journal[0]["capture_id"]]
 
 
 def test_api_down_then_back_and_answers_lost_deliver_everything_once(office: Office, faces_dir: Path,
@@ -197,21 +224,24 @@ def test_api_down_then_back_and_answers_lost_deliver_everything_once(office: Off
     clip = tmp_path / "evening.avi"
     truth = clip_of(["obama", "person02"], faces_dir, models_dir, clip)
     queue = tmp_path / "queue.sqlite3"
-    evening = datetime(office.day.year, office.day.month, office.day.day, 17, 20, tzinfo=HANOI)
-    before = {p: len(office.events(p)) for p in ("obama", "person02")}
+    day = office.day(2)
     process = uploader(office, clip, queue, models_dir, "--once", "--drain-timeout", "120", "--api-url", relay.url,
-                       recorded_at=evening)
+                       recorded_at=at(day, 17, 20))
     try:
+        # (every passage queued, and each tried at least twice while the API is down)
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and (not queue.exists() or pending(queue) < len(truth)):
+        while True:
+            rows = waiting(queue)
+            if len(rows) == len(truth) and all(row["attempts"] >= 2 for row in rows):
+                break
+            assert time.monotonic() < deadline and process.poll() is None, "the uploader stopped trying"
             time.sleep(0.2)
-        time.sleep(2)  # a few attempts fail while it is down
-        assert pending(queue) == len(truth) and process.poll() is None
         # WHEN it comes back, but the first answer is lost on the way back (the API did record it)
         relay.lose_answers = 1
         relay.start()
         code, output = finished(office, process)
     finally:
+        stopped(process)
         relay.stop()
     # THEN everything was delivered and each passage is one check-out on the server
     assert code == 0, output
@@ -220,9 +250,7 @@ def test_api_down_then_back_and_answers_lost_deliver_everything_once(office: Off
     assert len(journal) == len(truth)
     assert relay.requests == len(truth) + 1  # the lost answer was asked again
     for person in ("obama", "person02"):
-        events = office.events(person)
-        assert len(events) == before[person] + 1
-        assert events[-1]["event"] == "check_out"
+        assert [e["event"] for e in office.events(person, day)] == ["check_out"], person
 
 
 def test_a_capture_the_server_refuses_is_moved_aside_with_its_reason(office: Office, models_dir: Path,
@@ -231,14 +259,14 @@ def test_a_capture_the_server_refuses_is_moved_aside_with_its_reason(office: Off
     queue_path = tmp_path / "queue.sqlite3"
     queue = CaptureQueue(queue_path)
     old = (datetime.now(HANOI) - timedelta(days=10)).replace(hour=7, minute=20)
-    crop = (faces_dir / "obama").glob("*.jpg").__next__().read_bytes()
+    crop = photos_of(faces_dir, "obama")[0].read_bytes()
     assert queue.put("old-capture-1", old.isoformat(), crop)
     queue.close()
     # WHEN the uploader runs
     code, output = finished(office, uploader(office, blank_folder(tmp_path), queue_path, models_dir, "--once"))
     # THEN it is not retried forever: moved aside with the server's code, and the exit code says so
     assert code == 3, output
-    assert pending(queue_path) == 0
+    assert waiting(queue_path) == []
     listing = subprocess.run([sys.executable, "-m", "edge_uploader", "queue", "--queue-path", str(queue_path)],
                              cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert listing.returncode == 0
