@@ -27,15 +27,15 @@ import numpy as np
 
 from edge_uploader.detector import Detector
 from edge_uploader.passages import PassageTracker
-from infra.lobby import DETECTOR_FILE, build_clip, schedule
+from infra.lobby import DETECTOR_FILE, build_clip, photo_folders, schedule, usable
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def lobby_frames(faces_dir: Path, models_dir: Path, seconds: float) -> list[np.ndarray]:
-    people = sorted(p for p in faces_dir.iterdir() if p.is_dir())
     count = max(2, int(seconds / 4))
-    walkers = schedule([(p.name, sorted(p.glob("*.jpg"))[0]) for p in people[:count]], gap=4.0)
+    walkers = schedule([(name, usable(photos, models_dir / DETECTOR_FILE, limit=1)[0])
+                        for name, photos in list(photo_folders(faces_dir).items())[:count]], gap=4.0)
     with tempfile.TemporaryDirectory() as folder:
         clip = Path(folder) / "lobby.avi"
         build_clip(walkers, clip, detector_model=models_dir / DETECTOR_FILE)

@@ -33,7 +33,7 @@ import numpy as np
 import requests
 
 from edge_uploader.queue import CaptureQueue
-from infra.lobby import DETECTOR_FILE, PassageTruth, build_clip, schedule
+from infra.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
 from infra.local_stack import DEFAULT_MODELS_DIR, REPO, free_port, running_stack
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -55,6 +55,7 @@ class Person:
     photos: list[Path]
     stranger: bool = False
     enrolled: list[Path] = field(default_factory=list)
+    probes: list[Path] = field(default_factory=list)  # what the camera sees: never an enrolment photo
     staff_id: str | None = None
     unit: str = ""
     # per window: the captures the uploader sent during this person's passage, with the server's answers
@@ -62,9 +63,7 @@ class Person:
     events: list[dict[str, object]] = field(default_factory=list)
 
     def probe(self, window: str) -> Path:
-        """The photo the lobby camera 'sees': never one used for enrolment."""
-        others = [p for p in self.photos if p not in self.enrolled]
-        return others[0] if window == "morning" or len(others) == 1 else others[1]
+        return self.probes[0] if window == "morning" or len(self.probes) == 1 else self.probes[1]
 
 
 def last_working_day(today: date) -> date:
@@ -199,13 +198,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strangers", type=int, default=3, help="people kept out of the enrolment")
     args = parser.parse_args(argv)
     faces, models_dir = Path(args.faces), Path(args.models_dir)
-    folders = sorted(p for p in faces.iterdir() if p.is_dir()) if faces.is_dir() else []
-    everyone = [Person(f.name, NAMES[i % len(NAMES)], sorted(f.glob("*.jpg"))) for i, f in enumerate(folders)]
-    everyone = [p for p in everyone if len(p.photos) >= 2]  # one to enrol, another for the camera
+    everyone = [Person(name, NAMES[i % len(NAMES)], photos) for i, (name, photos) in enumerate(
+        photo_folders(faces).items()) if len(photos) >= 2]  # one to enrol, another for the camera
     if args.strangers < 0:
         parser.error("--strangers must not be negative")
     if len(everyone) < args.strangers + 1:
-        parser.error(f"{faces} needs at least {args.strangers + 1} folders of <person>/*.jpg with two photos each")
+        parser.error(f"{faces} needs at least {args.strangers + 1} folders of <person>/<photo> with two photos each")
     if not (models_dir / DETECTOR_FILE).is_file():
         parser.error(f"{models_dir} has no {DETECTOR_FILE} (set MODELS_DIR)")
     for person in everyone[len(everyone) - args.strangers:]:
@@ -221,6 +219,12 @@ def main(argv: list[str] | None = None) -> int:
         token = api.call("POST", "/v1/auth/login", 200, json={"username": "admin", "password": "demo-admin-password"})
         api.session.headers["Authorization"] = f"Bearer {token['token']}"
         units = enrol(api, everyone)
+        for person in everyone:
+            others = [p for p in person.photos if p not in person.enrolled]
+            person.probes = usable(others, models_dir / DETECTOR_FILE, limit=2)
+            if not person.probes:
+                print(f"  {person.folder}: no other photo with a usable face for the lobby clip; left out")
+                person.staff_id, person.stranger = None, False
         enrolled = [p for p in everyone if p.staff_id]
         print(f"Enrolled {len(enrolled)} people ({sum(len(p.enrolled) for p in enrolled)} photos) in "
               f"{len(units) - 1} units under {DISTRICT}; {args.strangers} kept as strangers")

@@ -27,8 +27,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from edge_uploader.config import MODEL_NAME
+
 REPO = Path(__file__).resolve().parents[1]
-DETECTOR_FILE = "face_detection_yunet_2023mar.onnx"
+DETECTOR_FILE = MODEL_NAME  # the uploader's detector: the clip is checked with the model that will watch it
+PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
 
 # Lengths in pixels are for a 1280-px-wide frame and scale with the frame width.
 BASE_WIDTH = 1280
@@ -281,8 +284,33 @@ def draw_lobby(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     return np.clip(soft * vignette, 0, 255).astype(np.uint8)
 
 
-def _plan(walker: Walker, size: tuple[int, int], detector: cv2.FaceDetectorYN,
-          heads: dict[tuple[Path, int], Head], rng: np.random.Generator) -> _Plan:
+def photo_folders(faces: Path) -> dict[str, list[Path]]:
+    """A photo folder as `<person>/<photo>`: each person's photos (any case of .jpg/.jpeg/.png), sorted."""
+    people = {}
+    for folder in sorted(faces.iterdir()) if faces.is_dir() else []:
+        if folder.is_dir() and not folder.name.startswith("."):
+            photos = sorted(p for p in folder.iterdir() if p.suffix.lower() in PHOTO_SUFFIXES)
+            if photos:
+                people[folder.name] = photos
+    return people
+
+
+def usable(photos: Sequence[Path], detector_model: Path, limit: int | None = None) -> list[Path]:
+    """The photos a head can be cut out of (a face YuNet finds, large enough), in order; at most `limit`."""
+    detector = open_detector(detector_model)
+    kept: list[Path] = []
+    for photo in photos:
+        if limit is not None and len(kept) >= limit:
+            break
+        try:
+            cut_head(photo, detector, PAUSE_FACE_WIDTH)
+        except ValueError:
+            continue
+        kept.append(photo)
+    return kept
+
+
+def _plan(walker: Walker, size: tuple[int, int], detector: cv2.FaceDetectorYN, rng: np.random.Generator) -> _Plan:
     if walker.side not in ("left", "right"):
         raise ValueError(f"{walker.label}: side must be 'left' or 'right', not {walker.side!r}")
     if walker.pause_seconds < 0 or walker.enter_at < 0:
@@ -292,10 +320,7 @@ def _plan(walker: Walker, size: tuple[int, int], detector: cv2.FaceDetectorYN,
     width, height = size
     unit = width / BASE_WIDTH
     face_width = round((PAUSE_FACE_WIDTH + float(rng.uniform(-FACE_WIDTH_JITTER, FACE_WIDTH_JITTER))) * unit)
-    key = (walker.photo, face_width)
-    if key not in heads:
-        heads[key] = cut_head(walker.photo, detector, face_width)
-    head = heads[key]
+    head = cut_head(walker.photo, detector, face_width)
     centre = width / 2 if walker.stand_x is None else walker.stand_x * width
     jitter = float(rng.uniform(-STAND_JITTER, STAND_JITTER)) * unit if walker.stand_x is None else 0.0
     stand_y = STAND_Y * height + float(rng.uniform(-12, 12)) * unit
@@ -403,8 +428,7 @@ def build_clip(walkers: Sequence[Walker], out: Path, *, detector_model: Path, si
     width, height = size
     streams = np.random.SeedSequence(seed).spawn(2 + len(walkers))
     detector = open_detector(detector_model)
-    heads: dict[tuple[Path, int], Head] = {}
-    plans = [_plan(walker, size, detector, heads, np.random.default_rng(stream))
+    plans = [_plan(walker, size, detector, np.random.default_rng(stream))
              for walker, stream in zip(walkers, streams[2:], strict=True)]
     last = max((math.floor((w.enter_at + 2 * WALK_SECONDS + w.pause_seconds) * fps) for w in walkers), default=-1)
     frames = [[pose for plan in plans if (pose := _pose(plan, index / fps, height)) is not None]
@@ -486,15 +510,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--people", type=int, default=4, help="how many people pass, one after another")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    faces = Path(args.faces)
-    folders = sorted(p for p in faces.iterdir() if p.is_dir() and any(p.glob("*.jpg"))) if faces.is_dir() else []
+    faces, model = Path(args.faces), Path(args.models_dir) / DETECTOR_FILE
+    if not model.is_file():
+        parser.error(f"{model} not found (--models-dir or MODELS_DIR)")
+    folders = photo_folders(faces)
     if args.people < 1 or len(folders) < args.people:
-        parser.error(f"--people must be between 1 and the {len(folders)} folders of <person>/*.jpg in {faces}")
-    people = [(folder.name, sorted(folder.glob("*.jpg"))[0]) for folder in folders[: args.people]]
+        parser.error(f"--people must be between 1 and the {len(folders)} folders of <person>/<photo> in {faces}")
+    people = []
+    for name, photos in folders.items():
+        first = usable(photos, model, limit=1)
+        people += [(name, first[0])] if first else []
+    if len(people) < args.people:
+        parser.error(f"only {len(people)} people in {faces} have a photo with a usable face")
+    people = people[: args.people]
     started = time.monotonic()
     out = Path(args.out)
-    truth = build_clip(schedule(people, seed=args.seed), out, detector_model=Path(args.models_dir) / DETECTOR_FILE,
-                       seed=args.seed)
+    truth = build_clip(schedule(people, seed=args.seed), out, detector_model=model, seed=args.seed)
     elapsed = time.monotonic() - started
     print(f"{'label':<16} {'photo':<24} {'start':>6} {'pause':>6} {'moves':>6} {'end':>6}  face box in the pause")
     for passage in truth:

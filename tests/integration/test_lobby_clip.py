@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from infra.lobby import DETECTOR_FILE, PassageTruth, Walker, build_clip, schedule
+from infra.lobby import DETECTOR_FILE, PassageTruth, Walker, build_clip, photo_folders, schedule, usable
 
 FPS = 10.0
 TAIL = 1.0
@@ -220,3 +220,21 @@ def test_a_tiny_face_is_refused(faces_dir: Path, models_dir: Path, tmp_path: Pat
         build_clip([Walker("kit_harington", small, 0.0)], tmp_path / "x.avi",
                    detector_model=models_dir / DETECTOR_FILE)
     assert not (tmp_path / "x.avi").exists()
+
+
+def test_a_photo_folder_of_any_layout_is_read(tmp_path: Path, faces_dir: Path, models_dir: Path) -> None:
+    # GIVEN a FACES folder with upper-case suffixes, PNGs, a hidden folder, an empty folder and a photo without a face
+    obama = sorted((faces_dir / "obama").glob("*.jpg"))
+    (tmp_path / "an").mkdir()
+    (tmp_path / "an" / "A.JPG").write_bytes(obama[0].read_bytes())
+    cv2.imwrite(str(tmp_path / "an" / "b.png"), cv2.imread(str(obama[1])))
+    (tmp_path / "an" / "c.jpg").write_bytes(cv2.imencode(".jpg", np.full((400, 400, 3), 90, np.uint8))[1].tobytes())
+    (tmp_path / ".cache").mkdir()
+    (tmp_path / ".cache" / "x.jpg").write_bytes(obama[0].read_bytes())
+    (tmp_path / "empty").mkdir()
+    # WHEN it is listed and its usable photos picked
+    folders = photo_folders(tmp_path)
+    # THEN only real people count, every photo format is seen, and the faceless photo is not used
+    assert {name: [p.name for p in photos] for name, photos in folders.items()} == {"an": ["A.JPG", "b.png", "c.jpg"]}
+    assert [p.name for p in usable(folders["an"], models_dir / DETECTOR_FILE)] == ["A.JPG", "b.png"]
+    assert [p.name for p in usable(folders["an"], models_dir / DETECTOR_FILE, limit=1)] == ["A.JPG"]
