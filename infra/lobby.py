@@ -84,7 +84,7 @@ class PassageTruth:
     pause_end: float
     end: float  # last frame time the face is in the frame
     # Face box (x, y, w, h) as drawn in the middle frame of the pause, index (first + last pause index) // 2.
-    pause_box: tuple[int, int, int, int] = (0, 0, 0, 0)
+    pause_box: tuple[int, int, int, int]
 
 
 @dataclass(frozen=True)
@@ -215,9 +215,8 @@ def draw_lobby(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
         return (int(np.clip(colour[0] + shift[0], 0, 255)), int(np.clip(colour[1] + shift[1], 0, 255)),
                 int(np.clip(colour[2] + shift[2], 0, 255)))
 
-    def box(top_left: tuple[float, float], bottom_right: tuple[float, float], colour: tuple[int, int, int],
-            thickness: int = -1) -> None:
-        cv2.rectangle(image, at(*top_left), at(*bottom_right), colour, thickness, lineType=cv2.LINE_AA)
+    def box(top_left: tuple[float, float], bottom_right: tuple[float, float], colour: tuple[int, int, int]) -> None:
+        cv2.rectangle(image, at(*top_left), at(*bottom_right), colour, -1, lineType=cv2.LINE_AA)
 
     horizon = 0.64
     image = np.empty((height, width, 3), np.uint8)
