@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -271,3 +272,25 @@ def test_a_capture_the_server_refuses_is_moved_aside_with_its_reason(office: Off
                              cwd=REPO, capture_output=True, text=True, timeout=60, check=False)
     assert listing.returncode == 0
     assert "old-capture-1" in listing.stdout and "422 captured_at_too_old" in listing.stdout
+
+
+def test_at_the_queue_bound_new_captures_are_refused_loudly(faces_dir: Path, models_dir: Path,
+                                                            tmp_path: Path) -> None:
+    # GIVEN an uploader whose queue holds one capture at most, and an API that cannot be reached
+    clip = tmp_path / "two.avi"
+    clip_of(["obama", "person01"], faces_dir, models_dir, clip)
+    with socket.socket() as unreachable:
+        unreachable.bind(("127.0.0.1", 0))  # held, never listening: connections are refused
+        arguments = ["--once", "--source", str(clip), "--device-id", "lobby-1", "--queue-max", "1",
+                     "--queue-path", str(tmp_path / "queue.sqlite3"), "--model", str(models_dir / MODEL_NAME),
+                     "--api-url", f"http://127.0.0.1:{unreachable.getsockname()[1]}", "--drain-timeout", "1"]
+        # WHEN two people pass
+        result = subprocess.run([sys.executable, "-m", "edge_uploader", *arguments], cwd=REPO, text=True,
+                                env={**os.environ, "EDGE_DEVICE_SECRET": "s3cret"}, capture_output=True,
+                                timeout=180, check=False)
+    # THEN the first is kept, the second is refused with an error naming the bound, and the run says so
+    assert result.returncode == 1, result.stderr  # the kept one is still waiting
+    assert len(waiting(tmp_path / "queue.sqlite3")) == 1
+    full = [line for line in result.stderr.splitlines() if '"event": "queue_full"' in line]
+    assert len(full) == 1 and '"level": "ERROR"' in full[0] and '"queue_max": 1' in full[0]
+    assert "dropped 1" in result.stdout
