@@ -12,7 +12,7 @@ from chalice import Chalice
 
 from chamcong import schemas
 from chamcong.http import ApiRouter, RequestContext
-from chamcong.services import auth, devices, enrolment, events, recognition, staff, units
+from chamcong.services import attendance, auth, devices, enrolment, events, recognition, staff, units
 
 app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
@@ -100,3 +100,16 @@ def recognise(ctx: RequestContext) -> dict[str, Any]:
 def list_events(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
     return events.list_events(ctx.container, staff_id, ctx.query.get("date"))
 
+
+@api.route("/v1/attendance/days", "GET", summary="A unit's working day: one row per person, with evidence",
+           auth="user", permission="attendance:read", response=schemas.UnitDays,
+           query={"unit_id": "the unit (required)", "date": "YYYY-MM-DD in the site's timezone (default today)"})
+def unit_days(ctx: RequestContext) -> dict[str, Any]:
+    return attendance.unit_days(ctx.container, ctx.required_query("unit_id"), ctx.query.get("date"))
+
+
+@api.route("/v1/staff/{staff_id}/days", "GET", summary="Every day of a month for one person",
+           auth="user", permission="attendance:read", response=schemas.StaffDays,
+           query={"month": "YYYY-MM (default this month)"})
+def staff_days(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
+    return attendance.staff_days(ctx.container, staff_id, ctx.query.get("month"))

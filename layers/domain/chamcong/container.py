@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,6 +19,7 @@ import boto3
 from botocore.config import Config
 from pynamodb.connection import Connection
 
+from chamcong.rules.calendar import Schedule, WorkCalendar, holidays_from, shipped_holidays
 from chamcong.rules.windows import SiteWindows, Window
 from chamcong.settings import Settings, get_settings
 from chamcong.store.blobs import BlobStore
@@ -67,6 +68,20 @@ class Container:
             check_in=Window.parse(self.settings.check_in_window),
             check_out=Window.parse(self.settings.check_out_window),
         )
+
+    @cached_property
+    def work_calendar(self) -> WorkCalendar:
+        """The site's calendar: its default hours from the settings, and the public holidays shipped as data."""
+        site = self.site_windows
+        schedule = Schedule(valid_from=date(2000, 1, 1), check_in=site.check_in, check_out=site.check_out,
+                            work_start=time.fromisoformat(self.settings.work_start),
+                            work_end=time.fromisoformat(self.settings.work_end),
+                            late_grace_minutes=self.settings.late_grace_minutes,
+                            early_grace_minutes=self.settings.early_grace_minutes)
+        this_year = self.clock().astimezone(site.timezone).year
+        off, worked = holidays_from(h for year in (this_year - 1, this_year, this_year + 1)
+                                    for h in shipped_holidays(year))
+        return WorkCalendar(site.timezone, (schedule,), off, worked)
 
     @cached_property
     def embedding_manifest(self) -> ModelManifest:

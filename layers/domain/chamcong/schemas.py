@@ -122,6 +122,42 @@ class EventList(BaseModel):
     events: list[Event]
 
 
+class Evidence(BaseModel):
+    event: Literal["check_in", "check_out"]
+    captured_at_local: str
+    device_id: str
+    capture_id: str
+    snapshot_url: str
+    snapshot_url_expires_at: str
+
+
+class Day(BaseModel):
+    staff_id: str
+    full_name: str
+    date: str
+    status: Literal["on_time", "late", "left_early", "missing_check_in", "missing_check_out", "absent", "on_leave",
+                    "business_trip", "work_from_home", "holiday", "weekend", "not_employed", "pending"]
+    flags: list[str] = Field(description="Everything that applies, the most serious first (status is the first)")
+    check_in: str | None = Field(description="Local time of the first check-in, HH:MM:SS")
+    check_out: str | None = Field(description="Local time of the last check-out, HH:MM:SS")
+    late_minutes: int
+    early_minutes: int
+    holiday: str | None
+    evidence: Evidence | None = Field(description="The event that made the day late or early, with its snapshot")
+
+
+class UnitDays(BaseModel):
+    unit_id: str
+    date: str
+    days: list[Day]
+
+
+class StaffDays(BaseModel):
+    staff_id: str
+    month: str
+    days: list[Day]
+
+
 class Error(BaseModel):
     code: str
     message: str

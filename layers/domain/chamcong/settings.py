@@ -42,6 +42,11 @@ class Settings(BaseSettings):
     site_timezone: str = "Asia/Ho_Chi_Minh"
     check_in_window: str = "05:30-08:00"
     check_out_window: str = "16:30-18:00"
+    # The site's default working hours (a unit's own calendar will override them).
+    work_start: str = "07:30"
+    work_end: str = "17:00"
+    late_grace_minutes: int = 0
+    early_grace_minutes: int = 0
 
     max_body_bytes: int = 2 * 1024 * 1024
     signature_tolerance_seconds: int = 300

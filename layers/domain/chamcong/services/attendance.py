@@ -1,0 +1,92 @@
+"""Working days, derived on every read from the recorded events and the calendar (never stored as truth).
+
+Because a day is computed from its events each time, an event uploaded late by a device that was
+offline is counted the next time anyone looks: there is nothing to recompute or to get out of step.
+"""
+
+from __future__ import annotations
+
+import calendar as months
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from chamcong.container import Container
+from chamcong.errors import BadRequest
+from chamcong.rules.attendance import Attendance, DaySummary, summarise_day
+from chamcong.rules.windows import EventType
+from chamcong.services.common import iso
+from chamcong.services.events import parse_day
+from chamcong.services.staff import get_staff
+from chamcong.services.units import get_unit
+from chamcong.store.models import EventModel, StaffModel
+
+
+def unit_days(container: Container, unit_id: str, day_text: str | None) -> dict[str, Any]:
+    """One row per member of the unit for a day."""
+    get_unit(unit_id)
+    day = parse_day(day_text, container)
+    members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: person.full_name)
+    events: dict[str, list[EventModel]] = defaultdict(list)
+    for event in EventModel.by_unit.query(unit_id, EventModel.event_key.startswith(f"{day.isoformat()}T")):
+        events[event.staff_id].append(event)
+    now = container.clock()
+    return {"unit_id": unit_id, "date": day.isoformat(),
+            "days": [_row(container, person, day, events[person.staff_id], now) for person in members]}
+
+
+def staff_days(container: Container, staff_id: str, month_text: str | None) -> dict[str, Any]:
+    """Every day of a month for one person (weekends and holidays included, future days pending)."""
+    person = get_staff(staff_id)
+    first = _parse_month(month_text, container)
+    last = first.replace(day=months.monthrange(first.year, first.month)[1])
+    events: dict[date, list[EventModel]] = defaultdict(list)
+    for event in EventModel.query(staff_id, EventModel.event_key.startswith(f"{first:%Y-%m}-")):
+        events[date.fromisoformat(event.local_date)].append(event)
+    now = container.clock()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return {"staff_id": staff_id, "month": f"{first:%Y-%m}",
+            "days": [_row(container, person, day, events[day], now) for day in days]}
+
+
+def _row(container: Container, person: StaffModel, day: date, events: Iterable[EventModel],
+         now: datetime) -> dict[str, Any]:
+    recorded = {(event.device_id, event.capture_id): event for event in events}
+    summary = summarise_day(day, calendar=container.work_calendar, now=now,
+                            events=[_attendance(event) for event in recorded.values()])
+    return {"staff_id": person.staff_id, "full_name": person.full_name, "date": day.isoformat(),
+            "status": summary.status.value, "flags": [flag.value for flag in summary.flags],
+            "check_in": _clock(summary.check_in), "check_out": _clock(summary.check_out),
+            "late_minutes": summary.late_minutes, "early_minutes": summary.early_minutes,
+            "holiday": summary.holiday, "evidence": _evidence(container, summary, recorded)}
+
+
+def _attendance(event: EventModel) -> Attendance:
+    return Attendance(EventType(event.event_type), datetime.fromisoformat(event.captured_at_local),
+                      event.device_id, event.capture_id)
+
+
+def _clock(attendance: Attendance | None) -> str | None:
+    return None if attendance is None else f"{attendance.at:%H:%M:%S}"
+
+
+def _evidence(container: Container, summary: DaySummary,
+              recorded: dict[tuple[str, str], EventModel]) -> dict[str, Any] | None:
+    deciding = summary.evidence
+    if deciding is None:
+        return None
+    event = recorded[(deciding.device_id, deciding.capture_id)]
+    seconds = container.settings.presigned_url_seconds
+    return {"event": event.event_type, "captured_at_local": event.captured_at_local, "device_id": event.device_id,
+            "capture_id": event.capture_id, "snapshot_url": container.blobs.presign(event.snapshot_key, seconds),
+            "snapshot_url_expires_at": iso(container.clock() + timedelta(seconds=seconds))}
+
+
+def _parse_month(text: str | None, container: Container) -> date:
+    if text is None:
+        return container.clock().astimezone(container.work_calendar.timezone).date().replace(day=1)
+    try:
+        return datetime.strptime(text, "%Y-%m").date()
+    except ValueError:
+        raise BadRequest("validation_error", details={"field": "month", "reason": "YYYY-MM"}) from None
