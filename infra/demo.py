@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -32,6 +33,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import requests
 
+from chamcong.messages import day_status_label
 from edge_uploader.queue import CaptureQueue
 from infra.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
 from infra.local_stack import DEFAULT_MODELS_DIR, REPO, free_port, running_stack
@@ -58,9 +60,11 @@ class Person:
     probes: list[Path] = field(default_factory=list)  # what the camera sees: never an enrolment photo
     staff_id: str | None = None
     unit: str = ""
+    unit_id: str = ""
     # per window: the captures the uploader sent during this person's passage, with the server's answers
     answers: dict[str, list[dict[str, object]]] = field(default_factory=lambda: {"morning": [], "evening": []})
     events: list[dict[str, object]] = field(default_factory=list)
+    day: dict[str, object] = field(default_factory=dict)  # the working day as GET /v1/attendance/days gives it
 
     def probe(self, window: str) -> Path:
         return self.probes[0] if window == "morning" or len(self.probes) == 1 else self.probes[1]
@@ -101,7 +105,8 @@ def enrol(api: Api, people: list[Person]) -> list[dict[str, object]]:
             else:
                 print(f"  {person.folder}: {photo.name} refused ({reply.json().get('code')})")
         if person.enrolled:
-            person.staff_id, person.unit = str(staff["staff_id"]), str(unit["name"])
+            person.staff_id = str(staff["staff_id"])
+            person.unit, person.unit_id = str(unit["name"]), str(unit["unit_id"])
     return [district, *units]
 
 
@@ -152,13 +157,22 @@ def attribute(journal: list[dict[str, object]], truth: list[PassageTruth], group
             by_label[candidates[0].label].answers[window].append(row)
 
 
+def status_text(day: dict[str, object]) -> str:
+    """'Đi muộn 12 phút, về sớm 22 phút', 'Đúng giờ': what the API derived, every flag with its minutes."""
+    minutes = {"late": day.get("late_minutes"), "left_early": day.get("early_minutes")}
+    flags = [str(flag) for flag in day.get("flags") or []] or [str(day.get("status", "pending"))]  # type: ignore[attr-defined]
+    parts = [day_status_label(flag) + (f" {minutes[flag]} phút" if minutes.get(flag) else "") for flag in flags]
+    return ", ".join([parts[0], *(part[0].lower() + part[1:] for part in parts[1:])])
+
+
 def report(people: list[Person], day: date) -> tuple[str, float]:
     enrolled = [p for p in people if p.staff_id]
     strangers = [p for p in people if p.stranger]
     lines = [f"Ngày làm việc / working day: {day:%d/%m/%Y} ({day:%A}), Asia/Ho_Chi_Minh", "",
              f"{'Cán bộ / staff':<32} {'Đơn vị / unit':<28} {'ảnh':>3} {'đến':>8} {'về':>8}  "
-             f"{'sáng':<5} {'chiều':<5}"]
+             f"{'trạng thái / status':<32} {'sáng':<5} {'chiều':<5}"]
     recognised = passages = captures = 0
+    statuses: Counter[str] = Counter()
     for person in enrolled:
         marks = []
         for window in ("morning", "evening"):
@@ -168,17 +182,17 @@ def report(people: list[Person], day: date) -> tuple[str, float]:
             ok = any(a["result"] == "matched" and a["staff_id"] == person.staff_id for a in answers)
             recognised += ok
             marks.append("✓" if ok else ("✗" if answers else "—"))
-        check_ins = sorted(str(e["captured_at_local"])[11:19] for e in person.events if e["event"] == "check_in")
-        check_outs = sorted(str(e["captured_at_local"])[11:19] for e in person.events if e["event"] == "check_out")
         lines.append(f"{person.full_name:<32} {person.unit[:28]:<28} {len(person.enrolled):>3} "
-                     f"{check_ins[0] if check_ins else '—':>8} {check_outs[-1] if check_outs else '—':>8}  "
-                     f"{marks[0]:<5} {marks[1]:<5}")
+                     f"{person.day.get('check_in') or '—':>8} {person.day.get('check_out') or '—':>8}  "
+                     f"{status_text(person.day):<32} {marks[0]:<5} {marks[1]:<5}")
+        statuses[str(person.day.get("status"))] += 1
     stranger_answers = [a for s in strangers for answers in s.answers.values() for a in answers]
     unknown = sum(1 for a in stranger_answers if a["result"] == "unknown")
     wrong = sum(1 for p in people for answers in p.answers.values() for a in answers
                 if a["result"] == "matched" and a["staff_id"] != p.staff_id)
     rate = recognised / passages if passages else 0.0
-    lines += ["",
+    lines += ["", "Trong ngày / the day: " + ", ".join(f"{day_status_label(status)} {count}"
+                                                     for status, count in sorted(statuses.items())),
               f"Người lạ / strangers: {len(strangers)} người, {unknown}/{len(stranger_answers)} lượt 'không nhận ra' "
               f"/ unknown",
               f"Nhận nhầm người / false matches: {wrong}",
@@ -235,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
         queue = out_dir / "edge-queue.sqlite3"
         failures = sum(run_window(window, walkers, day, device, stack.api_url, models_dir, out_dir, queue)
                        for window in ("morning", "evening"))
+        for unit_id in {p.unit_id for p in enrolled}:
+            rows = api.call("GET", "/v1/attendance/days", 200, params={"unit_id": unit_id, "date": day.isoformat()})
+            by_staff = {row["staff_id"]: row for row in rows["days"]}  # type: ignore[attr-defined]
+            for person in enrolled:
+                person.day = by_staff.get(person.staff_id, person.day)
         snapshots = out_dir / "snapshots"
         snapshots.mkdir()
         for person in enrolled:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -33,9 +34,15 @@ def test_demo_runs_a_working_day_through_the_edge_uploader(faces_dir: Path, mode
                                                                             "Lê Hoàng Cường"))]
     assert len(rows) == 3, result.stdout
     for row in rows:
-        check_in, check_out, morning, evening = row.split()[-4:]
+        found = re.search(r"(\d\d:\d\d:\d\d) (\d\d:\d\d:\d\d)  (.+?)\s+(\S)\s+(\S)\s*$", row)
+        assert found is not None, row
+        check_in, check_out, status, morning, evening = found.groups()
         assert "06:00:00" <= check_in < "08:00:00" and "16:30:00" <= check_out < "18:00:00", row
         assert (morning, evening) == ("✓", "✓"), row
+        # and the status is the one GET /v1/attendance/days derived (work 07:30–17:00, no grace by default)
+        late, early = check_in > "07:30:00", check_out < "17:00:00"
+        assert ("Đi muộn" in status) == late and (("Về sớm" in status) or ("về sớm" in status)) == early, row
+        assert ("Đúng giờ" in status) == (not late and not early), row
     # and the stranger stays unknown, nobody is taken for someone else
     assert "Người lạ / strangers: 1 người, 2/2 lượt 'không nhận ra'" in result.stdout
     assert "Nhận nhầm người / false matches: 0" in result.stdout

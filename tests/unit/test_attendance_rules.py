@@ -240,3 +240,10 @@ def test_the_shipped_2026_holidays() -> None:
     assert all(name.strip() for name in off.values())
     assert shipped_holidays(1999) == []
     assert holidays_from([Holiday(SATURDAY, "Làm bù", working=True)]) == ({}, {SATURDAY: "Làm bù"})
+
+
+def test_every_status_has_a_vietnamese_and_an_english_name() -> None:
+    from chamcong.messages import DAY_STATUS_LABELS, day_status_label
+
+    assert set(DAY_STATUS_LABELS) == {status.value for status in DayStatus}
+    assert day_status_label("late") == "Đi muộn" and day_status_label("late", "en") == "Late"

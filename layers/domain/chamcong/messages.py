@@ -101,3 +101,26 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def message_for(code: str, lang: str = "vi") -> str:
     vi, en = MESSAGES.get(code, MESSAGES["internal_error"])
     return en if lang == "en" else vi
+
+
+# What a day's status is called where officials read it (reports, the web, the demo).
+DAY_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "on_time": ("Đúng giờ", "On time"),
+    "late": ("Đi muộn", "Late"),
+    "left_early": ("Về sớm", "Left early"),
+    "missing_check_in": ("Thiếu giờ đến", "No check-in"),
+    "missing_check_out": ("Thiếu giờ về", "No check-out"),
+    "absent": ("Vắng không lý do", "Absent without reason"),
+    "on_leave": ("Nghỉ phép", "On leave"),
+    "business_trip": ("Đi công tác", "On a business trip"),
+    "work_from_home": ("Làm việc tại nhà", "Working from home"),
+    "holiday": ("Nghỉ lễ", "Public holiday"),
+    "weekend": ("Nghỉ cuối tuần", "Weekend"),
+    "not_employed": ("Chưa công tác", "Not yet employed"),
+    "pending": ("Chưa đến giờ chấm công", "Not yet due"),
+}
+
+
+def day_status_label(status: str, lang: str = "vi") -> str:
+    vi, en = DAY_STATUS_LABELS[status]
+    return en if lang == "en" else vi
