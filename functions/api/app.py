@@ -12,7 +12,7 @@ from chalice import Chalice
 
 from chamcong import schemas
 from chamcong.http import ApiRouter, RequestContext
-from chamcong.services import attendance, auth, devices, enrolment, events, recognition, staff, units
+from chamcong.services import absences, attendance, auth, devices, enrolment, events, recognition, staff, units
 
 app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
@@ -113,3 +113,39 @@ def unit_days(ctx: RequestContext) -> dict[str, Any]:
            query={"month": "YYYY-MM (default this month)"})
 def staff_days(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
     return attendance.staff_days(ctx.container, staff_id, ctx.query.get("month"))
+
+
+@api.route("/v1/absences", "POST", summary="Record leave, a business trip or work from home for a person",
+           auth="user", permission="absences:write", body=schemas.CreateAbsence, response=schemas.AbsenceRecord,
+           status=201, errors=("own_absence", "absence_dates_invalid", "absence_overlaps"))
+def create_absence(ctx: RequestContext) -> dict[str, Any]:
+    return absences.create_absence(ctx.container, ctx.user, ctx.body)
+
+
+@api.route("/v1/absences", "GET", summary="Absences overlapping a period, for a unit or for every unit",
+           auth="user", permission="absences:read", response=schemas.AbsenceList,
+           query={"unit_id": "the unit (omit for every unit)", "from": "YYYY-MM-DD (required)",
+                  "to": "YYYY-MM-DD (required)"})
+def list_absences(ctx: RequestContext) -> dict[str, Any]:
+    return absences.list_absences(ctx.query.get("unit_id"), ctx.required_query("from"), ctx.required_query("to"))
+
+
+@api.route("/v1/staff/{staff_id}/absences/{absence_id}", "DELETE", summary="Cancel an absence (the record stays)",
+           auth="user", permission="absences:write", response=schemas.AbsenceRecord, errors=("own_absence",))
+def cancel_absence(ctx: RequestContext, staff_id: str, absence_id: str) -> dict[str, Any]:
+    return absences.cancel_absence(ctx.container, ctx.user, staff_id, absence_id)
+
+
+@api.route("/v1/corrections", "POST", summary="Correct a person's day, with a reason (kept as an audit trail)",
+           auth="user", permission="corrections:write", body=schemas.CreateCorrection,
+           response=schemas.CorrectionRecord, status=201, errors=("own_correction", "correction_in_future"))
+def create_correction(ctx: RequestContext) -> dict[str, Any]:
+    return absences.create_correction(ctx.container, ctx.user, ctx.body)
+
+
+@api.route("/v1/corrections", "GET", summary="Corrections of a unit's day, or of one person",
+           auth="user", permission="corrections:read", response=schemas.CorrectionList,
+           query={"unit_id": "the unit (with date)", "staff_id": "one person (instead of unit_id)",
+                  "date": "YYYY-MM-DD"})
+def list_corrections(ctx: RequestContext) -> dict[str, Any]:
+    return absences.list_corrections(ctx.query.get("unit_id"), ctx.query.get("staff_id"), ctx.query.get("date"))

@@ -124,3 +124,92 @@ def test_public_holidays_and_bad_input(unit: Unit) -> None:
     assert unit.product.get("/v1/attendance/days?date=2026-11-20").status == 400  # which unit?
     assert unit.product.get("/v1/attendance/days?unit_id=unit_nope&date=2026-11-20").status == 404
     assert unit.product.get(f"/v1/attendance/days?unit_id={unit.unit_id}", token="").status == 401
+
+
+def test_leave_and_trips_override_the_camera_and_cancelling_keeps_the_record(unit: Unit) -> None:
+    unit.now(datetime(2026, 11, 20, 11, 30, tzinfo=UTC))
+    person01, biden = unit.staff["person01"], unit.staff["biden"]
+    # GIVEN person01 on leave on Monday 16th, and biden off on Tuesday 17th morning (seen leaving at 17:05)
+    leave = unit.product.post("/v1/absences", {"staff_id": person01, "kind": "leave", "first_day": "2026-11-16",
+                                               "last_day": "2026-11-16", "reason": "Nghỉ phép năm"})
+    assert leave.status == 201, leave.body
+    half = unit.product.post("/v1/absences", {"staff_id": biden, "kind": "business_trip", "first_day": "2026-11-17",
+                                              "last_day": "2026-11-17", "part": "morning",
+                                              "reason": "Họp tại Sở Nội vụ buổi sáng"})
+    assert half.status == 201, half.body
+    unit.seen("biden", "2026-11-17T17:05:00+07:00", "tue-biden-out")
+    # WHEN the days are read
+    monday, tuesday = unit.days("2026-11-16")[person01], unit.days("2026-11-17")[biden]
+    # THEN leave replaces "absent", and the half-day trip excuses the missing check-in
+    assert (monday["status"], monday["absence_id"]) == ("on_leave", leave.body["absence_id"])
+    assert (tuesday["status"], tuesday["check_out"], tuesday["absence_id"]) == (
+        "on_time", "17:05:00", half.body["absence_id"])
+    # and an overlapping absence, or one that ends before it starts, is refused by name
+    again = unit.product.post("/v1/absences", {"staff_id": person01, "kind": "business_trip",
+                                               "first_day": "2026-11-15", "last_day": "2026-11-17",
+                                               "reason": "Công tác"})
+    assert (again.status, again.body["code"]) == (409, "absence_overlaps")
+    backwards = unit.product.post("/v1/absences", {"staff_id": person01, "kind": "leave", "first_day": "2026-11-18",
+                                                   "last_day": "2026-11-17", "reason": "Nghỉ ốm"})
+    assert (backwards.status, backwards.body["code"]) == (422, "absence_dates_invalid")
+    # WHEN the leave is cancelled, THEN the day is absent again and the cancelled record stays listed
+    cancelled = unit.product.delete(f"/v1/staff/{person01}/absences/{leave.body['absence_id']}")
+    assert cancelled.status == 200 and cancelled.body["cancelled_by"] == "admin", cancelled.body
+    assert unit.days("2026-11-16")[person01]["status"] == "absent"
+    listed = unit.product.get(f"/v1/absences?unit_id={unit.unit_id}&from=2026-11-16&to=2026-11-17")
+    assert {a["absence_id"]: a["cancelled_at"] is not None for a in listed.body["absences"]} == {
+        leave.body["absence_id"]: True, half.body["absence_id"]: False}
+    # and Home Affairs sees every unit's absences at once
+    everywhere = unit.product.get("/v1/absences?from=2026-11-17&to=2026-11-17")
+    assert [a["absence_id"] for a in everywhere.body["absences"]] == [half.body["absence_id"]]
+
+
+def test_a_correction_overrides_the_day_and_every_correction_stays(unit: Unit) -> None:
+    unit.now(datetime(2026, 11, 20, 11, 30, tzinfo=UTC))
+    person01 = unit.staff["person01"]
+    assert unit.days("2026-11-18")[person01]["status"] == "absent"
+    # WHEN a leader corrects the day (the camera was down), then corrects it again
+    first = unit.product.post("/v1/corrections", {"staff_id": person01, "date": "2026-11-18",
+                                                  "status": "missing_check_out", "reason": "Camera hỏng buổi sáng"})
+    assert first.status == 201, first.body
+    unit.product.clock.now = datetime(2026, 11, 20, 11, 45, tzinfo=UTC)
+    second = unit.product.post("/v1/corrections", {"staff_id": person01, "date": "2026-11-18",
+                                                   "status": "on_time", "reason": "Đã xác minh với trưởng phòng"})
+    assert second.status == 201, second.body
+    # THEN the newest applies, and the day still says what the rules said
+    day = unit.days("2026-11-18")[person01]
+    assert (day["status"], day["status_before_correction"], day["correction_id"]) == (
+        "on_time", "absent", second.body["correction_id"])
+    # and both corrections stay, with who made them and when (the audit trail of that day)
+    history = unit.product.get(f"/v1/corrections?staff_id={person01}&date=2026-11-18").body["corrections"]
+    assert [(c["status"], c["created_by"]) for c in history] == [("missing_check_out", "admin"), ("on_time", "admin")]
+    assert history[0]["created_at"] < history[1]["created_at"]
+    assert unit.product.get(f"/v1/corrections?unit_id={unit.unit_id}&date=2026-11-18").body["corrections"] == history
+    # and a day that has not come cannot be corrected
+    future = unit.product.post("/v1/corrections", {"staff_id": person01, "date": "2026-11-23", "status": "on_time",
+                                                   "reason": "Trước"})
+    assert (future.status, future.body["code"]) == (422, "correction_in_future")
+
+
+def test_nobody_records_an_absence_or_a_correction_for_themselves(unit: Unit) -> None:
+    # GIVEN an account that belongs to a member of the unit (accounts get their own API in issue 5)
+    from chamcong.passwords import hash_password
+    from chamcong.store.models import AccountModel
+
+    obama = unit.staff["obama"]
+    AccountModel("truong-phong", password_hash=hash_password("Mật-khẩu-2026"), roles=["system_admin"],
+                 staff_id=obama).save()
+    unit.now(datetime(2026, 11, 20, 11, 30, tzinfo=UTC))
+    login = unit.product.post("/v1/auth/login", {"username": "truong-phong", "password": "Mật-khẩu-2026"}, token="")
+    token = login.body["token"]
+    # WHEN they try it for themselves, THEN it is refused; for someone else it is accepted
+    own = unit.product.request("POST", "/v1/absences", {"staff_id": obama, "kind": "leave", "first_day": "2026-11-24",
+                                                        "last_day": "2026-11-24", "reason": "Việc riêng"}, token=token)
+    assert (own.status, own.body["code"]) == (403, "own_absence")
+    fix = unit.product.request("POST", "/v1/corrections", {"staff_id": obama, "date": "2026-11-18",
+                                                           "status": "on_time", "reason": "Tự sửa"}, token=token)
+    assert (fix.status, fix.body["code"]) == (403, "own_correction")
+    other = unit.product.request("POST", "/v1/absences", {"staff_id": unit.staff["person01"], "kind": "leave",
+                                                          "first_day": "2026-11-24", "last_day": "2026-11-24",
+                                                          "reason": "Việc riêng"}, token=token)
+    assert other.status == 201 and other.body["created_by"] == "truong-phong"

@@ -20,7 +20,7 @@ from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
 from chamcong.container import Container, get_container
-from chamcong.errors import BadRequest, DomainError, Forbidden, PayloadTooLarge
+from chamcong.errors import BadRequest, DomainError, Forbidden, PayloadTooLarge, Unauthenticated
 from chamcong.messages import message_for
 from chamcong.observability import get_logger
 from chamcong.schemas import Error
@@ -59,6 +59,13 @@ class RequestContext:
     body: Any = None
     raw_body: bytes = b""
     query: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def user(self) -> Principal:
+        """The signed-in account of an auth="user" route (the router has checked it)."""
+        if self.principal is None:
+            raise Unauthenticated("unauthenticated")
+        return self.principal
 
     def required_query(self, name: str) -> str:
         value = self.query.get(name)

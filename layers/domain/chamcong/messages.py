@@ -91,6 +91,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "staff_not_found": ("Không tìm thấy cán bộ.", "Staff member not found."),
     "face_not_found": ("Không tìm thấy ảnh khuôn mặt.", "Face photo not found."),
     "device_not_found": ("Không tìm thấy thiết bị.", "Device not found."),
+    "absence_not_found": ("Không tìm thấy đăng ký vắng mặt.", "Absence not found."),
+    # attendance
+    "own_absence": (
+        "Không thể tự ghi nhận nghỉ phép, công tác hay làm việc tại nhà cho chính mình.",
+        "You cannot record an absence for yourself.",
+    ),
+    "own_correction": ("Không thể tự điều chỉnh ngày công của chính mình.", "You cannot correct your own day."),
+    "absence_dates_invalid": (
+        "Ngày kết thúc phải không trước ngày bắt đầu, và một lần đăng ký không quá một năm.",
+        "The last day must not be before the first, and one absence spans at most a year.",
+    ),
+    "absence_overlaps": (
+        "Cán bộ đã có đăng ký vắng mặt trùng thời gian này.",
+        "This person already has an absence overlapping these days.",
+    ),
+    "correction_in_future": ("Không thể điều chỉnh một ngày chưa tới.", "A day that has not come cannot be corrected."),
     "conflict": (
         "Dữ liệu vừa bị thay đổi bởi thao tác khác, vui lòng thử lại.",
         "The data changed concurrently; please retry.",

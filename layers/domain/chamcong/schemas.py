@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
@@ -122,6 +123,11 @@ class EventList(BaseModel):
     events: list[Event]
 
 
+DayStatusName = Literal["on_time", "late", "left_early", "missing_check_in", "missing_check_out", "absent",
+                        "on_leave", "business_trip", "work_from_home", "holiday", "weekend", "not_employed",
+                        "pending"]
+
+
 class Evidence(BaseModel):
     event: Literal["check_in", "check_out"]
     captured_at_local: str
@@ -135,8 +141,7 @@ class Day(BaseModel):
     staff_id: str
     full_name: str
     date: str
-    status: Literal["on_time", "late", "left_early", "missing_check_in", "missing_check_out", "absent", "on_leave",
-                    "business_trip", "work_from_home", "holiday", "weekend", "not_employed", "pending"]
+    status: DayStatusName
     flags: list[str] = Field(description="Everything that applies, the most serious first (status is the first)")
     check_in: str | None = Field(description="Local time of the first check-in, HH:MM:SS")
     check_out: str | None = Field(description="Local time of the last check-out, HH:MM:SS")
@@ -144,6 +149,9 @@ class Day(BaseModel):
     early_minutes: int
     holiday: str | None
     evidence: Evidence | None = Field(description="The event that made the day late or early, with its snapshot")
+    absence_id: str | None = Field(default=None, description="The leave, trip or work from home that applies")
+    correction_id: str | None = Field(default=None, description="The correction that set the status, if any")
+    status_before_correction: str | None = Field(default=None, description="What the rules said before it")
 
 
 class UnitDays(BaseModel):
@@ -156,6 +164,57 @@ class StaffDays(BaseModel):
     staff_id: str
     month: str
     days: list[Day]
+
+
+class CreateAbsence(Body):
+    staff_id: str = Field(pattern=ID_PATTERN)
+    kind: Literal["leave", "business_trip", "work_from_home"]
+    first_day: date
+    last_day: date
+    part: Literal["full", "morning", "afternoon"] = Field(default="full", description="A half day applies to "
+                                                                                          "every day of the range")
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class AbsenceRecord(BaseModel):
+    absence_id: str
+    staff_id: str
+    unit_id: str
+    kind: Literal["leave", "business_trip", "work_from_home"]
+    first_day: str
+    last_day: str
+    part: Literal["full", "morning", "afternoon"]
+    reason: str
+    created_by: str
+    created_at: str
+    cancelled_by: str | None
+    cancelled_at: str | None
+
+
+class AbsenceList(BaseModel):
+    absences: list[AbsenceRecord]
+
+
+class CreateCorrection(Body):
+    staff_id: str = Field(pattern=ID_PATTERN)
+    date: date
+    status: DayStatusName
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class CorrectionRecord(BaseModel):
+    correction_id: str
+    staff_id: str
+    unit_id: str
+    date: str
+    status: DayStatusName
+    reason: str
+    created_by: str
+    created_at: str
+
+
+class CorrectionList(BaseModel):
+    corrections: list[CorrectionRecord]
 
 
 class Error(BaseModel):

@@ -29,6 +29,8 @@ class Settings(BaseSettings):
     accounts_table: str = "chamcong-accounts"
     sessions_table: str = "chamcong-sessions"
     galleries_table: str = "chamcong-galleries"
+    absences_table: str = "chamcong-absences"
+    corrections_table: str = "chamcong-corrections"
 
     data_bucket: str = "chamcong-data"
 

@@ -1,7 +1,8 @@
-"""Working days, derived on every read from the recorded events and the calendar (never stored as truth).
+"""Working days, derived on every read from the events, absences, corrections and the calendar.
 
-Because a day is computed from its events each time, an event uploaded late by a device that was
-offline is counted the next time anyone looks: there is nothing to recompute or to get out of step.
+A day is never stored as the truth: it is computed from its inputs each time, so an event uploaded late
+by a device that was offline, an absence entered afterwards or a correction counts the next time anyone
+looks. There is nothing to recompute or to get out of step.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from typing import Any
 
 from chamcong.container import Container
 from chamcong.errors import BadRequest
-from chamcong.rules.attendance import Attendance, DaySummary, summarise_day
+from chamcong.rules.attendance import Absence, Attendance, Correction, DaySummary, summarise_day
 from chamcong.rules.windows import EventType
+from chamcong.services.absences import active_absences, latest_corrections, to_absence
 from chamcong.services.common import iso
 from chamcong.services.events import parse_day
 from chamcong.services.staff import get_staff
 from chamcong.services.units import get_unit
-from chamcong.store.models import EventModel, StaffModel
+from chamcong.store.models import AbsenceModel, CorrectionModel, EventModel, StaffModel
 
 
 def unit_days(container: Container, unit_id: str, day_text: str | None) -> dict[str, Any]:
@@ -31,9 +33,16 @@ def unit_days(container: Container, unit_id: str, day_text: str | None) -> dict[
     events: dict[str, list[EventModel]] = defaultdict(list)
     for event in EventModel.by_unit.query(unit_id, EventModel.event_key.startswith(f"{day.isoformat()}T")):
         events[event.staff_id].append(event)
+    away: dict[str, list[Absence]] = defaultdict(list)
+    for record in active_absences(AbsenceModel.by_unit.query(unit_id, AbsenceModel.first_day <= day.isoformat(),
+                                                             AbsenceModel.last_day >= day.isoformat())):
+        away[record.staff_id].append(to_absence(record))
+    corrections = latest_corrections(CorrectionModel.by_unit.query(
+        unit_id, CorrectionModel.correction_key.startswith(f"{day.isoformat()}#")))
     now = container.clock()
     return {"unit_id": unit_id, "date": day.isoformat(),
-            "days": [_row(container, person, day, events[person.staff_id], now) for person in members]}
+            "days": [_row(container, person, day, events[person.staff_id], now, away[person.staff_id],
+                          corrections.get((person.staff_id, day))) for person in members]}
 
 
 def staff_days(container: Container, staff_id: str, month_text: str | None) -> dict[str, Any]:
@@ -44,22 +53,33 @@ def staff_days(container: Container, staff_id: str, month_text: str | None) -> d
     events: dict[date, list[EventModel]] = defaultdict(list)
     for event in EventModel.query(staff_id, EventModel.event_key.startswith(f"{first:%Y-%m}-")):
         events[date.fromisoformat(event.local_date)].append(event)
+    away = [to_absence(record) for record in active_absences(AbsenceModel.query(
+        staff_id, filter_condition=(AbsenceModel.first_day <= last.isoformat())
+        & (AbsenceModel.last_day >= first.isoformat())))]
+    corrections = latest_corrections(CorrectionModel.query(
+        staff_id, CorrectionModel.correction_key.startswith(f"{first:%Y-%m}-")))
     now = container.clock()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return {"staff_id": staff_id, "month": f"{first:%Y-%m}",
-            "days": [_row(container, person, day, events[day], now) for day in days]}
+            "days": [_row(container, person, day, events[day], now, away, corrections.get((staff_id, day)))
+                     for day in days]}
 
 
-def _row(container: Container, person: StaffModel, day: date, events: Iterable[EventModel],
-         now: datetime) -> dict[str, Any]:
+def _row(container: Container, person: StaffModel, day: date, events: Iterable[EventModel], now: datetime,
+         absences: list[Absence], correction: tuple[str, Correction] | None) -> dict[str, Any]:
     recorded = {(event.device_id, event.capture_id): event for event in events}
-    summary = summarise_day(day, calendar=container.work_calendar, now=now,
-                            events=[_attendance(event) for event in recorded.values()])
+    summary = summarise_day(day, calendar=container.work_calendar, now=now, absences=absences,
+                            events=[_attendance(event) for event in recorded.values()],
+                            correction=correction[1] if correction else None)
     return {"staff_id": person.staff_id, "full_name": person.full_name, "date": day.isoformat(),
             "status": summary.status.value, "flags": [flag.value for flag in summary.flags],
             "check_in": _clock(summary.check_in), "check_out": _clock(summary.check_out),
             "late_minutes": summary.late_minutes, "early_minutes": summary.early_minutes,
-            "holiday": summary.holiday, "evidence": _evidence(container, summary, recorded)}
+            "holiday": summary.holiday, "evidence": _evidence(container, summary, recorded),
+            "absence_id": summary.absence.absence_id if summary.absence else None,
+            "correction_id": correction[0] if correction else None,
+            "status_before_correction": summary.status_before_correction.value
+            if summary.status_before_correction else None}
 
 
 def _attendance(event: EventModel) -> Attendance:

@@ -27,6 +27,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
 class Principal:
     username: str
     roles: tuple[str, ...]
+    staff_id: str | None = None  # the person this account belongs to, if any
 
     def allows(self, permission: str) -> bool:
         for role in self.roles:
@@ -79,7 +80,7 @@ def authenticate(authorization: str | None, now: datetime) -> Principal:
     account = _find_account(session.username)
     if account is None or account.status != "active":
         raise Unauthenticated("unauthenticated")
-    return Principal(account.username, tuple(str(role) for role in account.roles))
+    return Principal(account.username, tuple(str(role) for role in account.roles), account.staff_id)
 
 
 def ensure_bootstrap_admin(password: str) -> bool:

@@ -185,6 +185,69 @@ class GalleryModel(Model):
 
 
 # Logical name (as in the template's resource "<Name>Table") → model and the setting with its name.
+class AbsencesByUnitIndex(GlobalSecondaryIndex["AbsenceModel"]):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    first_day = UnicodeAttribute(range_key=True)
+
+
+class AbsenceModel(Model):
+    """Leave, a business trip or work from home for a person over a date range, entered by a leader.
+
+    Cancelling keeps the record (who cancelled, when): attendance history is never silently rewritten.
+    """
+
+    class Meta:
+        table_name = "absences"
+
+    staff_id = UnicodeAttribute(hash_key=True)
+    absence_id = UnicodeAttribute(range_key=True)
+    unit_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    first_day = UnicodeAttribute()  # YYYY-MM-DD, local
+    last_day = UnicodeAttribute()
+    part = UnicodeAttribute(default="full")
+    reason = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute(default=utcnow)
+    cancelled_by = UnicodeAttribute(null=True)
+    cancelled_at = UTCDateTimeAttribute(null=True)
+    by_unit = AbsencesByUnitIndex()
+
+
+class CorrectionsByUnitIndex(GlobalSecondaryIndex["CorrectionModel"]):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    correction_key = UnicodeAttribute(range_key=True)
+
+
+class CorrectionModel(Model):
+    """A leader's correction of one person's day. Append-only: the newest applies, all stay as the audit trail.
+
+    correction_key = "{day}#{created_at ISO}#{correction_id}": a person's corrections of a day, oldest first.
+    """
+
+    class Meta:
+        table_name = "corrections"
+
+    staff_id = UnicodeAttribute(hash_key=True)
+    correction_key = UnicodeAttribute(range_key=True)
+    correction_id = UnicodeAttribute()
+    unit_id = UnicodeAttribute()
+    day = UnicodeAttribute()
+    status = UnicodeAttribute()
+    reason = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute(default=utcnow)
+    by_unit = CorrectionsByUnitIndex()
+
+
 MODELS: dict[str, tuple[type[Model], str]] = {
     "Units": (UnitModel, "units_table"),
     "Staff": (StaffModel, "staff_table"),
@@ -195,6 +258,8 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Accounts": (AccountModel, "accounts_table"),
     "Sessions": (SessionModel, "sessions_table"),
     "Galleries": (GalleryModel, "galleries_table"),
+    "Absences": (AbsenceModel, "absences_table"),
+    "Corrections": (CorrectionModel, "corrections_table"),
 }
 
 
