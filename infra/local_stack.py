@@ -45,6 +45,8 @@ def local_environment(moto_port: int, out_dir: Path) -> dict[str, str]:
         "EMBEDDING_MODEL": os.environ.get("EMBEDDING_MODEL", LOCAL_EMBEDDING_MODEL),
         "MODEL_CACHE_DIR": str(out_dir / "model-cache"),
         "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
+        # Every e-mail the local stack sends through (moto's) SES is also written here, to open and read.
+        "MAIL_COPY_DIR": str(out_dir / "mail"),
     }
 
 
@@ -125,6 +127,7 @@ def serve(args: argparse.Namespace) -> int:
             print(f"Admin account: admin / {stack.admin_password}  "
                   "(shown once; set BOOTSTRAP_ADMIN_PASSWORD to choose it)")
         print(f"Local AWS (moto) at {stack.moto_url}; output folder {stack.out_dir}")
+        print(f"E-mails sent (daily reports) are also written as .eml files to {stack.out_dir / 'mail'}")
         print(f"API ready at {stack.api_url}", flush=True)
         stop.wait()
         print("Stopping…", flush=True)

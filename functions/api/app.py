@@ -12,7 +12,7 @@ from chalice import Chalice
 
 from chamcong import schemas
 from chamcong.http import ApiRouter, RequestContext
-from chamcong.services import absences, attendance, auth, devices, enrolment, events, recognition, staff, units
+from chamcong.services import absences, attendance, auth, devices, enrolment, events, recognition, reports, staff, units
 
 app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
@@ -149,3 +149,10 @@ def create_correction(ctx: RequestContext) -> dict[str, Any]:
                   "date": "YYYY-MM-DD"})
 def list_corrections(ctx: RequestContext) -> dict[str, Any]:
     return absences.list_corrections(ctx.query.get("unit_id"), ctx.query.get("staff_id"), ctx.query.get("date"))
+
+
+@api.route("/v1/reports/daily/run", "POST", summary="Run a day's morning or evening reports again (sent ones are "
+           "not sent twice)", auth="user", permission="reports:run", body=schemas.RunDailyReport,
+           response=schemas.DailyReportRun, errors=("reports_failed",))
+def run_daily_report(ctx: RequestContext) -> dict[str, Any]:
+    return reports.run_daily(ctx.container, ctx.body.date, ctx.body.kind)

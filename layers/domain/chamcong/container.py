@@ -53,6 +53,11 @@ class Container:
         )
 
     @cached_property
+    def ses(self) -> Any:
+        return boto3.session.Session().client("ses", region_name=self.settings.aws_region,
+                                              endpoint_url=self.settings.aws_endpoint_url)
+
+    @cached_property
     def dynamodb(self) -> Connection:
         """For transactions across tables (one botocore client per warm function, not per request)."""
         return Connection(region=self.settings.aws_region, host=self.settings.aws_endpoint_url)

@@ -107,6 +107,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This person already has an absence overlapping these days.",
     ),
     "correction_in_future": ("Không thể điều chỉnh một ngày chưa tới.", "A day that has not come cannot be corrected."),
+    "reports_failed": (
+        "Một số báo cáo chưa gửi được; bản lưu vẫn còn và hệ thống sẽ gửi lại.",
+        "Some reports could not be sent; they are archived and will be retried.",
+    ),
     "conflict": (
         "Dữ liệu vừa bị thay đổi bởi thao tác khác, vui lòng thử lại.",
         "The data changed concurrently; please retry.",

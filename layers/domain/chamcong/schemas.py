@@ -30,12 +30,15 @@ class LoginResponse(BaseModel):
 class CreateUnit(Body):
     name: str = Field(min_length=1, max_length=200)
     parent_id: str | None = Field(default=None, pattern=ID_PATTERN)
+    report_recipients: list[EmailStr] = Field(default_factory=list, max_length=20,
+                                              description="Who receives the unit's daily attendance reports")
 
 
 class Unit(BaseModel):
     unit_id: str
     name: str
     parent_id: str | None
+    report_recipients: list[str]
     created_at: str
 
 
@@ -215,6 +218,26 @@ class CorrectionRecord(BaseModel):
 
 class CorrectionList(BaseModel):
     corrections: list[CorrectionRecord]
+
+
+class RunDailyReport(Body):
+    date: date
+    kind: Literal["morning", "evening"]
+
+
+class ReportOutcome(BaseModel):
+    report_id: str
+    audience: str
+    status: Literal["sent", "already_sent", "in_progress", "archived", "failed"]
+    recipients: list[str]
+    archive_key: str | None
+
+
+class DailyReportRun(BaseModel):
+    date: str
+    kind: Literal["morning", "evening"]
+    working_day: bool
+    reports: list[ReportOutcome]
 
 
 class Error(BaseModel):

@@ -29,10 +29,17 @@ class Settings(BaseSettings):
     accounts_table: str = "chamcong-accounts"
     sessions_table: str = "chamcong-sessions"
     galleries_table: str = "chamcong-galleries"
+    reports_table: str = "chamcong-reports"
     absences_table: str = "chamcong-absences"
     corrections_table: str = "chamcong-corrections"
 
     data_bucket: str = "chamcong-data"
+
+    # Daily reports: who sends them, who in Home Affairs receives the district summary (comma-separated),
+    # and, on the local stack only, a folder where every e-mail sent is also written as an .eml file.
+    sender_email: str = "chamcong@example.gov.vn"
+    home_affairs_recipients: str = ""
+    mail_copy_dir: str | None = None
 
     # Face models: the deployment default is SFace; the local stack and tests use MobileFaceNet.
     detector_model: str = "yunet_2023mar"

@@ -14,7 +14,7 @@ from chamcong.store.models import UnitModel
 
 def unit_view(unit: UnitModel) -> dict[str, Any]:
     return {"unit_id": unit.unit_id, "name": unit.name, "parent_id": unit.parent_id,
-            "created_at": iso(unit.created_at)}
+            "report_recipients": list(unit.report_recipients or []), "created_at": iso(unit.created_at)}
 
 
 def get_unit(unit_id: str, code: str = "unit_not_found") -> UnitModel:
@@ -27,7 +27,8 @@ def get_unit(unit_id: str, code: str = "unit_not_found") -> UnitModel:
 def create_unit(body: CreateUnit) -> dict[str, Any]:
     if body.parent_id is not None:
         get_unit(body.parent_id, "parent_unit_not_found")
-    unit = UnitModel(new_id("unit"), name=body.name, parent_id=body.parent_id)
+    unit = UnitModel(new_id("unit"), name=body.name, parent_id=body.parent_id,
+                     report_recipients=[str(address) for address in body.report_recipients])
     unit.save(condition=UnitModel.unit_id.does_not_exist())
     return unit_view(unit)
 

@@ -42,6 +42,7 @@ class UnitModel(Model):
     unit_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     parent_id = UnicodeAttribute(null=True)
+    report_recipients = ListAttribute(of=UnicodeAttribute, default=list)  # the unit's leaders, for daily reports
     created_at = UTCDateTimeAttribute(default=utcnow)
 
 
@@ -248,6 +249,26 @@ class CorrectionModel(Model):
     by_unit = CorrectionsByUnitIndex()
 
 
+class ReportModel(Model):
+    """One daily report to one audience: report_id = "{day}#{kind}#{audience}" (a unit id, or "district").
+
+    The record makes sending idempotent: a report is claimed ("sending") before SES is called and marked
+    "sent" after, so a re-run of the day skips it, and a run that died mid-way can be retried.
+    """
+
+    class Meta:
+        table_name = "reports"
+
+    report_id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()  # sending, sent, failed, archived (no recipients configured)
+    archive_key = UnicodeAttribute(null=True)
+    recipients = ListAttribute(of=UnicodeAttribute, default=list)
+    message_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    claimed_at = UTCDateTimeAttribute()
+    sent_at = UTCDateTimeAttribute(null=True)
+
+
 MODELS: dict[str, tuple[type[Model], str]] = {
     "Units": (UnitModel, "units_table"),
     "Staff": (StaffModel, "staff_table"),
@@ -260,6 +281,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Galleries": (GalleryModel, "galleries_table"),
     "Absences": (AbsenceModel, "absences_table"),
     "Corrections": (CorrectionModel, "corrections_table"),
+    "Reports": (ReportModel, "reports_table"),
 }
 
 

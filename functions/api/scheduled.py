@@ -1,0 +1,31 @@
+"""Scheduled entry points (EventBridge Scheduler, Asia/Ho_Chi_Minh): the daily reports.
+
+The schedule fires every day; the calendar decides whether it is a working day (a make-up Saturday is,
+a public holiday is not). A failed send raises, so the scheduler's retry policy tries again, and what
+was already sent is not sent twice.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from chamcong.container import get_container
+from chamcong.observability import get_logger
+from chamcong.services import reports
+
+log = get_logger()
+
+
+def daily_report(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """event: {"kind": "morning" | "evening", "date": "YYYY-MM-DD" (optional, default today locally)}."""
+    container = get_container()
+    kind = event.get("kind")
+    if kind not in ("morning", "evening"):
+        raise ValueError("kind must be morning or evening")
+    today = container.clock().astimezone(container.work_calendar.timezone).date()
+    day = date.fromisoformat(event["date"]) if event.get("date") else today
+    result = reports.run_daily(container, day, kind)
+    log.info("daily reports", extra={"date": result["date"], "kind": kind,
+                                     "sent": sum(r["status"] == "sent" for r in result["reports"])})
+    return result

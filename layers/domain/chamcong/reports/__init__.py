@@ -1,0 +1,1 @@
+"""Reports read by leaders and the Home Affairs office, rendered from templates in `templates/`."""

@@ -1,0 +1,96 @@
+"""The daily attendance reports: what a unit's leaders and the Home Affairs office read every morning and evening.
+
+Composed from the day rows `GET /v1/attendance/days` gives, rendered from Jinja templates (HTML with a
+plain-text part, Vietnamese) with a CSV attachment (UTF-8 with a byte-order mark, so Excel shows the
+diacritics), and returned as a complete MIME message ready for SES and for the archive.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+from typing import Any, Literal
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from chamcong.messages import DAY_STATUS_LABELS, day_status_label
+
+Kind = Literal["morning", "evening"]
+KIND_TITLES = {"morning": "buổi sáng (sau giờ chấm công đến)", "evening": "buổi chiều (sau giờ chấm công về)"}
+# What each report lists by name, in this order; the other statuses are only counted.
+EXCEPTIONS = ("absent", "missing_check_in", "missing_check_out", "late", "left_early", "on_leave", "business_trip",
+              "work_from_home")
+CSV_COLUMNS = ("Họ và tên", "Đơn vị", "Ngày", "Trạng thái", "Giờ đến", "Giờ về", "Đi muộn (phút)", "Về sớm (phút)",
+               "Ảnh bằng chứng (mã lượt chụp)")
+
+_templates = Environment(loader=PackageLoader("chamcong.reports", "templates"), undefined=StrictUndefined,
+                         autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+_templates.filters["status"] = day_status_label
+
+
+@dataclass
+class UnitDay:
+    unit_id: str
+    unit_name: str
+    rows: list[dict[str, Any]]
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.counts = Counter(str(row["status"]) for row in self.rows)
+
+    def exceptions(self) -> list[tuple[str, list[dict[str, Any]]]]:
+        """(status, people) for every exception status that has someone, the most serious first."""
+        return [(status, [row for row in self.rows if row["status"] == status]) for status in EXCEPTIONS
+                if self.counts[status]]
+
+
+def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: Sequence[str]) -> EmailMessage:
+    context = {"unit": unit, "day": day, "kind": kind, "title": KIND_TITLES[kind], "labels": DAY_STATUS_LABELS}
+    subject = f"[Chấm công] {unit.unit_name}: báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
+    return _message(subject, sender, recipients, "daily_unit", context,
+                    attachment=(f"cham-cong-{day.isoformat()}-{kind}-{unit.unit_id}.csv", _csv([unit], day)))
+
+
+def district_report(units: Sequence[UnitDay], day: date, kind: Kind, sender: str,
+                    recipients: Sequence[str]) -> EmailMessage:
+    totals: Counter[str] = Counter()
+    for unit in units:
+        totals.update(unit.counts)
+    context = {"units": units, "day": day, "kind": kind, "title": KIND_TITLES[kind], "totals": totals,
+               "exceptions": EXCEPTIONS, "labels": DAY_STATUS_LABELS}
+    subject = f"[Chấm công] Tổng hợp toàn huyện: báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
+    return _message(subject, sender, recipients, "daily_district", context,
+                    attachment=(f"cham-cong-{day.isoformat()}-{kind}-tong-hop.csv", _csv(units, day)))
+
+
+def _message(subject: str, sender: str, recipients: Sequence[str], template: str, context: dict[str, Any],
+             attachment: tuple[str, bytes]) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = formataddr(("Hệ thống chấm công", sender))
+    message["To"] = ", ".join(recipients)
+    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
+    message.set_content(_templates.get_template(f"{template}.txt.j2").render(context))
+    message.add_alternative(_templates.get_template(f"{template}.html.j2").render(context), subtype="html")
+    name, data = attachment
+    message.add_attachment(data, maintype="text", subtype="csv", filename=name)
+    return message
+
+
+def _csv(units: Sequence[UnitDay], day: date) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for unit in units:
+        for row in unit.rows:
+            evidence = row.get("evidence") or {}
+            writer.writerow([row["full_name"], unit.unit_name, f"{day:%d/%m/%Y}", day_status_label(str(row["status"])),
+                             row.get("check_in") or "", row.get("check_out") or "", row.get("late_minutes") or "",
+                             row.get("early_minutes") or "", evidence.get("capture_id", "")])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -1,0 +1,108 @@
+"""Daily reports: one per unit to its leaders, one district summary to Home Affairs; archived, sent once.
+
+For each report: claim it in the reports table (a conditional write), archive the complete message in
+S3 (so it is never lost, even if sending fails), send it through SES, mark it sent. A re-run of the same
+day skips what was sent; a report whose sending failed, or whose run died, is tried again. When anything
+failed the run raises at the end, after the other reports went out, so the scheduler retries it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+from chamcong.container import Container
+from chamcong.errors import DomainError
+from chamcong.reports.daily import Kind, UnitDay, district_report, unit_report
+from chamcong.rules.calendar import DayKind
+from chamcong.services.attendance import unit_days
+from chamcong.store.models import ReportModel, StaffModel, UnitModel, lost_condition
+
+log = logging.getLogger("chamcong")
+CLAIM_TIMEOUT = timedelta(minutes=10)  # a run that died holding a claim is taken over after this
+REPORT_DELAY = timedelta(minutes=15)   # reports go out 15 minutes after their window closes (08:15, 18:15)
+
+
+class ReportsFailed(DomainError):
+    status = 502
+    code = "reports_failed"
+
+
+def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
+    calendar = container.work_calendar
+    schedule = calendar.schedule_on(day)
+    if calendar.kind_of(day) != DayKind.WORKING or schedule is None:
+        return {"date": day.isoformat(), "kind": kind, "working_day": False, "reports": []}
+    # A report judges the day as at its own hour, so running it again later tells the same story.
+    closes = schedule.check_in.end if kind == "morning" else schedule.check_out.end
+    as_of = calendar.at(day, closes) + REPORT_DELAY
+    units = []
+    for unit in sorted(UnitModel.scan(), key=lambda u: u.name):
+        if next(iter(StaffModel.by_unit.query(unit.unit_id, limit=1)), None) is None:
+            continue  # a unit without staff (e.g. the district itself) has nothing to report
+        rows = unit_days(container, unit.unit_id, day.isoformat(), as_of)["days"]
+        units.append((unit, UnitDay(unit.unit_id, unit.name, rows)))
+    sender = container.settings.sender_email
+    outcomes = [_deliver(container, day, kind, unit.unit_id, [str(a) for a in unit.report_recipients or []],
+                         lambda to, u=unit_day: unit_report(u, day, kind, sender, to)) for unit, unit_day in units]
+    home_affairs = [a.strip() for a in container.settings.home_affairs_recipients.split(",") if a.strip()]
+    if units:
+        outcomes.append(_deliver(container, day, kind, "district", home_affairs,
+                                 lambda to: district_report([u for _, u in units], day, kind, sender, to)))
+    failed = [o for o in outcomes if o["status"] == "failed"]
+    if failed:
+        raise ReportsFailed(details={"failed": [o["report_id"] for o in failed]})
+    return {"date": day.isoformat(), "kind": kind, "working_day": True, "reports": outcomes}
+
+
+def _deliver(container: Container, day: date, kind: Kind, audience: str, recipients: list[str],
+             compose: Any) -> dict[str, Any]:
+    report_id = f"{day.isoformat()}#{kind}#{audience}"
+    outcome = {"report_id": report_id, "audience": audience, "recipients": recipients, "archive_key": None}
+    now = container.clock()
+    record = ReportModel(report_id, status="sending", claimed_at=now, recipients=recipients)
+    try:
+        record.save(condition=ReportModel.report_id.does_not_exist()
+                    | ReportModel.status.is_in("failed", "archived")
+                    | ((ReportModel.status == "sending") & (ReportModel.claimed_at < now - CLAIM_TIMEOUT)))
+    except Exception as error:
+        if not lost_condition(error):
+            raise
+        existing = ReportModel.get(report_id)
+        return {**outcome, "status": "already_sent" if existing.status == "sent" else "in_progress",
+                "archive_key": existing.archive_key}
+    message: EmailMessage = compose(recipients or [container.settings.sender_email])
+    archive_key = f"reports/daily/{day.isoformat()}/{kind}/{audience}.eml"
+    container.blobs.put(archive_key, bytes(message), "message/rfc822")
+    outcome["archive_key"] = archive_key
+    if not recipients:
+        record.update(actions=[ReportModel.status.set("archived"), ReportModel.archive_key.set(archive_key)])
+        log.warning("report archived but not sent: no recipients configured", extra={"report_id": report_id})
+        return {**outcome, "status": "archived"}
+    try:
+        message_id = send(container, message, recipients)
+    except Exception as error:  # SES refused or was unreachable: keep the archive, let the run be retried
+        record.update(actions=[ReportModel.status.set("failed"), ReportModel.archive_key.set(archive_key),
+                               ReportModel.error.set(type(error).__name__)])
+        log.error("report not sent", extra={"report_id": report_id, "error": type(error).__name__})
+        return {**outcome, "status": "failed"}
+    record.update(actions=[ReportModel.status.set("sent"), ReportModel.archive_key.set(archive_key),
+                           ReportModel.message_id.set(message_id), ReportModel.sent_at.set(container.clock())])
+    return {**outcome, "status": "sent"}
+
+
+def send(container: Container, message: EmailMessage, recipients: Sequence[str]) -> str:
+    """Through SES; on the local stack also written as an .eml file a person can open."""
+    answer = container.ses.send_raw_email(Source=container.settings.sender_email, Destinations=list(recipients),
+                                          RawMessage={"Data": bytes(message)})
+    copies = container.settings.mail_copy_dir
+    if copies:
+        folder = Path(copies)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = str(message["Subject"]).replace("/", "-").replace(":", "")[:150]
+        (folder / f"{name}.eml").write_bytes(bytes(message))
+    return str(answer["MessageId"])

@@ -1,0 +1,162 @@
+"""Daily reports: rendered in Vietnamese, sent through SES to the right people, archived, never sent twice."""
+
+from __future__ import annotations
+
+import csv
+import email
+import email.policy
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import Message
+from pathlib import Path
+
+import boto3
+import pytest
+from moto.core import DEFAULT_ACCOUNT_ID
+from moto.ses.models import ses_backends
+
+from tests.integration.harness import ADMIN_PASSWORD, Product, running_product
+from tests.integration.photos import face_crop, photos_of
+
+LEADERS = ["truong-phong@dabac.example.gov.vn", "pho-phong@dabac.example.gov.vn"]
+HOME_AFFAIRS = "phong-noi-vu@dabac.example.gov.vn"
+
+
+def parse(data: bytes) -> Message:
+    """As a mail program reads it: headers decoded."""
+    return email.message_from_bytes(data, policy=email.policy.default)
+
+
+@dataclass
+class District:
+    product: Product
+    unit_id: str
+    staff: dict[str, str]
+    mail_dir: Path
+
+    def sent(self) -> list[Message]:
+        backend = ses_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-1"]
+        return [parse(m.raw_data.encode() if isinstance(m.raw_data, str) else m.raw_data)
+                for m in backend.sent_messages]
+
+    def run(self, day: str, kind: str) -> dict[str, object]:
+        reply = self.product.post("/v1/reports/daily/run", {"date": day, "kind": kind})
+        assert reply.status == 200, reply.body
+        return dict(reply.body)
+
+
+@pytest.fixture(scope="module")
+def district(models_dir: Path, faces_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[District]:
+    mail_dir = tmp_path_factory.mktemp("mail")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        monkeypatch.setenv("HOME_AFFAIRS_RECIPIENTS", HOME_AFFAIRS)
+        monkeypatch.setenv("MAIL_COPY_DIR", str(mail_dir))
+        with running_product(models_dir, tmp_path_factory.mktemp("cache"), monkeypatch) as product:
+            top = product.unit("UBND huyện Đà Bắc")
+            reply = product.post("/v1/units", {"name": "Phòng Tài chính - Kế hoạch", "parent_id": top,
+                                               "report_recipients": LEADERS})
+            unit_id = reply.body["unit_id"]
+            staff = {}
+            for person, name in (("obama", "Nguyễn Văn An"), ("biden", "Trần Thị Bình"), ("person01", "Lê Văn Cường")):
+                staff[person] = product.staff(name, unit_id)
+                assert product.enrol(staff[person], photos_of(faces_dir, person)[0]).status == 201
+            device_id, _ = product.device(unit_id)
+            # Friday 20 November 2026: An on time, Bình late (07:44), Cường not seen; uploaded at 08:10
+            product.clock.now = datetime(2026, 11, 20, 1, 10, tzinfo=UTC)
+            for person, at in (("obama", "07:12:00"), ("biden", "07:44:00")):
+                crop = face_crop(product.container.engine(), photos_of(faces_dir, person)[1])
+                answer = product.recognise(device_id, f"{person}-in", crop, f"2026-11-20T{at}+07:00")
+                assert answer.status == 200 and answer.body["recorded"], answer.body
+            product.clock.now = datetime(2026, 11, 20, 1, 15, tzinfo=UTC)  # 08:15: the morning report
+            login = product.post("/v1/auth/login", {"username": "admin", "password": ADMIN_PASSWORD}, token="")
+            product.token = login.body["token"]
+            yield District(product, unit_id, staff, mail_dir)
+
+
+def test_the_morning_report_goes_to_the_unit_leaders_and_the_district_summary_to_home_affairs(
+        district: District) -> None:
+    # WHEN the morning reports run at 08:15
+    before = len(district.sent())
+    result = district.run("2026-11-20", "morning")
+    # THEN one report per unit with staff (not the district itself) and one district summary were sent
+    assert [(r["audience"], r["status"]) for r in result["reports"]] == [  # type: ignore[index, union-attr]
+        (district.unit_id, "sent"), ("district", "sent")]
+    sent = district.sent()[before:]
+    unit_mail, summary = sent
+    assert unit_mail["To"] == ", ".join(LEADERS) and summary["To"] == HOME_AFFAIRS
+    assert unit_mail["Subject"] == "[Chấm công] Phòng Tài chính - Kế hoạch: báo cáo buổi sáng ngày 20/11/2026"
+    # and the text reads well in Vietnamese: who is late (by how much) and who has not checked in
+    text = next(p for p in unit_mail.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
+    body = text.decode("utf-8")
+    assert "Đi muộn (1):\n  - Trần Thị Bình, đến 07:44:00, muộn 14 phút" in body
+    assert "Thiếu giờ đến (1):\n  - Lê Văn Cường" in body
+    assert "Đúng giờ: 1" in body
+    html = next(p for p in unit_mail.walk() if p.get_content_type() == "text/html").get_payload(decode=True)
+    assert "Trần Thị Bình" in html.decode("utf-8") and "<table" in html.decode("utf-8")
+    # and the CSV attachment opens, one row per person, with the status in Vietnamese
+    attachment = next(p for p in unit_mail.walk() if p.get_content_type() == "text/csv")
+    assert attachment.get_filename().endswith(".csv")
+    rows = list(csv.DictReader(io.StringIO(attachment.get_payload(decode=True).decode("utf-8-sig"))))
+    assert {row["Họ và tên"]: row["Trạng thái"] for row in rows} == {
+        "Nguyễn Văn An": "Đúng giờ", "Trần Thị Bình": "Đi muộn", "Lê Văn Cường": "Thiếu giờ đến"}
+    # and the district summary counts the unit's people
+    summary_text = next(p for p in summary.walk() if p.get_content_type() == "text/plain")
+    assert "Phòng Tài chính - Kế hoạch: 3 người" in summary_text.get_payload(decode=True).decode("utf-8")
+
+
+def test_a_re_run_does_not_mail_twice_and_everything_is_archived(district: District) -> None:
+    # GIVEN Thursday's morning reports were sent
+    first = district.run("2026-11-19", "morning")
+    assert {r["status"] for r in first["reports"]} == {"sent"}  # type: ignore[index, union-attr]
+    before = len(district.sent())
+    # WHEN the same day's reports are run again
+    again = district.run("2026-11-19", "morning")
+    # THEN nothing more is sent, and each report says it already went
+    assert len(district.sent()) == before
+    assert {r["status"] for r in again["reports"]} == {"already_sent"}  # type: ignore[index, union-attr]
+    # and each is archived in S3 as the complete message
+    s3 = boto3.client("s3", region_name="ap-southeast-1")
+    bucket = district.product.container.settings.data_bucket
+    for report in again["reports"]:  # type: ignore[union-attr]
+        archived = s3.get_object(Bucket=bucket, Key=report["archive_key"])["Body"].read()  # type: ignore[index]
+        assert parse(archived)["Subject"].startswith("[Chấm công]")
+    # and, on the local stack, as .eml files a person can open
+    names = sorted(p.name for p in district.mail_dir.glob("*.eml"))
+    assert any("Phòng Tài chính - Kế hoạch" in name for name in names) and any("toàn huyện" in name for name in names)
+
+
+def test_a_report_that_fails_to_send_is_archived_and_sent_on_the_retry(district: District,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN SES refuses to send (the evening of the same day)
+    district.product.clock.now = datetime(2026, 11, 20, 11, 15, tzinfo=UTC)  # 18:15
+    login = district.product.post("/v1/auth/login", {"username": "admin", "password": ADMIN_PASSWORD}, token="")
+    district.product.token = login.body["token"]
+    ses = district.product.container.ses
+
+    def refuse(**kwargs: object) -> dict[str, str]:
+        raise RuntimeError("SES is down")
+
+    monkeypatch.setattr(ses, "send_raw_email", refuse)
+    before = len(district.sent())
+    # WHEN the evening reports run, THEN the run fails loudly, but the reports are archived
+    failed = district.product.post("/v1/reports/daily/run", {"date": "2026-11-20", "kind": "evening"})
+    assert (failed.status, failed.body["code"]) == (502, "reports_failed")
+    assert len(failed.body["details"]["failed"]) == 2
+    s3 = boto3.client("s3", region_name="ap-southeast-1")
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=district.product.container.settings.data_bucket,
+                                                  Prefix="reports/daily/2026-11-20/evening/")["Contents"]]
+    assert len(keys) == 2
+    # WHEN SES is back and the run is retried, THEN both go out, once
+    monkeypatch.undo()
+    retried = district.run("2026-11-20", "evening")
+    assert {r["status"] for r in retried["reports"]} == {"sent"}  # type: ignore[index, union-attr]
+    assert len(district.sent()) == before + 2
+    assert {r["status"] for r in district.run("2026-11-20", "evening")["reports"]} == {  # type: ignore[index]
+        "already_sent"}
+
+
+def test_no_report_on_a_day_off(district: District) -> None:
+    result = district.run("2026-11-21", "morning")  # a Saturday
+    assert (result["working_day"], result["reports"]) == (False, [])
