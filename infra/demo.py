@@ -41,6 +41,9 @@ from infra.local_stack import DEFAULT_MODELS_DIR, REPO, free_port, running_stack
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 DISTRICT = "UBND huyện Đà Bắc (demo)"
 UNITS = ["Phòng Nội vụ", "Văn phòng HĐND và UBND", "Phòng Tài chính - Kế hoạch"]
+UNIT_LEADERS = [["truongphong.noivu@dabac.example.gov.vn"], ["chanhvanphong@dabac.example.gov.vn"],
+                ["truongphong.tckh@dabac.example.gov.vn", "phophong.tckh@dabac.example.gov.vn"]]
+HOME_AFFAIRS = "phongnoivu@dabac.example.gov.vn"  # receives the district summary
 # Demo names for the photo folders (the photos are public test photos; the names are invented).
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thu Dung", "Hoàng Minh Đức", "Vũ Thị Hà",
          "Đặng Quốc Hùng", "Bùi Thị Lan", "Đỗ Văn Long", "Hồ Thị Mai", "Ngô Đức Nam", "Dương Thị Oanh",
@@ -91,8 +94,9 @@ class Api:
 
 def enrol(api: Api, people: list[Person]) -> list[dict[str, object]]:
     district = api.call("POST", "/v1/units", 201, json={"name": DISTRICT})
-    units = [api.call("POST", "/v1/units", 201, json={"name": name, "parent_id": district["unit_id"]})
-             for name in UNITS]
+    units = [api.call("POST", "/v1/units", 201, json={"name": name, "parent_id": district["unit_id"],
+                                                      "report_recipients": leaders})
+             for name, leaders in zip(UNITS, UNIT_LEADERS, strict=True)]
     for number, person in enumerate(p for p in people if not p.stranger):
         unit = units[number % len(units)]
         staff = api.call("POST", "/v1/staff", 201, json={"full_name": person.full_name, "unit_id": unit["unit_id"]})
@@ -227,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
     started = time.monotonic()
+    os.environ["HOME_AFFAIRS_RECIPIENTS"] = HOME_AFFAIRS
     with running_stack(free_port(), models_dir, out_dir, "demo-admin-password", access_log=False) as stack:
         print(f"Local stack up at {stack.api_url}")
         api = Api(stack.api_url)
@@ -264,6 +269,13 @@ def main(argv: list[str] | None = None) -> int:
                 name = f"{person.folder}-{event['event']}-{str(event['captured_at_local'])[11:19].replace(':', '')}.jpg"
                 (snapshots / name).write_bytes(image.content)
         text, rate = report(walkers, day)
+        for kind in ("morning", "evening"):  # what the schedule sends at 08:15 and 18:15, run on demand here
+            run = api.call("POST", "/v1/reports/daily/run", 200, json={"date": day.isoformat(), "kind": kind})
+            sent = [r for r in run["reports"] if r["status"] == "sent"]  # type: ignore[attr-defined]
+            label = "sáng" if kind == "morning" else "chiều"
+            text += f"\nBáo cáo {label} / {kind} reports: {len(sent)} thư đã gửi / sent"
+        mails = sorted((out_dir / "mail").glob("*.eml"))
+        text += "\n" + "\n".join(f"  {path.relative_to(out_dir)}" for path in mails)
     shutil.rmtree(out_dir / "clips", ignore_errors=True)
     print()
     print(text)

@@ -86,7 +86,8 @@ def test_the_morning_report_goes_to_the_unit_leaders_and_the_district_summary_to
     sent = district.sent()[before:]
     unit_mail, summary = sent
     assert unit_mail["To"] == ", ".join(LEADERS) and summary["To"] == HOME_AFFAIRS
-    assert unit_mail["Subject"] == "[Chấm công] Phòng Tài chính - Kế hoạch: báo cáo buổi sáng ngày 20/11/2026"
+    assert unit_mail["Subject"] == "[Chấm công] Phòng Tài chính - Kế hoạch — báo cáo buổi sáng ngày 20/11/2026"
+    assert summary["Subject"] == "[Chấm công] Tổng hợp toàn huyện — báo cáo buổi sáng ngày 20/11/2026"
     # and the text reads well in Vietnamese: who is late (by how much) and who has not checked in
     text = next(p for p in unit_mail.walk() if p.get_content_type() == "text/plain").get_payload(decode=True)
     body = text.decode("utf-8")

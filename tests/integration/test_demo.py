@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
 import subprocess
@@ -54,3 +56,20 @@ def test_demo_runs_a_working_day_through_the_edge_uploader(faces_dir: Path, mode
     video = cv2.VideoCapture(str(out / "lobby-morning-1.avi"))
     assert video.isOpened() and video.get(cv2.CAP_PROP_FRAME_COUNT) > 10
     assert not (out / "clips").exists()
+    # and the morning and evening reports of the day exist as e-mails a person can open, in Vietnamese
+    parsed = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+              for path in (out / "mail").glob("*.eml")]
+    mails = {message["Subject"]: message for message in parsed}
+    summary = mails["[Chấm công] Tổng hợp toàn huyện — báo cáo buổi chiều ngày " + mails_day(result.stdout)]
+    text = summary.get_body(("plain",)).get_content()
+    assert text.startswith("Kính gửi Phòng Nội vụ,\n\nTổng hợp chấm công buổi chiều"), text
+    for unit in ("Phòng Nội vụ", "Văn phòng HĐND và UBND", "Phòng Tài chính - Kế hoạch"):  # one person each
+        assert f"\n{unit}: 1 người" in text, text
+    assert len([s for s in mails if "buổi sáng" in s]) == len([s for s in mails if "buổi chiều" in s]) == 4
+
+
+def mails_day(output: str) -> str:
+    """The demo day as the reports write it (dd/mm/yyyy), from the demo's first line about it."""
+    found = re.search(r"working day: (\d\d/\d\d/\d{4})", output)
+    assert found is not None, output
+    return found.group(1)

@@ -52,7 +52,8 @@ class UnitDay:
 
 def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: Sequence[str]) -> EmailMessage:
     context = {"unit": unit, "day": day, "kind": kind, "title": KIND_TITLES[kind], "labels": DAY_STATUS_LABELS}
-    subject = f"[Chấm công] {unit.unit_name}: báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
+    # "—", not ":": Python's header folding drops the space after a colon between encoded words
+    subject = f"[Chấm công] {unit.unit_name} — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
     return _message(subject, sender, recipients, "daily_unit", context,
                     attachment=(f"cham-cong-{day.isoformat()}-{kind}-{unit.unit_id}.csv", _csv([unit], day)))
 
@@ -64,7 +65,7 @@ def district_report(units: Sequence[UnitDay], day: date, kind: Kind, sender: str
         totals.update(unit.counts)
     context = {"units": units, "day": day, "kind": kind, "title": KIND_TITLES[kind], "totals": totals,
                "exceptions": EXCEPTIONS, "labels": DAY_STATUS_LABELS}
-    subject = f"[Chấm công] Tổng hợp toàn huyện: báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
+    subject = f"[Chấm công] Tổng hợp toàn huyện — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
     return _message(subject, sender, recipients, "daily_district", context,
                     attachment=(f"cham-cong-{day.isoformat()}-{kind}-tong-hop.csv", _csv(units, day)))
 
