@@ -12,7 +12,19 @@ from chalice import Chalice
 
 from chamcong import schemas
 from chamcong.http import ApiRouter, RequestContext
-from chamcong.services import absences, attendance, auth, devices, enrolment, events, recognition, reports, staff, units
+from chamcong.services import (
+    absences,
+    attendance,
+    auth,
+    calendars,
+    devices,
+    enrolment,
+    events,
+    recognition,
+    reports,
+    staff,
+    units,
+)
 
 app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
@@ -156,3 +168,29 @@ def list_corrections(ctx: RequestContext) -> dict[str, Any]:
            response=schemas.DailyReportRun, errors=("reports_failed",))
 def run_daily_report(ctx: RequestContext) -> dict[str, Any]:
     return reports.run_daily(ctx.container, ctx.body.date, ctx.body.kind)
+
+
+@api.route("/v1/calendars/site", "GET", summary="The site's work calendar (hours by date range, holidays)",
+           auth="user", permission="calendars:read", response=schemas.CalendarView)
+def read_site_calendar(ctx: RequestContext) -> dict[str, Any]:
+    return calendars.read_calendar(ctx.container, None)
+
+
+@api.route("/v1/calendars/site", "PUT", summary="Set the site's hours and holidays (units inherit them)",
+           auth="user", permission="calendars:write", body=schemas.CalendarUpdate, response=schemas.CalendarView,
+           errors=("calendar_invalid",))
+def write_site_calendar(ctx: RequestContext) -> dict[str, Any]:
+    return calendars.write_calendar(ctx.container, ctx.user, None, ctx.body)
+
+
+@api.route("/v1/units/{unit_id}/calendar", "GET", summary="The calendar that applies to a unit, and where each "
+           "part comes from", auth="user", permission="calendars:read", response=schemas.CalendarView)
+def read_unit_calendar(ctx: RequestContext, unit_id: str) -> dict[str, Any]:
+    return calendars.read_calendar(ctx.container, unit_id)
+
+
+@api.route("/v1/units/{unit_id}/calendar", "PUT", summary="Give a unit its own hours or holidays (null: inherit)",
+           auth="user", permission="calendars:write", body=schemas.CalendarUpdate, response=schemas.CalendarView,
+           errors=("calendar_invalid",))
+def write_unit_calendar(ctx: RequestContext, unit_id: str) -> dict[str, Any]:
+    return calendars.write_calendar(ctx.container, ctx.user, unit_id, ctx.body)

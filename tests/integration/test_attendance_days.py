@@ -213,3 +213,35 @@ def test_nobody_records_an_absence_or_a_correction_for_themselves(unit: Unit) ->
                                                           "first_day": "2026-11-24", "last_day": "2026-11-24",
                                                           "reason": "Việc riêng"}, token=token)
     assert other.status == 201 and other.body["created_by"] == "truong-phong"
+
+
+def test_calendars_are_edited_per_site_and_unit_and_units_inherit(unit: Unit) -> None:
+    unit.now(datetime(2026, 11, 20, 11, 30, tzinfo=UTC))
+    # GIVEN nothing edited: the product's defaults and the shipped 2026 holidays
+    site = unit.product.get("/v1/calendars/site").body
+    assert (site["schedules_from"], site["holidays_from"]) == ("defaults", "defaults")
+    assert {"date": "2026-09-02", "name": "Quốc khánh", "working": False} in site["holidays"]
+    # WHEN the site declares Saturday 28 November a make-up working day (keeping the shipped holidays)
+    holidays = [*site["holidays"], {"date": "2026-11-28", "name": "Làm bù ngày 2/1/2026", "working": True}]
+    saved = unit.product.request("PUT", "/v1/calendars/site", {"holidays": holidays})
+    assert saved.status == 200, saved.body
+    # and this unit gets its own hours: work from 08:00 is impossible (the check-in window closes then) …
+    late_start = {"schedules": [{"valid_from": "2026-01-01", "work_start": "08:00"}]}
+    refused = unit.product.request("PUT", f"/v1/units/{unit.unit_id}/calendar", late_start)
+    assert (refused.status, refused.body["code"]) == (422, "calendar_invalid")
+    # … but 07:45 with a 10-minute grace is fine
+    own = unit.product.request("PUT", f"/v1/units/{unit.unit_id}/calendar", {"schedules": [
+        {"valid_from": "2026-01-01", "work_start": "07:45", "late_grace_minutes": 10}]})
+    assert own.status == 200, own.body
+    assert (own.body["schedules_from"], own.body["holidays_from"]) == (unit.unit_id, "site")
+    # THEN the unit's days follow its own hours and the site's holidays
+    unit.seen("obama", "2026-11-16T07:50:00+07:00", "mon-obama-in")  # late under 07:30, on time under 07:45+10
+    unit.seen("obama", "2026-11-16T17:01:00+07:00", "mon-obama-out")
+    monday = unit.days("2026-11-16")[unit.staff["obama"]]
+    assert (monday["status"], monday["late_minutes"]) == ("on_time", 0)
+    unit.now(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
+    assert {row["status"] for row in unit.days("2026-11-28").values()} == {"absent"}  # a worked Saturday
+    # and putting null back inherits the site's hours again
+    reset = unit.product.request("PUT", f"/v1/units/{unit.unit_id}/calendar", {"schedules": None})
+    assert reset.body["schedules_from"] == "defaults"
+    assert unit.days("2026-11-16")[unit.staff["obama"]]["status"] == "late"

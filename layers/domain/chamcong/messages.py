@@ -107,6 +107,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This person already has an absence overlapping these days.",
     ),
     "correction_in_future": ("Không thể điều chỉnh một ngày chưa tới.", "A day that has not come cannot be corrected."),
+    "calendar_invalid": (
+        "Lịch làm việc không hợp lệ (giờ làm phải nằm trong khung chấm công, các giai đoạn không chồng lên nhau).",
+        "The work calendar is not consistent (working hours inside the windows, periods not overlapping).",
+    ),
     "reports_failed": (
         "Một số báo cáo chưa gửi được; bản lưu vẫn còn và hệ thống sẽ gửi lại.",
         "Some reports could not be sent; they are archived and will be retried.",

@@ -220,6 +220,41 @@ class CorrectionList(BaseModel):
     corrections: list[CorrectionRecord]
 
 
+class ScheduleSpec(Body):
+    valid_from: date
+    valid_to: date | None = None
+    check_in: str = Field(default="05:30-08:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
+    check_out: str = Field(default="16:30-18:00", pattern=r"^\d\d:\d\d-\d\d:\d\d$")
+    work_start: str = Field(default="07:30", pattern=r"^\d\d:\d\d$")
+    work_end: str = Field(default="17:00", pattern=r"^\d\d:\d\d$")
+    late_grace_minutes: int = Field(default=0, ge=0, le=120)
+    early_grace_minutes: int = Field(default=0, ge=0, le=120)
+    weekdays: list[int] = Field(default_factory=lambda: [0, 1, 2, 3, 4], min_length=1, max_length=7,
+                                description="0 = Monday … 6 = Sunday")
+
+
+class HolidaySpec(Body):
+    date: date
+    name: str = Field(min_length=1, max_length=200)
+    working: bool = Field(default=False, description="True: a make-up working day (a weekend day worked)")
+
+
+class CalendarUpdate(Body):
+    schedules: list[ScheduleSpec] | None = Field(default=None, max_length=50,
+                                                 description="None: inherit from the parent unit or the site")
+    holidays: list[HolidaySpec] | None = Field(default=None, max_length=500,
+                                               description="None: inherit from the parent unit or the site")
+
+
+class CalendarView(BaseModel):
+    scope: str
+    schedules: list[ScheduleSpec]
+    holidays: list[HolidaySpec]
+    schedules_from: str = Field(description="Where the schedules come from: this scope, a parent unit, site, "
+                                            "or defaults")
+    holidays_from: str
+
+
 class RunDailyReport(Body):
     date: date
     kind: Literal["morning", "evening"]

@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     sessions_table: str = "chamcong-sessions"
     galleries_table: str = "chamcong-galleries"
     reports_table: str = "chamcong-reports"
+    calendars_table: str = "chamcong-calendars"
     absences_table: str = "chamcong-absences"
     corrections_table: str = "chamcong-corrections"
 

@@ -16,8 +16,10 @@ from typing import Any
 from chamcong.container import Container
 from chamcong.errors import BadRequest
 from chamcong.rules.attendance import Absence, Attendance, Correction, DaySummary, summarise_day
+from chamcong.rules.calendar import WorkCalendar
 from chamcong.rules.windows import EventType
 from chamcong.services.absences import active_absences, latest_corrections, to_absence
+from chamcong.services.calendars import calendar_for
 from chamcong.services.common import iso
 from chamcong.services.events import parse_day
 from chamcong.services.staff import get_staff
@@ -41,8 +43,9 @@ def unit_days(container: Container, unit_id: str, day_text: str | None,
     corrections = latest_corrections(CorrectionModel.by_unit.query(
         unit_id, CorrectionModel.correction_key.startswith(f"{day.isoformat()}#")))
     now = min(container.clock(), as_of) if as_of else container.clock()
+    calendar = calendar_for(container, unit_id)
     return {"unit_id": unit_id, "date": day.isoformat(),
-            "days": [_row(container, person, day, events[person.staff_id], now, away[person.staff_id],
+            "days": [_row(container, calendar, person, day, events[person.staff_id], now, away[person.staff_id],
                           corrections.get((person.staff_id, day))) for person in members]}
 
 
@@ -60,16 +63,17 @@ def staff_days(container: Container, staff_id: str, month_text: str | None) -> d
     corrections = latest_corrections(CorrectionModel.query(
         staff_id, CorrectionModel.correction_key.startswith(f"{first:%Y-%m}-")))
     now = container.clock()
+    calendar = calendar_for(container, person.unit_id)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return {"staff_id": staff_id, "month": f"{first:%Y-%m}",
-            "days": [_row(container, person, day, events[day], now, away, corrections.get((staff_id, day)))
-                     for day in days]}
+            "days": [_row(container, calendar, person, day, events[day], now, away,
+                          corrections.get((staff_id, day))) for day in days]}
 
 
-def _row(container: Container, person: StaffModel, day: date, events: Iterable[EventModel], now: datetime,
-         absences: list[Absence], correction: tuple[str, Correction] | None) -> dict[str, Any]:
+def _row(container: Container, calendar: WorkCalendar, person: StaffModel, day: date, events: Iterable[EventModel],
+         now: datetime, absences: list[Absence], correction: tuple[str, Correction] | None) -> dict[str, Any]:
     recorded = {(event.device_id, event.capture_id): event for event in events}
-    summary = summarise_day(day, calendar=container.work_calendar, now=now, absences=absences,
+    summary = summarise_day(day, calendar=calendar, now=now, absences=absences,
                             events=[_attendance(event) for event in recorded.values()],
                             correction=correction[1] if correction else None)
     return {"staff_id": person.staff_id, "full_name": person.full_name, "date": day.isoformat(),

@@ -20,6 +20,7 @@ from chamcong.errors import DomainError
 from chamcong.reports.daily import Kind, UnitDay, district_report, unit_report
 from chamcong.rules.calendar import DayKind
 from chamcong.services.attendance import unit_days
+from chamcong.services.calendars import calendar_for
 from chamcong.store.models import ReportModel, StaffModel, UnitModel, lost_condition
 
 log = logging.getLogger("chamcong")
@@ -33,19 +34,20 @@ class ReportsFailed(DomainError):
 
 
 def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
-    calendar = container.work_calendar
-    schedule = calendar.schedule_on(day)
-    if calendar.kind_of(day) != DayKind.WORKING or schedule is None:
-        return {"date": day.isoformat(), "kind": kind, "working_day": False, "reports": []}
-    # A report judges the day as at its own hour, so running it again later tells the same story.
-    closes = schedule.check_in.end if kind == "morning" else schedule.check_out.end
-    as_of = calendar.at(day, closes) + REPORT_DELAY
     units = []
     for unit in sorted(UnitModel.scan(), key=lambda u: u.name):
         if next(iter(StaffModel.by_unit.query(unit.unit_id, limit=1)), None) is None:
             continue  # a unit without staff (e.g. the district itself) has nothing to report
-        rows = unit_days(container, unit.unit_id, day.isoformat(), as_of)["days"]
+        calendar = calendar_for(container, unit.unit_id)
+        schedule = calendar.schedule_on(day)
+        if calendar.kind_of(day) != DayKind.WORKING or schedule is None:
+            continue  # not a working day for this unit
+        # A report judges the day as at its own hour, so running it again later tells the same story.
+        closes = schedule.check_in.end if kind == "morning" else schedule.check_out.end
+        rows = unit_days(container, unit.unit_id, day.isoformat(), calendar.at(day, closes) + REPORT_DELAY)["days"]
         units.append((unit, UnitDay(unit.unit_id, unit.name, rows)))
+    if not units:
+        return {"date": day.isoformat(), "kind": kind, "working_day": False, "reports": []}
     sender = container.settings.sender_email
     outcomes = [_deliver(container, day, kind, unit.unit_id, [str(a) for a in unit.report_recipients or []],
                          lambda to, u=unit_day: unit_report(u, day, kind, sender, to)) for unit, unit_day in units]

@@ -269,6 +269,23 @@ class ReportModel(Model):
     sent_at = UTCDateTimeAttribute(null=True)
 
 
+class CalendarModel(Model):
+    """A work calendar for the site ("site") or a unit (its unit_id).
+
+    `schedules` and `holidays` are JSON lists; a missing one is inherited from the parent unit, then from
+    the site, then from the product's defaults (the settings' hours and the shipped public holidays).
+    """
+
+    class Meta:
+        table_name = "calendars"
+
+    scope = UnicodeAttribute(hash_key=True)
+    schedules = JSONAttribute(null=True)
+    holidays = JSONAttribute(null=True)
+    updated_by = UnicodeAttribute()
+    updated_at = UTCDateTimeAttribute(default=utcnow)
+
+
 MODELS: dict[str, tuple[type[Model], str]] = {
     "Units": (UnitModel, "units_table"),
     "Staff": (StaffModel, "staff_table"),
@@ -282,6 +299,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Absences": (AbsenceModel, "absences_table"),
     "Corrections": (CorrectionModel, "corrections_table"),
     "Reports": (ReportModel, "reports_table"),
+    "Calendars": (CalendarModel, "calendars_table"),
 }
 
 
