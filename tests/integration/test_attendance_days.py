@@ -245,3 +245,14 @@ def test_calendars_are_edited_per_site_and_unit_and_units_inherit(unit: Unit) ->
     reset = unit.product.request("PUT", f"/v1/units/{unit.unit_id}/calendar", {"schedules": None})
     assert reset.body["schedules_from"] == "defaults"
     assert unit.days("2026-11-16")[unit.staff["obama"]]["status"] == "late"
+
+
+def test_days_before_someone_joined_are_not_counted_against_them(unit: Unit) -> None:
+    unit.now(datetime(2026, 11, 20, 11, 30, tzinfo=UTC))
+    other_unit = unit.product.unit("Phòng Văn hoá - Thông tin")
+    joined = unit.product.post("/v1/staff", {"full_name": "Hà Thị Uyên", "unit_id": other_unit,
+                                             "employed_from": "2026-11-19"})
+    assert joined.status == 201 and joined.body["employed_from"] == "2026-11-19"
+    days = {row["date"]: row["status"] for row in unit.product.get(
+        f"/v1/staff/{joined.body['staff_id']}/days?month=2026-11").body["days"]}
+    assert (days["2026-11-18"], days["2026-11-19"], days["2026-11-20"]) == ("not_employed", "absent", "absent")

@@ -50,6 +50,8 @@ class CreateStaff(Body):
     full_name: str = Field(min_length=1, max_length=200)
     unit_id: str = Field(pattern=ID_PATTERN)
     email: EmailStr | None = None
+    employed_from: date | None = Field(default=None, description="First working day; earlier days are "
+                                                                 "'not_employed'")
 
 
 class Face(BaseModel):
@@ -65,6 +67,7 @@ class Staff(BaseModel):
     full_name: str
     unit_id: str
     email: str | None
+    employed_from: str | None = None
     created_at: str
     faces: list[Face] | None = None
 

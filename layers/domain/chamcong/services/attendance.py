@@ -74,6 +74,7 @@ def _row(container: Container, calendar: WorkCalendar, person: StaffModel, day: 
          now: datetime, absences: list[Absence], correction: tuple[str, Correction] | None) -> dict[str, Any]:
     recorded = {(event.device_id, event.capture_id): event for event in events}
     summary = summarise_day(day, calendar=calendar, now=now, absences=absences,
+                            employed_from=date.fromisoformat(person.employed_from) if person.employed_from else None,
                             events=[_attendance(event) for event in recorded.values()],
                             correction=correction[1] if correction else None)
     return {"staff_id": person.staff_id, "full_name": person.full_name, "date": day.isoformat(),

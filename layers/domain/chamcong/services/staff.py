@@ -16,7 +16,8 @@ from chamcong.store.models import FaceModel, StaffModel
 
 def staff_view(staff: StaffModel, faces: list[FaceModel] | None = None) -> dict[str, Any]:
     view: dict[str, Any] = {"staff_id": staff.staff_id, "full_name": staff.full_name, "unit_id": staff.unit_id,
-                            "email": staff.email, "created_at": iso(staff.created_at)}
+                            "email": staff.email, "employed_from": staff.employed_from,
+                            "created_at": iso(staff.created_at)}
     if faces is not None:
         view["faces"] = [face_view(face) for face in faces]
     return view
@@ -37,7 +38,8 @@ def get_staff(staff_id: str) -> StaffModel:
 def create_staff(body: CreateStaff) -> dict[str, Any]:
     get_unit(body.unit_id)
     staff = StaffModel(new_id("stf"), unit_id=body.unit_id, full_name=body.full_name,
-                       email=str(body.email) if body.email else None)
+                       email=str(body.email) if body.email else None,
+                       employed_from=body.employed_from.isoformat() if body.employed_from else None)
     staff.save(condition=StaffModel.staff_id.does_not_exist())
     return staff_view(staff, [])
 

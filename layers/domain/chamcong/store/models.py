@@ -63,6 +63,7 @@ class StaffModel(Model):
     unit_id = UnicodeAttribute()
     full_name = UnicodeAttribute()
     email = UnicodeAttribute(null=True)
+    employed_from = UnicodeAttribute(null=True)  # YYYY-MM-DD; None: employed before the system started
     created_at = UTCDateTimeAttribute(default=utcnow)
     by_unit = StaffByUnitIndex()
 
