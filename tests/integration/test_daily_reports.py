@@ -161,3 +161,16 @@ def test_a_report_that_fails_to_send_is_archived_and_sent_on_the_retry(district:
 def test_no_report_on_a_day_off(district: District) -> None:
     result = district.run("2026-11-21", "morning")  # a Saturday
     assert (result["working_day"], result["reports"]) == (False, [])
+
+
+def test_the_scheduled_function_sends_the_day_and_refuses_a_wrong_event(district: District) -> None:
+    import scheduled  # functions/api/scheduled.py: the ReportsFunction's handler
+
+    district.product.clock.now = datetime(2026, 11, 18, 1, 15, tzinfo=UTC)  # Wednesday 08:15
+    before = len(district.sent())
+    result = scheduled.daily_report({"kind": "morning"}, None)  # the schedule's input; the date is today's
+    assert result["date"] == "2026-11-18" and {r["status"] for r in result["reports"]} == {"sent"}
+    assert len(district.sent()) == before + 2
+    assert {r["status"] for r in scheduled.daily_report({"kind": "morning"}, None)["reports"]} == {"already_sent"}
+    with pytest.raises(ValueError):
+        scheduled.daily_report({"kind": "noon"}, None)

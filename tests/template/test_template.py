@@ -142,3 +142,22 @@ def test_api_gateway_s_own_answers_use_the_catalogue_s_codes_and_words() -> None
     for name, response in responses.items():
         body = json.loads(response["ResponseTemplates"]["application/json"])
         assert body["message"] == MESSAGES[body["code"]][0], name
+
+
+def test_every_function_handler_exists_in_its_code() -> None:
+    import importlib
+
+    for name, resource in resources_of_type("AWS::Serverless::Function").items():
+        properties = resource["Properties"]
+        assert properties["CodeUri"] == "functions/api/", name
+        module, attribute = properties["Handler"].rsplit(".", 1)
+        assert callable(getattr(importlib.import_module(module), attribute)), name
+
+
+def test_the_reports_run_on_a_schedule_in_vietnam_time_and_are_retried() -> None:
+    events = resources_of_type("AWS::Serverless::Function")["ReportsFunction"]["Properties"]["Events"]
+    assert {name: event["Type"] for name, event in events.items()} == {"MorningReport": "ScheduleV2",
+                                                                       "EveningReport": "ScheduleV2"}
+    for event in events.values():
+        assert event["Properties"]["ScheduleExpressionTimezone"] == "Asia/Ho_Chi_Minh"
+        assert event["Properties"]["RetryPolicy"]["MaximumRetryAttempts"] >= 1
