@@ -9,9 +9,10 @@ failed the run raises at the end, after the other reports went out, so the sched
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,11 +51,10 @@ def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
         return {"date": day.isoformat(), "kind": kind, "working_day": False, "reports": []}
     sender = container.settings.sender_email
     outcomes = [_deliver(container, day, kind, unit.unit_id, [str(a) for a in unit.report_recipients or []],
-                         lambda to, u=unit_day: unit_report(u, day, kind, sender, to)) for unit, unit_day in units]
+                         partial(unit_report, unit_day, day, kind, sender)) for unit, unit_day in units]
     home_affairs = [a.strip() for a in container.settings.home_affairs_recipients.split(",") if a.strip()]
-    if units:
-        outcomes.append(_deliver(container, day, kind, "district", home_affairs,
-                                 lambda to: district_report([u for _, u in units], day, kind, sender, to)))
+    outcomes.append(_deliver(container, day, kind, "district", home_affairs,
+                             partial(district_report, [unit_day for _, unit_day in units], day, kind, sender)))
     failed = [o for o in outcomes if o["status"] == "failed"]
     if failed:
         raise ReportsFailed(details={"failed": [o["report_id"] for o in failed]})
@@ -62,7 +62,7 @@ def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
 
 
 def _deliver(container: Container, day: date, kind: Kind, audience: str, recipients: list[str],
-             compose: Any) -> dict[str, Any]:
+             compose: Callable[[list[str]], EmailMessage]) -> dict[str, Any]:
     report_id = f"{day.isoformat()}#{kind}#{audience}"
     outcome = {"report_id": report_id, "audience": audience, "recipients": recipients, "archive_key": None}
     now = container.clock()
@@ -77,7 +77,7 @@ def _deliver(container: Container, day: date, kind: Kind, audience: str, recipie
         existing = ReportModel.get(report_id)
         return {**outcome, "status": "already_sent" if existing.status == "sent" else "in_progress",
                 "archive_key": existing.archive_key}
-    message: EmailMessage = compose(recipients or [container.settings.sender_email])
+    message = compose(recipients or [container.settings.sender_email])
     archive_key = f"reports/daily/{day.isoformat()}/{kind}/{audience}.eml"
     container.blobs.put(archive_key, bytes(message), "message/rfc822")
     outcome["archive_key"] = archive_key
