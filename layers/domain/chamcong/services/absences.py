@@ -20,7 +20,7 @@ from chamcong.services.auth import Principal
 from chamcong.services.common import iso, new_id
 from chamcong.services.staff import get_staff
 from chamcong.services.units import get_unit
-from chamcong.store.models import AbsenceModel, CorrectionModel
+from chamcong.store.models import AbsenceModel, CorrectionModel, lost_condition
 
 MAX_ABSENCE_DAYS = 366
 
@@ -50,9 +50,14 @@ def cancel_absence(container: Container, principal: Principal, staff_id: str, ab
     if principal.staff_id == staff_id:
         raise Forbidden("own_absence")
     if absence.cancelled_at is None:
-        absence.update(actions=[AbsenceModel.cancelled_by.set(principal.username),
-                                AbsenceModel.cancelled_at.set(container.clock())],
-                       condition=AbsenceModel.cancelled_at.does_not_exist())
+        try:
+            absence.update(actions=[AbsenceModel.cancelled_by.set(principal.username),
+                                    AbsenceModel.cancelled_at.set(container.clock())],
+                           condition=AbsenceModel.cancelled_at.does_not_exist())
+        except Exception as error:  # cancelled by someone else a moment ago: show that cancellation
+            if not lost_condition(error):
+                raise
+            absence.refresh()
     return absence_view(absence)
 
 
