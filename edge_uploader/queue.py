@@ -116,19 +116,16 @@ class CaptureQueue:
         return Pending(row[0], row[1], row[2], row[3]), None
 
     def delivered(self, capture_id: str, answer: dict[str, Any]) -> None:
-        with self._lock, self._db:
+        similarity = answer.get("similarity")
+        with self._lock, self._db:  # one transaction: moved, or (already gone) nothing at all
             self._db.execute("BEGIN IMMEDIATE")
-            row = self._db.execute("SELECT captured_at, attempts FROM pending WHERE capture_id = ?",
-                                   (capture_id,)).fetchone()
-            if row is None:
-                return
-            similarity = answer.get("similarity")
             self._db.execute(
                 "INSERT OR REPLACE INTO delivered (capture_id, captured_at, delivered_at, attempts, result, staff_id, "
-                "event, recorded, similarity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (capture_id, row[0], self._clock(), row[1] + 1, _text(answer.get("result")),
-                 _text(answer.get("staff_id")), _text(answer.get("event")), int(bool(answer.get("recorded"))),
-                 float(similarity) if isinstance(similarity, (int, float)) else None))
+                "event, recorded, similarity) SELECT capture_id, captured_at, ?, attempts + 1, ?, ?, ?, ?, ? "
+                "FROM pending WHERE capture_id = ?",
+                (self._clock(), _text(answer.get("result")), _text(answer.get("staff_id")),
+                 _text(answer.get("event")), int(bool(answer.get("recorded"))),
+                 float(similarity) if isinstance(similarity, (int, float)) else None, capture_id))
             self._db.execute("DELETE FROM pending WHERE capture_id = ?", (capture_id,))
 
     def retry_later(self, capture_id: str, delay: float, error: str) -> None:
@@ -138,15 +135,12 @@ class CaptureQueue:
                 (self._clock() + delay, error[:500], capture_id))
 
     def reject(self, capture_id: str, status: int, code: str | None, reason: str) -> None:
-        with self._lock, self._db:
+        with self._lock, self._db:  # one transaction: moved, or (already gone) nothing at all
             self._db.execute("BEGIN IMMEDIATE")
-            row = self._db.execute("SELECT captured_at, image FROM pending WHERE capture_id = ?",
-                                   (capture_id,)).fetchone()
-            if row is None:
-                return
             self._db.execute(
                 "INSERT OR REPLACE INTO rejected (capture_id, captured_at, image, rejected_at, status, code, reason) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)", (capture_id, row[0], row[1], self._clock(), status, code, reason[:500]))
+                "SELECT capture_id, captured_at, image, ?, ?, ?, ? FROM pending WHERE capture_id = ?",
+                (self._clock(), status, code, reason[:500], capture_id))
             self._db.execute("DELETE FROM pending WHERE capture_id = ?", (capture_id,))
 
     def requeue_rejected(self) -> int:

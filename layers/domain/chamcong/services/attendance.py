@@ -27,9 +27,12 @@ from chamcong.services.units import get_unit
 from chamcong.store.models import AbsenceModel, CorrectionModel, EventModel, StaffModel
 
 
-def unit_days(container: Container, unit_id: str, day_text: str | None,
-              as_of: datetime | None = None) -> dict[str, Any]:
-    """One row per member of the unit for a day, judged as things stand now (or at `as_of`, if earlier)."""
+def unit_days(container: Container, unit_id: str, day_text: str | None, as_of: datetime | None = None,
+              calendar: WorkCalendar | None = None) -> dict[str, Any]:
+    """One row per member of the unit for a day, judged as things stand now (or at `as_of`, if earlier).
+
+    `calendar`: the unit's, when the caller already resolved it (the reports do, for every unit).
+    """
     get_unit(unit_id)
     day = parse_day(day_text, container)
     members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: person.full_name)
@@ -43,7 +46,7 @@ def unit_days(container: Container, unit_id: str, day_text: str | None,
     corrections = latest_corrections(CorrectionModel.by_unit.query(
         unit_id, CorrectionModel.correction_key.startswith(f"{day.isoformat()}#")))
     now = min(container.clock(), as_of) if as_of else container.clock()
-    calendar = calendar_for(container, unit_id)
+    calendar = calendar or calendar_for(container, unit_id)
     return {"unit_id": unit_id, "date": day.isoformat(),
             "days": [_row(container, calendar, person, day, events[person.staff_id], now, away[person.staff_id],
                           corrections.get((person.staff_id, day))) for person in members]}

@@ -45,7 +45,8 @@ def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
             continue  # not a working day for this unit
         # A report judges the day as at its own hour, so running it again later tells the same story.
         closes = schedule.check_in.end if kind == "morning" else schedule.check_out.end
-        rows = unit_days(container, unit.unit_id, day.isoformat(), calendar.at(day, closes) + REPORT_DELAY)["days"]
+        rows = unit_days(container, unit.unit_id, day.isoformat(), calendar.at(day, closes) + REPORT_DELAY,
+                         calendar)["days"]
         units.append((unit, UnitDay(unit.unit_id, unit.name, rows)))
     if not units:
         return {"date": day.isoformat(), "kind": kind, "working_day": False, "reports": []}
