@@ -40,11 +40,13 @@ def bench_recognition(models_dir: Path, faces_dir: Path, repeats: int) -> dict[s
     import boto3
     from moto import mock_aws
 
+    from chamcong.access import Access, Grant, Principal
     from chamcong.container import Container, set_container
     from chamcong.errors import DomainError
     from chamcong.observability import Stopwatch
     from chamcong.schemas import CreateStaff, CreateUnit, RecognitionRequest
     from chamcong.services import enrolment, recognition, staff, units
+    from chamcong.services.audit import Source
     from chamcong.settings import Settings
     from chamcong.store.models import DeviceModel
     from infra.provision import provision
@@ -61,14 +63,17 @@ def bench_recognition(models_dir: Path, faces_dir: Path, repeats: int) -> dict[s
         provision(boto3.session.Session(), settings, models_dir)
         container = Container(settings)
         set_container(container)
-        unit = units.create_unit(CreateUnit(name="Bench"))
+        admin = Access(Principal("bench", (Grant("system_admin", None),)), units.load_tree)
+        unit = units.create_unit(container, admin, CreateUnit(name="Bench"), Source())
         probes: list[bytes] = []
         engine = container.engine()
         for person in sorted(p for p in faces_dir.iterdir() if p.is_dir()):
             photos = sorted(person.glob("*.jpg"))
-            record = staff.create_staff(CreateStaff(full_name=person.name, unit_id=unit["unit_id"]))
+            record = staff.create_staff(container, admin, CreateStaff(full_name=person.name, unit_id=unit["unit_id"]),
+                                        Source())
             try:
-                enrolment.enrol_face(container, record["staff_id"], base64.b64encode(photos[0].read_bytes()).decode())
+                enrolment.enrol_face(container, admin, record["staff_id"],
+                                     base64.b64encode(photos[0].read_bytes()).decode(), Source())
             except DomainError:  # a photo the enrolment refuses is simply not benchmarked
                 continue
             probes.extend(face_crop(engine, photo) for photo in photos[1:])

@@ -1,4 +1,4 @@
-"""Scheduled entry points (EventBridge Scheduler, Asia/Ho_Chi_Minh): the daily reports.
+"""Scheduled entry points (EventBridge Scheduler, Asia/Ho_Chi_Minh): the daily reports, the account sweep.
 
 The schedule fires every day; the calendar decides whether it is a working day (a make-up Saturday is,
 a public holiday is not). A failed send raises, so the scheduler's retry policy tries again, and what
@@ -12,7 +12,7 @@ from typing import Any
 
 from chamcong.container import get_container
 from chamcong.observability import get_logger
-from chamcong.services import reports
+from chamcong.services import accounts, reports
 
 log = get_logger()
 
@@ -28,4 +28,11 @@ def daily_report(event: dict[str, Any], context: Any) -> dict[str, Any]:
     result = reports.run_daily(container, day, kind)
     log.info("daily reports", extra={"date": result["date"], "kind": kind,
                                      "sent": sum(r["status"] == "sent" for r in result["reports"])})
+    return result
+
+
+def account_sweep(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Hourly: lock every account whose temporary password passed its deadline (document 001)."""
+    result = accounts.sweep(get_container())
+    log.info("account sweep", extra={"locked": len(result["locked"])})
     return result

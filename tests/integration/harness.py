@@ -23,6 +23,8 @@ from chamcong.settings import Settings
 from infra.provision import provision
 
 ADMIN_PASSWORD = "Quản-trị-2026!"
+# What every account created in the tests chooses when it changes its temporary password.
+OWN_PASSWORD = "Trà đá vỉa hè lúc năm giờ chiều"
 # 07:40 in Ha Noi on Friday 20 November 2026: inside the check-in window.
 DEFAULT_NOW = datetime(2026, 11, 20, 0, 40, tzinfo=UTC)
 
@@ -94,6 +96,22 @@ class Product:
 
     def enrol(self, staff_id: str, photo: Path) -> Reply:
         return self.post(f"/v1/staff/{staff_id}/faces", {"image_b64": b64(photo.read_bytes())})
+
+    def account(self, username: str, unit_id: str, *, staff_id: str | None = None,
+                grants: list[dict[str, str | None]] | None = None, token: str | None = None) -> str:
+        """Create an account through the API, sign in with its temporary password, change it; its token."""
+        body: dict[str, Any] = {"username": username, "unit_id": unit_id, "staff_id": staff_id}
+        if grants is not None:
+            body["grants"] = grants
+        created = self.post("/v1/accounts", body, token=token)
+        assert created.status == 201, created.body
+        first = self.post("/v1/auth/login", {"username": username, "password": created.body["temporary_password"]},
+                          token="")
+        assert first.status == 200 and first.body["must_change_password"], first.body
+        changed = self.post("/v1/auth/password", {"current_password": created.body["temporary_password"],
+                                                  "new_password": OWN_PASSWORD}, token=first.body["token"])
+        assert changed.status == 200, changed.body
+        return str(changed.body["token"])
 
     def device(self, unit_id: str, name: str = "Camera sảnh chính") -> tuple[str, str]:
         reply = self.post("/v1/devices", {"name": name, "unit_id": unit_id})

@@ -10,9 +10,11 @@ class DomainError(Exception):
     code = "validation_error"
 
     def __init__(self, code: str | None = None, *, details: dict[str, Any] | None = None,
-                 status: int | None = None) -> None:
+                 status: int | None = None, params: dict[str, str | tuple[str, str]] | None = None) -> None:
         self.code = code or type(self).code
         self.details = details or {}
+        # Values filled into the message ("whom to contact"); a (Vietnamese, English) pair where wording differs.
+        self.params = params or {}
         if status is not None:
             self.status = status
         super().__init__(self.code)

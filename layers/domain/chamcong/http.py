@@ -19,16 +19,26 @@ from chalice import Chalice, Response
 from chalice.app import Request
 from pydantic import BaseModel, ValidationError
 
+from chamcong.access import PERMISSIONS, SELF, Access
 from chamcong.container import Container, get_container
 from chamcong.errors import BadRequest, DomainError, Forbidden, PayloadTooLarge, Unauthenticated
 from chamcong.messages import message_for
 from chamcong.observability import get_logger
 from chamcong.schemas import Error
-from chamcong.services.auth import Principal, authenticate
+from chamcong.services.audit import Source
+from chamcong.services.auth import authenticate
 from chamcong.services.devices import authenticate_device
+from chamcong.services.units import load_tree
 from chamcong.store.models import DeviceModel
 
 Auth = Literal["public", "user", "device"]
+# What a route that is not for signed-in accounts declares as its permission.
+PUBLIC = "public"
+DEVICE = "device:recognise"  # a lobby device's signed upload: the only thing a device secret opens
+
+
+class ScopeNotChecked(Exception):
+    """A user route returned without asking whose records it touched: a bug, refused rather than leaked."""
 
 
 @dataclass(frozen=True)
@@ -38,7 +48,7 @@ class RouteSpec:
     name: str
     summary: str
     auth: Auth
-    permission: str | None
+    permission: str
     body: type[BaseModel] | None
     response: type[BaseModel] | None
     status: int
@@ -54,18 +64,19 @@ class RequestContext:
     request: Request
     lang: str
     now: datetime
-    principal: Principal | None = None
+    source: Source = field(default_factory=Source)
+    authorised: Access | None = None
     device: DeviceModel | None = None
     body: Any = None
     raw_body: bytes = b""
     query: dict[str, str] = field(default_factory=dict)
 
     @property
-    def user(self) -> Principal:
-        """The signed-in account of an auth="user" route (the router has checked it)."""
-        if self.principal is None:
+    def access(self) -> Access:
+        """The signed-in account of an auth="user" route and its scope (the router has checked the permission)."""
+        if self.authorised is None:
             raise Unauthenticated("unauthenticated")
-        return self.principal
+        return self.authorised
 
     def required_query(self, name: str) -> str:
         value = self.query.get(name)
@@ -78,8 +89,9 @@ def negotiate_language(accept_language: str | None) -> str:
     return "en" if accept_language and accept_language.strip().lower().startswith("en") else "vi"
 
 
-def error_body(code: str, lang: str, details: dict[str, Any] | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {"code": code, "message": message_for(code, lang)}
+def error_body(code: str, lang: str, details: dict[str, Any] | None = None,
+               params: dict[str, str | tuple[str, str]] | None = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message_for(code, lang, params)}
     if details:
         body["details"] = details
     return body
@@ -103,12 +115,13 @@ class ApiRouter:
         self._container = container
         app.register_middleware(self._uniform_errors, "http")
 
-    def route(self, path: str, method: str, *, summary: str, auth: Auth, permission: str | None = None,
+    def route(self, path: str, method: str, *, summary: str, auth: Auth, permission: str,
               body: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
               status: int = 200, query: dict[str, str] | None = None, vision: bool = False,
               errors: tuple[str, ...] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-        if auth == "user" and permission is None:
-            raise ValueError(f"{method} {path}: a user route must declare its permission")
+        expected = {"public": {PUBLIC}, "device": {DEVICE}, "user": PERMISSIONS}[auth]
+        if permission not in expected:
+            raise ValueError(f"{method} {path}: permission {permission!r} is not one a {auth} route may declare")
 
         def register(handler: Callable[..., Any]) -> Callable[..., Any]:
             spec = RouteSpec(path, method, handler.__name__, summary, auth, permission, body, response,
@@ -132,7 +145,7 @@ class ApiRouter:
         status = 500
         try:
             container = self._container()
-            ctx = RequestContext(container, request, lang, container.clock(),
+            ctx = RequestContext(container, request, lang, container.clock(), source=_source(request),
                                  query=dict(request.query_params or {}))
             result = self._run(spec, handler, ctx, path_params)
             status = spec.status
@@ -141,7 +154,10 @@ class ApiRouter:
             return _json_response(result, status)
         except DomainError as exc:
             status = exc.status
-            return _json_response(error_body(exc.code, lang, exc.details), status)
+            return _json_response(error_body(exc.code, lang, exc.details, exc.params), status)
+        except ScopeNotChecked:
+            get_logger().error("route did not check the caller's scope", extra={"route": f"{spec.method} {spec.path}"})
+            return _json_response(error_body("internal_error", lang), 500)
         except Exception:
             get_logger().exception("unhandled error", extra={"route": f"{spec.method} {spec.path}"})
             return _json_response(error_body("internal_error", lang), 500)
@@ -160,9 +176,15 @@ class ApiRouter:
             ctx.device = authenticate_device(ctx.request.headers, ctx.raw_body, ctx.now,
                                              settings.signature_tolerance_seconds)
         elif spec.auth == "user":
-            ctx.principal = authenticate(ctx.request.headers.get("authorization"), ctx.now)
-            if spec.permission and not ctx.principal.allows(spec.permission):
+            principal = authenticate(ctx.request.headers.get("authorization"), ctx.now)
+            # A temporary password opens nothing but its own change.
+            if principal.must_change_password and spec.permission != SELF:
+                raise Forbidden("password_change_required", details={
+                    "password_deadline": principal.password_deadline.isoformat(timespec="seconds")
+                    if principal.password_deadline else None})
+            if not principal.holds(spec.permission):
                 raise Forbidden("forbidden")
+            ctx.authorised = Access(principal, load_tree)
         if spec.body is not None:
             try:
                 payload = json.loads(ctx.raw_body or b"null")
@@ -174,7 +196,10 @@ class ApiRouter:
                 ctx.body = spec.body.model_validate(payload)
             except ValidationError as exc:
                 raise BadRequest("validation_error", details=_validation_details(exc)) from None
-        return handler(ctx, **path_params)
+        result = handler(ctx, **path_params)
+        if ctx.authorised is not None and not ctx.authorised.checked:
+            raise ScopeNotChecked(spec.name)
+        return result
 
     def _uniform_errors(self, event: Request, get_response: Callable[[Request], Response]) -> Response:
         """Chalice answers some errors itself (unsupported media type, method); give them our shape."""
@@ -251,6 +276,12 @@ class ApiRouter:
                 },
             },
         }
+
+
+def _source(request: Request) -> Source:
+    identity = (request.context or {}).get("identity") or {}
+    agent = request.headers.get("user-agent")
+    return Source(ip=identity.get("sourceIp"), user_agent=agent)
 
 
 def _json_content(schema: dict[str, Any]) -> dict[str, Any]:

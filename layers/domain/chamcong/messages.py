@@ -38,6 +38,70 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Your session has expired; please sign in again.",
     ),
     "forbidden": ("Bạn không có quyền thực hiện thao tác này.", "You are not allowed to do this."),
+    "token_revoked": (
+        "Phiên đăng nhập không còn hiệu lực (mật khẩu đã đổi hoặc tài khoản đã bị khoá); vui lòng đăng nhập lại.",
+        "This session is no longer valid (the password changed or the account was locked); sign in again.",
+    ),
+    "login_blocked": (
+        "Bạn đã nhập sai mật khẩu quá nhiều lần; tài khoản tạm khoá {minutes} phút. Hãy thử lại sau, hoặc liên hệ "
+        "quản trị viên đơn vị nếu quên mật khẩu.",
+        "Too many wrong passwords: the account is blocked for {minutes} minutes. Try again later, or ask your "
+        "unit admin if you forgot the password.",
+    ),
+    "account_locked": (
+        "Tài khoản của bạn đã bị khoá. Vui lòng liên hệ {contact} để được mở khoá hoặc cấp lại mật khẩu.",
+        "Your account is locked. Please contact {contact} to have it unlocked or a new password issued.",
+    ),
+    "password_expired": (
+        "Bạn chưa đổi mật khẩu tạm thời trước hạn ({deadline}) nên tài khoản đã bị khoá. Vui lòng liên hệ "
+        "{contact} để được cấp mật khẩu mới.",
+        "The temporary password was not changed before its deadline ({deadline}), so the account is locked. "
+        "Please contact {contact} for a new password.",
+    ),
+    "password_change_required": (
+        "Bạn cần đổi mật khẩu tạm thời trước khi sử dụng hệ thống.",
+        "You must change your temporary password before using the system.",
+    ),
+    "current_password_wrong": ("Mật khẩu hiện tại không đúng.", "The current password is wrong."),
+    "password_too_short": ("Mật khẩu phải có ít nhất 10 ký tự.", "The password must have at least 10 characters."),
+    "password_too_long": ("Mật khẩu không được dài quá 128 ký tự.", "The password must have at most 128 characters."),
+    "password_contains_username": (
+        "Mật khẩu không được chứa tên đăng nhập.",
+        "The password must not contain the username.",
+    ),
+    "password_too_common": (
+        "Mật khẩu này quá phổ biến hoặc đã bị lộ trong các vụ rò rỉ dữ liệu; hãy chọn mật khẩu khác, ví dụ một câu "
+        "dài dễ nhớ.",
+        "This password is too common or known from data breaches; choose another, such as a long sentence.",
+    ),
+    "password_reused": (
+        "Mật khẩu mới phải khác mật khẩu hiện tại.",
+        "The new password must differ from the current one.",
+    ),
+    # accounts and roles
+    "account_not_found": ("Không tìm thấy tài khoản.", "Account not found."),
+    "username_taken": ("Tên đăng nhập này đã được sử dụng.", "This username is already taken."),
+    "staff_not_in_unit": (
+        "Cán bộ này không thuộc đơn vị của tài khoản.",
+        "This staff member does not belong to the account's unit.",
+    ),
+    "staff_role_needs_person": (
+        "Vai trò cán bộ chỉ cấp cho tài khoản gắn với một cán bộ.",
+        "The staff role needs an account that belongs to a person.",
+    ),
+    "password_deadline_invalid": (
+        "Hạn đổi mật khẩu phải sau hôm nay và không quá 90 ngày.",
+        "The password deadline must be after today and within 90 days.",
+    ),
+    "grant_not_found": ("Tài khoản không có vai trò này.", "The account does not hold this role."),
+    "own_account": (
+        "Không thể tự khoá, mở khoá, cấp lại mật khẩu hay đổi vai trò cho chính tài khoản của mình.",
+        "You cannot lock, unlock, reset or change the roles of your own account.",
+    ),
+    "reset_required": (
+        "Tài khoản bị khoá do quá hạn đổi mật khẩu tạm thời; hãy cấp lại mật khẩu thay vì mở khoá.",
+        "The account was locked because its temporary password expired; reset it instead of unlocking.",
+    ),
     # devices
     "missing_device_headers": (
         "Thiếu thông tin xác thực thiết bị (X-Device-Id, X-Timestamp, X-Signature).",
@@ -91,6 +155,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "staff_not_found": ("Không tìm thấy cán bộ.", "Staff member not found."),
     "face_not_found": ("Không tìm thấy ảnh khuôn mặt.", "Face photo not found."),
     "device_not_found": ("Không tìm thấy thiết bị.", "Device not found."),
+    "device_revoked": ("Thiết bị đã bị thu hồi.", "The device has been revoked."),
+    "unit_move_cycle": (
+        "Không thể chuyển một đơn vị vào chính nó hoặc vào đơn vị cấp dưới của nó.",
+        "A unit cannot be moved under itself or one of its own sub-units.",
+    ),
+    "unit_not_empty": (
+        "Đơn vị còn đơn vị trực thuộc, cán bộ, tài khoản hoặc thiết bị nên chưa thể xoá.",
+        "The unit still has sub-units, staff, accounts or devices and cannot be removed.",
+    ),
     "absence_not_found": ("Không tìm thấy đăng ký vắng mặt.", "Absence not found."),
     # attendance
     "own_absence": (
@@ -122,9 +195,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def message_for(code: str, lang: str = "vi") -> str:
+def message_for(code: str, lang: str = "vi", params: dict[str, str | tuple[str, str]] | None = None) -> str:
     vi, en = MESSAGES.get(code, MESSAGES["internal_error"])
-    return en if lang == "en" else vi
+    template = en if lang == "en" else vi
+    if not params:
+        return template
+    index = 1 if lang == "en" else 0
+    return template.format(**{name: value if isinstance(value, str) else value[index]
+                              for name, value in params.items()})
 
 
 # What a day's status is called where officials read it (reports, the web, the demo).

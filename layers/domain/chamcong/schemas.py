@@ -15,8 +15,25 @@ class Body(BaseModel):
 
 
 class LoginRequest(Body):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)  # a password is taken as typed
+
     username: str = Field(min_length=1, max_length=128)
     password: str = Field(min_length=1, max_length=256)
+
+
+RoleName = Literal["staff", "unit_leader", "unit_admin", "oversight", "system_admin"]
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
+
+
+class GrantSpec(Body):
+    role: RoleName
+    unit_id: str | None = Field(default=None, pattern=ID_PATTERN,
+                                description="The unit whose subtree the role covers; null only for system_admin")
+
+
+class GrantView(BaseModel):
+    role: str
+    unit_id: str | None
 
 
 class LoginResponse(BaseModel):
@@ -25,6 +42,76 @@ class LoginResponse(BaseModel):
     expires_at: str
     username: str
     roles: list[str]
+    grants: list[GrantView]
+    must_change_password: bool = Field(description="Only POST /v1/auth/password is allowed until it is changed")
+    password_deadline: str | None = Field(description="When the temporary password expires and the account locks")
+
+
+class ChangePassword(Body):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class CreateAccount(Body):
+    username: str = Field(pattern=USERNAME_PATTERN, description="lower-case letters, digits, . _ -; 3 to 64")
+    unit_id: str = Field(pattern=ID_PATTERN, description="The unit the account belongs to")
+    staff_id: str | None = Field(default=None, pattern=ID_PATTERN, description="The person, for a personal account")
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    grants: list[GrantSpec] | None = Field(default=None, max_length=20,
+                                           description="Default: the role staff for a personal account")
+    password_deadline: date | None = Field(default=None, description="A fixed last day for a roll-out; "
+                                                                     "default: 5 days from now")
+
+
+class ResetAccount(Body):
+    password_deadline: date | None = None
+
+
+class LockAccount(Body):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class Account(BaseModel):
+    username: str
+    display_name: str | None
+    unit_id: str | None
+    staff_id: str | None
+    grants: list[GrantView]
+    status: Literal["active", "locked"]
+    lock_reason: str | None
+    must_change_password: bool
+    password_deadline: str | None
+    password_changed_at: str | None
+    blocked_until: str | None
+    created_at: str
+    created_by: str | None
+
+
+class AccountWithPassword(Account):
+    temporary_password: str = Field(description="Shown once; must be changed before password_deadline")
+
+
+class AccountList(BaseModel):
+    accounts: list[Account]
+
+
+class AuditEntry(BaseModel):
+    at: str
+    actor: str
+    action: str
+    outcome: str
+    unit_id: str | None
+    subject: str | None
+    details: dict[str, object]
+    source_ip: str | None
+    user_agent: str | None
+
+
+class AuditList(BaseModel):
+    entries: list[AuditEntry]
+    truncated: bool
 
 
 class CreateUnit(Body):
@@ -32,6 +119,13 @@ class CreateUnit(Body):
     parent_id: str | None = Field(default=None, pattern=ID_PATTERN)
     report_recipients: list[EmailStr] = Field(default_factory=list, max_length=20,
                                               description="Who receives the unit's daily attendance reports")
+
+
+class UpdateUnit(Body):
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    parent_id: str | None = Field(default=None, pattern=ID_PATTERN, description="Move under this unit "
+                                                                               "(null: to the top)")
+    report_recipients: list[EmailStr] | None = Field(default=None, max_length=20)
 
 
 class Unit(BaseModel):
@@ -92,6 +186,10 @@ class Device(BaseModel):
     status: str
     created_at: str
     secret: str | None = Field(default=None, description="Shown once, in the registration response only")
+
+
+class DeviceList(BaseModel):
+    devices: list[Device]
 
 
 class RecognitionRequest(Body):

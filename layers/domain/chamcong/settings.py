@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     calendars_table: str = "chamcong-calendars"
     absences_table: str = "chamcong-absences"
     corrections_table: str = "chamcong-corrections"
+    audit_table: str = "chamcong-audit"
 
     data_bucket: str = "chamcong-data"
 
@@ -66,6 +67,11 @@ class Settings(BaseSettings):
     capture_claim_timeout_seconds: int = 60
 
     token_ttl_seconds: int = 8 * 3600
+    # Accounts (document 001): a new or reset password must be changed within this many days, or the
+    # account locks; repeated failed sign-ins block the account for a while.
+    password_change_days: int = 5
+    max_failed_logins: int = 5
+    failed_login_block_minutes: int = 15
     presigned_url_seconds: int = 300
     # How often a warm function asks whether the gallery moved (0 = on every recognition).
     gallery_check_seconds: float = 0.0

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import BadRequest
 from chamcong.rules.attendance import Absence, Attendance, Correction, DaySummary, summarise_day
@@ -22,7 +23,7 @@ from chamcong.services.absences import active_absences, latest_corrections, to_a
 from chamcong.services.calendars import calendar_for
 from chamcong.services.common import iso
 from chamcong.services.events import parse_day
-from chamcong.services.staff import get_staff
+from chamcong.services.staff import person_in_scope
 from chamcong.services.units import get_unit
 from chamcong.store.models import AbsenceModel, CorrectionModel, EventModel, StaffModel
 
@@ -52,9 +53,9 @@ def unit_days(container: Container, unit_id: str, day_text: str | None, as_of: d
                           corrections.get((person.staff_id, day))) for person in members]}
 
 
-def staff_days(container: Container, staff_id: str, month_text: str | None) -> dict[str, Any]:
+def staff_days(container: Container, access: Access, staff_id: str, month_text: str | None) -> dict[str, Any]:
     """Every day of a month for one person (weekends and holidays included, future days pending)."""
-    person = get_staff(staff_id)
+    person = person_in_scope(access, "attendance:read", staff_id)
     first = _parse_month(month_text, container)
     last = first.replace(day=months.monthrange(first.year, first.month)[1])
     events: dict[date, list[EventModel]] = defaultdict(list)

@@ -1,67 +1,144 @@
-"""Sign-in and bearer tokens (the minimal admin authentication; the account system extends it)."""
+"""Signing in, bearer tokens, and a holder's own password (document 001's rules for accounts).
+
+- A wrong password counts against the account; after `max_failed_logins` in a row it is blocked for
+  `failed_login_block_minutes`, with a message that says so.
+- A temporary password (new account, reset) must be changed before its deadline. After it, sign-in is
+  refused with `password_expired` and the account is locked, here or by the hourly sweep, whichever
+  comes first. Only the unit admin's reset opens it again.
+- A token carries the account's session generation; a password change, a reset or a lock bumps it,
+  so every earlier token stops working at once.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chamcong.errors import Forbidden, Unauthenticated
+from chamcong.access import Grant, Principal
+from chamcong.container import Container
+from chamcong.errors import Forbidden, Unauthenticated, Unprocessable
+from chamcong.password_policy import check_new_password
 from chamcong.passwords import hash_password, verify_password
+from chamcong.services import audit
+from chamcong.services.audit import Source
 from chamcong.services.common import iso
-from chamcong.store.models import AccountModel, SessionModel
+from chamcong.services.units import load_tree
+from chamcong.store.models import AccountModel, SessionModel, UnitModel, lost_condition
 
 BOOTSTRAP_ADMIN = "admin"
-
-# Permissions are data: a role grants a set of permission names ("*" grants all).
-ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "system_admin": frozenset({"*"}),
-}
-
-
-@dataclass(frozen=True)
-class Principal:
-    username: str
-    roles: tuple[str, ...]
-    staff_id: str | None = None  # the person this account belongs to, if any
-
-    def allows(self, permission: str) -> bool:
-        for role in self.roles:
-            granted = ROLE_PERMISSIONS.get(role, frozenset())
-            if "*" in granted or permission in granted:
-                return True
-        return False
 
 
 def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _find_account(username: str) -> AccountModel | None:
+def find_account(username: str) -> AccountModel | None:
+    if not username or len(username) > 128:
+        return None
     try:
         return AccountModel.get(username)
     except DoesNotExist:
         return None
 
 
-def login(username: str, password: str, now: datetime, ttl_seconds: int) -> dict[str, Any]:
-    account = _find_account(username)
+def grants_of(account: AccountModel) -> tuple[Grant, ...]:
+    return tuple(Grant(str(item["role"]), item.get("unit_id")) for item in account.grants or [])
+
+
+def deadline_passed(account: AccountModel, now: datetime) -> bool:
+    return bool(account.must_change_password and account.password_deadline is not None
+                and account.password_deadline <= now)
+
+
+def login(container: Container, username: str, password: str, source: Source) -> dict[str, Any]:
+    now = container.clock()
+    settings = container.settings
+    account = find_account(username)
+    if account is not None and account.blocked_until is not None and account.blocked_until > now:
+        audit.record_only(audit.entry(now, account.username, "login", unit_id=account.unit_id, outcome="refused",
+                                      details={"reason": "blocked"}, source=source))
+        raise Forbidden("login_blocked", details={"blocked_until": iso(account.blocked_until)},
+                        params={"minutes": str(settings.failed_login_block_minutes)})
     # verify_password runs the KDF even for an unknown user, so timing does not reveal usernames.
-    valid = verify_password(account.password_hash if account else None, password)
-    if account is None or not valid:
+    if account is None or not verify_password(account.password_hash, password):
+        _count_failure(container, account, username, now, source)
         raise Unauthenticated("invalid_credentials")
-    if account.status != "active":
-        raise Forbidden("forbidden")
+    if account.status != "active" or deadline_passed(account, now):
+        if account.status == "active":
+            lock(container, account, "password_expired", audit.SYSTEM, now, source)
+        audit.record_only(audit.entry(now, account.username, "login", unit_id=account.unit_id, outcome="refused",
+                                      details={"reason": account.lock_reason or "locked"}, source=source))
+        raise refusal(account, now)
+    updates = [AccountModel.failed_logins.set(0), AccountModel.blocked_until.remove()]
+    audit.write(container, audit.entry(now, account.username, "login", unit_id=account.unit_id, source=source),
+                ("update", account, {"actions": updates}))
+    return _session(container, account, now)
+
+
+def refusal(account: AccountModel, now: datetime) -> Forbidden:
+    """403 for a locked account, saying whom to ask: the nearest unit admin above the holder."""
+    contact = contact_for(account)
+    if account.lock_reason == "password_expired" or deadline_passed(account, now):
+        deadline = f"{account.password_deadline:%d-%m-%Y %H:%M} UTC" if account.password_deadline else ""
+        return Forbidden("password_expired", details={"contact": contact["details"]},
+                         params={"contact": contact["text"], "deadline": deadline})
+    return Forbidden("account_locked", details={"contact": contact["details"]}, params={"contact": contact["text"]})
+
+
+def contact_for(account: AccountModel) -> dict[str, Any]:
+    """The unit admins nearest to the account's unit (its own unit first, then upwards)."""
+    if account.unit_id is not None:
+        tree = load_tree()
+        for unit_id in tree.lineage(account.unit_id):
+            admins = [other for other in AccountModel.by_unit.query(unit_id)
+                      if other.username != account.username and other.status == "active"
+                      and any(g.role == "unit_admin" and g.unit_id in tree.lineage(account.unit_id)
+                              for g in grants_of(other))]
+            if admins:
+                try:
+                    unit_name = UnitModel.get(unit_id).name
+                except DoesNotExist:
+                    unit_name = unit_id
+                names = ", ".join(f"{a.display_name or a.username} ({a.username})" for a in admins)
+                return {"text": (f"quản trị viên của {unit_name}: {names}", f"the admin of {unit_name}: {names}"),
+                        "details": {"unit_id": unit_id, "unit_name": unit_name,
+                                    "admins": [a.username for a in admins]}}
+    return {"text": ("quản trị viên hệ thống", "the system administrator"), "details": {"admins": []}}
+
+
+def _count_failure(container: Container, account: AccountModel | None, username: str, now: datetime,
+                   source: Source) -> None:
+    settings = container.settings
+    if account is None:
+        audit.record_only(audit.entry(now, username[:64], "login", outcome="refused",
+                                      details={"reason": "unknown_user"}, source=source))
+        return
+    account.update(actions=[AccountModel.failed_logins.add(1)])
+    details: dict[str, Any] = {"reason": "wrong_password", "failures": int(account.failed_logins)}
+    if account.failed_logins >= settings.max_failed_logins:
+        until = now + timedelta(minutes=settings.failed_login_block_minutes)
+        account.update(actions=[AccountModel.failed_logins.set(0), AccountModel.blocked_until.set(until)])
+        details["blocked_until"] = iso(until)
+    audit.record_only(audit.entry(now, account.username, "login", unit_id=account.unit_id, outcome="refused",
+                                  details=details, source=source))
+
+
+def _session(container: Container, account: AccountModel, now: datetime) -> dict[str, Any]:
     token = secrets.token_urlsafe(32)
-    expires = now + timedelta(seconds=ttl_seconds)
-    SessionModel(_token_hash(token), username=account.username, created_at=now,
-                 expires_at=int(expires.timestamp())).save()
-    return {"token": token, "token_type": "Bearer", "expires_at": iso(expires),
-            "username": account.username, "roles": list(account.roles)}
+    expires = now + timedelta(seconds=container.settings.token_ttl_seconds)
+    SessionModel(_token_hash(token), username=account.username, generation=account.session_generation,
+                 created_at=now, expires_at=int(expires.timestamp())).save()
+    grants = grants_of(account)
+    return {"token": token, "token_type": "Bearer", "expires_at": iso(expires), "username": account.username,
+            "roles": sorted({grant.role for grant in grants}), "grants": [grant.as_dict() for grant in grants],
+            "must_change_password": bool(account.must_change_password),
+            "password_deadline": iso(account.password_deadline) if account.must_change_password
+            and account.password_deadline else None}
 
 
 def authenticate(authorization: str | None, now: datetime) -> Principal:
@@ -77,16 +154,79 @@ def authenticate(authorization: str | None, now: datetime) -> Principal:
     # DynamoDB's TTL deletes expired items only eventually: the expiry is checked here.
     if session.expires_at <= now.timestamp():
         raise Unauthenticated("token_expired")
-    account = _find_account(session.username)
-    if account is None or account.status != "active":
-        raise Unauthenticated("unauthenticated")
-    return Principal(account.username, tuple(str(role) for role in account.roles), account.staff_id)
+    account = find_account(session.username)
+    if account is None or account.status != "active" or session.generation != account.session_generation:
+        raise Unauthenticated("token_revoked")
+    if deadline_passed(account, now):  # the sweep has not run yet: the temporary password is spent anyway
+        raise refusal(account, now)
+    return Principal(account.username, grants_of(account), account.staff_id, account.unit_id,
+                     bool(account.must_change_password), account.password_deadline)
 
 
-def ensure_bootstrap_admin(password: str) -> bool:
-    """Create the `admin` account if it is missing; an existing one keeps its password. True if created."""
-    if _find_account(BOOTSTRAP_ADMIN) is not None:
+def logout(authorization: str | None) -> None:
+    token = (authorization or "").removeprefix("Bearer ").strip()
+    with contextlib.suppress(DoesNotExist):
+        SessionModel.get(_token_hash(token)).delete()
+
+
+def change_password(container: Container, principal: Principal, current: str, new: str,
+                    source: Source) -> dict[str, Any]:
+    """The holder's own change: the current password, then the rules; every earlier token is revoked."""
+    now = container.clock()
+    account = find_account(principal.username)
+    if account is None:
+        raise Unauthenticated("token_revoked")
+    if not verify_password(account.password_hash, current):
+        audit.record_only(audit.entry(now, account.username, "password.change", unit_id=account.unit_id,
+                                      outcome="refused", details={"reason": "wrong_current_password"},
+                                      source=source))
+        raise Unprocessable("current_password_wrong")
+    check_new_password(new, account.username, current_password_hash=account.password_hash)
+    generation = account.session_generation + 1
+    audit.write(container, audit.entry(now, account.username, "password.change", unit_id=account.unit_id,
+                                       subject=account.username, source=source),
+                ("update", account, {"actions": [
+                    AccountModel.password_hash.set(hash_password(new)),
+                    AccountModel.must_change_password.set(False), AccountModel.password_deadline.remove(),
+                    AccountModel.password_changed_at.set(now), AccountModel.session_generation.set(generation)],
+                    "condition": AccountModel.session_generation == account.session_generation}))
+    account.refresh()
+    return _session(container, account, now)
+
+
+def lock(container: Container, account: AccountModel, reason: str, actor: str, now: datetime,
+         source: Source | None = None) -> bool:
+    """Lock an active account and revoke its tokens; False if it was no longer active (someone was first)."""
+    try:
+        audit.write(container, audit.entry(now, actor, "account.lock", unit_id=account.unit_id,
+                                           subject=account.username, details={"reason": reason}, source=source),
+                    ("update", account, {"actions": [
+                        AccountModel.status.set("locked"), AccountModel.lock_reason.set(reason),
+                        AccountModel.locked_at.set(now), AccountModel.locked_by.set(actor),
+                        AccountModel.session_generation.add(1)],
+                        "condition": AccountModel.status == "active"}))
+    except Exception as error:
+        if not lost_condition(error):
+            raise
+        account.refresh()
         return False
-    account = AccountModel(BOOTSTRAP_ADMIN, password_hash=hash_password(password), roles=["system_admin"])
+    account.refresh()
+    return True
+
+
+def ensure_bootstrap_admin(password: str, *, must_change: bool = False, now: datetime | None = None,
+                           change_days: int = 5) -> bool:
+    """Create the site's first system admin if missing; an existing one keeps its password. True if created.
+
+    The local stack's admin keeps the password it was given; a deployed stack's first admin holds a
+    temporary one and must change it like everyone else (`must_change`).
+    """
+    if find_account(BOOTSTRAP_ADMIN) is not None:
+        return False
+    account = AccountModel(BOOTSTRAP_ADMIN, password_hash=hash_password(password),
+                           grants=[Grant("system_admin", None).as_dict()], display_name="Quản trị hệ thống",
+                           must_change_password=must_change, created_by="bootstrap")
+    if must_change and now is not None:
+        account.password_deadline = now + timedelta(days=change_days)
     account.save(condition=AccountModel.username.does_not_exist())
     return True

@@ -11,12 +11,14 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
+from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import Unprocessable
 from chamcong.rules.calendar import Holiday, Schedule, WorkCalendar, holidays_from
 from chamcong.rules.windows import Window
 from chamcong.schemas import CalendarUpdate
-from chamcong.services.auth import Principal
+from chamcong.services import audit
+from chamcong.services.audit import Source
 from chamcong.services.units import get_unit
 from chamcong.store.models import CalendarModel
 
@@ -31,20 +33,28 @@ def calendar_for(container: Container, unit_id: str | None) -> WorkCalendar:
     return WorkCalendar(container.work_calendar.timezone, tuple(schedules), off, worked)
 
 
-def read_calendar(container: Container, unit_id: str | None) -> dict[str, Any]:
+def read_calendar(container: Container, access: Access | None, unit_id: str | None) -> dict[str, Any]:
+    """The calendar of a unit (or the site's, which everyone who reads calendars may see)."""
     if unit_id is not None:
         get_unit(unit_id)
+        if access is not None:
+            access.require_unit("calendars:read", unit_id)
+    elif access is not None:
+        access.acknowledge()
     schedules, holidays, schedules_from, holidays_from_scope = _effective(container, unit_id)
     return {"scope": unit_id or SITE, "schedules": [_schedule_view(s) for s in schedules],
             "holidays": [{"date": h.day.isoformat(), "name": h.name, "working": h.working} for h in holidays],
             "schedules_from": schedules_from, "holidays_from": holidays_from_scope}
 
 
-def write_calendar(container: Container, principal: Principal, unit_id: str | None,
-                   body: CalendarUpdate) -> dict[str, Any]:
+def write_calendar(container: Container, access: Access, unit_id: str | None, body: CalendarUpdate,
+                   source: Source) -> dict[str, Any]:
     """Replace a scope's own schedules and holidays (None: inherit). Refused whole if anything is inconsistent."""
     if unit_id is not None:
         get_unit(unit_id)
+        access.require_unit("calendars:write", unit_id)
+    else:
+        access.require_site("calendars:write")
     schedules = [_schedule(spec) for spec in body.schedules] if body.schedules is not None else None
     holidays = [Holiday(h.date, h.name, h.working) for h in body.holidays] if body.holidays is not None else None
     # Check the calendar this scope would have, with what it inherits, before saving anything.
@@ -57,11 +67,15 @@ def write_calendar(container: Container, principal: Principal, unit_id: str | No
         raise Unprocessable("calendar_invalid", details={"reason": str(error)}) from None
     if holidays is not None and len({h.day for h in holidays}) != len(holidays):
         raise Unprocessable("calendar_invalid", details={"reason": "a date is listed twice"})
-    CalendarModel(unit_id or SITE, schedules=[_schedule_view(s) for s in schedules] if schedules is not None else None,
-                  holidays=[{"date": h.day.isoformat(), "name": h.name, "working": h.working} for h in holidays]
-                  if holidays is not None else None,
-                  updated_by=principal.username, updated_at=container.clock()).save()
-    return read_calendar(container, unit_id)
+    record = CalendarModel(
+        unit_id or SITE, schedules=[_schedule_view(s) for s in schedules] if schedules is not None else None,
+        holidays=[{"date": h.day.isoformat(), "name": h.name, "working": h.working} for h in holidays]
+        if holidays is not None else None, updated_by=access.username, updated_at=container.clock())
+    audit.write(container, audit.entry(container.clock(), access.username, "calendar.write", unit_id=unit_id,
+                                       subject=unit_id or SITE, details={"schedules": record.schedules,
+                                                                          "holidays": record.holidays},
+                                       source=source), ("save", record, {}))
+    return read_calendar(container, None, unit_id)
 
 
 def _effective(container: Container, unit_id: str | None) -> tuple[list[Schedule], list[Holiday], str, str]:

@@ -11,8 +11,12 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from chamcong import wire
-from chamcong.errors import Unauthenticated
+from chamcong.access import Access
+from chamcong.container import Container
+from chamcong.errors import Conflict, NotFound, Unauthenticated
 from chamcong.schemas import CreateDevice
+from chamcong.services import audit
+from chamcong.services.audit import Source
 from chamcong.services.common import iso, new_id
 from chamcong.services.units import get_unit
 from chamcong.store.models import DeviceModel
@@ -26,11 +30,60 @@ def device_view(device: DeviceModel) -> dict[str, Any]:
             "status": device.status, "created_at": iso(device.created_at)}
 
 
-def register_device(body: CreateDevice) -> dict[str, Any]:
+def register_device(container: Container, access: Access, body: CreateDevice, source: Source) -> dict[str, Any]:
     get_unit(body.unit_id)
-    device = DeviceModel(new_id("dev"), name=body.name, unit_id=body.unit_id, secret=secrets.token_urlsafe(32))
-    device.save(condition=DeviceModel.device_id.does_not_exist())
+    access.require_unit("devices:write", body.unit_id)
+    device = DeviceModel(new_id("dev"), name=body.name, unit_id=body.unit_id, secret=secrets.token_urlsafe(32),
+                         created_at=container.clock())
+    audit.write(container, audit.entry(container.clock(), access.username, "device.register", unit_id=body.unit_id,
+                                       subject=device.device_id, details={"name": body.name}, source=source),
+                ("save", device, {"condition": DeviceModel.device_id.does_not_exist()}))
     return {**device_view(device), "secret": device.secret}
+
+
+def list_devices(access: Access, unit_id: str | None) -> dict[str, Any]:
+    if unit_id is not None:
+        get_unit(unit_id)
+        access.require_unit("devices:read", unit_id)
+    visible = access.visible_units("devices:read")
+    found = [device for device in DeviceModel.scan()
+             if (unit_id is None or device.unit_id == unit_id) and (visible is None or device.unit_id in visible)]
+    return {"devices": [device_view(device) for device in sorted(found, key=lambda d: (d.unit_id, d.name))]}
+
+
+def _device(access: Access, device_id: str) -> DeviceModel:
+    try:
+        device = DeviceModel.get(device_id)
+    except DoesNotExist:
+        raise NotFound("device_not_found") from None
+    access.require_unit("devices:write", device.unit_id)
+    return device
+
+
+def rotate_device(container: Container, access: Access, device_id: str, source: Source) -> dict[str, Any]:
+    """A new secret, shown once; the old one stops working at once (the box must be given the new one)."""
+    device = _device(access, device_id)
+    if device.status != "active":
+        raise Conflict("device_revoked")
+    secret = secrets.token_urlsafe(32)
+    audit.write(container, audit.entry(container.clock(), access.username, "device.rotate", unit_id=device.unit_id,
+                                       subject=device_id, source=source),
+                ("update", device, {"actions": [DeviceModel.secret.set(secret)],
+                                    "condition": DeviceModel.status == "active"}))
+    device.refresh()
+    return {**device_view(device), "secret": secret}
+
+
+def revoke_device(container: Container, access: Access, device_id: str, source: Source) -> dict[str, Any]:
+    """A revoked device is refused at once and for good; its recorded events stay."""
+    device = _device(access, device_id)
+    if device.status != "revoked":
+        audit.write(container, audit.entry(container.clock(), access.username, "device.revoke",
+                                           unit_id=device.unit_id, subject=device_id, source=source),
+                    ("update", device, {"actions": [DeviceModel.status.set("revoked")],
+                                        "condition": DeviceModel.device_id.exists()}))
+        device.refresh()
+    return device_view(device)
 
 
 def authenticate_device(headers: Mapping[str, str], raw_body: bytes, now: datetime,

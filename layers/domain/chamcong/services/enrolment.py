@@ -6,15 +6,19 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import NotFound, Unprocessable
+from chamcong.services import audit
+from chamcong.services.audit import Source
 from chamcong.services.common import decode_base64, new_id
 from chamcong.services.faces import analyse_enrolment_photo, decode
-from chamcong.services.staff import face_view, get_staff
+from chamcong.services.staff import face_view, find_staff, person_in_scope
 from chamcong.store.models import FaceModel
 
 
-def enrol_face(container: Container, staff_id: str, image_b64: str) -> dict[str, Any]:
+def enrol_face(container: Container, access: Access, staff_id: str, image_b64: str,
+               source: Source) -> dict[str, Any]:
     """Check the photo, refuse a face that is already someone else's, then record it.
 
     Writes go record → photo → gallery; if a later step fails the earlier ones are undone, so a
@@ -24,13 +28,16 @@ def enrol_face(container: Container, staff_id: str, image_b64: str) -> dict[str,
 
     from face_engine.image import encode_jpeg
 
-    staff = get_staff(staff_id)
+    staff = person_in_scope(access, "faces:write", staff_id)
     image = decode(decode_base64(image_b64))
     detected, embedding, blur = analyse_enrolment_photo(container.engine(), image)
     threshold = container.match_threshold
     match = container.gallery.current().without_staff(staff_id).best_match(embedding)
     if match is not None and match.similarity >= threshold:
-        raise Unprocessable("duplicate_person", details={"staff_id": match.staff_id,
+        # Name the other person only to someone who may see them.
+        other = find_staff(match.staff_id)
+        shown = other is not None and access.sees_person("staff:read", other.staff_id, other.unit_id)
+        raise Unprocessable("duplicate_person", details={"staff_id": match.staff_id if shown else None,
                                                          "similarity": round(match.similarity, 4)})
 
     model_id = container.embedding_manifest.model_id
@@ -49,11 +56,13 @@ def enrol_face(container: Container, staff_id: str, image_b64: str) -> dict[str,
         container.blobs.delete(face.photo_key)
         face.delete()
         raise
+    audit.record_only(audit.entry(container.clock(), access.username, "face.enrol", unit_id=staff.unit_id,
+                                  subject=staff_id, details={"face_id": face_id}, source=source))
     return face_view(face)
 
 
-def remove_face(container: Container, staff_id: str, face_id: str) -> None:
-    get_staff(staff_id)
+def remove_face(container: Container, access: Access, staff_id: str, face_id: str, source: Source) -> None:
+    staff = person_in_scope(access, "faces:write", staff_id)
     try:
         face = FaceModel.get(staff_id, face_id)
     except DoesNotExist:
@@ -61,3 +70,5 @@ def remove_face(container: Container, staff_id: str, face_id: str) -> None:
     container.gallery.update(lambda gallery: gallery.without_face(face_id))
     container.blobs.delete(face.photo_key)
     face.delete()
+    audit.record_only(audit.entry(container.clock(), access.username, "face.remove", unit_id=staff.unit_id,
+                                  subject=staff_id, details={"face_id": face_id}, source=source))

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import BadRequest
 from chamcong.services.common import iso
-from chamcong.services.staff import get_staff
+from chamcong.services.staff import person_in_scope
 from chamcong.store.models import EventModel
 
 
@@ -21,8 +22,8 @@ def parse_day(text: str | None, container: Container) -> date:
         raise BadRequest("validation_error", details={"field": "date", "reason": "YYYY-MM-DD"}) from None
 
 
-def list_events(container: Container, staff_id: str, day_text: str | None) -> dict[str, Any]:
-    get_staff(staff_id)
+def list_events(container: Container, access: Access, staff_id: str, day_text: str | None) -> dict[str, Any]:
+    person_in_scope(access, "events:read", staff_id)
     day = parse_day(day_text, container)
     seconds = container.settings.presigned_url_seconds
     expires = iso(container.clock() + timedelta(seconds=seconds))

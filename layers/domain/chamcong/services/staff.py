@@ -6,9 +6,12 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
+from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import NotFound
 from chamcong.schemas import CreateStaff
+from chamcong.services import audit
+from chamcong.services.audit import Source
 from chamcong.services.common import iso, new_id
 from chamcong.services.units import get_unit
 from chamcong.store.models import FaceModel, StaffModel
@@ -28,35 +31,54 @@ def face_view(face: FaceModel) -> dict[str, Any]:
             "quality": face.quality, "created_at": iso(face.created_at)}
 
 
-def get_staff(staff_id: str) -> StaffModel:
+def find_staff(staff_id: str) -> StaffModel | None:
     try:
         return StaffModel.get(staff_id)
     except DoesNotExist:
-        raise NotFound("staff_not_found") from None
+        return None
 
 
-def create_staff(body: CreateStaff) -> dict[str, Any]:
+def get_staff(staff_id: str) -> StaffModel:
+    staff = find_staff(staff_id)
+    if staff is None:
+        raise NotFound("staff_not_found")
+    return staff
+
+
+def person_in_scope(access: Access, permission: str, staff_id: str) -> StaffModel:
+    """The person, if the caller may act on them with this permission (404 if unknown, 403 if out of scope)."""
+    staff = get_staff(staff_id)
+    access.require_person(permission, staff.staff_id, staff.unit_id)
+    return staff
+
+
+def create_staff(container: Container, access: Access, body: CreateStaff, source: Source) -> dict[str, Any]:
     get_unit(body.unit_id)
+    access.require_unit("staff:write", body.unit_id)
     staff = StaffModel(new_id("stf"), unit_id=body.unit_id, full_name=body.full_name,
                        email=str(body.email) if body.email else None,
-                       employed_from=body.employed_from.isoformat() if body.employed_from else None)
-    staff.save(condition=StaffModel.staff_id.does_not_exist())
+                       employed_from=body.employed_from.isoformat() if body.employed_from else None,
+                       created_at=container.clock())
+    audit.write(container, audit.entry(container.clock(), access.username, "staff.create", unit_id=body.unit_id,
+                                       subject=staff.staff_id, source=source),
+                ("save", staff, {"condition": StaffModel.staff_id.does_not_exist()}))
     return staff_view(staff, [])
 
 
-def read_staff(staff_id: str) -> dict[str, Any]:
-    return staff_view(get_staff(staff_id), list(FaceModel.query(staff_id)))
+def read_staff(access: Access, staff_id: str) -> dict[str, Any]:
+    return staff_view(person_in_scope(access, "staff:read", staff_id), list(FaceModel.query(staff_id)))
 
 
-def list_staff(unit_id: str) -> dict[str, Any]:
+def list_staff(access: Access, unit_id: str) -> dict[str, Any]:
     get_unit(unit_id)
+    access.require_unit("staff:read", unit_id)
     members = sorted(StaffModel.by_unit.query(unit_id), key=lambda staff: staff.full_name)
     return {"staff": [staff_view(staff) for staff in members]}
 
 
-def remove_staff(container: Container, staff_id: str) -> None:
+def remove_staff(container: Container, access: Access, staff_id: str, source: Source) -> None:
     """Gallery first (the person stops being recognised at once), then photos, face records, the record."""
-    staff = get_staff(staff_id)
+    staff = person_in_scope(access, "staff:write", staff_id)
     faces = list(FaceModel.query(staff_id))
     if faces:
         container.gallery.update(lambda gallery: gallery.without_staff(staff_id))
@@ -64,3 +86,5 @@ def remove_staff(container: Container, staff_id: str) -> None:
         for face in faces:
             face.delete()
     staff.delete()
+    audit.record_only(audit.entry(container.clock(), access.username, "staff.remove", unit_id=staff.unit_id,
+                                  subject=staff_id, details={"faces": len(faces)}, source=source))

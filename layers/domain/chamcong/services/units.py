@@ -1,15 +1,26 @@
-"""Units of the administrative tree."""
+"""Units of the administrative tree: province → district → agencies, communes, schools, at any depth.
+
+Nothing below a unit stores its ancestry (records keep only their own unit_id), so renaming or moving a
+unit is one write, and every grant on an ancestor follows the unit to its new place at once.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chamcong.errors import NotFound
-from chamcong.schemas import CreateUnit
+from chamcong.access import UnitTree
+from chamcong.errors import Conflict, NotFound, Unprocessable
+from chamcong.schemas import CreateUnit, UpdateUnit
+from chamcong.services import audit
 from chamcong.services.common import iso, new_id
-from chamcong.store.models import UnitModel
+from chamcong.store.models import AccountModel, DeviceModel, StaffModel, UnitModel
+
+if TYPE_CHECKING:
+    from chamcong.access import Access
+    from chamcong.container import Container
+    from chamcong.services.audit import Source
 
 
 def unit_view(unit: UnitModel) -> dict[str, Any]:
@@ -24,15 +35,93 @@ def get_unit(unit_id: str, code: str = "unit_not_found") -> UnitModel:
         raise NotFound(code) from None
 
 
-def create_unit(body: CreateUnit) -> dict[str, Any]:
+def load_tree() -> UnitTree:
+    """The whole tree's parent links (one scan of a small table: a district has hundreds of units, not more)."""
+    return UnitTree({unit.unit_id: unit.parent_id
+                     for unit in UnitModel.scan(attributes_to_get=["unit_id", "parent_id"])})
+
+
+def _require_place(access: Access, parent_id: str | None) -> None:
+    """Creating, moving or removing a unit needs the right to write where it hangs: a top-level unit is the site's."""
+    if parent_id is None:
+        access.require_site("units:write")
+    else:
+        access.require_unit("units:write", parent_id)
+
+
+def create_unit(container: Container, access: Access, body: CreateUnit, source: Source) -> dict[str, Any]:
     if body.parent_id is not None:
         get_unit(body.parent_id, "parent_unit_not_found")
+    _require_place(access, body.parent_id)
     unit = UnitModel(new_id("unit"), name=body.name, parent_id=body.parent_id,
-                     report_recipients=[str(address) for address in body.report_recipients])
-    unit.save(condition=UnitModel.unit_id.does_not_exist())
+                     report_recipients=[str(address) for address in body.report_recipients],
+                     created_at=container.clock())
+    audit.write(container, audit.entry(container.clock(), access.username, "unit.create", unit_id=unit.unit_id,
+                                       subject=unit.unit_id, details={"name": unit.name, "parent_id": unit.parent_id},
+                                       source=source),
+                ("save", unit, {"condition": UnitModel.unit_id.does_not_exist()}))
     return unit_view(unit)
 
 
-def list_units() -> dict[str, Any]:
-    units = sorted(UnitModel.scan(), key=lambda unit: (unit.parent_id or "", unit.name))
+def list_units(access: Access) -> dict[str, Any]:
+    visible = access.visible_units("units:read")
+    units = sorted((unit for unit in UnitModel.scan() if visible is None or unit.unit_id in visible),
+                   key=lambda unit: (unit.parent_id or "", unit.name))
     return {"units": [unit_view(unit) for unit in units]}
+
+
+def read_unit(access: Access, unit_id: str) -> dict[str, Any]:
+    unit = get_unit(unit_id)
+    access.require_unit("units:read", unit_id)
+    return unit_view(unit)
+
+
+def update_unit(container: Container, access: Access, unit_id: str, body: UpdateUnit,
+                source: Source) -> dict[str, Any]:
+    """Rename a unit, change its report recipients, or move it under another parent (never under itself)."""
+    unit = get_unit(unit_id)
+    access.require_unit("units:write", unit_id)
+    changes: dict[str, Any] = {}
+    actions = []
+    if "parent_id" in body.model_fields_set and body.parent_id != unit.parent_id:
+        if body.parent_id is not None:
+            get_unit(body.parent_id, "parent_unit_not_found")
+            if access.tree.within(body.parent_id, unit_id):
+                raise Unprocessable("unit_move_cycle")
+        # Moving takes the right to write both where the unit leaves and where it arrives: a unit admin
+        # cannot move the unit they were granted (its parent is above them), only units beneath it.
+        _require_place(access, unit.parent_id)
+        _require_place(access, body.parent_id)
+        changes["parent_id"] = [unit.parent_id, body.parent_id]
+        actions.append(UnitModel.parent_id.set(body.parent_id) if body.parent_id else UnitModel.parent_id.remove())
+    if body.name is not None and body.name != unit.name:
+        changes["name"] = [unit.name, body.name]
+        actions.append(UnitModel.name.set(body.name))
+    if body.report_recipients is not None:
+        recipients = [str(address) for address in body.report_recipients]
+        changes["report_recipients"] = [list(unit.report_recipients or []), recipients]
+        actions.append(UnitModel.report_recipients.set(recipients))  # type: ignore[arg-type]
+    if actions:
+        audit.write(container, audit.entry(container.clock(), access.username, "unit.update", unit_id=unit_id,
+                                           subject=unit_id, details=changes, source=source),
+                    ("update", unit, {"actions": actions, "condition": UnitModel.unit_id.exists()}))
+        unit.refresh()
+    return unit_view(unit)
+
+
+def delete_unit(container: Container, access: Access, unit_id: str, source: Source) -> None:
+    """Remove an empty unit (no sub-units, staff, accounts or devices): history is never orphaned."""
+    unit = get_unit(unit_id)
+    access.require_unit("units:write", unit_id)
+    _require_place(access, unit.parent_id)
+    children = [child for child, parent in access.tree.parents.items() if parent == unit_id]
+    has_staff = next(iter(StaffModel.by_unit.query(unit_id, limit=1)), None) is not None
+    has_accounts = next(iter(AccountModel.by_unit.query(unit_id, limit=1)), None) is not None
+    has_devices = any(True for _ in DeviceModel.scan(DeviceModel.unit_id == unit_id))
+    if children or has_staff or has_accounts or has_devices:
+        raise Conflict("unit_not_empty", details={"units": len(children), "staff": has_staff,
+                                                  "accounts": has_accounts, "devices": has_devices})
+    audit.write(container, audit.entry(container.clock(), access.username, "unit.delete", unit_id=unit_id,
+                                       subject=unit_id, details={"name": unit.name, "parent_id": unit.parent_id},
+                                       source=source),
+                ("delete", unit, {"condition": UnitModel.unit_id.exists()}))

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from pynamodb.attributes import (
     BinaryAttribute,
+    BooleanAttribute,
     JSONAttribute,
     ListAttribute,
     NumberAttribute,
@@ -146,18 +147,46 @@ class CaptureModel(Model):
     expires_at = NumberAttribute()  # DynamoDB TTL
 
 
+class AccountsByUnitIndex(GlobalSecondaryIndex["AccountModel"]):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    username = UnicodeAttribute(range_key=True)
+
+
 class AccountModel(Model):
+    """A person's (or an office's) sign-in, with its role grants and where it is in its lifecycle.
+
+    A new or reset password is temporary: `must_change_password` until the holder chooses their own,
+    before `password_deadline`, or the account is locked (`lock_reason` "password_expired"). Every
+    bearer token carries the account's `session_generation`; bumping it (password change, reset, lock)
+    revokes every token issued before.
+    """
+
     class Meta:
         table_name = "accounts"
 
     username = UnicodeAttribute(hash_key=True)
     password_hash = UnicodeAttribute()
-    roles = ListAttribute(of=UnicodeAttribute, default=list)
-    unit_id = UnicodeAttribute(null=True)
+    grants = JSONAttribute(default=list)  # [{"role": ..., "unit_id": ...}]
+    unit_id = UnicodeAttribute(null=True)  # None only for the site's own system admin
     staff_id = UnicodeAttribute(null=True)
-    status = UnicodeAttribute(default="active")
-    created_at = UTCDateTimeAttribute(default=utcnow)
+    display_name = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="active")  # active, locked
+    lock_reason = UnicodeAttribute(null=True)  # password_expired, by_admin
+    locked_at = UTCDateTimeAttribute(null=True)
+    locked_by = UnicodeAttribute(null=True)
+    must_change_password = BooleanAttribute(default=False)
+    password_deadline = UTCDateTimeAttribute(null=True)
     password_changed_at = UTCDateTimeAttribute(null=True)
+    failed_logins = NumberAttribute(default=0)  # consecutive; reset by a successful sign-in
+    blocked_until = UTCDateTimeAttribute(null=True)  # a short lockout after too many failed sign-ins
+    session_generation = NumberAttribute(default=0)
+    created_by = UnicodeAttribute(null=True)
+    created_at = UTCDateTimeAttribute(default=utcnow)
+    by_unit = AccountsByUnitIndex()
 
 
 class SessionModel(Model):
@@ -168,8 +197,52 @@ class SessionModel(Model):
 
     token_hash = UnicodeAttribute(hash_key=True)
     username = UnicodeAttribute()
+    generation = NumberAttribute(default=0)  # must equal the account's session_generation
     created_at = UTCDateTimeAttribute(default=utcnow)
     expires_at = NumberAttribute()  # DynamoDB TTL; also checked on every request
+
+
+class AuditByActorIndex(GlobalSecondaryIndex["AuditModel"]):
+    class Meta:
+        index_name = "by_actor"
+        projection = AllProjection()
+
+    actor = UnicodeAttribute(hash_key=True)
+    entry_key = UnicodeAttribute(range_key=True)
+
+
+class AuditByUnitIndex(GlobalSecondaryIndex["AuditModel"]):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    entry_key = UnicodeAttribute(range_key=True)
+
+
+class AuditModel(Model):
+    """One entry of the audit trail: who did what, to what, when and from where. Written, never changed.
+
+    month = "YYYY-MM" (UTC) partitions the trail by time; entry_key = "{UTC ISO time}#{entry_id}" sorts it.
+    The API's role may only put and query this table (see template.yaml).
+    """
+
+    class Meta:
+        table_name = "audit"
+
+    month = UnicodeAttribute(hash_key=True)
+    entry_key = UnicodeAttribute(range_key=True)
+    at = UTCDateTimeAttribute()
+    actor = UnicodeAttribute()  # a username, a device id, or "system" for scheduled work
+    action = UnicodeAttribute()
+    outcome = UnicodeAttribute(default="ok")  # ok, refused
+    unit_id = UnicodeAttribute(null=True)  # the unit the change concerns, for scoped reading
+    subject = UnicodeAttribute(null=True)  # what was changed: an account, a staff id, an absence id …
+    details = JSONAttribute(default=dict)
+    source_ip = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(null=True)
+    by_actor = AuditByActorIndex()
+    by_unit = AuditByUnitIndex()
 
 
 class GalleryModel(Model):
@@ -301,6 +374,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Corrections": (CorrectionModel, "corrections_table"),
     "Reports": (ReportModel, "reports_table"),
     "Calendars": (CalendarModel, "calendars_table"),
+    "Audit": (AuditModel, "audit_table"),
 }
 
 
