@@ -6,6 +6,7 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -68,7 +69,12 @@ def test_the_first_admin_of_a_deployed_stack(monkeypatch: pytest.MonkeyPatch,
     create_tables(boto3.client("dynamodb", region_name="ap-southeast-1"), Settings(accounts_table="stack-accounts"))
     monkeypatch.setenv("BOOTSTRAP_ADMIN_PASSWORD", "một-mật-khẩu-dài")
     assert admin_main(["create", "--accounts-table", "stack-accounts", "--region", "ap-southeast-1"]) == 0
-    assert verify_password(AccountModel.get("admin").password_hash, "một-mật-khẩu-dài")
+    admin = AccountModel.get("admin")
+    assert verify_password(admin.password_hash, "một-mật-khẩu-dài")
+    # … and, unlike the local stack's, it is temporary: changed within 5 days or the account locks
+    assert admin.must_change_password and admin.password_deadline is not None
+    assert timedelta(days=4, hours=23) < admin.password_deadline - datetime.now(UTC) <= timedelta(days=5)
+    assert "within 5 days" in capsys.readouterr().out
     # A second run changes nothing
     monkeypatch.setenv("BOOTSTRAP_ADMIN_PASSWORD", "another-long-password")
     assert admin_main(["create", "--accounts-table", "stack-accounts", "--region", "ap-southeast-1"]) == 0
