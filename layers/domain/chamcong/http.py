@@ -182,7 +182,7 @@ class ApiRouter:
                 raise Forbidden("password_change_required", details={
                     "password_deadline": principal.password_deadline.isoformat(timespec="seconds")
                     if principal.password_deadline else None})
-            if not principal.holds(spec.permission):
+            if spec.permission != SELF and not principal.holds(spec.permission):
                 raise Forbidden("forbidden")
             ctx.authorised = Access(principal, load_tree)
         if spec.body is not None:

@@ -20,7 +20,7 @@ from typing import Any
 from pynamodb.exceptions import DoesNotExist
 
 from chamcong.access import Grant, Principal
-from chamcong.container import Container
+from chamcong.container import Container, get_container
 from chamcong.errors import Forbidden, Unauthenticated, Unprocessable
 from chamcong.password_policy import check_new_password
 from chamcong.passwords import hash_password, verify_password
@@ -84,7 +84,9 @@ def refusal(account: AccountModel, now: datetime) -> Forbidden:
     """403 for a locked account, saying whom to ask: the nearest unit admin above the holder."""
     contact = contact_for(account)
     if account.lock_reason == "password_expired" or deadline_passed(account, now):
-        deadline = f"{account.password_deadline:%d-%m-%Y %H:%M} UTC" if account.password_deadline else ""
+        # As the holder was told it: the site's local time, not UTC.
+        zone = get_container().site_windows.timezone
+        deadline = f"{account.password_deadline.astimezone(zone):%d-%m-%Y %H:%M}" if account.password_deadline else ""
         return Forbidden("password_expired", details={"contact": contact["details"]},
                          params={"contact": contact["text"], "deadline": deadline})
     return Forbidden("account_locked", details={"contact": contact["details"]}, params={"contact": contact["text"]})

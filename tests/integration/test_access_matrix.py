@@ -1,0 +1,373 @@
+"""Who may do what, where: every role × every route × own unit / child / sibling / other district.
+
+The tree: a province with two districts. The accounts under test, all created through the API:
+- oversight (Home Affairs of district 1), granted `oversight` on district 1;
+- a unit admin and a unit leader of unit A (in district 1), granted on A;
+- a staff member of A, who holds only `staff`.
+Targets: A itself ("own"), A's sub-unit ("child"), A's sibling in district 1 ("sibling"), a unit of
+district 2 ("other"), and for routes about a person, the staff account's own person ("self").
+
+The expected answers are written out below as the product promises them (README, "Roles"), not derived
+from the code under test. A refusal must be 403 and carry none of the target's data: no names, no
+evidence links.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pytest
+
+import app as api_module
+from chamcong.access import SELF
+from chamcong.store.models import EventModel
+from tests.integration.harness import Product, Reply
+
+ROLES = ("oversight", "unit_admin", "unit_leader", "staff")
+UNIT_TARGETS = ("own", "child", "sibling", "other")
+PERSON_TARGETS = ("self", "own", "child", "sibling", "other")
+
+# Where each role's grant reaches (the staff account reaches only its own person).
+REACH: dict[str, set[str]] = {
+    "oversight": {"self", "own", "child", "sibling"},
+    "unit_admin": {"self", "own", "child"},
+    "unit_leader": {"self", "own", "child"},
+    "staff": set(),
+}
+# Routes a plain staff account may use, for its own person only.
+STAFF_SELF_ROUTES = {"GET /v1/staff/{staff_id}", "GET /v1/staff/{staff_id}/events", "GET /v1/staff/{staff_id}/days",
+                     "GET /v1/absences?staff_id", "GET /v1/corrections?staff_id"}
+
+READERS = {"oversight", "unit_admin", "unit_leader"}
+PEOPLE_READERS = {"oversight", "unit_leader"}  # attendance, events, absences, corrections: not the unit admin
+
+# route → the roles that may use it on a target their grant reaches
+ALLOWED_ROLES: dict[str, set[str]] = {
+    "GET /v1/auth/me": set(ROLES),
+    "POST /v1/accounts": {"unit_admin"},
+    "GET /v1/accounts?unit_id": {"unit_admin", "oversight"},
+    "GET /v1/accounts/{username}": {"unit_admin", "oversight"},
+    "POST /v1/accounts/{username}/reset": {"unit_admin"},
+    "POST /v1/accounts/{username}/lock": {"unit_admin"},
+    "POST /v1/accounts/{username}/unlock": {"unit_admin"},
+    "POST /v1/accounts/{username}/roles": {"unit_admin"},
+    "DELETE /v1/accounts/{username}/roles/{role}": {"unit_admin"},
+    "GET /v1/audit": {"oversight"},
+    "POST /v1/units": {"unit_admin"},
+    "GET /v1/units/{unit_id}": READERS,
+    "PATCH /v1/units/{unit_id}": {"unit_admin"},
+    "DELETE /v1/units/{unit_id}": {"unit_admin"},
+    "POST /v1/staff": {"unit_admin"},
+    "GET /v1/staff?unit_id": READERS,
+    "GET /v1/staff/{staff_id}": READERS,
+    "DELETE /v1/staff/{staff_id}": {"unit_admin"},
+    "POST /v1/staff/{staff_id}/faces": {"unit_admin"},
+    "DELETE /v1/staff/{staff_id}/faces/{face_id}": {"unit_admin"},
+    "POST /v1/devices": {"unit_admin"},
+    "GET /v1/devices?unit_id": {"unit_admin", "oversight"},
+    "POST /v1/devices/{device_id}/rotate": {"unit_admin"},
+    "POST /v1/devices/{device_id}/revoke": {"unit_admin"},
+    "GET /v1/staff/{staff_id}/events": PEOPLE_READERS,
+    "GET /v1/attendance/days": PEOPLE_READERS,
+    "GET /v1/staff/{staff_id}/days": PEOPLE_READERS,
+    "POST /v1/absences": {"unit_leader"},
+    "GET /v1/absences?unit_id": PEOPLE_READERS,
+    "GET /v1/absences?staff_id": PEOPLE_READERS,
+    "DELETE /v1/staff/{staff_id}/absences/{absence_id}": {"unit_leader"},
+    "POST /v1/corrections": {"unit_leader"},
+    "GET /v1/corrections?unit_id": PEOPLE_READERS,
+    "GET /v1/corrections?staff_id": PEOPLE_READERS,
+    "GET /v1/units/{unit_id}/calendar": READERS,
+    "PUT /v1/units/{unit_id}/calendar": {"unit_admin"},
+    # The whole site: only a system admin (not among the roles here), except reading the site's calendar.
+    "GET /v1/calendars/site": READERS,
+    "PUT /v1/calendars/site": set(),
+    "POST /v1/reports/daily/run": set(),
+}
+# Lists without a target are checked by what they return (test_lists_show_only_what_the_role_oversees);
+# one's own password and session by tests/integration/test_account_lifecycle.py.
+CHECKED_ELSEWHERE = {"GET /v1/units", "POST /v1/auth/password", "POST /v1/auth/logout"}
+
+
+@dataclass
+class World:
+    product: Product
+    units: dict[str, str] = field(default_factory=dict)  # target name → unit id (plus D1, D2, PROV)
+    people: dict[str, str] = field(default_factory=dict)  # target name → staff id
+    tokens: dict[str, str] = field(default_factory=dict)  # role → token
+    accounts: dict[str, str] = field(default_factory=dict)  # unit target → a plain account living there
+    devices: dict[str, str] = field(default_factory=dict)  # unit target → device id
+    absences: dict[str, str] = field(default_factory=dict)  # person target → absence id
+    counter: itertools.count = field(default_factory=itertools.count)
+
+    def unique(self, prefix: str) -> str:
+        return f"{prefix}{next(self.counter)}"
+
+    def as_admin(self, method: str, path: str, body: object = None) -> Reply:
+        reply = self.product.request(method, path, body)
+        assert reply.status in (200, 201, 204), (method, path, reply.body)
+        return reply
+
+
+def build_world(product: Product) -> World:
+    world = World(product)
+    province = product.unit("Tỉnh Hoà Bình")
+    d1 = product.unit("UBND huyện Đà Bắc", province)
+    d2 = product.unit("UBND huyện Mai Châu", province)
+    own = product.unit("Phòng Nội vụ", d1)
+    world.units = {"PROV": province, "D1": d1, "D2": d2, "own": own, "child": product.unit("Bộ phận một cửa", own),
+                   "sibling": product.unit("Phòng Tài chính", d1), "other": product.unit("Phòng Nội vụ Mai Châu", d2)}
+    for target, unit in (("self", "own"), ("own", "own"), ("child", "child"), ("sibling", "sibling"),
+                         ("other", "other")):
+        world.people[target] = product.staff(f"Cán bộ {target}", world.units[unit])
+    leader_person = product.staff("Trưởng phòng Nội vụ", own)
+    world.tokens = {
+        "oversight": product.account("noivu-huyen", d1, grants=[{"role": "oversight", "unit_id": d1}]),
+        "unit_admin": product.account("quantri-noivu", own, grants=[{"role": "unit_admin", "unit_id": own}]),
+        "unit_leader": product.account("truongphong", own, staff_id=leader_person,
+                                       grants=[{"role": "unit_leader", "unit_id": own},
+                                               {"role": "staff", "unit_id": own}]),
+        "staff": product.account("canbo-self", own, staff_id=world.people["self"]),
+    }
+    for target in UNIT_TARGETS:
+        unit = world.units[target]
+        world.accounts[target] = username = f"acct-{target}"
+        world.as_admin("POST", "/v1/accounts", {"username": username, "unit_id": unit,
+                                                "grants": [{"role": "unit_leader", "unit_id": unit}]})
+        world.devices[target] = world.as_admin("POST", "/v1/devices", {"name": f"Camera {target}",
+                                                                       "unit_id": unit}).body["device_id"]
+    for target, staff_id in world.people.items():
+        world.absences[target] = world.as_admin("POST", "/v1/absences", {
+            "staff_id": staff_id, "kind": "leave", "first_day": "2026-12-01", "last_day": "2026-12-01",
+            "reason": "Nghỉ phép năm"}).body["absence_id"]
+        # A recorded (late) check-in with its snapshot, as the recognition route leaves them.
+        key = f"snapshots/2026-11-20/{staff_id}.jpg"
+        product.container.blobs.put(key, b"\xff\xd8 evidence", "image/jpeg")
+        EventModel(staff_id, f"2026-11-20T07:35:00#dev_x#cap_{staff_id}", unit_id=_unit_of(world, target),
+                   event_type="check_in", local_date="2026-11-20",
+                   captured_at=datetime(2026, 11, 20, 0, 35, tzinfo=UTC), captured_at_local="2026-11-20T07:35:00+07:00",
+                   device_id="dev_x", capture_id=f"cap_{staff_id}", similarity=0.8, snapshot_key=key).save()
+    return world
+
+
+def _unit_of(world: World, person_target: str) -> str:
+    return world.units["own" if person_target == "self" else person_target]
+
+
+# --- the requests, one per route, for a target ----------------------------------------------------------
+
+Request = Callable[[World, str], tuple[str, str, object]]
+
+
+def _unit(world: World, target: str) -> str:
+    return world.units[target]
+
+
+def _person(world: World, target: str) -> str:
+    return world.people[target]
+
+
+def _fresh_unit_under(world: World, target: str) -> str:
+    return str(world.as_admin("POST", "/v1/units", {"name": world.unique("Tổ tạm "),
+                                                     "parent_id": world.units[target]}).body["unit_id"])
+
+
+def _fresh_person_in(world: World, target: str) -> str:
+    return str(world.as_admin("POST", "/v1/staff", {"full_name": world.unique("Người tạm "),
+                                                     "unit_id": _unit_of(world, target)}).body["staff_id"])
+
+
+REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
+    "GET /v1/auth/me": (("own",), lambda w, t: ("GET", "/v1/auth/me", None)),
+    "POST /v1/accounts": (UNIT_TARGETS, lambda w, t: ("POST", "/v1/accounts", {
+        "username": w.unique("new-"), "unit_id": _unit(w, t), "grants": []})),
+    "GET /v1/accounts?unit_id": (UNIT_TARGETS, lambda w, t: ("GET", f"/v1/accounts?unit_id={_unit(w, t)}", None)),
+    "GET /v1/accounts/{username}": (UNIT_TARGETS, lambda w, t: ("GET", f"/v1/accounts/{w.accounts[t]}", None)),
+    "POST /v1/accounts/{username}/reset": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/accounts/{w.accounts[t]}/reset", {})),
+    "POST /v1/accounts/{username}/lock": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/accounts/{w.accounts[t]}/lock", {"reason": "Nghỉ hưu"})),
+    "POST /v1/accounts/{username}/unlock": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/accounts/{w.accounts[t]}/unlock", None)),
+    "POST /v1/accounts/{username}/roles": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/accounts/{w.accounts[t]}/roles", {"role": "unit_admin", "unit_id": _unit(w, t)})),
+    "DELETE /v1/accounts/{username}/roles/{role}": (UNIT_TARGETS, lambda w, t: (
+        "DELETE", f"/v1/accounts/{w.accounts[t]}/roles/unit_leader?unit_id={_unit(w, t)}", None)),
+    "GET /v1/audit": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/audit?from=2026-11-01&to=2026-11-30&unit_id={_unit(w, t)}", None)),
+    "POST /v1/units": (UNIT_TARGETS, lambda w, t: ("POST", "/v1/units", {"name": "Tổ mới",
+                                                                          "parent_id": _unit(w, t)})),
+    "GET /v1/units/{unit_id}": (UNIT_TARGETS, lambda w, t: ("GET", f"/v1/units/{_unit(w, t)}", None)),
+    "PATCH /v1/units/{unit_id}": (UNIT_TARGETS, lambda w, t: ("PATCH", f"/v1/units/{_unit(w, t)}", {
+        "report_recipients": ["lanhdao@dabac.gov.vn"]})),
+    "DELETE /v1/units/{unit_id}": (UNIT_TARGETS, lambda w, t: (
+        "DELETE", f"/v1/units/{_fresh_unit_under(w, t)}", None)),
+    "POST /v1/staff": (UNIT_TARGETS, lambda w, t: ("POST", "/v1/staff", {"full_name": "Người mới",
+                                                                          "unit_id": _unit(w, t)})),
+    "GET /v1/staff?unit_id": (UNIT_TARGETS, lambda w, t: ("GET", f"/v1/staff?unit_id={_unit(w, t)}", None)),
+    "GET /v1/staff/{staff_id}": (PERSON_TARGETS, lambda w, t: ("GET", f"/v1/staff/{_person(w, t)}", None)),
+    "DELETE /v1/staff/{staff_id}": (UNIT_TARGETS, lambda w, t: (
+        "DELETE", f"/v1/staff/{_fresh_person_in(w, t)}", None)),
+    # The photo is not a photo: an allowed caller gets past the scope check to 400 invalid_image.
+    "POST /v1/staff/{staff_id}/faces": (PERSON_TARGETS, lambda w, t: (
+        "POST", f"/v1/staff/{_person(w, t)}/faces", {"image_b64": "aGVsbG8gd29ybGQ="})),
+    "DELETE /v1/staff/{staff_id}/faces/{face_id}": (PERSON_TARGETS, lambda w, t: (
+        "DELETE", f"/v1/staff/{_person(w, t)}/faces/face_missing", None)),
+    "POST /v1/devices": (UNIT_TARGETS, lambda w, t: ("POST", "/v1/devices", {"name": "Camera cổng",
+                                                                              "unit_id": _unit(w, t)})),
+    "GET /v1/devices?unit_id": (UNIT_TARGETS, lambda w, t: ("GET", f"/v1/devices?unit_id={_unit(w, t)}", None)),
+    "POST /v1/devices/{device_id}/rotate": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/devices/{w.devices[t]}/rotate", None)),
+    "POST /v1/devices/{device_id}/revoke": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/devices/{w.devices[t]}/revoke", None)),
+    "GET /v1/staff/{staff_id}/events": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/staff/{_person(w, t)}/events?date=2026-11-20", None)),
+    "GET /v1/attendance/days": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/attendance/days?unit_id={_unit(w, t)}&date=2026-11-20", None)),
+    "GET /v1/staff/{staff_id}/days": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/staff/{_person(w, t)}/days?month=2026-11", None)),
+    "POST /v1/absences": (PERSON_TARGETS, lambda w, t: ("POST", "/v1/absences", {
+        "staff_id": _person(w, t), "kind": "business_trip", "first_day": "2026-12-02", "last_day": "2026-12-03",
+        "reason": "Công tác tỉnh"})),
+    "GET /v1/absences?unit_id": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/absences?unit_id={_unit(w, t)}&from=2026-11-01&to=2026-12-31", None)),
+    "GET /v1/absences?staff_id": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/absences?staff_id={_person(w, t)}&from=2026-11-01&to=2026-12-31", None)),
+    "DELETE /v1/staff/{staff_id}/absences/{absence_id}": (PERSON_TARGETS, lambda w, t: (
+        "DELETE", f"/v1/staff/{_person(w, t)}/absences/{w.absences[t]}", None)),
+    "POST /v1/corrections": (PERSON_TARGETS, lambda w, t: ("POST", "/v1/corrections", {
+        "staff_id": _person(w, t), "date": "2026-11-19", "status": "on_time", "reason": "Máy chấm công hỏng"})),
+    "GET /v1/corrections?unit_id": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/corrections?unit_id={_unit(w, t)}&date=2026-11-19", None)),
+    "GET /v1/corrections?staff_id": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/corrections?staff_id={_person(w, t)}", None)),
+    "GET /v1/units/{unit_id}/calendar": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/units/{_unit(w, t)}/calendar", None)),
+    "PUT /v1/units/{unit_id}/calendar": (UNIT_TARGETS, lambda w, t: (
+        "PUT", f"/v1/units/{_unit(w, t)}/calendar", {"schedules": None, "holidays": None})),
+    "GET /v1/calendars/site": (("own",), lambda w, t: ("GET", "/v1/calendars/site", None)),
+    "PUT /v1/calendars/site": (("own",), lambda w, t: ("PUT", "/v1/calendars/site", {"holidays": None})),
+    "POST /v1/reports/daily/run": (("own",), lambda w, t: ("POST", "/v1/reports/daily/run", {
+        "date": "2026-11-19", "kind": "morning"})),
+}
+SITE_WIDE = {"GET /v1/auth/me", "GET /v1/calendars/site", "PUT /v1/calendars/site", "POST /v1/reports/daily/run"}
+ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404}
+
+
+def expected_allowed(route: str, role: str, target: str) -> bool:
+    if route in SITE_WIDE:
+        return role in ALLOWED_ROLES[route]
+    if role == "staff":
+        return route in STAFF_SELF_ROUTES and target == "self"
+    return role in ALLOWED_ROLES[route] and target in REACH[role]
+
+
+def test_the_matrix_covers_every_route_of_the_api() -> None:
+    declared = {f"{spec.method} {spec.path}" for spec in api_module.api.specs if spec.auth == "user"}
+    covered = {key.split("?")[0] for key in REQUESTS} | CHECKED_ELSEWHERE
+    assert covered == declared, "a new route needs its row in the access matrix"
+    assert set(REQUESTS) == set(ALLOWED_ROLES)
+
+
+def test_every_role_reaches_exactly_what_the_matrix_says(product: Product) -> None:
+    world = build_world(product)
+    wrong: list[str] = []
+    checked = 0
+    for route, (targets, make) in REQUESTS.items():
+        for role, target in itertools.product(ROLES, targets):
+            method, path, body = make(world, target)
+            reply = product.request(method, path, body, token=world.tokens[role])
+            allowed = expected_allowed(route, role, target)
+            checked += 1
+            if allowed:
+                ok = reply.status == ALLOWED_STATUS.get(route, reply.status) and reply.status < 500 and \
+                    reply.status not in (401, 403) and (route in ALLOWED_STATUS or reply.status < 300)
+            else:
+                ok = reply.status == 403 and reply.body["code"] == "forbidden" and _leaks_nothing(world, reply)
+            if not ok:
+                wrong.append(f"{role:<12} {target:<8} {route}: {'allow' if allowed else 'deny'} expected, got "
+                             f"{reply.status} {json.dumps(reply.body, ensure_ascii=False)[:160]}")
+    assert checked > 500
+    assert not wrong, "\n".join(wrong)
+
+
+def _leaks_nothing(world: World, reply: Reply) -> bool:
+    text = json.dumps(reply.body, ensure_ascii=False)
+    secrets = [*world.people.values(), "Cán bộ", "snapshot", "X-Amz-Signature"]
+    return not any(secret in text for secret in secrets)
+
+
+def test_evidence_links_are_issued_only_to_those_allowed(product: Product) -> None:
+    world = build_world(product)
+    # GIVEN the leader of A and the staff member of A
+    for role, target, links in (("unit_leader", "own", 1), ("unit_leader", "child", 1), ("staff", "self", 1),
+                                ("unit_leader", "sibling", 0), ("oversight", "other", 0), ("staff", "own", 0)):
+        reply = product.get(f"/v1/staff/{world.people[target]}/events?date=2026-11-20", token=world.tokens[role])
+        urls = [event["snapshot_url"] for event in reply.body.get("events", [])] if reply.status == 200 else []
+        assert len(urls) == links, (role, target, reply.body)
+        # a link, when given, is short-lived and points at that person's own snapshot only
+        for url in urls:
+            assert f"snapshots/2026-11-20/{world.people[target]}.jpg" in url and "X-Amz-Expires=300" in url
+    days = product.get(f"/v1/attendance/days?unit_id={world.units['own']}&date=2026-11-20",
+                       token=world.tokens["unit_leader"]).body["days"]
+    assert {row["staff_id"] for row in days if row["evidence"]} == {world.people["own"], world.people["self"]}
+
+
+def test_lists_show_only_what_the_role_oversees(product: Product) -> None:
+    world = build_world(product)
+    u = world.units
+    units_seen = {
+        "oversight": {u["D1"], u["own"], u["child"], u["sibling"]},
+        "unit_admin": {u["own"], u["child"]},
+        "unit_leader": {u["own"], u["child"]},
+    }
+    for role, expected in units_seen.items():
+        listed = product.get("/v1/units", token=world.tokens[role])
+        assert {unit["unit_id"] for unit in listed.body["units"]} == expected, role
+    assert product.get("/v1/units", token=world.tokens["staff"]).status == 403
+    # Absences of "every unit" mean every unit the reader oversees
+    for role, expected_people in (("oversight", {"self", "own", "child", "sibling"}),
+                                  ("unit_leader", {"self", "own", "child"})):
+        listed = product.get("/v1/absences?from=2026-11-01&to=2026-12-31", token=world.tokens[role]).body
+        assert {a["staff_id"] for a in listed["absences"]} == {world.people[t] for t in expected_people}, role
+    # Accounts and devices likewise
+    accounts = product.get("/v1/accounts", token=world.tokens["unit_admin"]).body["accounts"]
+    assert {a["username"] for a in accounts} >= {"acct-own", "acct-child", "quantri-noivu"}
+    assert not {a["username"] for a in accounts} & {"acct-sibling", "acct-other", "noivu-huyen", "admin"}
+    overseen = product.get("/v1/accounts", token=world.tokens["oversight"]).body["accounts"]
+    assert "acct-sibling" in {a["username"] for a in overseen}
+    assert not {a["username"] for a in overseen} & {"acct-other", "admin"}
+    devices = product.get("/v1/devices", token=world.tokens["oversight"]).body["devices"]
+    assert {d["device_id"] for d in devices} == {world.devices[t] for t in ("own", "child", "sibling")}
+    assert all("secret" not in d or d["secret"] is None for d in devices)
+    # The audit trail: oversight reads its district's entries and nothing of district 2's
+    trail = product.get("/v1/audit?from=2026-11-01&to=2026-11-30&limit=500", token=world.tokens["oversight"]).body
+    in_district = {u["D1"], u["own"], u["child"], u["sibling"]}
+    assert trail["entries"] and {entry["unit_id"] for entry in trail["entries"]} <= in_district
+    assert any(entry["action"] == "account.create" and entry["subject"] == "acct-sibling"
+               for entry in trail["entries"])
+
+
+@pytest.mark.parametrize("role", ["unit_admin", "unit_leader"])
+def test_a_unit_scoped_role_never_reaches_above_its_unit(product: Product, role: str) -> None:
+    world = build_world(product)
+    token = world.tokens[role]
+    for unit in (world.units["D1"], world.units["PROV"]):
+        assert product.get(f"/v1/units/{unit}", token=token).status == 403
+        assert product.get(f"/v1/staff?unit_id={unit}", token=token).status == 403
+    # nor renames or moves the unit it was granted (that takes its parent's rights)
+    moved = product.request("PATCH", f"/v1/units/{world.units['own']}", {"parent_id": world.units["D2"]},
+                            token=token)
+    assert moved.status == 403
+
+
+def test_a_self_route_is_open_to_every_signed_in_role(product: Product) -> None:
+    world = build_world(product)
+    for role in ROLES:
+        me = product.get("/v1/auth/me", token=world.tokens[role])
+        assert me.status == 200 and me.body["must_change_password"] is False
+    assert SELF == "account:self"

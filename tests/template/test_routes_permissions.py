@@ -1,0 +1,157 @@
+"""Every route goes through the router and declares what it needs: no route can bypass the permission check."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cache
+from typing import Any
+
+import pytest
+from chalice import Chalice
+
+import app as api_module
+from chamcong.access import PERMISSIONS, SELF
+from chamcong.http import DEVICE, PUBLIC, ApiRouter, RequestContext
+
+PUBLIC_ROUTES = {("/v1/openapi.json", "GET"), ("/v1/auth/login", "POST")}
+DEVICE_ROUTES = {("/v1/recognitions", "POST")}
+# What a temporary password opens: its own change, the account itself, and signing out.
+SELF_ROUTES = {("/v1/auth/password", "POST"), ("/v1/auth/me", "GET"), ("/v1/auth/logout", "POST")}
+
+
+def _chalice_routes() -> set[tuple[str, str]]:
+    return {(path, method) for path, methods in api_module.app.routes.items() for method in methods}
+
+
+def _specs_by_route() -> Counter[tuple[str, str]]:
+    return Counter((spec.path, spec.method) for spec in api_module.api.specs)
+
+
+def test_every_chalice_route_has_exactly_one_route_spec() -> None:
+    # GIVEN every route chalice will serve, and every declaration the router saw
+    specs = _specs_by_route()
+    # THEN each route was declared through the router once, and the router declared nothing chalice lacks
+    missing = sorted(route for route in _chalice_routes() if specs[route] == 0)
+    doubled = sorted(route for route, count in specs.items() if count > 1)
+    assert not missing, f"routes that bypass the router: {missing}"
+    assert not doubled, f"routes declared twice: {doubled}"
+    assert set(specs) == _chalice_routes()
+
+
+def test_every_chalice_route_runs_the_routers_view() -> None:
+    # A route added later with @app.route on the same path and method would replace the router's view.
+    handlers = {spec.name for spec in api_module.api.specs}
+    for path, methods in api_module.app.routes.items():
+        for method, entry in methods.items():
+            wrapped = getattr(entry.view_function, "__wrapped__", None)
+            assert wrapped is not None and wrapped.__name__ in handlers, f"{method} {path} is not the router's"
+
+
+def test_route_names_are_unique() -> None:
+    names = Counter(spec.name for spec in api_module.api.specs)
+    assert [name for name, count in names.items() if count > 1] == []
+
+
+@pytest.mark.parametrize("spec", api_module.api.specs, ids=lambda s: f"{s.method} {s.path}")
+def test_every_route_declares_a_permission_its_auth_kind_allows(spec: Any) -> None:
+    if spec.auth == "user":
+        assert spec.permission in PERMISSIONS
+        assert spec.permission not in {PUBLIC, DEVICE, "*"}
+    elif spec.auth == "public":
+        assert spec.permission == PUBLIC
+    else:
+        assert spec.auth == "device"
+        assert spec.permission == DEVICE
+
+
+def test_the_only_device_route_is_the_recognition_upload() -> None:
+    assert {(s.path, s.method) for s in api_module.api.specs if s.auth == "device"} == DEVICE_ROUTES
+
+
+def test_the_only_public_routes_are_the_openapi_document_and_login() -> None:
+    assert {(s.path, s.method) for s in api_module.api.specs if s.auth == "public"} == PUBLIC_ROUTES
+
+
+def test_a_temporary_password_opens_only_the_accounts_own_routes() -> None:
+    assert {(s.path, s.method) for s in api_module.api.specs if s.permission == SELF} == SELF_ROUTES
+
+
+def test_reports_are_run_by_a_system_admin_only() -> None:
+    assert {(s.path, s.method) for s in api_module.api.specs if s.permission == "reports:run"} == {
+        ("/v1/reports/daily/run", "POST")}
+
+
+def test_the_audit_trail_needs_audit_read() -> None:
+    assert {(s.path, s.method) for s in api_module.api.specs if s.permission == "audit:read"} == {
+        ("/v1/audit", "GET")}
+
+
+# --- the OpenAPI document --------------------------------------------------------------------------
+
+@cache
+def _document() -> dict[str, Any]:
+    return api_module.api.openapi("t", "1")
+
+
+def test_the_openapi_document_describes_exactly_the_chalice_routes() -> None:
+    operations = {(path, method.upper()) for path, item in _document()["paths"].items() for method in item}
+    assert operations == _chalice_routes()
+
+
+@pytest.mark.parametrize("spec", api_module.api.specs, ids=lambda s: f"{s.method} {s.path}")
+def test_every_user_operation_carries_its_permission(spec: Any) -> None:
+    operation = _document()["paths"][spec.path][spec.method.lower()]
+    if spec.auth == "user":
+        assert operation["x-permission"] == spec.permission
+        assert operation["security"] == [{"bearerAuth": []}]
+        assert "403" in operation["responses"]
+    else:
+        assert "x-permission" not in operation
+        assert "bearerAuth" not in str(operation["security"])
+
+
+# --- declaring a route -------------------------------------------------------------------------------
+
+def _throwaway() -> tuple[Chalice, ApiRouter]:
+    app = Chalice("t")
+    return app, ApiRouter(app)
+
+
+def _handler(ctx: RequestContext) -> dict[str, Any]:
+    return {}
+
+
+@pytest.mark.parametrize(("auth", "permission"), [
+    ("user", ""),
+    ("user", "*"),  # the wildcard is a role's, never a route's
+    ("user", "staff:delete"),  # no such permission
+    ("user", "Staff:Read"),
+    ("user", PUBLIC),
+    ("user", DEVICE),
+    ("public", SELF),
+    ("public", "units:read"),
+    ("public", DEVICE),
+    ("device", PUBLIC),
+    ("device", "staff:read"),
+])
+def test_declaring_a_route_with_a_permission_its_auth_kind_may_not_declare_fails(auth: Any, permission: str) -> None:
+    app, api = _throwaway()
+    # WHEN a route is declared with it THEN declaration fails, before any handler is registered
+    with pytest.raises(ValueError, match="permission"):
+        api.route("/v1/x", "GET", summary="x", auth=auth, permission=permission)(_handler)
+    assert api.specs == []
+    assert app.routes == {}
+
+
+@pytest.mark.parametrize(("auth", "permission"), [
+    ("user", SELF),
+    ("user", "reports:run"),  # held by no role but system_admin's "*", still a permission
+    ("user", "audit:read"),
+    ("public", PUBLIC),
+    ("device", DEVICE),
+])
+def test_declaring_a_route_with_a_valid_permission_registers_it(auth: Any, permission: str) -> None:
+    app, api = _throwaway()
+    api.route("/v1/x", "GET", summary="x", auth=auth, permission=permission)(_handler)
+    assert [(s.path, s.method, s.permission) for s in api.specs] == [("/v1/x", "GET", permission)]
+    assert set(app.routes["/v1/x"]) == {"GET"}
