@@ -206,6 +206,65 @@ def report(people: list[Person], day: date) -> tuple[str, float]:
     return "\n".join(lines), rate
 
 
+def accounts(api: Api, units: list[dict[str, object]], enrolled: list[Person], day: date) -> str:
+    """Four accounts made through the API, as the offices' rules make them, and what each may see."""
+    district, own, other = (str(units[0]["unit_id"]), str(units[1]["unit_id"]), str(units[2]["unit_id"]))
+    members = [p for p in enrolled if p.unit_id == own]
+    if len(members) < 2:
+        return ""
+    leader, clerk = members[0], members[1]
+    plan = [("noivu-huyen", "Giám sát / oversight", district, None, [{"role": "oversight", "unit_id": district}]),
+            ("quantri-noivu", "Quản trị đơn vị / unit admin", own, None, [{"role": "unit_admin", "unit_id": own}]),
+            ("truongphong", "Lãnh đạo / unit leader", own, leader.staff_id,
+             [{"role": "unit_leader", "unit_id": own}, {"role": "staff", "unit_id": own}]),
+            ("canbo", "Cán bộ / staff", own, clerk.staff_id, None)]
+    tokens: dict[str, str] = {}
+    lines = ["", "Tài khoản / accounts (tạo qua API; mật khẩu tạm đã đổi / temporary passwords changed):"]
+    for username, label, unit_id, staff_id, grants in plan:
+        body: dict[str, object] = {"username": username, "unit_id": unit_id, "staff_id": staff_id}
+        if grants is not None:
+            body["grants"] = grants
+        created = api.call("POST", "/v1/accounts", 201, json=body)
+        first = api.call("POST", "/v1/auth/login", 200, json={"username": username,
+                                                              "password": created["temporary_password"]})
+        changed = api.call("POST", "/v1/auth/password", 200, headers={"Authorization": f"Bearer {first['token']}"},
+                           json={"current_password": created["temporary_password"],
+                                 "new_password": "Một câu dài dễ nhớ cho buổi demo"})
+        tokens[username] = f"Bearer {changed['token']}"
+        deadline = datetime.fromisoformat(str(first["password_deadline"])).astimezone(HANOI)
+        lines.append(f"  {username:<14} {label:<30} hạn đổi mật khẩu tạm / deadline {deadline:%d-%m-%Y %H:%M}")
+
+    def answer(username: str, path: str) -> str:
+        reply = api.session.get(api.base + path, headers={"Authorization": tokens[username]}, timeout=60)
+        return "✓" if reply.status_code == 200 else f"✗ {reply.status_code} {reply.json().get('code')}"
+
+    own_days = f"/v1/attendance/days?unit_id={own}&date={day.isoformat()}"
+    other_days = f"/v1/attendance/days?unit_id={other}&date={day.isoformat()}"
+    lines.append("  Ai xem được gì / who sees what:")
+    lines.append(f"    truongphong  ngày công {UNITS[0]} {answer('truongphong', own_days)}   "
+                 f"{UNITS[1]} {answer('truongphong', other_days)}")
+    lines.append(f"    noivu-huyen  ngày công {UNITS[0]} {answer('noivu-huyen', own_days)}   "
+                 f"{UNITS[1]} {answer('noivu-huyen', other_days)}   nhật ký / audit "
+                 f"{answer('noivu-huyen', f'/v1/audit?from={day.isoformat()}&to={day.isoformat()}')}")
+    lines.append(f"    quantri-noivu  tài khoản / accounts {answer('quantri-noivu', f'/v1/accounts?unit_id={own}')}   "
+                 f"ngày công {answer('quantri-noivu', own_days)}")
+    month = f"{day:%Y-%m}"
+    own_month, colleague = (f"/v1/staff/{clerk.staff_id}/days?month={month}",
+                            f"/v1/staff/{leader.staff_id}/days?month={month}")
+    lines.append(f"    canbo        ngày công của mình / own {answer('canbo', own_month)}"
+                 f"   của đồng nghiệp / a colleague's {answer('canbo', colleague)}")
+    lines.append(f"    quantri-noivu  đặt lại mật khẩu ở đơn vị khác / reset elsewhere "
+                 f"{_reset_elsewhere(api, tokens['quantri-noivu'], other)}")
+    return "\n".join(lines)
+
+
+def _reset_elsewhere(api: Api, token: str, unit_id: str) -> str:
+    api.call("POST", "/v1/accounts", 201, json={"username": "canbo-khac", "unit_id": unit_id})
+    reply = api.session.post(f"{api.base}/v1/accounts/canbo-khac/reset", json={}, timeout=60,
+                             headers={"Authorization": token})
+    return "✓" if reply.status_code == 200 else f"✗ {reply.status_code} {reply.json().get('code')}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m infra.demo", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -276,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
             text += f"\nBáo cáo {label} / {kind} reports: {len(sent)} thư đã gửi / sent"
         mails = sorted((out_dir / "mail").glob("*.eml"))
         text += "\n" + "\n".join(f"  {path.relative_to(out_dir)}" for path in mails)
+        text += accounts(api, units, enrolled, day)
     shutil.rmtree(out_dir / "clips", ignore_errors=True)
     print()
     print(text)
