@@ -90,8 +90,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The staff role needs an account that belongs to a person.",
     ),
     "password_deadline_invalid": (
-        "Hạn đổi mật khẩu phải sau hôm nay và không quá 90 ngày.",
-        "The password deadline must be after today and within 90 days.",
+        "Hạn đổi mật khẩu phải từ hôm nay trở đi và không quá 90 ngày.",
+        "The password deadline must be today or later, and within 90 days.",
     ),
     "grant_not_found": ("Tài khoản không có vai trò này.", "The account does not hold this role."),
     "own_account": (

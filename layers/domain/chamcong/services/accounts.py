@@ -9,7 +9,7 @@ transaction as the change itself.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from chamcong.access import ROLES, Access, Grant
@@ -53,10 +53,11 @@ def _deadline(container: Container, fixed: date | None) -> datetime:
     if fixed is None:
         return now + timedelta(days=container.settings.password_change_days)
     zone = container.work_calendar.timezone
-    deadline = datetime.combine(fixed + timedelta(days=1), time.min, zone)
-    if deadline <= now or deadline > now + timedelta(days=MAX_DEADLINE_DAYS):
+    today = now.astimezone(zone).date()
+    # Counted in the site's days: a date exactly 90 days ahead is within 90 days.
+    if fixed < today or (fixed - today).days > MAX_DEADLINE_DAYS:
         raise Unprocessable("password_deadline_invalid", details={"max_days": MAX_DEADLINE_DAYS})
-    return deadline
+    return datetime.combine(fixed + timedelta(days=1), time.min, zone).astimezone(UTC)
 
 
 def _checked_grants(access: Access, specs: list[GrantSpec], staff_id: str | None) -> list[Grant]:
@@ -81,6 +82,8 @@ def _checked_grants(access: Access, specs: list[GrantSpec], staff_id: str | None
 
 
 def create_account(container: Container, access: Access, body: CreateAccount, source: Source) -> dict[str, Any]:
+    if body.username in audit.RESERVED_ACTORS:
+        raise Conflict("username_taken")
     get_unit(body.unit_id)
     access.require_unit("accounts:write", body.unit_id)
     display_name = body.display_name
@@ -177,7 +180,7 @@ def lock_account(container: Container, access: Access, username: str, body: Lock
                  source: Source) -> dict[str, Any]:
     account = _managed(access, username)
     if account.status == "active":
-        lock(container, account, "by_admin", access.username, container.clock(), source)
+        lock(container, account, "by_admin", access.username, container.clock(), source, note=body.reason)
     return account_view(account)
 
 

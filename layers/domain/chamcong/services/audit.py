@@ -33,6 +33,8 @@ class Source:
 
 
 SYSTEM = "system"  # the actor of scheduled work (the lock sweep)
+ANONYMOUS = "anonymous"  # the actor of a sign-in attempt with an unknown username
+RESERVED_ACTORS = frozenset({SYSTEM, ANONYMOUS, "bootstrap"})  # no account may be named so
 
 
 def entry(at: datetime, actor: str, action: str, *, unit_id: str | None = None, subject: str | None = None,
@@ -105,7 +107,9 @@ def view(item: AuditModel) -> dict[str, Any]:
 
 def _months(start: datetime, end: datetime) -> list[str]:
     months: list[str] = []
-    cursor = start.replace(day=1)
+    # From the first instant of start's month: a range ending just after a month's first midnight (a local day
+    # at the start of a month) still reaches that month's partition.
+    cursor = start.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     while cursor < end:
         months.append(f"{cursor:%Y-%m}")
         cursor = (cursor + timedelta(days=32)).replace(day=1)

@@ -93,14 +93,21 @@ def refusal(account: AccountModel, now: datetime) -> Forbidden:
 
 
 def contact_for(account: AccountModel) -> dict[str, Any]:
-    """The unit admins nearest to the account's unit (its own unit first, then upwards)."""
+    """The unit admins whose grant is nearest above the account's unit (its own unit first, then upwards).
+
+    Read only when a locked holder signs in, so one pass over the accounts is affordable.
+    """
     if account.unit_id is not None:
-        tree = load_tree()
-        for unit_id in tree.lineage(account.unit_id):
-            admins = [other for other in AccountModel.by_unit.query(unit_id)
-                      if other.username != account.username and other.status == "active"
-                      and any(g.role == "unit_admin" and g.unit_id in tree.lineage(account.unit_id)
-                              for g in grants_of(other))]
+        lineage = load_tree().lineage(account.unit_id)
+        admins_at: dict[str, list[AccountModel]] = {}
+        for other in AccountModel.scan():
+            if other.username == account.username or other.status != "active":
+                continue
+            for grant in grants_of(other):
+                if grant.role == "unit_admin" and grant.unit_id in lineage:
+                    admins_at.setdefault(grant.unit_id, []).append(other)
+        for unit_id in lineage:
+            admins = sorted(admins_at.get(unit_id, []), key=lambda a: a.username)
             if admins:
                 try:
                     unit_name = UnitModel.get(unit_id).name
@@ -117,8 +124,10 @@ def _count_failure(container: Container, account: AccountModel | None, username:
                    source: Source) -> None:
     settings = container.settings
     if account is None:
-        audit.record_only(audit.entry(now, username[:64], "login", outcome="refused",
-                                      details={"reason": "unknown_user"}, source=source))
+        # Whatever was typed is kept as a detail, never as an actor it could impersonate ("system").
+        audit.record_only(audit.entry(now, audit.ANONYMOUS, "login", outcome="refused",
+                                      details={"reason": "unknown_user", "username": username[:64]},
+                                      source=source))
         return
     account.update(actions=[AccountModel.failed_logins.add(1)])
     details: dict[str, Any] = {"reason": "wrong_password", "failures": int(account.failed_logins)}
@@ -197,11 +206,15 @@ def change_password(container: Container, principal: Principal, current: str, ne
 
 
 def lock(container: Container, account: AccountModel, reason: str, actor: str, now: datetime,
-         source: Source | None = None) -> bool:
-    """Lock an active account and revoke its tokens; False if it was no longer active (someone was first)."""
+         source: Source | None = None, note: str | None = None) -> bool:
+    """Lock an active account and revoke its tokens; False if it was no longer active (someone was first).
+
+    `note` is what the admin wrote when locking it, kept in the audit entry.
+    """
+    details = {"reason": reason} if note is None else {"reason": reason, "note": note}
     try:
         audit.write(container, audit.entry(now, actor, "account.lock", unit_id=account.unit_id,
-                                           subject=account.username, details={"reason": reason}, source=source),
+                                           subject=account.username, details=details, source=source),
                     ("update", account, {"actions": [
                         AccountModel.status.set("locked"), AccountModel.lock_reason.set(reason),
                         AccountModel.locked_at.set(now), AccountModel.locked_by.set(actor),
