@@ -257,6 +257,20 @@ def test_five_wrong_passwords_block_sign_in_for_15_minutes(product: Product) -> 
     assert sign_in(product, "admin", ADMIN_PASSWORD).status == 200
 
 
+def test_guessing_the_current_password_with_a_token_counts_like_guessing_at_sign_in(product: Product) -> None:
+    # GIVEN someone holding the admin's token but not the password
+    for _ in range(5):
+        guess = change_password(product, product.token, "Quản-trị-2025!", ANOTHER_PASSWORD)
+        assert (guess.status, guess.body["code"]) == (422, "current_password_wrong")
+    # WHEN they try again, even with the right current password
+    again = change_password(product, product.token, ADMIN_PASSWORD, ANOTHER_PASSWORD)
+    # THEN the account is blocked like after five wrong sign-ins: no change, no sign-in for 15 minutes
+    assert (again.status, again.body["code"]) == (403, "login_blocked")
+    assert sign_in(product, "admin", ADMIN_PASSWORD).body["code"] == "login_blocked"
+    product.clock.advance(minutes=15)
+    assert sign_in(product, "admin", ADMIN_PASSWORD).status == 200
+
+
 def test_tokens_end_on_password_change_reset_and_lock_and_logout_ends_only_its_own(product: Product) -> None:
     unit = product.unit("UBND xã Tú Lý")
     first = product.account("tu.dinh", unit, staff_id=product.staff("Đinh Văn Tú", unit))

@@ -121,7 +121,8 @@ def contact_for(account: AccountModel) -> dict[str, Any]:
 
 
 def _count_failure(container: Container, account: AccountModel | None, username: str, now: datetime,
-                   source: Source) -> None:
+                   source: Source, action: str = "login", reason: str = "wrong_password") -> None:
+    """Count a wrong password (at sign-in, or as the current one when changing it); block after too many."""
     settings = container.settings
     if account is None:
         # Whatever was typed is kept as a detail, never as an actor it could impersonate ("system").
@@ -130,12 +131,12 @@ def _count_failure(container: Container, account: AccountModel | None, username:
                                       source=source))
         return
     account.update(actions=[AccountModel.failed_logins.add(1)])
-    details: dict[str, Any] = {"reason": "wrong_password", "failures": int(account.failed_logins)}
+    details: dict[str, Any] = {"reason": reason, "failures": int(account.failed_logins)}
     if account.failed_logins >= settings.max_failed_logins:
         until = now + timedelta(minutes=settings.failed_login_block_minutes)
         account.update(actions=[AccountModel.failed_logins.set(0), AccountModel.blocked_until.set(until)])
         details["blocked_until"] = iso(until)
-    audit.record_only(audit.entry(now, account.username, "login", unit_id=account.unit_id, outcome="refused",
+    audit.record_only(audit.entry(now, account.username, action, unit_id=account.unit_id, outcome="refused",
                                   details=details, source=source))
 
 
@@ -187,10 +188,12 @@ def change_password(container: Container, principal: Principal, current: str, ne
     account = find_account(principal.username)
     if account is None:
         raise Unauthenticated("token_revoked")
+    # Guessing the current password with a stolen token counts like guessing it at sign-in.
+    if account.blocked_until is not None and account.blocked_until > now:
+        raise Forbidden("login_blocked", details={"blocked_until": iso(account.blocked_until)},
+                        params={"minutes": str(container.settings.failed_login_block_minutes)})
     if not verify_password(account.password_hash, current):
-        audit.record_only(audit.entry(now, account.username, "password.change", unit_id=account.unit_id,
-                                      outcome="refused", details={"reason": "wrong_current_password"},
-                                      source=source))
+        _count_failure(container, account, account.username, now, source, "password.change", "wrong_current_password")
         raise Unprocessable("current_password_wrong")
     check_new_password(new, account.username, current_password_hash=account.password_hash)
     generation = account.session_generation + 1
