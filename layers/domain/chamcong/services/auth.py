@@ -21,7 +21,7 @@ from pynamodb.exceptions import DoesNotExist
 
 from chamcong.access import Grant, Principal
 from chamcong.container import Container, get_container
-from chamcong.errors import Forbidden, Unauthenticated, Unprocessable
+from chamcong.errors import Conflict, Forbidden, Unauthenticated, Unprocessable
 from chamcong.password_policy import check_new_password
 from chamcong.passwords import hash_password, verify_password
 from chamcong.services import audit
@@ -197,13 +197,18 @@ def change_password(container: Container, principal: Principal, current: str, ne
         raise Unprocessable("current_password_wrong")
     check_new_password(new, account.username, current_password_hash=account.password_hash)
     generation = account.session_generation + 1
-    audit.write(container, audit.entry(now, account.username, "password.change", unit_id=account.unit_id,
-                                       subject=account.username, source=source),
-                ("update", account, {"actions": [
-                    AccountModel.password_hash.set(hash_password(new)),
-                    AccountModel.must_change_password.set(False), AccountModel.password_deadline.remove(),
-                    AccountModel.password_changed_at.set(now), AccountModel.session_generation.set(generation)],
-                    "condition": AccountModel.session_generation == account.session_generation}))
+    try:
+        audit.write(container, audit.entry(now, account.username, "password.change", unit_id=account.unit_id,
+                                           subject=account.username, source=source),
+                    ("update", account, {"actions": [
+                        AccountModel.password_hash.set(hash_password(new)),
+                        AccountModel.must_change_password.set(False), AccountModel.password_deadline.remove(),
+                        AccountModel.password_changed_at.set(now), AccountModel.session_generation.set(generation)],
+                        "condition": AccountModel.session_generation == account.session_generation}))
+    except Exception as error:  # a reset, lock or other change landed in between: nothing was changed
+        if lost_condition(error):
+            raise Conflict("conflict") from None
+        raise
     account.refresh()
     return _session(container, account, now)
 
