@@ -150,7 +150,8 @@ class Access:
     def require_person(self, permission: str, staff_id: str, unit_id: str) -> None:
         self.require(permission, Target(unit_id, staff_id))
 
-    def require_unit(self, permission: str, unit_id: str) -> None:
+    def require_unit(self, permission: str, unit_id: str | None) -> None:
+        """A unit's records; None is the whole site (an account or unit that hangs above every unit)."""
         self.require(permission, Target(unit_id))
 
     def require_site(self, permission: str) -> None:

@@ -176,7 +176,8 @@ class ApiRouter:
             ctx.device = authenticate_device(ctx.request.headers, ctx.raw_body, ctx.now,
                                              settings.signature_tolerance_seconds)
         elif spec.auth == "user":
-            principal = authenticate(ctx.request.headers.get("authorization"), ctx.now)
+            principal = authenticate(ctx.request.headers.get("authorization"), ctx.now,
+                                     ctx.container.site_windows.timezone)
             # A temporary password opens nothing but its own change.
             if principal.must_change_password and spec.permission != SELF:
                 raise Forbidden("password_change_required", details={

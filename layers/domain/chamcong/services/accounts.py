@@ -132,17 +132,10 @@ def list_accounts(access: Access, unit_id: str | None) -> dict[str, Any]:
 def read_account(access: Access, username: str) -> dict[str, Any]:
     account = get_account(username)
     if username != access.username:
-        _require_read(access, account)
+        access.require_unit("accounts:read", account.unit_id)
     else:
         access.acknowledge()
     return account_view(account)
-
-
-def _require_read(access: Access, account: AccountModel) -> None:
-    if account.unit_id is None:
-        access.require_site("accounts:read")
-    else:
-        access.require_unit("accounts:read", account.unit_id)
 
 
 def _managed(access: Access, username: str) -> AccountModel:

@@ -14,13 +14,13 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
 from chamcong.access import Grant, Principal
-from chamcong.container import Container, get_container
+from chamcong.container import Container
 from chamcong.errors import Conflict, Forbidden, Unauthenticated, Unprocessable
 from chamcong.password_policy import check_new_password
 from chamcong.passwords import hash_password, verify_password
@@ -57,13 +57,11 @@ def deadline_passed(account: AccountModel, now: datetime) -> bool:
 
 def login(container: Container, username: str, password: str, source: Source) -> dict[str, Any]:
     now = container.clock()
-    settings = container.settings
     account = find_account(username)
-    if account is not None and account.blocked_until is not None and account.blocked_until > now:
+    if account is not None and blocked(account, now):
         audit.record_only(audit.entry(now, account.username, "login", unit_id=account.unit_id, outcome="refused",
                                       details={"reason": "blocked"}, source=source))
-        raise Forbidden("login_blocked", details={"blocked_until": iso(account.blocked_until)},
-                        params={"minutes": str(settings.failed_login_block_minutes)})
+        raise block_refusal(container, account)
     # verify_password runs the KDF even for an unknown user, so timing does not reveal usernames.
     if account is None or not verify_password(account.password_hash, password):
         _count_failure(container, account, username, now, source)
@@ -73,19 +71,27 @@ def login(container: Container, username: str, password: str, source: Source) ->
             lock(container, account, "password_expired", audit.SYSTEM, now, source)
         audit.record_only(audit.entry(now, account.username, "login", unit_id=account.unit_id, outcome="refused",
                                       details={"reason": account.lock_reason or "locked"}, source=source))
-        raise refusal(account, now)
+        raise refusal(account, now, container.site_windows.timezone)
     updates = [AccountModel.failed_logins.set(0), AccountModel.blocked_until.remove()]
     audit.write(container, audit.entry(now, account.username, "login", unit_id=account.unit_id, source=source),
                 ("update", account, {"actions": updates}))
     return _session(container, account, now)
 
 
-def refusal(account: AccountModel, now: datetime) -> Forbidden:
+def blocked(account: AccountModel, now: datetime) -> bool:
+    return account.blocked_until is not None and account.blocked_until > now
+
+
+def block_refusal(container: Container, account: AccountModel) -> Forbidden:
+    return Forbidden("login_blocked", details={"blocked_until": iso(account.blocked_until)},
+                     params={"minutes": str(container.settings.failed_login_block_minutes)})
+
+
+def refusal(account: AccountModel, now: datetime, zone: tzinfo) -> Forbidden:
     """403 for a locked account, saying whom to ask: the nearest unit admin above the holder."""
     contact = contact_for(account)
     if account.lock_reason == "password_expired" or deadline_passed(account, now):
         # As the holder was told it: the site's local time, not UTC.
-        zone = get_container().site_windows.timezone
         deadline = f"{account.password_deadline.astimezone(zone):%d-%m-%Y %H:%M}" if account.password_deadline else ""
         return Forbidden("password_expired", details={"contact": contact["details"]},
                          params={"contact": contact["text"], "deadline": deadline})
@@ -153,7 +159,7 @@ def _session(container: Container, account: AccountModel, now: datetime) -> dict
             and account.password_deadline else None}
 
 
-def authenticate(authorization: str | None, now: datetime) -> Principal:
+def authenticate(authorization: str | None, now: datetime, zone: tzinfo) -> Principal:
     if not authorization or not authorization.startswith("Bearer "):
         raise Unauthenticated("unauthenticated")
     token = authorization.removeprefix("Bearer ").strip()
@@ -170,7 +176,7 @@ def authenticate(authorization: str | None, now: datetime) -> Principal:
     if account is None or account.status != "active" or session.generation != account.session_generation:
         raise Unauthenticated("token_revoked")
     if deadline_passed(account, now):  # the sweep has not run yet: the temporary password is spent anyway
-        raise refusal(account, now)
+        raise refusal(account, now, zone)
     return Principal(account.username, grants_of(account), account.staff_id, account.unit_id,
                      bool(account.must_change_password), account.password_deadline)
 
@@ -189,9 +195,8 @@ def change_password(container: Container, principal: Principal, current: str, ne
     if account is None:
         raise Unauthenticated("token_revoked")
     # Guessing the current password with a stolen token counts like guessing it at sign-in.
-    if account.blocked_until is not None and account.blocked_until > now:
-        raise Forbidden("login_blocked", details={"blocked_until": iso(account.blocked_until)},
-                        params={"minutes": str(container.settings.failed_login_block_minutes)})
+    if blocked(account, now):
+        raise block_refusal(container, account)
     if not verify_password(account.password_hash, current):
         _count_failure(container, account, account.username, now, source, "password.change", "wrong_current_password")
         raise Unprocessable("current_password_wrong")

@@ -41,18 +41,11 @@ def load_tree() -> UnitTree:
                      for unit in UnitModel.scan(attributes_to_get=["unit_id", "parent_id"])})
 
 
-def _require_place(access: Access, parent_id: str | None) -> None:
-    """Creating, moving or removing a unit needs the right to write where it hangs: a top-level unit is the site's."""
-    if parent_id is None:
-        access.require_site("units:write")
-    else:
-        access.require_unit("units:write", parent_id)
-
-
 def create_unit(container: Container, access: Access, body: CreateUnit, source: Source) -> dict[str, Any]:
     if body.parent_id is not None:
         get_unit(body.parent_id, "parent_unit_not_found")
-    _require_place(access, body.parent_id)
+    # Creating, moving or removing a unit takes the right to write where it hangs (a top-level one: the site).
+    access.require_unit("units:write", body.parent_id)
     unit = UnitModel(new_id("unit"), name=body.name, parent_id=body.parent_id,
                      report_recipients=[str(address) for address in body.report_recipients],
                      created_at=container.clock())
@@ -90,8 +83,8 @@ def update_unit(container: Container, access: Access, unit_id: str, body: Update
                 raise Unprocessable("unit_move_cycle")
         # Moving takes the right to write both where the unit leaves and where it arrives: a unit admin
         # cannot move the unit they were granted (its parent is above them), only units beneath it.
-        _require_place(access, unit.parent_id)
-        _require_place(access, body.parent_id)
+        access.require_unit("units:write", unit.parent_id)
+        access.require_unit("units:write", body.parent_id)
         changes["parent_id"] = [unit.parent_id, body.parent_id]
         actions.append(UnitModel.parent_id.set(body.parent_id) if body.parent_id else UnitModel.parent_id.remove())
     if body.name is not None and body.name != unit.name:
@@ -113,7 +106,7 @@ def delete_unit(container: Container, access: Access, unit_id: str, source: Sour
     """Remove an empty unit (no sub-units, staff, accounts or devices): history is never orphaned."""
     unit = get_unit(unit_id)
     access.require_unit("units:write", unit_id)
-    _require_place(access, unit.parent_id)
+    access.require_unit("units:write", unit.parent_id)
     children = [child for child, parent in access.tree.parents.items() if parent == unit_id]
     has_staff = next(iter(StaffModel.by_unit.query(unit_id, limit=1)), None) is not None
     has_accounts = next(iter(AccountModel.by_unit.query(unit_id, limit=1)), None) is not None
