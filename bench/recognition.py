@@ -44,11 +44,13 @@ def bench_recognition(models_dir: Path, faces_dir: Path, repeats: int) -> dict[s
     from chamcong.container import Container, set_container
     from chamcong.errors import DomainError
     from chamcong.observability import Stopwatch
-    from chamcong.schemas import CreateStaff, CreateUnit, RecognitionRequest
+    from chamcong.schemas.devices import RecognitionRequest
+    from chamcong.schemas.staff import CreateStaff
+    from chamcong.schemas.units import CreateUnit
     from chamcong.services import enrolment, recognition, staff, units
     from chamcong.services.audit import Source
     from chamcong.settings import Settings
-    from chamcong.store.models import DeviceModel
+    from chamcong.store.models.devices import DeviceModel
     from infra.provision import provision
     from tests.integration.photos import face_crop
 

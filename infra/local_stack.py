@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import json
 import logging
 import os
 import secrets
@@ -15,13 +16,14 @@ import signal
 import socket
 import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from chalice.local import ChaliceRequestHandler
+from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalGatewayException
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODELS_DIR = REPO.parent / "shared" / "models"
@@ -47,12 +49,39 @@ def local_environment(moto_port: int, out_dir: Path) -> dict[str, str]:
         "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
         # Every e-mail the local stack sends through (moto's) SES is also written here, to open and read.
         "MAIL_COPY_DIR": str(out_dir / "mail"),
+        # An answer outside a route's declared contract is a 500 here, so it is seen (deployed: logged, counted).
+        "STRICT_CONTRACT": os.environ.get("STRICT_CONTRACT", "true"),
+        # Metrics are CloudWatch's business; on this machine they would only fill the terminal.
+        "POWERTOOLS_METRICS_DISABLED": os.environ.get("POWERTOOLS_METRICS_DISABLED", "true"),
     }
 
 
-class _QuietHandler(ChaliceRequestHandler):
+class _ApiHandler(ChaliceRequestHandler):
+    """Chalice's local server, answering an unknown route as the deployed API Gateway does (see template.yaml).
+
+    Chalice answers 403 "Missing Authentication Token" where API Gateway's configured response is a JSON 404.
+    """
+
+    quiet = False
+
+    def _send_error_response(self, error: LocalGatewayException) -> None:
+        if isinstance(error, ForbiddenError):
+            from chamcong.http import REQUEST_ID_HEADER, error_body, negotiate_language
+
+            body = error_body("not_found", negotiate_language(self.headers.get("accept-language")))
+            self._send_http_response(404, {"Content-Type": "application/json; charset=utf-8",
+                                           REQUEST_ID_HEADER: uuid.uuid4().hex},
+                                     json.dumps(body, ensure_ascii=False).encode())
+            return
+        super()._send_error_response(error)
+
     def log_message(self, format: str, *args: Any) -> None:
-        return
+        if not self.quiet:
+            super().log_message(format, *args)
+
+
+class _QuietApiHandler(_ApiHandler):
+    quiet = True
 
 
 @dataclass
@@ -99,9 +128,8 @@ def running_stack(port: int, models_dir: Path, out_dir: Path, admin_password: st
 
         config = Config.create(app_name="chamcong-api")
         api_server = create_local_server(api_module.app, config, host, port)
-        if not access_log:
-            api_server.server.RequestHandlerClass = functools.partial(
-                _QuietHandler, app_object=api_module.app, config=config)
+        api_server.server.RequestHandlerClass = functools.partial(
+            _ApiHandler if access_log else _QuietApiHandler, app_object=api_module.app, config=config)
         thread = threading.Thread(target=api_server.server.serve_forever, name="chalice-local", daemon=True)
         thread.start()
         yield RunningStack(f"http://{host}:{port}", f"http://127.0.0.1:{moto_port}", out_dir,

@@ -140,6 +140,7 @@ def running_product(models_dir: Path, cache_dir: Path, monkeypatch: Any) -> Iter
     monkeypatch.setenv("EMBEDDING_MODEL", "mobilefacenet_128d")
     monkeypatch.setenv("MODEL_CACHE_DIR", str(cache_dir))
     monkeypatch.setenv("AWS_REGION", "ap-southeast-1")
+    monkeypatch.setenv("STRICT_CONTRACT", "true")  # an answer outside a route's declared contract fails the test
     with mock_aws():
         settings = Settings()
         provision(boto3.session.Session(), settings, models_dir)

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 import pytest
 
 import app as api_module
-from chamcong.store.models import EventModel
+from chamcong.store.models.attendance import EventModel
 from tests.integration.harness import Product, Reply
 
 ROLES = ("oversight", "unit_admin", "unit_leader", "staff")

@@ -15,6 +15,7 @@ from typing import Any
 
 import scheduled  # functions/api/scheduled.py: the MaintenanceFunction's handler
 
+from tests.fakes import LambdaContext
 from tests.integration.harness import ADMIN_PASSWORD, DEFAULT_NOW, OWN_PASSWORD, Product, Reply
 
 # The temporary password is read out over the phone: four groups of four, no 0/o, 1/l/i.
@@ -92,7 +93,7 @@ def test_from_a_temporary_password_to_a_lock_to_a_reset_to_daily_use(product: Pr
 
     # WHEN five days pass without a change, and the hourly sweep runs
     product.clock.advance(days=5, minutes=5)
-    swept = scheduled.account_sweep({}, None)
+    swept = scheduled.account_sweep({}, LambdaContext())
     # THEN the account is locked for an expired password
     assert swept["locked"] == ["tu.dinh"]
     admin = sign_in(product, "lan.ha", OWN_PASSWORD).body["token"]
@@ -156,7 +157,7 @@ def test_from_a_temporary_password_to_a_lock_to_a_reset_to_daily_use(product: Pr
     assert (days.body["staff_id"], days.body["month"], len(days.body["days"])) == (commune.person, "2026-11", 30)
     # and later sweeps leave it alone
     product.clock.advance(days=10)
-    assert scheduled.account_sweep({}, None)["locked"] == []
+    assert scheduled.account_sweep({}, LambdaContext())["locked"] == []
     assert sign_in(product, "tu.dinh", OWN_PASSWORD).status == 200
 
 
@@ -187,7 +188,7 @@ def test_signing_in_after_the_deadline_is_refused_and_locks_before_any_sweep(pro
     admin_signs_in_again(product)
     account = product.get("/v1/accounts/van.thu").body
     assert (account["status"], account["lock_reason"]) == ("locked", "password_expired")
-    assert scheduled.account_sweep({}, None)["locked"] == []
+    assert scheduled.account_sweep({}, LambdaContext())["locked"] == []
 
 
 def test_a_roll_out_deadline_ends_at_midnight_after_that_day_in_ha_noi(product: Product) -> None:
@@ -421,7 +422,7 @@ def test_the_local_bootstrap_admin_keeps_its_password(product: Product) -> None:
     assert login.body["roles"] == ["system_admin"]
     # and no sweep ever locks it
     product.clock.advance(days=30)
-    assert "admin" not in scheduled.account_sweep({}, None)["locked"]
+    assert "admin" not in scheduled.account_sweep({}, LambdaContext())["locked"]
     again = sign_in(product, "admin", ADMIN_PASSWORD)
     assert again.status == 200
     mine = me(product, again.body["token"]).body

@@ -15,6 +15,7 @@ import scheduled  # functions/api/scheduled.py: the MaintenanceFunction's handle
 
 from chamcong import wire
 from infra.template import resources_of_type
+from tests.fakes import LambdaContext
 from tests.integration.harness import ADMIN_PASSWORD, OWN_PASSWORD, Product, Reply
 
 BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) coc_coc_browser/117.0"
@@ -83,7 +84,7 @@ def test_the_trail_records_who_did_what_to_what_when_and_from_where(product: Pro
     admin("POST", f"/v1/devices/{device_id}/revoke")
     # and six days later the sweep locks the account whose reset password was never changed
     product.clock.advance(days=6)
-    assert scheduled.account_sweep({}, None)["locked"] == ["tu.dinh"]
+    assert scheduled.account_sweep({}, LambdaContext())["locked"] == ["tu.dinh"]
     product.clock.advance(minutes=1)
     product.token = sign_in(product, "admin", ADMIN_PASSWORD, BROWSER).body["token"]
 

@@ -17,6 +17,7 @@ import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
+from tests.fakes import LambdaContext
 from tests.integration.harness import ADMIN_PASSWORD, Product, running_product
 from tests.integration.photos import face_crop, photos_of
 
@@ -168,9 +169,10 @@ def test_the_scheduled_function_sends_the_day_and_refuses_a_wrong_event(district
 
     district.product.clock.now = datetime(2026, 11, 18, 1, 15, tzinfo=UTC)  # Wednesday 08:15
     before = len(district.sent())
-    result = scheduled.daily_report({"kind": "morning"}, None)  # the schedule's input; the date is today's
+    result = scheduled.daily_report({"kind": "morning"}, LambdaContext())  # the schedule's input; the date is today's
     assert result["date"] == "2026-11-18" and {r["status"] for r in result["reports"]} == {"sent"}
     assert len(district.sent()) == before + 2
-    assert {r["status"] for r in scheduled.daily_report({"kind": "morning"}, None)["reports"]} == {"already_sent"}
+    again = scheduled.daily_report({"kind": "morning"}, LambdaContext())
+    assert {r["status"] for r in again["reports"]} == {"already_sent"}
     with pytest.raises(ValueError):
-        scheduled.daily_report({"kind": "noon"}, None)
+        scheduled.daily_report({"kind": "noon"}, LambdaContext())

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from chamcong.container import Container
-from chamcong.store.models import FaceModel
+from chamcong.store.models.staff import FaceModel
 from face_engine.image import decode_image, encode_jpeg
 from tests.integration.harness import Product, b64
 from tests.integration.photos import blank_jpeg, face_crop, photos_of

@@ -62,7 +62,7 @@ def test_the_first_admin_of_a_deployed_stack(monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
     from chamcong.passwords import verify_password
     from chamcong.settings import Settings
-    from chamcong.store.models import AccountModel
+    from chamcong.store.models.accounts import AccountModel
     from infra.admin import main as admin_main
     from infra.provision import create_tables
 

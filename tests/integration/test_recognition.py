@@ -15,7 +15,8 @@ import boto3
 import pytest
 import requests
 
-from chamcong.store.models import CaptureModel, EventModel
+from chamcong.store.models.attendance import EventModel
+from chamcong.store.models.devices import CaptureModel
 from tests.integration.harness import Product, running_product
 from tests.integration.photos import blank_jpeg, face_crop, photos_of
 

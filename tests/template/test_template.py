@@ -136,12 +136,14 @@ def test_layers_are_built_by_their_makefiles() -> None:
 def test_api_gateway_s_own_answers_use_the_catalogue_s_codes_and_words() -> None:
     import json
 
-    from chamcong.messages import MESSAGES
+    from chamcong.messages import CATALOGUE
 
     responses = resources_of_type("AWS::Serverless::Api")["Api"]["Properties"]["GatewayResponses"]
     for name, response in responses.items():
         body = json.loads(response["ResponseTemplates"]["application/json"])
-        assert body["message"] == MESSAGES[body["code"]][0], name
+        assert body["message"] == CATALOGUE[body["code"]].vi, name
+        if "StatusCode" in response:
+            assert int(response["StatusCode"]) == CATALOGUE[body["code"]].status, name
 
 
 def test_every_function_handler_exists_in_its_code() -> None:

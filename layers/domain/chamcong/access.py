@@ -20,6 +20,7 @@ from typing import Literal
 from chamcong.errors import Forbidden
 
 SELF = "account:self"  # every signed-in account: read itself, change its password, sign out
+SYSTEM = "system"  # the identity of scheduled work; no account may be named so
 
 Scope = Literal["self", "subtree", "site"]
 
@@ -202,6 +203,11 @@ class Access:
         if not self.allows("accounts:write", Target(account_unit)):
             return False
         return all(self.can_grant(grant) for grant in grants)
+
+    @classmethod
+    def system(cls) -> Access:
+        """Scheduled work (reports, sweeps) acting for the whole site, audited as actor "system"."""
+        return cls(Principal(SYSTEM, (Grant("system_admin", None),)), lambda: UnitTree({}))
 
     def _covers(self, grant: Grant, target: Target) -> bool:
         scope = ROLES[grant.role].scope

@@ -88,6 +88,10 @@ class Container:
                                     for h in shipped_holidays(year))
         return WorkCalendar(site.timezone, (schedule,), off, worked)
 
+    def today(self) -> date:
+        """Today at the site (its timezone, not UTC)."""
+        return self.clock().astimezone(self.site_windows.timezone).date()
+
     @cached_property
     def embedding_manifest(self) -> ModelManifest:
         from face_engine.manifest import load_manifest

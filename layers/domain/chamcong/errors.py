@@ -1,4 +1,8 @@
-"""Domain errors: each carries a stable code and an HTTP status, mapped to a response in one place."""
+"""Domain errors: each carries a stable code; its HTTP status comes from the catalogue (`chamcong.messages`).
+
+The subclasses say at the raise site what kind of refusal it is; the catalogue is the one place that decides
+the status a code is answered with (a code missing from it is answered with the class's status).
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,13 @@ class DomainError(Exception):
         self.details = details or {}
         # Values filled into the message ("whom to contact"); a (Vietnamese, English) pair where wording differs.
         self.params = params or {}
+        from chamcong.messages import CATALOGUE  # here, not at import: the catalogue imports the rules
+
+        entry = CATALOGUE.get(self.code)
         if status is not None:
             self.status = status
+        elif entry is not None:
+            self.status = entry.status
         super().__init__(self.code)
 
 

@@ -1,4 +1,9 @@
-"""The one place that builds the powertools Logger. Never log bodies, images or embeddings."""
+"""The one place that builds the powertools Logger and emits metrics. Never log bodies, images or embeddings.
+
+Metrics are CloudWatch embedded-metric-format lines written to stdout (CloudWatch turns them into metrics
+without any API call). Each is emitted on its own with `single_metric`, so nothing is buffered across the
+requests a warm function serves, or across the threads of the local server.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,29 @@ from contextlib import contextmanager
 from functools import cache
 
 from aws_lambda_powertools import Logger
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+NAMESPACE = "Chamcong"
 
 
 @cache
 def get_logger() -> Logger:
     return Logger(service="chamcong")
+
+
+def count(name: str, value: float = 1, **dimensions: str) -> None:
+    """One count, e.g. count("Recognitions", result="matched")."""
+    _emit(name, MetricUnit.Count, value, dimensions)
+
+
+def milliseconds(name: str, value: float, **dimensions: str) -> None:
+    _emit(name, MetricUnit.Milliseconds, value, dimensions)
+
+
+def _emit(name: str, unit: MetricUnit, value: float, dimensions: dict[str, str]) -> None:
+    with single_metric(name=name, unit=unit, value=value, namespace=NAMESPACE) as metric:
+        for key, dimension in dimensions.items():
+            metric.add_dimension(name=key, value=dimension)
 
 
 class Stopwatch:
@@ -31,3 +54,6 @@ class Stopwatch:
 
     def rounded(self) -> dict[str, float]:
         return {name: round(ms, 1) for name, ms in self.laps.items()}
+
+    def total(self) -> float:
+        return sum(self.laps.values())

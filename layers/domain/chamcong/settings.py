@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     late_grace_minutes: int = 0
     early_grace_minutes: int = 0
 
+    # A route that answers outside its declared contract (response model, error codes): True turns it into a
+    # 500 (tests, the local stack); False logs it and counts the ContractViolations metric (deployed).
+    strict_contract: bool = False
+
     max_body_bytes: int = 2 * 1024 * 1024
     signature_tolerance_seconds: int = 300
     capture_max_future_seconds: int = 300

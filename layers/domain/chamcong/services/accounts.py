@@ -17,14 +17,15 @@ from chamcong.container import Container
 from chamcong.errors import BadRequest, Conflict, Forbidden, NotFound, Unprocessable
 from chamcong.password_policy import temporary_password
 from chamcong.passwords import hash_password
-from chamcong.schemas import CreateAccount, GrantSpec, LockAccount, ResetAccount
+from chamcong.schemas.accounts import CreateAccount, GrantSpec, LockAccount, ResetAccount
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.auth import deadline_passed, find_account, grants_of, lock
 from chamcong.services.common import iso
 from chamcong.services.staff import get_staff
 from chamcong.services.units import get_unit
-from chamcong.store.models import AccountModel, lost_condition
+from chamcong.store.models.accounts import AccountModel
+from chamcong.store.models.base import lost_condition
 
 MAX_DEADLINE_DAYS = 90
 

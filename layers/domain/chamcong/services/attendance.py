@@ -15,37 +15,38 @@ from typing import Any
 
 from chamcong.access import Access
 from chamcong.container import Container
-from chamcong.errors import BadRequest
 from chamcong.rules.attendance import Absence, Attendance, Correction, DaySummary, summarise_day
 from chamcong.rules.calendar import WorkCalendar
 from chamcong.rules.windows import EventType
-from chamcong.services.absences import active_absences, latest_corrections, to_absence
+from chamcong.services.absences import active_absences, to_absence
 from chamcong.services.calendars import calendar_for
 from chamcong.services.common import iso
-from chamcong.services.events import parse_day
+from chamcong.services.corrections import latest_corrections
 from chamcong.services.staff import person_in_scope
 from chamcong.services.units import get_unit
-from chamcong.store.models import AbsenceModel, CorrectionModel, EventModel, StaffModel
+from chamcong.store.models.absences import AbsenceModel
+from chamcong.store.models.attendance import EventModel
+from chamcong.store.models.corrections import CorrectionModel
+from chamcong.store.models.staff import StaffModel
 
 
-def unit_days(container: Container, unit_id: str, day_text: str | None, as_of: datetime | None = None,
-              calendar: WorkCalendar | None = None) -> dict[str, Any]:
+def unit_days(container: Container, access: Access, unit_id: str, day: date | None,
+              as_of: datetime | None = None, calendar: WorkCalendar | None = None) -> dict[str, Any]:
     """One row per member of the unit for a day, judged as things stand now (or at `as_of`, if earlier).
 
     `calendar`: the unit's, when the caller already resolved it (the reports do, for every unit).
     """
     get_unit(unit_id)
-    day = parse_day(day_text, container)
+    access.require_unit("attendance:read", unit_id)  # before any evidence link is made
+    day = day or container.today()
     members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: person.full_name)
     events: dict[str, list[EventModel]] = defaultdict(list)
-    for event in EventModel.by_unit.query(unit_id, EventModel.event_key.startswith(f"{day.isoformat()}T")):
+    for event in EventModel.of_unit_on(unit_id, day):
         events[event.staff_id].append(event)
     away: dict[str, list[Absence]] = defaultdict(list)
-    for record in active_absences(AbsenceModel.by_unit.query(unit_id, AbsenceModel.first_day <= day.isoformat(),
-                                                             AbsenceModel.last_day >= day.isoformat())):
+    for record in active_absences(AbsenceModel.of_unit_between(unit_id, day, day)):
         away[record.staff_id].append(to_absence(record))
-    corrections = latest_corrections(CorrectionModel.by_unit.query(
-        unit_id, CorrectionModel.correction_key.startswith(f"{day.isoformat()}#")))
+    corrections = latest_corrections(CorrectionModel.of_unit_on(unit_id, day))
     now = min(container.clock(), as_of) if as_of else container.clock()
     calendar = calendar or calendar_for(container, unit_id)
     return {"unit_id": unit_id, "date": day.isoformat(),
@@ -53,19 +54,16 @@ def unit_days(container: Container, unit_id: str, day_text: str | None, as_of: d
                           corrections.get((person.staff_id, day))) for person in members]}
 
 
-def staff_days(container: Container, access: Access, staff_id: str, month_text: str | None) -> dict[str, Any]:
-    """Every day of a month for one person (weekends and holidays included, future days pending)."""
+def staff_days(container: Container, access: Access, staff_id: str, month: str | None) -> dict[str, Any]:
+    """Every day of a month (YYYY-MM) for one person (weekends and holidays included, future days pending)."""
     person = person_in_scope(access, "attendance:read", staff_id)
-    first = _parse_month(month_text, container)
+    first = date.fromisoformat(f"{month}-01") if month else container.today().replace(day=1)
     last = first.replace(day=months.monthrange(first.year, first.month)[1])
     events: dict[date, list[EventModel]] = defaultdict(list)
-    for event in EventModel.query(staff_id, EventModel.event_key.startswith(f"{first:%Y-%m}-")):
+    for event in EventModel.of_person_in_month(staff_id, first):
         events[date.fromisoformat(event.local_date)].append(event)
-    away = [to_absence(record) for record in active_absences(AbsenceModel.query(
-        staff_id, filter_condition=(AbsenceModel.first_day <= last.isoformat())
-        & (AbsenceModel.last_day >= first.isoformat())))]
-    corrections = latest_corrections(CorrectionModel.query(
-        staff_id, CorrectionModel.correction_key.startswith(f"{first:%Y-%m}-")))
+    away = [to_absence(record) for record in active_absences(AbsenceModel.of_person_between(staff_id, first, last))]
+    corrections = latest_corrections(CorrectionModel.of_person_in_month(staff_id, first))
     now = container.clock()
     calendar = calendar_for(container, person.unit_id)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
@@ -111,12 +109,3 @@ def _evidence(container: Container, summary: DaySummary,
     return {"event": event.event_type, "captured_at_local": event.captured_at_local, "device_id": event.device_id,
             "capture_id": event.capture_id, "snapshot_url": container.blobs.presign(event.snapshot_key, seconds),
             "snapshot_url_expires_at": iso(container.clock() + timedelta(seconds=seconds))}
-
-
-def _parse_month(text: str | None, container: Container) -> date:
-    if text is None:
-        return container.clock().astimezone(container.work_calendar.timezone).date().replace(day=1)
-    try:
-        return datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise BadRequest("validation_error", details={"field": "month", "reason": "YYYY-MM"}) from None

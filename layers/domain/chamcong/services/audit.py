@@ -14,11 +14,12 @@ from typing import Any
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
+from chamcong import access
 from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import BadRequest
 from chamcong.services.common import iso, new_id
-from chamcong.store.models import AuditModel
+from chamcong.store.models.audit import AuditModel
 
 MAX_QUERY_DAYS = 92
 MAX_ENTRIES = 500
@@ -32,7 +33,7 @@ class Source:
     user_agent: str | None = None
 
 
-SYSTEM = "system"  # the actor of scheduled work (the lock sweep)
+SYSTEM = access.SYSTEM  # the actor of scheduled work (the lock sweep, the reports)
 ANONYMOUS = "anonymous"  # the actor of a sign-in attempt with an unknown username
 RESERVED_ACTORS = frozenset({SYSTEM, ANONYMOUS, "bootstrap"})  # no account may be named so
 
@@ -40,7 +41,7 @@ RESERVED_ACTORS = frozenset({SYSTEM, ANONYMOUS, "bootstrap"})  # no account may 
 def entry(at: datetime, actor: str, action: str, *, unit_id: str | None = None, subject: str | None = None,
           details: dict[str, Any] | None = None, source: Source | None = None, outcome: str = "ok") -> AuditModel:
     at = at.astimezone(UTC)
-    return AuditModel(f"{at:%Y-%m}", f"{at.isoformat(timespec='microseconds')}#{new_id('aud')}", at=at,
+    return AuditModel(AuditModel.partition(at), AuditModel.key(at, new_id("aud")), at=at,
                       actor=actor[:128], action=action, outcome=outcome, unit_id=unit_id, subject=subject,
                       details=details or {}, source_ip=source.ip if source else None,
                       user_agent=source.user_agent[:256] if source and source.user_agent else None)
@@ -58,22 +59,19 @@ def record_only(record: AuditModel) -> None:
     record.save(condition=AuditModel.entry_key.does_not_exist())
 
 
-def query(container: Container, access: Access, first_text: str | None, last_text: str | None,
-          actor: str | None, unit_id: str | None, action: str | None, limit_text: str | None) -> dict[str, Any]:
-    """Entries from `from` to `to` (local days, inclusive), newest first, within what the reader oversees."""
-    first, last = _day(first_text, "from"), _day(last_text, "to")
+def query(container: Container, access: Access, first: date, last: date, actor: str | None, unit_id: str | None,
+          action: str | None, limit: int) -> dict[str, Any]:
+    """Entries from `first` to `last` (local days, inclusive), newest first, within what the reader oversees."""
     if last < first or (last - first).days >= MAX_QUERY_DAYS:
         raise BadRequest("validation_error", details={"field": "from/to",
                                                       "reason": f"from ≤ to, at most {MAX_QUERY_DAYS} days"})
-    limit = _limit(limit_text)
     zone = container.work_calendar.timezone
     start = datetime.combine(first, time.min, zone).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time.min, zone).astimezone(UTC)
     visible = access.visible_units("audit:read")
     if unit_id is not None:
         access.require_unit("audit:read", unit_id)
-    between = AuditModel.entry_key.between(start.isoformat(timespec="microseconds"),
-                                           end.isoformat(timespec="microseconds"))
+    between = AuditModel.entry_key.between(AuditModel.key(start), AuditModel.key(end))
     found: Iterable[AuditModel]
     if actor is not None:
         found = AuditModel.by_actor.query(actor, between, scan_index_forward=False)
@@ -114,18 +112,3 @@ def _months(start: datetime, end: datetime) -> list[str]:
         months.append(f"{cursor:%Y-%m}")
         cursor = (cursor + timedelta(days=32)).replace(day=1)
     return months
-
-
-def _day(text: str | None, field: str) -> date:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        raise BadRequest("validation_error", details={"field": field, "reason": "YYYY-MM-DD (required)"}) from None
-
-
-def _limit(text: str | None) -> int:
-    if text is None:
-        return 100
-    if not text.isdigit() or not 1 <= int(text) <= MAX_ENTRIES:
-        raise BadRequest("validation_error", details={"field": "limit", "reason": f"1 … {MAX_ENTRIES}"})
-    return int(text)

@@ -19,7 +19,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chamcong.access import Grant, Principal
+from chamcong.access import Access, Grant, Principal
 from chamcong.container import Container
 from chamcong.errors import Conflict, Forbidden, Unauthenticated, Unprocessable
 from chamcong.password_policy import check_new_password
@@ -28,7 +28,9 @@ from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import iso
 from chamcong.services.units import load_tree
-from chamcong.store.models import AccountModel, SessionModel, UnitModel, lost_condition
+from chamcong.store.models.accounts import AccountModel, SessionModel
+from chamcong.store.models.base import lost_condition
+from chamcong.store.models.units import UnitModel
 
 BOOTSTRAP_ADMIN = "admin"
 
@@ -181,15 +183,18 @@ def authenticate(authorization: str | None, now: datetime, zone: tzinfo) -> Prin
                      bool(account.must_change_password), account.password_deadline)
 
 
-def logout(authorization: str | None) -> None:
+def logout(access: Access, authorization: str | None) -> None:
+    access.acknowledge()  # one's own session, whoever one is
     token = (authorization or "").removeprefix("Bearer ").strip()
     with contextlib.suppress(DoesNotExist):
         SessionModel.get(_token_hash(token)).delete()
 
 
-def change_password(container: Container, principal: Principal, current: str, new: str,
+def change_password(container: Container, access: Access, current: str, new: str,
                     source: Source) -> dict[str, Any]:
     """The holder's own change: the current password, then the rules; every earlier token is revoked."""
+    access.acknowledge()  # one's own password, whoever one is
+    principal = access.principal
     now = container.clock()
     account = find_account(principal.username)
     if account is None:

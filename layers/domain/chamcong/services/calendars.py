@@ -16,11 +16,11 @@ from chamcong.container import Container
 from chamcong.errors import Unprocessable
 from chamcong.rules.calendar import Holiday, Schedule, WorkCalendar, holidays_from
 from chamcong.rules.windows import Window
-from chamcong.schemas import CalendarUpdate
+from chamcong.schemas.units import CalendarUpdate
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.units import get_unit
-from chamcong.store.models import CalendarModel
+from chamcong.store.models.units import CalendarModel
 
 SITE = "site"
 DEFAULTS = "defaults"

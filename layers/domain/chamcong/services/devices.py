@@ -14,12 +14,12 @@ from chamcong import wire
 from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import Conflict, NotFound, Unauthenticated
-from chamcong.schemas import CreateDevice
+from chamcong.schemas.devices import CreateDevice
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import iso, new_id
 from chamcong.services.units import get_unit
-from chamcong.store.models import DeviceModel
+from chamcong.store.models.devices import DeviceModel
 
 _TIMESTAMP = re.compile(r"^\d{1,12}$")
 _SIGNATURE = re.compile(r"^[0-9a-fA-F]{64}$")

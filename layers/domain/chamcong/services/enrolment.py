@@ -14,7 +14,7 @@ from chamcong.services.audit import Source
 from chamcong.services.common import decode_base64, new_id
 from chamcong.services.faces import analyse_enrolment_photo, decode
 from chamcong.services.staff import face_view, find_staff, person_in_scope
-from chamcong.store.models import FaceModel
+from chamcong.store.models.staff import FaceModel
 
 
 def enrol_face(container: Container, access: Access, staff_id: str, image_b64: str,
@@ -43,7 +43,7 @@ def enrol_face(container: Container, access: Access, staff_id: str, image_b64: s
     model_id = container.embedding_manifest.model_id
     face_id = new_id("face")
     face = FaceModel(
-        staff_id, face_id, photo_key=f"faces/{staff_id}/{face_id}.jpg", model_id=model_id,
+        staff_id, face_id, photo_key=FaceModel.photo_key_for(staff_id, face_id), model_id=model_id,
         embedding=np.asarray(embedding, dtype="<f4").tobytes(),
         quality={"face_px": round(float(detected.size), 1), "blur": round(float(blur), 1),
                  "score": round(float(detected.score), 3)},

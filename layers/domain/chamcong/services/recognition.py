@@ -9,17 +9,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chamcong.container import Container
 from chamcong.errors import Conflict
-from chamcong.observability import Stopwatch, get_logger
+from chamcong.observability import Stopwatch, count, get_logger, milliseconds
 from chamcong.rules.windows import EventType, check_capture_age, classify, parse_captured_at
-from chamcong.schemas import RecognitionRequest
+from chamcong.schemas.devices import RecognitionRequest
 from chamcong.services.common import decode_base64, iso
 from chamcong.services.faces import decode
-from chamcong.store.models import CaptureModel, DeviceModel, EventModel, StaffModel, lost_condition
+from chamcong.store import claims
+from chamcong.store.models.attendance import EventModel
+from chamcong.store.models.base import lost_condition
+from chamcong.store.models.devices import CaptureModel, DeviceModel
+from chamcong.store.models.staff import StaffModel
 
 CAPTURE_RETENTION = timedelta(days=30)
 
@@ -37,10 +41,16 @@ def recognise(container: Container, device: DeviceModel, raw_body: bytes,
               request: RecognitionRequest, watch: Stopwatch | None = None) -> dict[str, Any]:
     """Match the crop, decide the event, record it once; log the milliseconds of each stage."""
     watch = watch or Stopwatch()
+    result = "refused"  # a capture answered with an error (too old, a conflict, not an image)
     try:
-        return _recognise(container, device, raw_body, request, watch)
+        response = _recognise(container, device, raw_body, request, watch)
+        result = str(response["result"])
+        return response
     finally:
-        get_logger().info("recognition", extra={"device_id": device.device_id, "stages_ms": watch.rounded()})
+        get_logger().info("recognition", extra={"device_id": device.device_id, "result": result,
+                                                "stages_ms": watch.rounded()})
+        count("Recognitions", result=result)
+        milliseconds("RecognitionLatency", watch.total())
 
 
 def _recognise(container: Container, device: DeviceModel, raw_body: bytes, request: RecognitionRequest,
@@ -63,8 +73,8 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
         outcome = _identify(container, image, watch)
         event_type, local = classify(captured_at, container.site_windows)
         response = _response(request.capture_id, outcome, event_type, local)
-        capture = CaptureModel(device.device_id, request.capture_id)
-        still_mine = (CaptureModel.status == "pending") & (CaptureModel.claimed_at == claimed_at)
+        capture = CaptureModel(device.device_id, request.capture_id, status="pending", claimed_at=claimed_at)
+        still_mine = claims.held(capture)
         with watch.lap("record"):
             if response["recorded"]:
                 assert outcome.staff is not None and event_type is not None
@@ -93,16 +103,11 @@ def _claim(device_id: str, capture_id: str, body_sha256: str, now: datetime,
     claimed_at = time.time_ns()
     claim = CaptureModel(device_id, capture_id, body_sha256=body_sha256, status="pending", claimed_at=claimed_at,
                          expires_at=int((now + CAPTURE_RETENTION).timestamp()))
-    stale_before = claimed_at - timeout_seconds * 1_000_000_000
-    try:
-        claim.save(condition=CaptureModel.capture_id.does_not_exist()
-                   | ((CaptureModel.status == "pending") & (CaptureModel.claimed_at < stale_before)
-                      & (CaptureModel.body_sha256 == body_sha256)))
+    # A stale claim is taken over only by a retry of the same body: another body is a conflict, never an answer.
+    existing = claims.claim(claim, stale_before=claimed_at - timeout_seconds * 1_000_000_000,
+                            takeover_guard=CaptureModel.body_sha256 == body_sha256)
+    if existing is None:
         return claimed_at, None
-    except PutError as exc:
-        if not lost_condition(exc):
-            raise
-    existing = CaptureModel.get(device_id, capture_id, consistent_read=True)
     if existing.body_sha256 != body_sha256:
         raise Conflict("capture_conflict")
     if existing.status == "done" and existing.response is not None:
@@ -114,8 +119,8 @@ def _release(device_id: str, capture_id: str, claimed_at: int) -> None:
     """Let a retry start afresh after a failure (only if the claim is still ours and unfinished)."""
     # If even this fails, the stale-claim timeout frees the capture for the next retry.
     with contextlib.suppress(Exception):
-        CaptureModel(device_id, capture_id).delete(
-            condition=(CaptureModel.status == "pending") & (CaptureModel.claimed_at == claimed_at))
+        capture = CaptureModel(device_id, capture_id, status="pending", claimed_at=claimed_at)
+        capture.delete(condition=claims.held(capture))
 
 
 def _identify(container: Container, image: Any, watch: Stopwatch) -> Outcome:
@@ -148,12 +153,11 @@ def _event(container: Container, device: DeviceModel, capture_id: str, captured_
     from face_engine.image import encode_jpeg
 
     assert outcome.staff is not None and outcome.similarity is not None
-    local_date = local.date().isoformat()
-    snapshot_key = f"snapshots/{local_date}/{device.device_id}/{capture_id}.jpg"
+    snapshot_key = EventModel.snapshot_key_for(local, device.device_id, capture_id)
     container.blobs.put(snapshot_key, encode_jpeg(image), "image/jpeg")
     return EventModel(
-        outcome.staff.staff_id, f"{local_date}T{local.strftime('%H:%M:%S')}#{device.device_id}#{capture_id}",
-        unit_id=outcome.staff.unit_id, event_type=event_type.value, local_date=local_date,
+        outcome.staff.staff_id, EventModel.key(local, device.device_id, capture_id),
+        unit_id=outcome.staff.unit_id, event_type=event_type.value, local_date=local.date().isoformat(),
         captured_at=captured_at, captured_at_local=iso(local), device_id=device.device_id,
         capture_id=capture_id, similarity=outcome.similarity, snapshot_key=snapshot_key,
     )

@@ -16,13 +16,17 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import DomainError
 from chamcong.reports.daily import Kind, UnitDay, district_report, unit_report
 from chamcong.rules.calendar import DayKind
 from chamcong.services.attendance import unit_days
 from chamcong.services.calendars import calendar_for
-from chamcong.store.models import ReportModel, StaffModel, UnitModel, lost_condition
+from chamcong.store import claims
+from chamcong.store.models.reports import ReportModel
+from chamcong.store.models.staff import StaffModel
+from chamcong.store.models.units import UnitModel
 
 log = logging.getLogger("chamcong")
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a run that died holding a claim is taken over after this
@@ -34,7 +38,9 @@ class ReportsFailed(DomainError):
     code = "reports_failed"
 
 
-def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
+def run_daily(container: Container, access: Access, day: date, kind: Kind) -> dict[str, Any]:
+    """Every unit's report and the district summary: a site-wide operation (the scheduler runs it as system)."""
+    access.require_site("reports:run")
     units = []
     for unit in sorted(UnitModel.scan(), key=lambda u: u.name):
         if next(iter(StaffModel.by_unit.query(unit.unit_id, limit=1)), None) is None:
@@ -45,7 +51,7 @@ def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
             continue  # not a working day for this unit
         # A report judges the day as at its own hour, so running it again later tells the same story.
         closes = schedule.check_in.end if kind == "morning" else schedule.check_out.end
-        rows = unit_days(container, unit.unit_id, day.isoformat(), calendar.at(day, closes) + REPORT_DELAY,
+        rows = unit_days(container, access, unit.unit_id, day, calendar.at(day, closes) + REPORT_DELAY,
                          calendar)["days"]
         units.append((unit, UnitDay(unit.unit_id, unit.name, rows)))
     if not units:
@@ -64,22 +70,17 @@ def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
 
 def _deliver(container: Container, day: date, kind: Kind, audience: str, recipients: list[str],
              compose: Callable[[list[str]], EmailMessage]) -> dict[str, Any]:
-    report_id = f"{day.isoformat()}#{kind}#{audience}"
+    report_id = ReportModel.key(day, kind, audience)
     outcome = {"report_id": report_id, "audience": audience, "recipients": recipients, "archive_key": None}
     now = container.clock()
     record = ReportModel(report_id, status="sending", claimed_at=now, recipients=recipients)
-    try:
-        record.save(condition=ReportModel.report_id.does_not_exist()
-                    | ReportModel.status.is_in("failed", "archived")
-                    | ((ReportModel.status == "sending") & (ReportModel.claimed_at < now - CLAIM_TIMEOUT)))
-    except Exception as error:
-        if not lost_condition(error):
-            raise
-        existing = ReportModel.get(report_id)
+    # A failed or unsent (archived) report is claimed again at once; one still "sending" only once its run died.
+    existing = claims.claim(record, stale_before=now - CLAIM_TIMEOUT, retryable=("failed", "archived"))
+    if existing is not None:
         return {**outcome, "status": "already_sent" if existing.status == "sent" else "in_progress",
                 "archive_key": existing.archive_key}
     message = compose(recipients or [container.settings.sender_email])
-    archive_key = f"reports/daily/{day.isoformat()}/{kind}/{audience}.eml"
+    archive_key = ReportModel.archive_key_for(day, kind, audience)
     container.blobs.put(archive_key, bytes(message), "message/rfc822")
     outcome["archive_key"] = archive_key
     if not recipients:

@@ -9,12 +9,12 @@ from pynamodb.exceptions import DoesNotExist
 from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import NotFound
-from chamcong.schemas import CreateStaff
+from chamcong.schemas.staff import CreateStaff
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import iso, new_id
 from chamcong.services.units import get_unit
-from chamcong.store.models import FaceModel, StaffModel
+from chamcong.store.models.staff import FaceModel, StaffModel
 
 
 def staff_view(staff: StaffModel, faces: list[FaceModel] | None = None) -> dict[str, Any]:
@@ -69,10 +69,16 @@ def read_staff(access: Access, staff_id: str) -> dict[str, Any]:
     return staff_view(person_in_scope(access, "staff:read", staff_id), list(FaceModel.query(staff_id)))
 
 
-def list_staff(access: Access, unit_id: str) -> dict[str, Any]:
-    get_unit(unit_id)
-    access.require_unit("staff:read", unit_id)
-    members = sorted(StaffModel.by_unit.query(unit_id), key=lambda staff: staff.full_name)
+def list_staff(access: Access, unit_id: str | None) -> dict[str, Any]:
+    """The staff of one unit, or of every unit the reader may see."""
+    if unit_id is not None:
+        get_unit(unit_id)
+        access.require_unit("staff:read", unit_id)
+        members = list(StaffModel.by_unit.query(unit_id))
+    else:
+        visible = access.visible_units("staff:read")
+        members = [staff for staff in StaffModel.scan() if visible is None or staff.unit_id in visible]
+    members.sort(key=lambda staff: (staff.full_name, staff.staff_id))
     return {"staff": [staff_view(staff) for staff in members]}
 
 

@@ -12,10 +12,13 @@ from pynamodb.exceptions import DoesNotExist
 
 from chamcong.access import UnitTree
 from chamcong.errors import Conflict, NotFound, Unprocessable
-from chamcong.schemas import CreateUnit, UpdateUnit
+from chamcong.schemas.units import CreateUnit, UpdateUnit
 from chamcong.services import audit
 from chamcong.services.common import iso, new_id
-from chamcong.store.models import AccountModel, DeviceModel, StaffModel, UnitModel
+from chamcong.store.models.accounts import AccountModel
+from chamcong.store.models.devices import DeviceModel
+from chamcong.store.models.staff import StaffModel
+from chamcong.store.models.units import UnitModel
 
 if TYPE_CHECKING:
     from chamcong.access import Access

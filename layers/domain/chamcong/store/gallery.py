@@ -17,7 +17,8 @@ from pynamodb.exceptions import DoesNotExist, PutError
 
 from chamcong.errors import Conflict
 from chamcong.store.blobs import BlobStore
-from chamcong.store.models import GalleryModel, lost_condition, utcnow
+from chamcong.store.models.base import lost_condition, utcnow
+from chamcong.store.models.devices import GalleryModel
 
 if TYPE_CHECKING:
     from face_engine.gallery import Gallery

@@ -1,0 +1,51 @@
+"""Staff records and their enrolled face photos (enrolment runs the face engine)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chamcong.http import RequestContext, Routes
+from chamcong.schemas.staff import CreateStaff, EnrolFace, Face, Staff, StaffList, StaffQuery
+from chamcong.services import enrolment, staff
+
+routes = Routes("staff", "Cán bộ và ảnh khuôn mặt — staff and their enrolled faces")
+
+ENROL_ERRORS = ("staff_not_found", "invalid_base64", "invalid_image", "image_too_large", "no_face", "multiple_faces",
+                "face_too_small", "too_blurry", "duplicate_person", "conflict")
+
+
+@routes.route("/v1/staff", "POST", summary="Create a staff record", auth="user", permission="staff:write",
+              body=CreateStaff, response=Staff, status=201, errors=("unit_not_found",))
+def create_staff(ctx: RequestContext) -> dict[str, Any]:
+    return staff.create_staff(ctx.container, ctx.access, ctx.body, ctx.source)
+
+
+@routes.route("/v1/staff", "GET", summary="The staff of a unit, or of every unit in the caller's scope",
+              auth="user", permission="staff:read", query=StaffQuery, response=StaffList, errors=("unit_not_found",))
+def list_staff(ctx: RequestContext) -> dict[str, Any]:
+    return staff.list_staff(ctx.access, ctx.query.unit_id)
+
+
+@routes.route("/v1/staff/{staff_id}", "GET", summary="A staff record with its enrolled faces", auth="user",
+              permission="staff:read", response=Staff, errors=("staff_not_found",))
+def read_staff(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
+    return staff.read_staff(ctx.access, staff_id)
+
+
+@routes.route("/v1/staff/{staff_id}", "DELETE", summary="Remove a person with their photos and embeddings",
+              auth="user", permission="staff:write", status=204, vision=True, errors=("staff_not_found", "conflict"))
+def remove_staff(ctx: RequestContext, staff_id: str) -> None:
+    staff.remove_staff(ctx.container, ctx.access, staff_id, ctx.source)
+
+
+@routes.route("/v1/staff/{staff_id}/faces", "POST", summary="Enrol a face photo", auth="user",
+              permission="faces:write", body=EnrolFace, response=Face, status=201, vision=True, errors=ENROL_ERRORS)
+def enrol_face(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
+    return enrolment.enrol_face(ctx.container, ctx.access, staff_id, ctx.body.image_b64, ctx.source)
+
+
+@routes.route("/v1/staff/{staff_id}/faces/{face_id}", "DELETE", summary="Remove one enrolled photo", auth="user",
+              permission="faces:write", status=204, vision=True,
+              errors=("staff_not_found", "face_not_found", "conflict"))
+def remove_face(ctx: RequestContext, staff_id: str, face_id: str) -> None:
+    enrolment.remove_face(ctx.container, ctx.access, staff_id, face_id, ctx.source)

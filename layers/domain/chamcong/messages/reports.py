@@ -1,0 +1,13 @@
+"""The daily reports. Each code: (HTTP status, Vietnamese, English)."""
+
+from __future__ import annotations
+
+from chamcong.messages.base import Message
+
+MESSAGES: dict[str, Message] = {
+    "reports_failed": Message(
+        502,
+        'Một số báo cáo chưa gửi được; bản lưu vẫn còn và hệ thống sẽ gửi lại.',
+        'Some reports could not be sent; they are archived and will be retried.',
+    ),
+}

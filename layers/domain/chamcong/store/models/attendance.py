@@ -1,0 +1,71 @@
+"""Recorded check-ins and check-outs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+from pynamodb.attributes import (
+    NumberAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chamcong.store.models.base import utcnow
+
+
+class EventsByUnitIndex(GlobalSecondaryIndex["EventModel"]):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)
+
+
+class EventModel(Model):
+    """A recorded check-in or check-out with its evidence.
+
+    event_key = "{local date}T{local time}#{device_id}#{capture_id}": sorted by time within a person,
+    queried by day with begins_with, and unique per capture so a retry cannot add a second event.
+    """
+
+    class Meta:
+        table_name = "events"
+
+    staff_id = UnicodeAttribute(hash_key=True)
+    event_key = UnicodeAttribute(range_key=True)
+    unit_id = UnicodeAttribute()
+    event_type = UnicodeAttribute()
+    local_date = UnicodeAttribute()
+    captured_at = UTCDateTimeAttribute()
+    captured_at_local = UnicodeAttribute()
+    device_id = UnicodeAttribute()
+    capture_id = UnicodeAttribute()
+    similarity = NumberAttribute()
+    snapshot_key = UnicodeAttribute()
+    recorded_at = UTCDateTimeAttribute(default=utcnow)
+    by_unit = EventsByUnitIndex()
+
+    @staticmethod
+    def key(local: datetime, device_id: str, capture_id: str) -> str:
+        return f"{local.date().isoformat()}T{local:%H:%M:%S}#{device_id}#{capture_id}"
+
+    @staticmethod
+    def snapshot_key_for(local: datetime, device_id: str, capture_id: str) -> str:
+        """Where the evidence photo of the event lives in the data bucket (expired by its lifecycle rule)."""
+        return f"snapshots/{local.date().isoformat()}/{device_id}/{capture_id}.jpg"
+
+    @classmethod
+    def of_person_on(cls, staff_id: str, day: date) -> Iterator[EventModel]:
+        return cls.query(staff_id, cls.event_key.startswith(f"{day.isoformat()}T"))
+
+    @classmethod
+    def of_person_in_month(cls, staff_id: str, first: date) -> Iterator[EventModel]:
+        return cls.query(staff_id, cls.event_key.startswith(f"{first:%Y-%m}-"))
+
+    @classmethod
+    def of_unit_on(cls, unit_id: str, day: date) -> Iterator[EventModel]:
+        return cls.by_unit.query(unit_id, cls.event_key.startswith(f"{day.isoformat()}T"))

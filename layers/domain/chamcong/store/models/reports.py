@@ -1,0 +1,41 @@
+"""The daily reports' sending records."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pynamodb.attributes import (
+    ListAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+
+class ReportModel(Model):
+    """One daily report to one audience: report_id = "{day}#{kind}#{audience}" (a unit id, or "district").
+
+    The record makes sending idempotent: a report is claimed ("sending") before SES is called and marked
+    "sent" after, so a re-run of the day skips it, and a run that died mid-way can be retried.
+    """
+
+    class Meta:
+        table_name = "reports"
+
+    report_id = UnicodeAttribute(hash_key=True)
+    status = UnicodeAttribute()  # sending, sent, failed, archived (no recipients configured)
+    archive_key = UnicodeAttribute(null=True)
+    recipients = ListAttribute(of=UnicodeAttribute, default=list)
+    message_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    claimed_at = UTCDateTimeAttribute()
+    sent_at = UTCDateTimeAttribute(null=True)
+
+    @staticmethod
+    def key(day: date, kind: str, audience: str) -> str:
+        return f"{day.isoformat()}#{kind}#{audience}"
+
+    @staticmethod
+    def archive_key_for(day: date, kind: str, audience: str) -> str:
+        """Where the complete message is archived in the data bucket."""
+        return f"reports/daily/{day.isoformat()}/{kind}/{audience}.eml"

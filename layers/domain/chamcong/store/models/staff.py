@@ -1,0 +1,55 @@
+"""Staff records and their enrolled faces."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BinaryAttribute,
+    JSONAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chamcong.store.models.base import utcnow
+
+
+class StaffByUnitIndex(GlobalSecondaryIndex["StaffModel"]):
+    class Meta:
+        index_name = "by_unit"
+        projection = AllProjection()
+
+    unit_id = UnicodeAttribute(hash_key=True)
+    staff_id = UnicodeAttribute(range_key=True)
+
+
+class StaffModel(Model):
+    class Meta:
+        table_name = "staff"
+
+    staff_id = UnicodeAttribute(hash_key=True)
+    unit_id = UnicodeAttribute()
+    full_name = UnicodeAttribute()
+    email = UnicodeAttribute(null=True)
+    employed_from = UnicodeAttribute(null=True)  # YYYY-MM-DD; None: employed before the system started
+    created_at = UTCDateTimeAttribute(default=utcnow)
+    by_unit = StaffByUnitIndex()
+
+
+class FaceModel(Model):
+    """One enrolled photo. Its embedding is the record of truth; the S3 gallery is an index built from it."""
+
+    class Meta:
+        table_name = "faces"
+
+    staff_id = UnicodeAttribute(hash_key=True)
+    face_id = UnicodeAttribute(range_key=True)
+    photo_key = UnicodeAttribute()
+    model_id = UnicodeAttribute()
+    embedding = BinaryAttribute(legacy_encoding=False)
+    quality = JSONAttribute(default=dict)
+    created_at = UTCDateTimeAttribute(default=utcnow)
+
+    @staticmethod
+    def photo_key_for(staff_id: str, face_id: str) -> str:
+        return f"faces/{staff_id}/{face_id}.jpg"
