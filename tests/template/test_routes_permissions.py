@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 from collections import Counter
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -155,3 +157,38 @@ def test_declaring_a_route_with_a_valid_permission_registers_it(auth: Any, permi
     api.route("/v1/x", "GET", summary="x", auth=auth, permission=permission)(_handler)
     assert [(s.path, s.method, s.permission) for s in api.specs] == [("/v1/x", "GET", permission)]
     assert set(app.routes["/v1/x"]) == {"GET"}
+
+
+# --- the house rules of the route modules ------------------------------------------------------------
+
+ROUTES_DIR = Path(__file__).resolve().parents[2] / "functions" / "api" / "routes"
+SCOPE_CHECKS = {"require", "require_person", "require_unit", "require_site", "acknowledge", "allows",
+                "visible_units", "sees_person", "can_grant", "can_manage"}
+
+
+def test_routes_live_in_one_module_per_area_and_the_app_only_assembles_them() -> None:
+    areas = {path.stem for path in ROUTES_DIR.glob("*.py") if path.stem != "__init__"}
+    assert {"accounts", "units", "staff", "devices", "attendance", "absences", "corrections", "reports",
+            "audit"} <= areas
+    assert {spec.tag for spec in api_module.api.specs} == areas
+    app_source = (ROUTES_DIR.parent / "app.py").read_text()
+    assert "@api.route" not in app_source and "def " not in app_source
+
+
+@pytest.mark.parametrize("module", sorted(ROUTES_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_no_route_checks_scope_itself(module: Path) -> None:
+    # Scope is decided by the services (which the scheduled jobs call too, as the system identity):
+    # a route body that asked the access checks itself would be a second, easily forgotten, place.
+    tree = ast.parse(module.read_text())
+    calls = [node.func.attr for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in SCOPE_CHECKS]
+    assert calls == [], f"{module.name} calls {calls}"
+
+
+@pytest.mark.parametrize("module", sorted(ROUTES_DIR.glob("*.py")), ids=lambda p: p.name)
+def test_each_handler_calls_one_service(module: Path) -> None:
+    tree = ast.parse(module.read_text())
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef):
+            statements = [s for s in node.body if not isinstance(s, ast.Expr | ast.Assert | ast.Assign)]
+            assert len(statements) <= 1, f"{module.name}:{node.name} holds logic"

@@ -479,6 +479,8 @@ def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
         definition = dict(definition)
         description = definition.pop("description", None)
         definition.pop("title", None)
+        if definition.get("default", "") is None:
+            definition.pop("default")
         # Absent, not null: a query parameter has no null.
         options = [option for option in definition.pop("anyOf", []) if option.get("type") != "null"]
         if options:

@@ -40,15 +40,19 @@ class View(BaseModel):
 
 
 def _iso_day(value: Any) -> Any:
-    """YYYY-MM-DD and nothing else (no times, no week dates, no numbers)."""
-    if isinstance(value, str) and not _ISO_DAY.match(value):
-        raise ValueError("a date is written YYYY-MM-DD")
+    """YYYY-MM-DD and nothing else (no times, no week dates, no numbers); read here so strict mode accepts it."""
+    if isinstance(value, str):
+        if not _ISO_DAY.match(value):
+            raise ValueError("a date is written YYYY-MM-DD")
+        return date.fromisoformat(value)  # an impossible date (2026-02-30) raises ValueError: a 400
     return value
 
 
 def _digits(value: Any) -> Any:
-    if isinstance(value, str) and not _DIGITS.match(value):
-        raise ValueError("a whole number in digits 0-9")
+    if isinstance(value, str):
+        if not _DIGITS.match(value):
+            raise ValueError("a whole number in digits 0-9")
+        return int(value)
     return value
 
 
