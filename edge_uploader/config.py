@@ -20,8 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from edge_uploader.detector import Roi
 from edge_uploader.errors import ConfigError
+from edge_uploader.roi import Roi
 
 MODEL_NAME = "face_detection_yunet_2023mar.onnx"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -104,6 +104,21 @@ class Config:
         return f"Config({shown}, device_secret='***')"
 
     __str__ = __repr__
+
+
+class _RefuseSecretOnCommandLine(argparse.Action):
+    """A secret typed as a flag would show in `ps`: refuse it without echoing it (argparse would)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        parser.error(f"{option_string} is not accepted: a secret on the command line shows in `ps`. "
+                     "Use EDGE_DEVICE_SECRET, device_secret in the config file, or --device-secret-file")
+
+
+def refuse_secret_flag(parser: argparse.ArgumentParser) -> None:
+    """--device-secret and --secret exist only to be refused (the parser needs allow_abbrev=False)."""
+    parser.add_argument("--device-secret", "--secret", nargs="?", action=_RefuseSecretOnCommandLine,
+                        help=argparse.SUPPRESS)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
