@@ -1,7 +1,7 @@
-"""python -m edge_uploader: run beside the lobby camera; ``python -m edge_uploader queue``: look into the queue.
+"""python -m edge_uploader: run beside the lobby camera; ``queue``: look into the queue; ``send``: post one photo.
 
 Only the running uploader needs OpenCV, numpy, requests and pillow: they are imported when it starts, so
-``--help``, a configuration error and ``queue`` work on a box where ``pip install -r
+``--help``, a configuration error, ``queue`` and ``send`` work on a box where ``pip install -r
 requirements.txt`` has not been run yet.
 """
 
@@ -38,6 +38,8 @@ or the queue was full and refused new ones.
 
 {prog} queue [--queue-path P] [--json] [--requeue-rejected]
     shows what is waiting, what was refused and why; --requeue-rejected gives refused captures another try.
+{prog} send --image PHOTO.jpg [--at HH:MM | --captured-at ISO] [--capture-id ID]
+    posts one photo as a capture, signed with the device secret, and prints the server's answer.
 """
 
 
@@ -57,6 +59,10 @@ def main(argv: list[str] | None = None, prog: str = PROG) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["queue"]:
         return queue_command(argv[1:], prog=f"{prog} queue")
+    if argv[:1] == ["send"]:
+        from edge_uploader import send
+
+        return send.main(argv[1:], prog=f"{prog} send")
     args = build_parser(prog).parse_args(argv)
     try:
         config = settings.load(args)

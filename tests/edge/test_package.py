@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import socket
 import subprocess
 import sys
 import zipfile
@@ -104,14 +105,14 @@ def bare_box(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     return run
 
 
-def test_the_package_helps_queues_and_refuses_without_the_requirements(
+def test_the_package_helps_queues_sends_and_refuses_without_the_requirements(
         tmp_path: Path, package: Path, bare_box: Callable[..., subprocess.CompletedProcess[str]]) -> None:
     # help names the program as it was invoked, for the uploader and both subcommands
     helped = bare_box(str(package), "--help")
     assert helped.returncode == 0, helped.stderr
     assert helped.stdout.startswith("usage: chamcong-edge.pyz [-h] [--once]")
     assert "chamcong-edge.pyz queue [--queue-path P]" in helped.stdout
-    for command in ("queue",):
+    for command in ("queue", "send"):
         helped = bare_box(str(package), command, "--help")
         assert helped.returncode == 0 and helped.stdout.startswith(f"usage: chamcong-edge.pyz {command} "), helped
     # a configuration error is the usual one-line refusal, exit code 2
@@ -135,6 +136,15 @@ def test_the_package_helps_queues_and_refuses_without_the_requirements(
     queue.close()
     listed = bare_box(str(package), "queue", "--queue-path", str(tmp_path / "queue.sqlite3"))
     assert listed.returncode == 0 and "1 waiting" in listed.stdout and "20261120T072500-abc" in listed.stdout
+    # send needs the standard library only: it gets as far as the network (nothing listens on that port)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xd9")
+    sent = bare_box(str(package), "send", "--image", str(photo), "--api-url", f"http://127.0.0.1:{port}",
+                    "--device-id", "lobby-1", **secret)
+    assert sent.returncode == 1 and "error [unreachable]" in sent.stderr and "Traceback" not in sent.stderr
     # and running for real says, in one line, what to install
     model = tmp_path / "model.onnx"
     model.write_bytes(b"not read before the requirements are there")
@@ -150,6 +160,7 @@ def test_as_a_module_the_usage_says_python_m(bare_box: Callable[..., subprocess.
     assert helped.returncode == 0, helped.stderr
     assert helped.stdout.startswith("usage: python -m edge_uploader [-h]")
     assert "python -m edge_uploader queue [--queue-path P]" in helped.stdout
+    assert "python -m edge_uploader send --image PHOTO.jpg" in helped.stdout
 
 
 def test_the_example_configuration_is_valid(tmp_path: Path, models_dir: Path) -> None:
