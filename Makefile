@@ -73,11 +73,12 @@ edge: venv
 	cp -r edge_uploader out/edge/src/
 	cp layers/domain/chamcong/__init__.py layers/domain/chamcong/wire.py out/edge/src/chamcong/
 	find out/edge/src -name __pycache__ -prune -exec rm -rf {} +
-	printf 'import sys\n\nfrom edge_uploader.cli import main\n\nsys.exit(main())\n' > out/edge/src/__main__.py
+	printf 'import os\nimport sys\n\nfrom edge_uploader.cli import main\n\nsys.exit(main(prog=os.path.basename(sys.argv[0])))\n' \
+	  > out/edge/src/__main__.py
 	$(PY) -m zipapp out/edge/src -o out/edge/chamcong-edge.pyz -p "/usr/bin/env python3"
 	cp edge_uploader/requirements.txt out/edge/
 	rm -rf out/edge/src
-	@echo "out/edge/chamcong-edge.pyz (python3 chamcong-edge.pyz --help), out/edge/requirements.txt"
+	@echo "built out/edge/chamcong-edge.pyz and out/edge/requirements.txt; try: python3 out/edge/chamcong-edge.pyz --help"
 
 lock:
 	rm -rf /tmp/chamcong-lock && $(PYTHON) -m venv /tmp/chamcong-lock

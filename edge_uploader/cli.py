@@ -1,4 +1,9 @@
-"""python -m edge_uploader: run beside the lobby camera; ``python -m edge_uploader queue``: look into the queue."""
+"""python -m edge_uploader: run beside the lobby camera; ``queue``: look into the queue; ``send``: post one photo.
+
+Only the running uploader needs OpenCV, numpy, requests and pillow: they are imported when it starts, so
+``--help``, a configuration error, ``queue`` and ``send`` work on a box where ``pip install -r
+requirements.txt`` has not been run yet.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 
 from edge_uploader import config as settings
 from edge_uploader import logs
-from edge_uploader.errors import EdgeError
+from edge_uploader.errors import EXIT_OK, EXIT_USAGE, EdgeError
 from edge_uploader.queue import CaptureQueue
-from edge_uploader.runner import EXIT_OK, EXIT_USAGE, Uploader
+
+PROG = "python -m edge_uploader"
 
 DESCRIPTION = """\
 Runs beside the lobby camera: finds faces with YuNet, follows each person, and when they pause sends one
@@ -30,41 +36,39 @@ exit codes: 0 done (or stopped by SIGTERM/Ctrl-C); 1 --once: captures still wait
 out (they stay queued); 2 bad configuration; 3 --once: the server refused captures for good (moved aside),
 or the queue was full and refused new ones.
 
-python -m edge_uploader queue [--queue-path P] [--json] [--requeue-rejected]
+{prog} queue [--queue-path P] [--json] [--requeue-rejected]
     shows what is waiting, what was refused and why; --requeue-rejected gives refused captures another try.
+{prog} send --image PHOTO.jpg [--at HH:MM | --captured-at ISO] [--capture-id ID]
+    posts one photo as a capture, signed with the device secret, and prints the server's answer.
 """
 
 
-class _RefuseSecretOnCommandLine(argparse.Action):
-    """A secret typed as a flag would show in `ps`: refuse it without echoing it (argparse would)."""
-
-    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
-                 option_string: str | None = None) -> None:
-        parser.error(f"{option_string} is not accepted: a secret on the command line shows in `ps`. "
-                     "Use EDGE_DEVICE_SECRET, device_secret in the config file, or --device-secret-file")
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(prog: str = PROG) -> argparse.ArgumentParser:
     # allow_abbrev=False: "--device-secret" must not be taken for an abbreviation of --device-secret-file
-    parser = argparse.ArgumentParser(prog="python -m edge_uploader", description=DESCRIPTION, epilog=EPILOG,
+    parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION, epilog=EPILOG.format(prog=prog),
                                      formatter_class=argparse.RawDescriptionHelpFormatter, allow_abbrev=False)
     parser.add_argument("--once", action="store_true",
                         help="process the file or folder to the end, deliver the queue, exit (see exit codes)")
-    parser.add_argument("--device-secret", "--secret", nargs="?", action=_RefuseSecretOnCommandLine,
-                        help=argparse.SUPPRESS)
+    settings.refuse_secret_flag(parser)
     settings.add_arguments(parser)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, prog: str = PROG) -> int:
+    """``prog`` is how the usage names this program: the zipapp passes its own file name."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["queue"]:
-        return queue_command(argv[1:])
-    args = build_parser().parse_args(argv)
+        return queue_command(argv[1:], prog=f"{prog} queue")
+    if argv[:1] == ["send"]:
+        from edge_uploader import send
+
+        return send.main(argv[1:], prog=f"{prog} send")
+    args = build_parser(prog).parse_args(argv)
     try:
         config = settings.load(args)
         logs.setup(config.log_level)
-        uploader = Uploader(config, once=args.once)
+        runner = _import_runner()
+        uploader = runner.Uploader(config, once=args.once)
     except EdgeError as error:
         print(f"edge_uploader: error [{error.code}]: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -76,14 +80,27 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     try:
-        return uploader.run(stop)
+        return int(uploader.run(stop))
     except EdgeError as error:  # a video file that turns out unreadable
         print(f"edge_uploader: error [{error.code}]: {error}", file=sys.stderr)
         return EXIT_USAGE
 
 
-def queue_command(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m edge_uploader queue",
+def _import_runner() -> ModuleType:
+    """The uploader proper, with OpenCV, numpy, requests and pillow: imported once the settings are known good."""
+    try:
+        from edge_uploader import runner
+    except ImportError as error:
+        if (error.name or "").split(".")[0] in ("edge_uploader", "chamcong"):
+            raise  # our own code is broken: the traceback is what helps
+        reason = " ".join(str(error).split())
+        raise EdgeError("requirements_missing", f"{reason}: install the uploader's requirements first, "
+                                                "pip install -r requirements.txt") from error
+    return runner
+
+
+def queue_command(argv: list[str], prog: str = f"{PROG} queue") -> int:
+    parser = argparse.ArgumentParser(prog=prog,
                                      description="What waits in the local queue, and what the server refused.")
     parser.add_argument("--queue-path", help="the queue file (env EDGE_QUEUE_PATH; default edge-queue.sqlite3)")
     parser.add_argument("--config", help="TOML file to take queue_path from")

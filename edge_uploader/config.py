@@ -13,6 +13,7 @@ import ipaddress
 import os
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +21,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from edge_uploader.detector import Roi
 from edge_uploader.errors import ConfigError
+from edge_uploader.roi import Roi
 
 MODEL_NAME = "face_detection_yunet_2023mar.onnx"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -106,10 +107,46 @@ class Config:
     __str__ = __repr__
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+# The settings `send` uses: where to post, who signs, and the site's clock.
+CONNECTION_SETTINGS = ("api_url", "device_id", "device_secret", "device_secret_file", "site_timezone",
+                       "request_timeout", "allow_insecure_http")
+
+
+@dataclass(frozen=True)
+class Connection:
+    api_url: str
+    device_id: str
+    device_secret: str
+    site_timezone: str
+    request_timeout: float
+
+    def __repr__(self) -> str:  # the secret never reaches a log or a traceback
+        return (f"Connection(api_url={self.api_url!r}, device_id={self.device_id!r}, "
+                f"site_timezone={self.site_timezone!r}, request_timeout={self.request_timeout!r}, device_secret='***')")
+
+    __str__ = __repr__
+
+
+class _RefuseSecretOnCommandLine(argparse.Action):
+    """A secret typed as a flag would show in `ps`: refuse it without echoing it (argparse would)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        parser.error(f"{option_string} is not accepted: a secret on the command line shows in `ps`. "
+                     "Use EDGE_DEVICE_SECRET, device_secret in the config file, or --device-secret-file")
+
+
+def refuse_secret_flag(parser: argparse.ArgumentParser) -> None:
+    """--device-secret and --secret exist only to be refused (the parser needs allow_abbrev=False)."""
+    parser.add_argument("--device-secret", "--secret", nargs="?", action=_RefuseSecretOnCommandLine,
+                        help=argparse.SUPPRESS)
+
+
+def add_arguments(parser: argparse.ArgumentParser, names: Collection[str] | None = None) -> None:
+    """The --config flag and one flag per setting (only ``names``, when given)."""
     parser.add_argument("--config", help="TOML file with any of the settings below (env EDGE_CONFIG)")
     for option in OPTIONS:
-        if not option.flag:
+        if not option.flag or (names is not None and option.name not in names):
             continue
         flag = "--" + option.name.replace("_", "-")
         env = "EDGE_" + option.name.upper()
@@ -123,6 +160,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load(args: argparse.Namespace, environ: dict[str, str] | None = None) -> Config:
     """Merge the layers and validate them. Raises ConfigError with a code and a plain message."""
+    return _validate(_merge(args, environ))
+
+
+def load_connection(args: argparse.Namespace, environ: dict[str, str] | None = None) -> Connection:
+    """Only what it takes to sign and post one request (``send``): no source, no model, no queue.
+
+    The same layers as ``load``, so the box's configuration file and environment serve both; the other
+    settings in them are not checked here.
+    """
+    values = _merge(args, environ)
+    converted = {option.name: _convert(option, values[option.name]) for option in OPTIONS
+                 if option.name in CONNECTION_SETTINGS}
+    _require(converted, ("api_url", "device_id"))
+    return _connection(converted)
+
+
+def _merge(args: argparse.Namespace, environ: dict[str, str] | None) -> dict[str, Any]:
     environ = dict(os.environ if environ is None else environ)
     values: dict[str, Any] = {option.name: option.default for option in OPTIONS}
     values["model"] = _default_model(environ)
@@ -136,7 +190,7 @@ def load(args: argparse.Namespace, environ: dict[str, str] | None = None) -> Con
         flag_value = getattr(args, option.name, None) if option.flag else None
         if flag_value is not None:
             values[option.name] = flag_value
-    return _validate(values)
+    return values
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -153,12 +207,14 @@ def _read_file(path: Path) -> dict[str, Any]:
     return data
 
 
-def _validate(values: dict[str, Any]) -> Config:
-    converted = {option.name: _convert(option, values[option.name]) for option in OPTIONS}
-    for required in ("api_url", "device_id", "source"):
+def _require(converted: dict[str, Any], names: tuple[str, ...]) -> None:
+    for required in names:
         if not converted[required]:
             raise ConfigError("config_missing", f"{required} is required "
                                                 f"(--{required.replace('_', '-')} or EDGE_{required.upper()})")
+
+
+def _connection(converted: dict[str, Any]) -> Connection:
     secret = converted["device_secret"]
     if converted["device_secret_file"]:
         try:
@@ -180,6 +236,16 @@ def _validate(values: dict[str, Any]) -> Config:
         ZoneInfo(converted["site_timezone"])
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ConfigError("config_invalid", f"unknown site_timezone {converted['site_timezone']!r}") from error
+    if converted["request_timeout"] <= 0:
+        raise ConfigError("config_invalid", "request_timeout must be positive")
+    return Connection(api_url=converted["api_url"].rstrip("/"), device_id=converted["device_id"], device_secret=secret,
+                      site_timezone=converted["site_timezone"], request_timeout=converted["request_timeout"])
+
+
+def _validate(values: dict[str, Any]) -> Config:
+    converted = {option.name: _convert(option, values[option.name]) for option in OPTIONS}
+    _require(converted, ("api_url", "device_id", "source"))
+    connection = _connection(converted)
     try:
         roi = Roi.parse(converted["roi"])
     except ValueError as error:
@@ -199,8 +265,7 @@ def _validate(values: dict[str, Any]) -> Config:
     for name, low in (("queue_max", 1), ("detect_width", 64), ("min_face_px", 16)):
         if converted[name] < low:
             raise ConfigError("config_invalid", f"{name} must be at least {low}")
-    for name in ("retention_days", "pause_seconds", "fps", "request_timeout", "backoff_base", "backoff_cap",
-                 "status_interval"):
+    for name in ("retention_days", "pause_seconds", "fps", "backoff_base", "backoff_cap", "status_interval"):
         if converted[name] <= 0:
             raise ConfigError("config_invalid", f"{name} must be positive")
     if converted["drain_timeout"] < 0:
@@ -208,13 +273,13 @@ def _validate(values: dict[str, Any]) -> Config:
     if converted["log_level"].upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("config_invalid", "log_level must be DEBUG, INFO, WARNING or ERROR")
     return Config(
-        api_url=converted["api_url"].rstrip("/"), device_id=converted["device_id"], device_secret=secret,
-        source=converted["source"], site_timezone=converted["site_timezone"],
+        api_url=connection.api_url, device_id=connection.device_id, device_secret=connection.device_secret,
+        source=converted["source"], site_timezone=connection.site_timezone,
         queue_path=Path(converted["queue_path"]).expanduser(), queue_max=converted["queue_max"],
         retention_days=converted["retention_days"], model=model, detect_width=converted["detect_width"], roi=roi,
         min_face_px=converted["min_face_px"], pause_seconds=converted["pause_seconds"],
         send_unpaused=converted["send_unpaused"], recorded_at=recorded_at, fps=converted["fps"],
-        display=converted["display"], request_timeout=converted["request_timeout"],
+        display=converted["display"], request_timeout=connection.request_timeout,
         backoff_base=converted["backoff_base"], backoff_cap=converted["backoff_cap"],
         drain_timeout=converted["drain_timeout"], log_level=converted["log_level"].upper(),
         status_interval=converted["status_interval"])

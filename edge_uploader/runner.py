@@ -16,7 +16,7 @@ import cv2
 from edge_uploader.config import Config
 from edge_uploader.detector import Detector
 from edge_uploader.display import SENT, WAITING, Display, Overlay
-from edge_uploader.errors import ConfigError
+from edge_uploader.errors import EXIT_OK, EXIT_REJECTED, EXIT_UNDELIVERED, ConfigError
 from edge_uploader.logs import Stats, StatusLine
 from edge_uploader.passages import Emission, PassagePolicy, PassageTracker
 from edge_uploader.queue import CaptureQueue
@@ -25,10 +25,6 @@ from edge_uploader.sources import LiveSource, open_source
 
 log = logging.getLogger("edge_uploader")
 
-EXIT_OK = 0
-EXIT_UNDELIVERED = 1   # --once: captures still waiting in the queue when the drain timed out
-EXIT_USAGE = 2         # bad configuration or source
-EXIT_REJECTED = 3      # --once: the server refused captures for good (moved aside), or the full queue dropped some
 BANNER_SECONDS = 4.0
 PURGE_EVERY_SECONDS = 3600.0
 

@@ -14,8 +14,8 @@ import pytest
 from edge_uploader import config
 from edge_uploader.cli import build_parser
 from edge_uploader.config import MODEL_NAME, Config
-from edge_uploader.detector import Roi
 from edge_uploader.errors import ConfigError
+from edge_uploader.roi import Roi
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "s3cret-of-lobby-1-9d8c7b"
