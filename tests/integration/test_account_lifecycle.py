@@ -68,7 +68,7 @@ def test_from_a_temporary_password_to_a_lock_to_a_reset_to_daily_use(product: Pr
     assert created.status == 201, created.body
     temporary = created.body["temporary_password"]
     assert TEMPORARY.fullmatch(temporary)
-    assert created.body["password_deadline"] == "2026-11-25T00:40:00+00:00"
+    assert created.body["password_deadline"] == "2026-11-25T07:40:00+07:00"
     assert created.body["must_change_password"] is True and created.body["status"] == "active"
     assert created.body["grants"] == [{"role": "staff", "unit_id": commune.unit_id}]
     assert (created.body["display_name"], created.body["created_by"]) == ("Đinh Văn Tú", "lan.ha")
@@ -83,7 +83,7 @@ def test_from_a_temporary_password_to_a_lock_to_a_reset_to_daily_use(product: Pr
     # THEN they are told to change it, and by when
     assert first.status == 200, first.body
     assert first.body["must_change_password"] is True
-    assert first.body["password_deadline"] == "2026-11-25T00:40:00+00:00"
+    assert first.body["password_deadline"] == "2026-11-25T07:40:00+07:00"
     # and that token opens nothing but their own account until they do
     for path in ("/v1/units", f"/v1/staff/{commune.person}/days", "/v1/accounts/tu.dinh"):
         refused = product.get(path, token=first.body["token"])
@@ -122,7 +122,7 @@ def test_from_a_temporary_password_to_a_lock_to_a_reset_to_daily_use(product: Pr
     assert reset.status == 200, reset.body
     renewed = reset.body["temporary_password"]
     assert TEMPORARY.fullmatch(renewed) and renewed != temporary
-    assert reset.body["password_deadline"] == "2026-11-30T00:45:00+00:00"
+    assert reset.body["password_deadline"] == "2026-11-30T07:45:00+07:00"
     assert (reset.body["status"], reset.body["lock_reason"], reset.body["must_change_password"]) == (
         "active", None, True)
     # and the old temporary password is worth nothing
@@ -151,7 +151,7 @@ def test_from_a_temporary_password_to_a_lock_to_a_reset_to_daily_use(product: Pr
     assert mine.status == 200
     assert (mine.body["status"], mine.body["must_change_password"], mine.body["password_deadline"]) == (
         "active", False, None)
-    assert mine.body["password_changed_at"] == "2026-11-25T00:45:00+00:00"
+    assert mine.body["password_changed_at"] == "2026-11-25T07:45:00+07:00"
     days = product.get(f"/v1/staff/{commune.person}/days", token=changed.body["token"])
     assert days.status == 200, days.body
     assert (days.body["staff_id"], days.body["month"], len(days.body["days"])) == (commune.person, "2026-11", 30)
@@ -198,9 +198,9 @@ def test_a_roll_out_deadline_ends_at_midnight_after_that_day_in_ha_noi(product: 
                                             "password_deadline": "2026-11-30"})
     # THEN its deadline is midnight at the end of that day in Ha Noi (17:00 UTC)
     assert created.status == 201, created.body
-    assert created.body["password_deadline"] == "2026-11-30T17:00:00+00:00"
+    assert created.body["password_deadline"] == "2026-12-01T00:00:00+07:00"
     temporary = created.body["temporary_password"]
-    assert sign_in(product, "van.thu", temporary).body["password_deadline"] == "2026-11-30T17:00:00+00:00"
+    assert sign_in(product, "van.thu", temporary).body["password_deadline"] == "2026-12-01T00:00:00+07:00"
     # and the temporary password opens until 23:59:59 that day, not after
     product.clock.now = datetime(2026, 11, 30, 16, 59, 59, tzinfo=UTC)
     assert sign_in(product, "van.thu", temporary).status == 200
@@ -222,7 +222,7 @@ def test_a_roll_out_deadline_ends_at_midnight_after_that_day_in_ha_noi(product: 
     # WHEN the date is exactly 90 days ahead (18 February 2027) THEN it is accepted
     edge = product.post("/v1/accounts", {"username": "ke.toan", "unit_id": unit, "password_deadline": "2027-02-18"})
     assert edge.status == 201, edge.body
-    assert edge.body["password_deadline"] == "2027-02-18T17:00:00+00:00"
+    assert edge.body["password_deadline"] == "2027-02-19T00:00:00+07:00"
 
 
 def test_five_wrong_passwords_block_sign_in_for_15_minutes(product: Product) -> None:
@@ -240,7 +240,7 @@ def test_five_wrong_passwords_block_sign_in_for_15_minutes(product: Product) -> 
     assert (blocked.status, blocked.body["code"]) == (403, "login_blocked")
     assert "15 phút" in blocked.body["message"]
     assert blocked.body["message"].startswith("Bạn đã nhập sai mật khẩu quá nhiều lần")
-    assert blocked.body["details"]["blocked_until"] == "2026-11-20T00:55:00+00:00"
+    assert blocked.body["details"]["blocked_until"] == "2026-11-20T07:55:00+07:00"
     assert sign_in(product, "admin", wrong).body["code"] == "login_blocked"
     product.clock.advance(minutes=14, seconds=59)
     assert sign_in(product, "admin", ADMIN_PASSWORD).body["code"] == "login_blocked"

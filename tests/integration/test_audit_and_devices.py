@@ -92,8 +92,8 @@ def test_the_trail_records_who_did_what_to_what_when_and_from_where(product: Pro
     found = entries(product, NOVEMBER)
     times = [entry["at"] for entry in found]
     assert times == sorted(times, reverse=True)
-    assert found[0]["action"] == "login" and found[0]["at"] == "2026-11-26T00:41:00+00:00"
-    friday = "2026-11-20T00:40:00+00:00"
+    assert found[0]["action"] == "login" and found[0]["at"] == "2026-11-26T07:41:00+07:00"
+    friday = "2026-11-20T07:40:00+07:00"
     # sign-ins, good and bad, with where they came from
     browser_login = the_one(found, "login", actor="admin", at=friday, user_agent=BROWSER, outcome="ok")
     assert (browser_login["source_ip"], browser_login["unit_id"], browser_login["subject"]) == (LOCAL_IP, None, None)
@@ -135,7 +135,7 @@ def test_the_trail_records_who_did_what_to_what_when_and_from_where(product: Pro
     assert "Nghỉ việc chờ quyết định" in json.dumps(by_admin["details"], ensure_ascii=False)
     by_sweep = the_one(found, "account.lock", actor="system")
     assert (by_sweep["subject"], by_sweep["unit_id"], by_sweep["details"]["reason"], by_sweep["at"]) == (
-        "tu.dinh", commune, "password_expired", "2026-11-26T00:40:00+00:00")
+        "tu.dinh", commune, "password_expired", "2026-11-26T07:40:00+07:00")
     assert (by_sweep["source_ip"], by_sweep["user_agent"]) == (None, None)
 
     # WHEN the trail is filtered THEN only what matches comes back
@@ -201,9 +201,9 @@ def test_the_first_day_of_a_month_is_read_whole(product: Product) -> None:
         found = entries(product, query)
         # THEN every entry of the day is there, from both UTC months, newest first
         assert sorted((e["action"], e["at"]) for e in found) == [
-            ("login", "2026-11-30T17:30:00+00:00"), ("login", "2026-12-01T01:00:00+00:00"),
-            ("unit.create", "2026-12-01T01:00:00+00:00")], query
-        assert found[-1]["at"] == "2026-11-30T17:30:00+00:00", query
+            ("login", "2026-12-01T00:30:00+07:00"), ("login", "2026-12-01T08:00:00+07:00"),
+            ("unit.create", "2026-12-01T08:00:00+07:00")], query
+        assert found[-1]["at"] == "2026-12-01T00:30:00+07:00", query
     assert entries(product, f"from=2026-12-01&to=2026-12-01&unit_id={unit}")[0]["action"] == "unit.create"
 
 

@@ -15,7 +15,7 @@ import app as api_module
 from chamcong.access import PERMISSIONS, SELF
 from chamcong.http import DEVICE, PUBLIC, ApiRouter, RequestContext
 
-PUBLIC_ROUTES = {("/v1/openapi.json", "GET"), ("/v1/auth/login", "POST")}
+PUBLIC_ROUTES = {("/v1/openapi.json", "GET"), ("/v1/auth/login", "POST"), ("/docs", "GET"), ("/docs/{asset}", "GET")}
 DEVICE_ROUTES = {("/v1/recognitions", "POST")}
 # What a temporary password opens: its own change, the account itself, and signing out.
 SELF_ROUTES = {("/v1/auth/password", "POST"), ("/v1/auth/me", "GET"), ("/v1/auth/logout", "POST")}
@@ -70,7 +70,7 @@ def test_the_only_device_route_is_the_recognition_upload() -> None:
     assert {(s.path, s.method) for s in api_module.api.specs if s.auth == "device"} == DEVICE_ROUTES
 
 
-def test_the_only_public_routes_are_the_openapi_document_and_login() -> None:
+def test_the_only_public_routes_are_the_api_description_and_login() -> None:
     assert {(s.path, s.method) for s in api_module.api.specs if s.auth == "public"} == PUBLIC_ROUTES
 
 

@@ -36,7 +36,7 @@ from chamcong.container import Container, get_container
 from chamcong.errors import DomainError, NotFound, PayloadTooLarge
 from chamcong.messages import CATALOGUE, message_for, status_of
 from chamcong.observability import count, get_logger
-from chamcong.schemas.common import ID_PATTERN, USERNAME_PATTERN, Error
+from chamcong.schemas.common import ID_PATTERN, USERNAME_PATTERN, Error, FileResult
 from chamcong.services.audit import Source
 from chamcong.services.auth import authenticate
 from chamcong.services.devices import authenticate_device
@@ -68,15 +68,6 @@ class ScopeNotChecked(Exception):
 
 class ContractBroken(Exception):
     """A route answered something its declaration does not describe (strict mode turns it into a 500)."""
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """A handler's answer that is a file to download rather than JSON."""
-
-    body: bytes
-    content_type: str
-    filename: str
 
 
 @dataclass(frozen=True)
@@ -266,9 +257,7 @@ class ApiRouter:
                 return json_response(error_body(exc.code, lang, exc.details, exc.params), status, headers)
             status = spec.status
             if isinstance(result, FileResult):
-                return Response(body=result.body, status_code=status, headers={
-                    **headers, "Content-Type": result.content_type,
-                    "Content-Disposition": f'attachment; filename="{result.filename}"'})
+                return _file_response(result, status, headers)
             if status == 204:
                 return Response(body="", status_code=204, headers=headers)
             self._check_response(spec, result, strict)
@@ -423,6 +412,17 @@ class ApiRouter:
                 },
             },
         }
+
+
+def _file_response(result: FileResult, status: int, headers: dict[str, str]) -> Response:
+    sent = {**headers, **result.headers, "Content-Type": result.content_type, "X-Content-Type-Options": "nosniff"}
+    if result.filename is not None:
+        sent["Content-Disposition"] = f'attachment; filename="{result.filename}"'
+    body: str | bytes = result.body
+    # API Gateway carries text as text; bytes only for the binary media types it is configured with.
+    if isinstance(body, bytes) and result.textual:
+        body = body.decode("utf-8")
+    return Response(body=body, status_code=status, headers=sent)
 
 
 def _request_id(request: Request) -> str:

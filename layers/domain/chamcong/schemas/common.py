@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Any
 
@@ -83,6 +84,21 @@ Day = Annotated[date, BeforeValidator(_iso_day), Field(ge=FIRST_DAY, le=LAST_DAY
                                                        description="YYYY-MM-DD, 2000-01-01 … 2099-12-31")]
 Month = Annotated[str, Field(pattern=MONTH_PATTERN, description="YYYY-MM")]
 Limit = Annotated[int, BeforeValidator(_digits)]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """An answer that is a file rather than JSON: a download (with a file name) or a page shown inline."""
+
+    body: str | bytes
+    content_type: str
+    filename: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def textual(self) -> bool:
+        kind = self.content_type.split(";")[0].strip()
+        return kind.startswith("text/") or kind in {"application/javascript", "message/rfc822", "application/json"}
 
 
 class Error(View):
