@@ -54,6 +54,7 @@ demo: venv
 bench: venv
 	$(PY) -m bench.recognition
 	$(PY) -m bench.edge
+	$(PY) -m bench.contract
 
 # Build the Lambda layers as `sam build` does and check Lambda's 250 MB unzipped limit
 # (function + layers) for the function that carries both.

@@ -51,6 +51,9 @@ NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạ
 # Waves of people through the lobby (local time on the demo day): arrivals, then departures.
 WAVES = {"morning": [(6, 52), (7, 18), (7, 41)], "evening": [(16, 38), (17, 6), (17, 33)]}
 ENROL_TWO_FROM = 4  # people with at least this many photos are enrolled with two
+# What the demo's accounts chose when they changed their temporary passwords, printed so a person can try them.
+DEMO_PASSWORD = "Một câu dài dễ nhớ cho buổi demo"  # noqa: S105 - a demo's published password
+ADMIN_PASSWORD = "demo-admin-password"  # noqa: S105 - the local stack's admin, printed by the demo
 
 
 @dataclass
@@ -219,7 +222,8 @@ def accounts(api: Api, units: list[dict[str, object]], enrolled: list[Person], d
              [{"role": "unit_leader", "unit_id": own}, {"role": "staff", "unit_id": own}]),
             ("canbo", "Cán bộ / staff", own, clerk.staff_id, None)]
     tokens: dict[str, str] = {}
-    lines = ["", "Tài khoản / accounts (tạo qua API; mật khẩu tạm đã đổi / temporary passwords changed):"]
+    lines = ["", "Tài khoản / accounts (tạo qua API như các cơ quan làm / made through the API as the offices do):",
+             f"  admin          {'Quản trị hệ thống / system admin':<30} mật khẩu / password: {ADMIN_PASSWORD}"]
     for username, label, unit_id, staff_id, grants in plan:
         body: dict[str, object] = {"username": username, "unit_id": unit_id, "staff_id": staff_id}
         if grants is not None:
@@ -229,10 +233,11 @@ def accounts(api: Api, units: list[dict[str, object]], enrolled: list[Person], d
                                                               "password": created["temporary_password"]})
         changed = api.call("POST", "/v1/auth/password", 200, headers={"Authorization": f"Bearer {first['token']}"},
                            json={"current_password": created["temporary_password"],
-                                 "new_password": "Một câu dài dễ nhớ cho buổi demo"})
+                                 "new_password": DEMO_PASSWORD})
         tokens[username] = f"Bearer {changed['token']}"
         deadline = datetime.fromisoformat(str(first["password_deadline"])).astimezone(HANOI)
-        lines.append(f"  {username:<14} {label:<30} hạn đổi mật khẩu tạm / deadline {deadline:%d-%m-%Y %H:%M}")
+        lines.append(f"  {username:<14} {label:<30} mật khẩu / password: {DEMO_PASSWORD}   "
+                     f"(mật khẩu tạm đã đổi trước hạn / temporary one changed before {deadline:%d-%m-%Y %H:%M})")
 
     def answer(username: str, path: str) -> str:
         reply = api.session.get(api.base + path, headers={"Authorization": tokens[username]}, timeout=60)
@@ -291,10 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     out_dir.mkdir(parents=True)
     started = time.monotonic()
     os.environ["HOME_AFFAIRS_RECIPIENTS"] = HOME_AFFAIRS
-    with running_stack(free_port(), models_dir, out_dir, "demo-admin-password", access_log=False) as stack:
+    with running_stack(free_port(), models_dir, out_dir, ADMIN_PASSWORD, access_log=False) as stack:
         print(f"Local stack up at {stack.api_url}")
         api = Api(stack.api_url)
-        token = api.call("POST", "/v1/auth/login", 200, json={"username": "admin", "password": "demo-admin-password"})
+        token = api.call("POST", "/v1/auth/login", 200, json={"username": "admin", "password": ADMIN_PASSWORD})
         api.session.headers["Authorization"] = f"Bearer {token['token']}"
         units = enrol(api, everyone)
         for person in everyone:
