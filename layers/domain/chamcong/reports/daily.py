@@ -30,7 +30,7 @@ CSV_COLUMNS = ("Họ và tên", "Đơn vị", "Ngày", "Trạng thái", "Giờ �
                "Ảnh bằng chứng (mã lượt chụp)")
 
 _templates = Environment(loader=PackageLoader("chamcong.reports", "templates"), undefined=StrictUndefined,
-                         autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+                         autoescape=select_autoescape(["html", "html.j2"]), trim_blocks=True, lstrip_blocks=True)
 _templates.filters["status"] = day_status_label
 
 

@@ -1,0 +1,52 @@
+"""The daily report e-mails as officials receive them: GIVEN a unit's day, WHEN composed, THEN this message."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from datetime import date
+from email.message import Message
+from typing import Any
+
+from chamcong.reports.daily import UnitDay, district_report, unit_report
+
+FRIDAY = date(2026, 11, 20)
+SENDER = "chamcong@dabac.example.gov.vn"
+LEADERS = ["truong-phong@dabac.example.gov.vn"]
+
+
+def row(name: str, status: str, flags: tuple[str, ...] = (), **times: Any) -> dict[str, Any]:
+    return {"staff_id": f"stf_{abs(hash(name))}", "full_name": name, "date": FRIDAY.isoformat(), "status": status,
+            "flags": list(flags), "check_in": times.get("check_in"), "check_out": times.get("check_out"),
+            "late_minutes": times.get("late_minutes", 0), "early_minutes": times.get("early_minutes", 0),
+            "holiday": None, "evidence": None}
+
+
+def received(message: Message) -> Message:
+    """As a mail program reads it: parsed from the bytes SES sends."""
+    return email.message_from_bytes(bytes(message), policy=email.policy.default)  # type: ignore[call-overload]
+
+
+def part(message: Message, content_type: str) -> str:
+    found = next(p for p in message.walk() if p.get_content_type() == content_type)
+    payload = found.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode("utf-8-sig")
+
+
+def test_names_are_shown_as_text_in_the_html_part_never_as_markup() -> None:
+    # GIVEN a unit and a person whose stored names are HTML
+    unit = UnitDay("unit_x", "<img src=x onerror=alert(1)>",
+                   [row("<script>alert('chấm công')</script>", "late", ("late",), check_in="07:44:00",
+                        late_minutes=14)])
+    # WHEN the unit report and the district summary are composed
+    for message in (received(unit_report(unit, FRIDAY, "morning", SENDER, LEADERS)),
+                    received(district_report([unit], FRIDAY, "morning", SENDER, LEADERS))):
+        html = part(message, "text/html")
+        # THEN a mail program shows the names as written, and runs nothing
+        assert "&lt;img src=x onerror=alert(1)&gt;" in html
+        assert "<img" not in html and "<script" not in html
+        assert "&lt;script&gt;alert(&#39;chấm công&#39;)&lt;/script&gt;" in html
+        # and the plain-text part still reads the names as they are
+        assert "<script>alert('chấm công')</script>" in part(message, "text/plain")
+
