@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
+import io
 from datetime import date
 from email.message import Message
 from typing import Any
@@ -34,6 +36,10 @@ def part(message: Message, content_type: str) -> str:
     return payload.decode("utf-8-sig")
 
 
+def csv_rows(message: Message) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(part(message, "text/csv"))))
+
+
 def test_names_are_shown_as_text_in_the_html_part_never_as_markup() -> None:
     # GIVEN a unit and a person whose stored names are HTML
     unit = UnitDay("unit_x", "<img src=x onerror=alert(1)>",
@@ -50,3 +56,18 @@ def test_names_are_shown_as_text_in_the_html_part_never_as_markup() -> None:
         # and the plain-text part still reads the names as they are
         assert "<script>alert('chấm công')</script>" in part(message, "text/plain")
 
+
+def test_csv_cells_that_a_spreadsheet_would_run_as_a_formula_are_neutralised() -> None:
+    # GIVEN people whose names a spreadsheet would read as formulas, in a unit named like one
+    names = ['=HYPERLINK("http://x","y")', "+84 912 345 678", "-1+1", "@SUM(A1)", "\tTab", "\rCR", "Nguyễn Văn An"]
+    unit = UnitDay("unit_x", "=cmd|' /C calc'!A0", [row(name, "on_time") for name in names])
+    # WHEN the report's CSV is opened
+    for message in (received(unit_report(unit, FRIDAY, "evening", SENDER, LEADERS)),
+                    received(district_report([unit], FRIDAY, "evening", SENDER, LEADERS))):
+        rows = csv_rows(message)
+        # THEN each such cell starts with a quote, so it is shown as text; an ordinary name is untouched
+        assert sorted(r["Họ và tên"] for r in rows) == sorted(
+            ['\'=HYPERLINK("http://x","y")', "'+84 912 345 678", "'-1+1", "'@SUM(A1)", "'\tTab", "'\rCR",
+             "Nguyễn Văn An"])
+        assert {r["Đơn vị"] for r in rows} == {"'=cmd|' /C calc'!A0"}
+        assert {r["Trạng thái"] for r in rows} == {"Đúng giờ"}

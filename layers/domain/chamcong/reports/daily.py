@@ -29,6 +29,9 @@ EXCEPTIONS = ("absent", "missing_check_in", "missing_check_out", "late", "left_e
 CSV_COLUMNS = ("Họ và tên", "Đơn vị", "Ngày", "Trạng thái", "Giờ đến", "Giờ về", "Đi muộn (phút)", "Về sớm (phút)",
                "Ảnh bằng chứng (mã lượt chụp)")
 
+# Cells starting with these are formulas to Excel and LibreOffice (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 _templates = Environment(loader=PackageLoader("chamcong.reports", "templates"), undefined=StrictUndefined,
                          autoescape=select_autoescape(["html", "html.j2"]), trim_blocks=True, lstrip_blocks=True)
 _templates.filters["status"] = day_status_label
@@ -84,6 +87,13 @@ def _message(subject: str, sender: str, recipients: Sequence[str], template: str
     return message
 
 
+def csv_cell(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula is shown as text: prefixed with a quote (OWASP)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(units: Sequence[UnitDay], day: date) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -91,7 +101,8 @@ def _csv(units: Sequence[UnitDay], day: date) -> bytes:
     for unit in units:
         for row in unit.rows:
             evidence = row.get("evidence") or {}
-            writer.writerow([row["full_name"], unit.unit_name, f"{day:%d/%m/%Y}", day_status_label(str(row["status"])),
-                             row.get("check_in") or "", row.get("check_out") or "", row.get("late_minutes") or "",
-                             row.get("early_minutes") or "", evidence.get("capture_id", "")])
+            writer.writerow([csv_cell(value) for value in (
+                row["full_name"], unit.unit_name, f"{day:%d/%m/%Y}", day_status_label(str(row["status"])),
+                row.get("check_in") or "", row.get("check_out") or "", row.get("late_minutes") or "",
+                row.get("early_minutes") or "", evidence.get("capture_id", ""))])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
