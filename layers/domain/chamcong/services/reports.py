@@ -2,8 +2,9 @@
 
 For each report: claim it in the reports table (a conditional write), archive the complete message in
 S3 (so it is never lost, even if sending fails), send it through SES, mark it sent. A re-run of the same
-day skips what was sent; a report whose sending failed, or whose run died, is tried again. When anything
-failed the run raises at the end, after the other reports went out, so the scheduler retries it.
+day skips what was sent; a report that could not be composed, archived or sent, or whose run died, is
+tried again. One report's failure never stops the others: when anything failed the run raises at the
+end, after the other reports went out, so the scheduler retries it.
 """
 
 from __future__ import annotations
@@ -78,9 +79,15 @@ def _deliver(container: Container, day: date, kind: Kind, audience: str, recipie
         existing = ReportModel.get(report_id)
         return {**outcome, "status": "already_sent" if existing.status == "sent" else "in_progress",
                 "archive_key": existing.archive_key}
-    message = compose(recipients or [container.settings.sender_email])
     archive_key = f"reports/daily/{day.isoformat()}/{kind}/{audience}.eml"
-    container.blobs.put(archive_key, bytes(message), "message/rfc822")
+    try:
+        message = compose(recipients or [container.settings.sender_email])
+        container.blobs.put(archive_key, bytes(message), "message/rfc822")
+    except Exception as error:  # this report only (bad stored data, S3 down): the others still go out
+        # The error's type only: its text may quote a name or an address.
+        record.update(actions=[ReportModel.status.set("failed"), ReportModel.error.set(type(error).__name__)])
+        log.error("report not composed or archived", extra={"report_id": report_id, "error": type(error).__name__})
+        return {**outcome, "status": "failed"}
     outcome["archive_key"] = archive_key
     if not recipients:
         record.update(actions=[ReportModel.status.set("archived"), ReportModel.archive_key.set(archive_key)])
