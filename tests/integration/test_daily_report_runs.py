@@ -77,10 +77,34 @@ def offices(models_dir: Path, tmp_path_factory: pytest.TempPathFactory,
         yield Offices(product, units, people)
 
 
-def test_a_unit_whose_stored_name_breaks_its_report_does_not_stop_the_others(offices: Offices) -> None:
+def test_a_unit_whose_stored_name_holds_a_line_break_gets_its_report(offices: Offices) -> None:
     # GIVEN a unit whose name, stored before names were checked, holds a line break
     bad = offices.units["Phòng Tài chính - Kế hoạch"]
     UnitModel.get(bad).update(actions=[UnitModel.name.set("Phòng Tài chính\nKế hoạch")])
+    # WHEN the morning reports run
+    reply = offices.product.post("/v1/reports/daily/run", {"date": "2026-11-20", "kind": "morning"})
+    # THEN every report went out, that unit's with the line break read as a space
+    assert reply.status == 200, reply.body
+    assert sorted(offices.subjects()) == [
+        "[Chấm công] Phòng Nội vụ — báo cáo buổi sáng ngày 20/11/2026",
+        "[Chấm công] Phòng Tài chính Kế hoạch — báo cáo buổi sáng ngày 20/11/2026",
+        "[Chấm công] Tổng hợp toàn huyện — báo cáo buổi sáng ngày 20/11/2026",
+        "[Chấm công] Văn phòng HĐND và UBND — báo cáo buổi sáng ngày 20/11/2026"]
+
+
+def test_a_report_that_cannot_be_archived_does_not_stop_the_others_and_goes_on_the_retry(
+        offices: Offices, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    # GIVEN the archive refuses one unit's report
+    bad = offices.units["Phòng Tài chính - Kế hoạch"]
+    blobs = offices.product.container.blobs
+    put = blobs.put
+
+    def refuse_one(key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
+        if bad in key:
+            raise RuntimeError("S3 refused Phòng Tài chính - Kế hoạch")
+        put(key, data, content_type)
+
+    monkeypatch.setattr(blobs, "put", refuse_one)
     # WHEN the morning reports run
     reply = offices.product.post("/v1/reports/daily/run", {"date": "2026-11-20", "kind": "morning"})
     # THEN the run fails, naming that unit's report only
@@ -93,12 +117,14 @@ def test_a_unit_whose_stored_name_breaks_its_report_does_not_stop_the_others(off
         "[Chấm công] Văn phòng HĐND và UBND — báo cáo buổi sáng ngày 20/11/2026"]
     # and the failed report is not left claimed: it is marked failed, for the retry
     assert ReportModel.get(f"2026-11-20#morning#{bad}").status == "failed"
-    # WHEN the unit is renamed and the run retried
-    renamed = offices.product.request("PATCH", f"/v1/units/{bad}", {"name": "Phòng Tài chính - Kế hoạch"})
-    assert renamed.status == 200, renamed.body
+    # and the log names the report, not the unit's name or anyone's
+    logged = "\n".join(record.getMessage() + str(record.__dict__) for record in caplog.records)
+    assert f"2026-11-20#morning#{bad}" in logged and "Tài chính" not in logged
+    # WHEN the archive is back and the run retried
+    monkeypatch.undo()
     again = offices.product.post("/v1/reports/daily/run", {"date": "2026-11-20", "kind": "morning"})
     # THEN the report that failed is sent, and nothing else is sent twice
     assert again.status == 200, again.body
     assert {r["audience"]: r["status"] for r in again.body["reports"]}[bad] == "sent"
-    assert sorted(offices.subjects())[1] == "[Chấm công] Phòng Tài chính - Kế hoạch — báo cáo buổi sáng ngày 20/11/2026"
     assert len(offices.sent()) == 4
+    assert "[Chấm công] Phòng Tài chính - Kế hoạch — báo cáo buổi sáng ngày 20/11/2026" in offices.subjects()

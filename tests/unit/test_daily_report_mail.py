@@ -71,3 +71,14 @@ def test_csv_cells_that_a_spreadsheet_would_run_as_a_formula_are_neutralised() -
              "Nguyễn Văn An"])
         assert {r["Đơn vị"] for r in rows} == {"'=cmd|' /C calc'!A0"}
         assert {r["Trạng thái"] for r in rows} == {"Đúng giờ"}
+
+
+def test_a_control_character_in_a_stored_name_becomes_a_space_in_the_headers() -> None:
+    # GIVEN a unit whose stored name holds a line break, a carriage return and a tab
+    unit = UnitDay("unit_x", "Phòng Nội vụ\r\nBcc: ai-do@example.com\tx", [row("Nguyễn Văn An", "on_time")])
+    # WHEN its report is composed
+    message = received(unit_report(unit, FRIDAY, "morning", SENDER, LEADERS))
+    # THEN the subject is one line with spaces in their place, and no header was added
+    assert message["Subject"] == ("[Chấm công] Phòng Nội vụ  Bcc: ai-do@example.com x — báo cáo buổi sáng "
+                                  "ngày 20/11/2026")
+    assert message["Bcc"] is None and message["To"] == LEADERS[0]

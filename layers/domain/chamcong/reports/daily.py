@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ EXCEPTIONS = ("absent", "missing_check_in", "missing_check_out", "late", "left_e
 CSV_COLUMNS = ("Họ và tên", "Đơn vị", "Ngày", "Trạng thái", "Giờ đến", "Giờ về", "Đi muộn (phút)", "Về sớm (phút)",
                "Ảnh bằng chứng (mã lượt chụp)")
 
+_CONTROL = {"Cc", "Zl", "Zp"}  # control characters, line and paragraph separators
 # Cells starting with these are formulas to Excel and LibreOffice (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -76,15 +78,20 @@ def district_report(units: Sequence[UnitDay], day: date, kind: Kind, sender: str
 def _message(subject: str, sender: str, recipients: Sequence[str], template: str, context: dict[str, Any],
              attachment: tuple[str, bytes]) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = subject
+    message["Subject"] = header_text(subject)
     message["From"] = formataddr(("Hệ thống chấm công", sender))
     message["To"] = ", ".join(recipients)
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
     message.set_content(_templates.get_template(f"{template}.txt.j2").render(context))
     message.add_alternative(_templates.get_template(f"{template}.html.j2").render(context), subtype="html")
     name, data = attachment
-    message.add_attachment(data, maintype="text", subtype="csv", filename=name)
+    message.add_attachment(data, maintype="text", subtype="csv", filename=header_text(name))
     return message
+
+
+def header_text(text: str) -> str:
+    """A header value from stored names: a control character (a line break…) becomes a space, never a new header."""
+    return "".join(" " if unicodedata.category(char) in _CONTROL else char for char in text)
 
 
 def csv_cell(value: object) -> object:
