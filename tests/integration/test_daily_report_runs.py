@@ -128,3 +128,45 @@ def test_a_report_that_cannot_be_archived_does_not_stop_the_others_and_goes_on_t
     assert {r["audience"]: r["status"] for r in again.body["reports"]}[bad] == "sent"
     assert len(offices.sent()) == 4
     assert "[Chấm công] Phòng Tài chính - Kế hoạch — báo cáo buổi sáng ngày 20/11/2026" in offices.subjects()
+
+
+def _body(message: Message, content_type: str) -> str:
+    found = next(p for p in message.walk() if p.get_content_type() == content_type)
+    payload = found.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode("utf-8")
+
+
+def _mail(offices: Offices, subject_start: str) -> Message:
+    return next(m for m in offices.sent() if str(m["Subject"]).startswith(subject_start))
+
+
+def test_a_morning_report_made_in_the_evening_tells_the_morning_and_counts_every_flag(offices: Offices) -> None:
+    # GIVEN An on time, and Bình late in the morning (07:44) who then left early (16:38)
+    for name, event, at in (("Nguyễn Văn An", "check_in", "07:10:00"), ("Nguyễn Văn An", "check_out", "17:05:00"),
+                            ("Trần Thị Bình", "check_in", "07:44:00"), ("Trần Thị Bình", "check_out", "16:38:00")):
+        offices.seen(name, event, at)
+    # WHEN the morning report is made at 20:00 (a re-run)
+    assert offices.product.post("/v1/reports/daily/run", {"date": "2026-11-20", "kind": "morning"}).status == 200
+    # THEN it shows Bình late, and nobody leaving early: that had not happened by 08:15
+    morning = _mail(offices, "[Chấm công] Phòng Nội vụ — báo cáo buổi sáng")
+    text = _body(morning, "text/plain")
+    assert "Đi muộn (1):\n  - Trần Thị Bình, đến 07:44:00, muộn 14 phút\n" in text
+    assert "Về sớm" not in text and "16:38" not in text and "17:05" not in text
+    assert "Về sớm" not in _body(_mail(offices, "[Chấm công] Tổng hợp toàn huyện — báo cáo buổi sáng"), "text/plain")
+    # WHEN the evening report is made
+    assert offices.product.post("/v1/reports/daily/run", {"date": "2026-11-20", "kind": "evening"}).status == 200
+    # THEN Bình counts both as late and as left early, in the unit's report and in the district's totals
+    evening = _body(_mail(offices, "[Chấm công] Phòng Nội vụ — báo cáo buổi chiều"), "text/plain")
+    assert "- Đi muộn: 1\n" in evening and "- Về sớm: 1\n" in evening and "- Đúng giờ: 1\n" in evening
+    assert "Về sớm (1):\n  - Trần Thị Bình, đến 07:44:00, về 16:38:00, muộn 14 phút, sớm 22 phút" in evening
+    summary = _mail(offices, "[Chấm công] Tổng hợp toàn huyện — báo cáo buổi chiều")
+    summary_text = _body(summary, "text/plain")
+    assert "- Đi muộn: 1\n" in summary_text and "- Về sớm: 1\n" in summary_text
+    assert "Phòng Nội vụ: 2 người, đúng giờ 1, đi muộn 1, về sớm 1." in summary_text
+    html = _body(summary, "text/html")
+    row = html[html.index("<td style=\"border: 1px solid #ccc;\">Phòng Nội vụ</td>"):]
+    row = row[:row.index("</tr>")]
+    cells = [cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]]
+    # Đơn vị, Số người, Đúng giờ, then the exceptions in their order: absent, missing in, missing out, late, early…
+    assert cells[:8] == ["Phòng Nội vụ", "2", "1", "", "", "", "1", "1"]

@@ -47,12 +47,21 @@ class UnitDay:
     counts: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
-        self.counts = Counter(str(row["status"]) for row in self.rows)
+        self.counts = Counter(status for row in self.rows for status in flags_of(row))
 
     def exceptions(self) -> list[tuple[str, list[dict[str, Any]]]]:
-        """(status, people) for every exception status that has someone, the most serious first."""
-        return [(status, [row for row in self.rows if row["status"] == status]) for status in EXCEPTIONS
+        """(status, people) for every exception that has someone, the most serious first; someone both late
+        and early is under both."""
+        return [(status, [row for row in self.rows if status in flags_of(row)]) for status in EXCEPTIONS
                 if self.counts[status]]
+
+
+def flags_of(row: dict[str, Any]) -> list[str]:
+    """What a day counts as: every flag (late and left early), or its status when it has none or was corrected."""
+    flags = [str(flag) for flag in row.get("flags") or []]
+    if not flags or row.get("correction_id"):
+        return [str(row["status"])]
+    return flags
 
 
 def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: Sequence[str]) -> EmailMessage:

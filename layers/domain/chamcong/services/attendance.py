@@ -32,6 +32,8 @@ def unit_days(container: Container, unit_id: str, day_text: str | None, as_of: d
               calendar: WorkCalendar | None = None) -> dict[str, Any]:
     """One row per member of the unit for a day, judged as things stand now (or at `as_of`, if earlier).
 
+    With `as_of`, events captured after it do not count: the day as it stood at that moment.
+
     `calendar`: the unit's, when the caller already resolved it (the reports do, for every unit).
     """
     get_unit(unit_id)
@@ -39,7 +41,8 @@ def unit_days(container: Container, unit_id: str, day_text: str | None, as_of: d
     members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: person.full_name)
     events: dict[str, list[EventModel]] = defaultdict(list)
     for event in EventModel.by_unit.query(unit_id, EventModel.event_key.startswith(f"{day.isoformat()}T")):
-        events[event.staff_id].append(event)
+        if as_of is None or event.captured_at <= as_of:  # a report made later still tells its own hour
+            events[event.staff_id].append(event)
     away: dict[str, list[Absence]] = defaultdict(list)
     for record in active_absences(AbsenceModel.by_unit.query(unit_id, AbsenceModel.first_day <= day.isoformat(),
                                                              AbsenceModel.last_day >= day.isoformat())):
