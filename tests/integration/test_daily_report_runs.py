@@ -6,8 +6,10 @@ need no face photos.
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
+import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,7 +54,7 @@ class Offices:
 UNITS = {
     "Phòng Nội vụ": ["Nguyễn Văn An", "Trần Thị Bình"],
     "Phòng Tài chính - Kế hoạch": ["Lê Văn Cường"],
-    "Văn phòng HĐND và UBND": ["Phạm Thu Dung"],
+    "Văn phòng HĐND và UBND": ["Phạm Thu Dung", "Đặng Văn Hải", "Dương Thị Lan"],
 }
 
 
@@ -170,3 +172,14 @@ def test_a_morning_report_made_in_the_evening_tells_the_morning_and_counts_every
     cells = [cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]]
     # Đơn vị, Số người, Đúng giờ, then the exceptions in their order: absent, missing in, missing out, late, early…
     assert cells[:8] == ["Phòng Nội vụ", "2", "1", "", "", "", "1", "1"]
+
+
+def test_people_are_listed_in_vietnamese_alphabetical_order(offices: Offices) -> None:
+    # GIVEN a unit with Phạm Thu Dung, Đặng Văn Hải and Dương Thị Lan, none seen by 08:15
+    # WHEN the morning report is made
+    assert offices.product.post("/v1/reports/daily/run", {"date": "2026-11-20", "kind": "morning"}).status == 200
+    mail = _mail(offices, "[Chấm công] Văn phòng HĐND và UBND")
+    # THEN the report and its CSV list them as a Vietnamese reader expects: D, then Đ, then P
+    assert "Thiếu giờ đến (3):\n  - Dương Thị Lan\n  - Đặng Văn Hải\n  - Phạm Thu Dung\n" in _body(mail, "text/plain")
+    rows = csv.DictReader(io.StringIO(_body(mail, "text/csv").lstrip("\ufeff")))
+    assert [row["Họ và tên"] for row in rows] == ["Dương Thị Lan", "Đặng Văn Hải", "Phạm Thu Dung"]

@@ -18,6 +18,7 @@ from chamcong.container import Container
 from chamcong.errors import BadRequest
 from chamcong.rules.attendance import Absence, Attendance, Correction, DaySummary, summarise_day
 from chamcong.rules.calendar import WorkCalendar
+from chamcong.rules.collation import vietnamese_key
 from chamcong.rules.windows import EventType
 from chamcong.services.absences import active_absences, latest_corrections, to_absence
 from chamcong.services.calendars import calendar_for
@@ -38,7 +39,7 @@ def unit_days(container: Container, unit_id: str, day_text: str | None, as_of: d
     """
     get_unit(unit_id)
     day = parse_day(day_text, container)
-    members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: person.full_name)
+    members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: vietnamese_key(person.full_name))
     events: dict[str, list[EventModel]] = defaultdict(list)
     for event in EventModel.by_unit.query(unit_id, EventModel.event_key.startswith(f"{day.isoformat()}T")):
         if as_of is None or event.captured_at <= as_of:  # a report made later still tells its own hour

@@ -21,6 +21,7 @@ from chamcong.container import Container
 from chamcong.errors import DomainError
 from chamcong.reports.daily import Kind, UnitDay, district_report, unit_report
 from chamcong.rules.calendar import DayKind
+from chamcong.rules.collation import vietnamese_key
 from chamcong.services.attendance import unit_days
 from chamcong.services.calendars import calendar_for
 from chamcong.store.models import ReportModel, StaffModel, UnitModel, lost_condition
@@ -37,7 +38,7 @@ class ReportsFailed(DomainError):
 
 def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
     units = []
-    for unit in sorted(UnitModel.scan(), key=lambda u: u.name):
+    for unit in sorted(UnitModel.scan(), key=lambda u: vietnamese_key(u.name)):
         if next(iter(StaffModel.by_unit.query(unit.unit_id, limit=1)), None) is None:
             continue  # a unit without staff (e.g. the district itself) has nothing to report
         calendar = calendar_for(container, unit.unit_id)

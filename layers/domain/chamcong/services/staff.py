@@ -9,6 +9,7 @@ from pynamodb.exceptions import DoesNotExist
 from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import NotFound
+from chamcong.rules.collation import vietnamese_key
 from chamcong.schemas import CreateStaff
 from chamcong.services import audit
 from chamcong.services.audit import Source
@@ -72,7 +73,7 @@ def read_staff(access: Access, staff_id: str) -> dict[str, Any]:
 def list_staff(access: Access, unit_id: str) -> dict[str, Any]:
     get_unit(unit_id)
     access.require_unit("staff:read", unit_id)
-    members = sorted(StaffModel.by_unit.query(unit_id), key=lambda staff: staff.full_name)
+    members = sorted(StaffModel.by_unit.query(unit_id), key=lambda staff: vietnamese_key(staff.full_name))
     return {"staff": [staff_view(staff) for staff in members]}
 
 
