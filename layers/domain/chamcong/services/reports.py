@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
@@ -65,7 +65,7 @@ def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
 
 
 def _deliver(container: Container, day: date, kind: Kind, audience: str, recipients: list[str],
-             compose: Callable[[list[str]], EmailMessage]) -> dict[str, Any]:
+             compose: Callable[[list[str], datetime], EmailMessage]) -> dict[str, Any]:
     report_id = f"{day.isoformat()}#{kind}#{audience}"
     outcome = {"report_id": report_id, "audience": audience, "recipients": recipients, "archive_key": None}
     now = container.clock()
@@ -82,7 +82,7 @@ def _deliver(container: Container, day: date, kind: Kind, audience: str, recipie
                 "archive_key": existing.archive_key}
     archive_key = f"reports/daily/{day.isoformat()}/{kind}/{audience}.eml"
     try:
-        message = compose(recipients or [container.settings.sender_email])
+        message = compose(recipients or [container.settings.sender_email], container.clock())
         container.blobs.put(archive_key, bytes(message), "message/rfc822")
     except Exception as error:  # this report only (bad stored data, S3 down): the others still go out
         # The error's type only: its text may quote a name or an address.
