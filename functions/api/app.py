@@ -12,7 +12,7 @@ from chalice import Chalice
 
 from chamcong import schemas
 from chamcong.access import SELF
-from chamcong.http import DEVICE, PUBLIC, ApiRouter, RequestContext
+from chamcong.http import DEVICE, PUBLIC, ApiRouter, FileResult, RequestContext
 from chamcong.services import (
     absences,
     accounts,
@@ -318,6 +318,29 @@ def list_corrections(ctx: RequestContext) -> dict[str, Any]:
 def run_daily_report(ctx: RequestContext) -> dict[str, Any]:
     ctx.access.require_site("reports:run")  # every unit's reports and the district summary
     return reports.run_daily(ctx.container, ctx.body.date, ctx.body.kind)
+
+
+@api.route("/v1/reports/daily", "GET", summary="A day's daily reports the caller may read, with download paths",
+           auth="user", permission="reports:read", response=schemas.DailyReportList,
+           query={"date": "YYYY-MM-DD in the site's timezone (default today)"})
+def list_daily_reports(ctx: RequestContext) -> dict[str, Any]:
+    return reports.list_daily(ctx.container, ctx.access, ctx.query.get("date"))
+
+
+@api.route("/v1/reports/daily/{date}/{kind}/{audience}", "GET", summary="An archived daily report as the e-mail "
+           "sent (message/rfc822, an .eml file); audience is a unit id or \"district\"", auth="user",
+           permission="reports:read", errors=("report_not_found",))
+def download_daily_report(ctx: RequestContext, date: str, kind: str, audience: str) -> FileResult:
+    archived = reports.read_daily(ctx.container, ctx.access, date, kind, audience)
+    _, csv_name = reports.attachment_of(archived)
+    return FileResult(archived, "message/rfc822", csv_name.removesuffix(".csv") + ".eml")
+
+
+@api.route("/v1/reports/daily/{date}/{kind}/{audience}/attachment", "GET", summary="The CSV attached to an "
+           "archived daily report", auth="user", permission="reports:read", errors=("report_not_found",))
+def download_daily_report_attachment(ctx: RequestContext, date: str, kind: str, audience: str) -> FileResult:
+    data, name = reports.attachment_of(reports.read_daily(ctx.container, ctx.access, date, kind, audience))
+    return FileResult(data, "text/csv; charset=utf-8", name)
 
 
 @api.route("/v1/calendars/site", "GET", summary="The site's work calendar (hours by date range, holidays)",

@@ -37,6 +37,15 @@ PUBLIC = "public"
 DEVICE = "device:recognise"  # a lobby device's signed upload: the only thing a device secret opens
 
 
+@dataclass(frozen=True)
+class FileResult:
+    """What a handler returns to answer with a file (a download) instead of JSON."""
+
+    body: bytes
+    content_type: str
+    filename: str
+
+
 class ScopeNotChecked(Exception):
     """A user route returned without asking whose records it touched: a bug, refused rather than leaked."""
 
@@ -151,6 +160,10 @@ class ApiRouter:
             status = spec.status
             if status == 204:
                 return Response(body="", status_code=204)
+            if isinstance(result, FileResult):  # text files only: API Gateway passes the body on as UTF-8
+                return Response(body=result.body.decode("utf-8"), status_code=status, headers={
+                    "Content-Type": result.content_type,
+                    "Content-Disposition": f'attachment; filename="{result.filename}"'})
             return _json_response(result, status)
         except DomainError as exc:
             status = exc.status

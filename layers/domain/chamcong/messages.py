@@ -184,6 +184,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Lịch làm việc không hợp lệ (giờ làm phải nằm trong khung chấm công, các giai đoạn không chồng lên nhau).",
         "The work calendar is not consistent (working hours inside the windows, periods not overlapping).",
     ),
+    "report_not_found": ("Không tìm thấy báo cáo.", "Report not found."),
     "reports_failed": (
         "Một số báo cáo chưa gửi được; bản lưu vẫn còn và hệ thống sẽ gửi lại.",
         "Some reports could not be sent; they are archived and will be retried.",

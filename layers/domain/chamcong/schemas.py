@@ -376,6 +376,24 @@ class DailyReportRun(BaseModel):
     reports: list[ReportOutcome]
 
 
+class DailyReportEntry(BaseModel):
+    report_id: str
+    date: str
+    kind: Literal["morning", "evening"]
+    audience: str  # a unit id, or "district"
+    audience_name: str
+    status: Literal["sending", "sent", "failed", "archived"]
+    recipients: list[str]
+    sent_at: str | None
+    download: str | None  # the archived e-mail (.eml); None until it is archived
+    attachment: str | None  # its CSV
+
+
+class DailyReportList(BaseModel):
+    date: str
+    reports: list[DailyReportEntry]
+
+
 class Error(BaseModel):
     code: str
     message: str

@@ -9,6 +9,8 @@ end, after the other reports went out, so the scheduler retries it.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
@@ -17,18 +19,25 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from chamcong.access import Access, Target
 from chamcong.container import Container
-from chamcong.errors import DomainError
+from chamcong.errors import BadRequest, DomainError, Forbidden, NotFound
 from chamcong.reports.daily import Kind, UnitDay, district_report, unit_report
 from chamcong.rules.calendar import DayKind
 from chamcong.rules.collation import vietnamese_key
 from chamcong.services.attendance import unit_days
 from chamcong.services.calendars import calendar_for
+from chamcong.services.events import parse_day
 from chamcong.store.models import ReportModel, StaffModel, UnitModel, lost_condition
 
 log = logging.getLogger("chamcong")
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a run that died holding a claim is taken over after this
 REPORT_DELAY = timedelta(minutes=15)   # reports go out 15 minutes after their window closes (08:15, 18:15)
+
+
+DISTRICT = "district"
+DISTRICT_NAME = "Tổng hợp toàn huyện"
+KINDS: tuple[Kind, ...] = ("morning", "evening")
 
 
 class ReportsFailed(DomainError):
@@ -54,9 +63,10 @@ def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
         return {"date": day.isoformat(), "kind": kind, "working_day": False, "reports": []}
     sender = container.settings.sender_email
     outcomes = [_deliver(container, day, kind, unit.unit_id, [str(a) for a in unit.report_recipients or []],
-                         partial(unit_report, unit_day, day, kind, sender)) for unit, unit_day in units]
+                         [unit.unit_id], partial(unit_report, unit_day, day, kind, sender))
+                for unit, unit_day in units]
     home_affairs = [a.strip() for a in container.settings.home_affairs_recipients.split(",") if a.strip()]
-    outcomes.append(_deliver(container, day, kind, "district", home_affairs,
+    outcomes.append(_deliver(container, day, kind, DISTRICT, home_affairs, [unit.unit_id for unit, _ in units],
                              partial(district_report, [unit_day for _, unit_day in units], day, kind, sender)))
     failed = [o for o in outcomes if o["status"] == "failed"]
     if failed:
@@ -64,12 +74,12 @@ def run_daily(container: Container, day: date, kind: Kind) -> dict[str, Any]:
     return {"date": day.isoformat(), "kind": kind, "working_day": True, "reports": outcomes}
 
 
-def _deliver(container: Container, day: date, kind: Kind, audience: str, recipients: list[str],
+def _deliver(container: Container, day: date, kind: Kind, audience: str, recipients: list[str], covers: list[str],
              compose: Callable[[list[str], datetime], EmailMessage]) -> dict[str, Any]:
     report_id = f"{day.isoformat()}#{kind}#{audience}"
     outcome = {"report_id": report_id, "audience": audience, "recipients": recipients, "archive_key": None}
     now = container.clock()
-    record = ReportModel(report_id, status="sending", claimed_at=now, recipients=recipients)
+    record = ReportModel(report_id, status="sending", claimed_at=now, recipients=recipients, units=covers)
     try:
         record.save(condition=ReportModel.report_id.does_not_exist()
                     | ReportModel.status.is_in("failed", "archived")
@@ -117,3 +127,67 @@ def send(container: Container, message: EmailMessage, recipients: Sequence[str])
         name = str(message["Subject"]).replace("/", "-").replace(":", "")[:150]
         (folder / f"{name}.eml").write_bytes(bytes(message))
     return str(answer["MessageId"])
+
+
+# --- reading the archive -------------------------------------------------------------------------------
+
+def list_daily(container: Container, access: Access, day_text: str | None) -> dict[str, Any]:
+    """The day's reports the caller may read: their units' and, if they reach every unit it covers, the summary."""
+    day = parse_day(day_text, container)
+    visible = access.visible_units("reports:read")
+    names = {unit.unit_id: unit.name for unit in UnitModel.scan()}
+    audiences = [*sorted(names if visible is None else visible & set(names),
+                         key=lambda unit_id: vietnamese_key(names[unit_id])), DISTRICT]
+    ids = [f"{day.isoformat()}#{kind}#{audience}" for kind in KINDS for audience in audiences]
+    found = {record.report_id: record for record in ReportModel.batch_get(ids)}
+    reports = []
+    for report_id in ids:
+        record = found.get(report_id)
+        if record is None or not _readable(access, record):
+            continue
+        _, kind, audience = report_id.split("#", 2)
+        path = f"/v1/reports/daily/{day.isoformat()}/{kind}/{audience}" if record.archive_key else None
+        reports.append({"report_id": report_id, "date": day.isoformat(), "kind": kind, "audience": audience,
+                        "audience_name": DISTRICT_NAME if audience == DISTRICT else names.get(audience, audience),
+                        "status": record.status, "recipients": list(record.recipients or []),
+                        "sent_at": record.sent_at.isoformat(timespec="seconds") if record.sent_at else None,
+                        "download": path, "attachment": f"{path}/attachment" if path else None})
+    return {"date": day.isoformat(), "reports": reports}
+
+
+def read_daily(container: Container, access: Access, day_text: str, kind: str, audience: str) -> bytes:
+    """The archived e-mail of one report, as sent (message/rfc822)."""
+    day = parse_day(day_text, container)
+    if kind not in KINDS:
+        raise BadRequest("validation_error", details={"field": "kind", "reason": "morning or evening"})
+    if audience != DISTRICT:
+        access.require_unit("reports:read", audience)  # before saying whether it exists
+    try:
+        record = ReportModel.get(f"{day.isoformat()}#{kind}#{audience}")
+    except ReportModel.DoesNotExist:
+        access.acknowledge()
+        raise NotFound("report_not_found") from None
+    if not _readable(access, record):
+        raise Forbidden("forbidden")
+    if not record.archive_key:
+        raise NotFound("report_not_found")
+    return container.blobs.get(record.archive_key)
+
+
+def attachment_of(archived: bytes) -> tuple[bytes, str]:
+    """The CSV attached to an archived report, and its file name."""
+    message = email.message_from_bytes(archived, policy=email.policy.default)
+    part = next(p for p in message.walk() if p.get_content_type() == "text/csv")
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload, str(part.get_filename())
+
+
+def _readable(access: Access, record: ReportModel) -> bool:
+    audience = record.report_id.split("#", 2)[2]
+    if audience != DISTRICT:
+        return access.allows("reports:read", Target(audience))
+    covered = list(record.units or [])
+    if not covered:  # a summary archived before reports kept their units: the whole site
+        return access.allows("reports:read", Target(None))
+    return all(access.allows("reports:read", Target(str(unit_id))) for unit_id in covered)
