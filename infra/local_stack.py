@@ -156,6 +156,10 @@ def serve(args: argparse.Namespace) -> int:
                   "(shown once; set BOOTSTRAP_ADMIN_PASSWORD to choose it)")
         print(f"Local AWS (moto) at {stack.moto_url}; output folder {stack.out_dir}")
         print(f"E-mails sent (daily reports) are also written as .eml files to {stack.out_dir / 'mail'}")
+        print("Daily reports go to no one until recipients are set: PATCH /v1/units/{id} with "
+              '{"report_recipients": [...]} for a unit\'s leaders, HOME_AFFAIRS_RECIPIENTS (comma-separated) '
+              "for the district summary; until then they are only archived. "
+              f"List a day's reports, sent or archived, with GET {stack.api_url}/v1/reports/daily?date=YYYY-MM-DD")
         print(f"API ready at {stack.api_url}", flush=True)
         stop.wait()
         print("Stopping…", flush=True)

@@ -86,6 +86,10 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/calendars/site": READERS,
     "PUT /v1/calendars/site": set(),
     "POST /v1/reports/daily/run": set(),
+    # Reports: a unit's needs the unit in reach; the list shows each reader what they reach.
+    "GET /v1/reports/daily": PEOPLE_READERS,
+    "GET /v1/reports/daily/{date}/{kind}/{audience}": PEOPLE_READERS,
+    "GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": PEOPLE_READERS,
 }
 # Lists without a target are checked by what they return (test_lists_show_only_what_the_role_oversees);
 # one's own password and session by tests/integration/test_account_lifecycle.py.
@@ -101,6 +105,7 @@ class World:
     accounts: dict[str, str] = field(default_factory=dict)  # unit target → a plain account living there
     devices: dict[str, str] = field(default_factory=dict)  # unit target → device id
     absences: dict[str, str] = field(default_factory=dict)  # person target → absence id
+    reported: bool = False  # Wednesday's morning reports archived (no recipients set)
     counter: itertools.count = field(default_factory=itertools.count)
 
     def unique(self, prefix: str) -> str:
@@ -168,6 +173,13 @@ def _unit(world: World, target: str) -> str:
 
 def _person(world: World, target: str) -> str:
     return world.people[target]
+
+
+def _reported_unit(world: World, target: str) -> str:
+    if not world.reported:
+        world.as_admin("POST", "/v1/reports/daily/run", {"date": "2026-11-18", "kind": "morning"})
+        world.reported = True
+    return world.units[target]
 
 
 def _fresh_unit_under(world: World, target: str) -> str:
@@ -252,8 +264,14 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
     "PUT /v1/calendars/site": (("own",), lambda w, t: ("PUT", "/v1/calendars/site", {"holidays": None})),
     "POST /v1/reports/daily/run": (("own",), lambda w, t: ("POST", "/v1/reports/daily/run", {
         "date": "2026-11-19", "kind": "morning"})),
+    "GET /v1/reports/daily": (("own",), lambda w, t: ("GET", "/v1/reports/daily?date=2026-11-18", None)),
+    "GET /v1/reports/daily/{date}/{kind}/{audience}": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/reports/daily/2026-11-18/morning/{_reported_unit(w, t)}", None)),
+    "GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/reports/daily/2026-11-18/morning/{_reported_unit(w, t)}/attachment", None)),
 }
-SITE_WIDE = {"GET /v1/auth/me", "GET /v1/calendars/site", "PUT /v1/calendars/site", "POST /v1/reports/daily/run"}
+SITE_WIDE = {"GET /v1/auth/me", "GET /v1/calendars/site", "PUT /v1/calendars/site", "POST /v1/reports/daily/run",
+             "GET /v1/reports/daily"}
 ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404}
 
 

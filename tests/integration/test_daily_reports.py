@@ -6,6 +6,7 @@ import csv
 import email
 import email.policy
 import io
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -176,3 +177,57 @@ def test_the_scheduled_function_sends_the_day_and_refuses_a_wrong_event(district
     assert {r["status"] for r in again["reports"]} == {"already_sent"}
     with pytest.raises(ValueError):
         scheduled.daily_report({"kind": "noon"}, LambdaContext())
+
+
+def test_archived_reports_are_listed_and_downloaded_by_those_who_may_read_them(district: District) -> None:
+    product = district.product
+    product.clock.now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # 19:00
+    product.token = product.post("/v1/auth/login", {"username": "admin", "password": ADMIN_PASSWORD},
+                                 token="").body["token"]
+    # GIVEN Tuesday's morning reports were sent
+    assert {r["status"] for r in district.run("2026-11-17", "morning")["reports"]} == {"sent"}  # type: ignore[index]
+    # WHEN an admin lists the day's reports
+    listed = product.get("/v1/reports/daily?date=2026-11-17")
+    # THEN each report is there with whom it went to and where to download it
+    assert listed.status == 200, listed.body
+    assert [(r["kind"], r["audience_name"], r["status"], r["recipients"], r["download"])
+            for r in listed.body["reports"]] == [
+        ("morning", "Phòng Tài chính - Kế hoạch", "sent", LEADERS,
+         f"/v1/reports/daily/2026-11-17/morning/{district.unit_id}"),
+        ("morning", "Tổng hợp toàn huyện", "sent", [HOME_AFFAIRS], "/v1/reports/daily/2026-11-17/morning/district")]
+    # WHEN the unit's report is downloaded
+    eml = product.get(f"/v1/reports/daily/2026-11-17/morning/{district.unit_id}")
+    # THEN it is the e-mail as sent, an .eml file a mail program opens, in Vietnamese
+    assert eml.status == 200 and eml.headers["Content-Type"] == "message/rfc822"
+    assert eml.headers["Content-Disposition"] == (
+        'attachment; filename="cham-cong-2026-11-17-sang-phong-tai-chinh-ke-hoach.eml"')
+    opened = parse(eml.body.encode("utf-8"))
+    assert opened["Subject"] == "[Chấm công] Phòng Tài chính - Kế hoạch — báo cáo buổi sáng ngày 17/11/2026"
+    # and its CSV downloads on its own, under the name the e-mail gives it
+    attachment = product.get(f"/v1/reports/daily/2026-11-17/morning/{district.unit_id}/attachment")
+    assert attachment.status == 200 and attachment.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert attachment.headers["Content-Disposition"] == (
+        'attachment; filename="cham-cong-2026-11-17-sang-phong-tai-chinh-ke-hoach.csv"')
+    rows = list(csv.DictReader(io.StringIO(attachment.body.lstrip("\ufeff"))))
+    assert {row["Họ và tên"] for row in rows} == {"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"}
+    # GIVEN the leader of another unit of the district, and the district's Home Affairs (oversight)
+    top = next(u["unit_id"] for u in product.get("/v1/units").body["units"] if u["name"] == "UBND huyện Đà Bắc")
+    other = product.unit("Phòng Văn hoá và Thông tin", top)
+    leader = product.account("truongphong-vhtt", other, grants=[{"role": "unit_leader", "unit_id": other}])
+    oversight = product.account("noivu-dabac", top, grants=[{"role": "oversight", "unit_id": top}])
+    # THEN the other unit's leader sees none of it, and may download neither report
+    assert product.get("/v1/reports/daily?date=2026-11-17", token=leader).body["reports"] == []
+    for path in (f"/v1/reports/daily/2026-11-17/morning/{district.unit_id}",
+                 f"/v1/reports/daily/2026-11-17/morning/{district.unit_id}/attachment",
+                 "/v1/reports/daily/2026-11-17/morning/district"):
+        refused = product.get(path, token=leader)
+        assert (refused.status, refused.body["code"]) == (403, "forbidden"), path
+        assert "Nguyễn" not in json.dumps(refused.body, ensure_ascii=False)
+    # and Home Affairs reads the district summary
+    summary = product.get("/v1/reports/daily/2026-11-17/morning/district", token=oversight)
+    assert summary.status == 200, summary.body
+    assert parse(summary.body.encode("utf-8"))["Subject"] == (
+        "[Chấm công] Tổng hợp toàn huyện — báo cáo buổi sáng ngày 17/11/2026")
+    # and a report that does not exist is not found
+    missing = product.get("/v1/reports/daily/2026-11-16/evening/district")
+    assert (missing.status, missing.body["code"]) == (404, "report_not_found")

@@ -118,12 +118,12 @@ READ_OWN = {"staff:read", "events:read", "attendance:read", "absences:read", "co
 EXPECTED_ROLES: dict[str, set[str]] = {
     "staff": {"account:self", *READ_OWN},
     "unit_leader": {"account:self", *READ_OWN, "units:read", "calendars:read", "absences:write",
-                    "corrections:write"},
+                    "corrections:write", "reports:read"},
     "unit_admin": {"account:self", "accounts:read", "accounts:write", "roles:write", "units:read", "units:write",
                    "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "calendars:read",
                    "calendars:write"},
     "oversight": {"account:self", *READ_OWN, "units:read", "calendars:read", "devices:read", "accounts:read",
-                  "audit:read"},
+                  "audit:read", "reports:read"},
     "system_admin": {"*"},
 }
 EXPECTED_SCOPES = {"staff": "self", "unit_leader": "subtree", "unit_admin": "subtree", "oversight": "subtree",
@@ -133,7 +133,7 @@ EVERY_PERMISSION = {
     "account:self", "accounts:read", "accounts:write", "roles:write", "audit:read", "units:read", "units:write",
     "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "events:read", "attendance:read",
     "absences:read", "absences:write", "corrections:read", "corrections:write", "calendars:read",
-    "calendars:write", "reports:run",
+    "calendars:write", "reports:run", "reports:read",
 }
 
 
@@ -169,6 +169,7 @@ def test_oversight_only_reads() -> None:
 
 @pytest.mark.parametrize(("permission", "holders"), [
     ("reports:run", {"system_admin"}),
+    ("reports:read", {"unit_leader", "oversight", "system_admin"}),
     ("audit:read", {"oversight", "system_admin"}),
     ("roles:write", {"unit_admin", "system_admin"}),
     ("accounts:write", {"unit_admin", "system_admin"}),

@@ -59,7 +59,9 @@ DEVICE_ERRORS = ("missing_device_headers", "invalid_signature", "stale_timestamp
 
 # The shape of each path parameter: a value that cannot be one names nothing (404 before any lookup).
 PATH_PATTERNS = {"username": USERNAME_PATTERN.replace("{2,63}", "{0,127}"),
-                 "role": "^(" + "|".join(ROLES) + ")$"}
+                 "role": "^(" + "|".join(ROLES) + ")$",
+                 "date": r"^\d{4}-\d{2}-\d{2}$",
+                 "kind": "^(morning|evening)$"}
 
 
 class ScopeNotChecked(Exception):
@@ -143,7 +145,7 @@ def error_body(code: str, lang: str, details: dict[str, Any] | None = None,
     return body
 
 
-def json_response(body: Any, status: int, headers: dict[str, str] | None = None) -> Response:
+def json_response(body: Any, status: int, headers: dict[str, str | list[str]] | None = None) -> Response:
     return Response(body=json.dumps(body, ensure_ascii=False), status_code=status,
                     headers={"Content-Type": "application/json; charset=utf-8", **(headers or {})})
 
@@ -242,7 +244,7 @@ class ApiRouter:
         logger.thread_safe_append_keys(request_id=request_id)
         started = time.perf_counter()
         status = 500
-        headers = {REQUEST_ID_HEADER: request_id}
+        headers: dict[str, str | list[str]] = {REQUEST_ID_HEADER: request_id}
         strict = True
         try:
             container = self._container()
@@ -335,7 +337,8 @@ class ApiRouter:
             code = {415: "unsupported_media_type", 405: "method_not_allowed", 404: "not_found"}.get(
                 response.status_code, "internal_error")
             lang = negotiate_language(event.headers.get("accept-language") if event else None)
-            kept = {name: value for name, value in (response.headers or {}).items() if name.lower() == "allow"}
+            kept: dict[str, str | list[str]] = {name: value for name, value in (response.headers or {}).items()
+                                                if name.lower() == "allow"}
             request_id = _request_id(event) if event else uuid.uuid4().hex
             return json_response(error_body(code, lang), response.status_code,
                                  {**kept, REQUEST_ID_HEADER: request_id})
@@ -414,8 +417,9 @@ class ApiRouter:
         }
 
 
-def _file_response(result: FileResult, status: int, headers: dict[str, str]) -> Response:
-    sent = {**headers, **result.headers, "Content-Type": result.content_type, "X-Content-Type-Options": "nosniff"}
+def _file_response(result: FileResult, status: int, headers: dict[str, str | list[str]]) -> Response:
+    sent: dict[str, str | list[str]] = {**headers, **result.headers, "Content-Type": result.content_type,
+                                        "X-Content-Type-Options": "nosniff"}
     if result.filename is not None:
         sent["Content-Disposition"] = f'attachment; filename="{result.filename}"'
     body: str | bytes = result.body
@@ -439,7 +443,7 @@ def _request_id(request: Request) -> str:
 
 
 def _parse_query(spec: RouteSpec, request: Request) -> Any:
-    params = request.query_params or {}
+    params: Any = request.query_params or {}
     values: dict[str, str] = {}
     for name in params:
         given = params.getlist(name) if hasattr(params, "getlist") else [params[name]]

@@ -5,6 +5,11 @@ from __future__ import annotations
 from chamcong.messages.base import Message
 
 MESSAGES: dict[str, Message] = {
+    "report_not_found": Message(
+        404,
+        "Không tìm thấy báo cáo.",
+        "Report not found.",
+    ),
     "reports_failed": Message(
         502,
         'Một số báo cáo chưa gửi được; bản lưu vẫn còn và hệ thống sẽ gửi lại.',

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any, Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -22,6 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from chamcong.messages import DAY_STATUS_LABELS, day_status_label
 
 Kind = Literal["morning", "evening"]
+KIND_SLUGS = {"morning": "sang", "evening": "chieu"}  # in attachment names
 KIND_TITLES = {"morning": "buổi sáng (sau giờ chấm công đến)", "evening": "buổi chiều (sau giờ chấm công về)"}
 # What each report lists by name, in this order; the other statuses are only counted.
 EXCEPTIONS = ("absent", "missing_check_in", "missing_check_out", "late", "left_early", "on_leave", "business_trip",
@@ -29,8 +32,12 @@ EXCEPTIONS = ("absent", "missing_check_in", "missing_check_out", "late", "left_e
 CSV_COLUMNS = ("Họ và tên", "Đơn vị", "Ngày", "Trạng thái", "Giờ đến", "Giờ về", "Đi muộn (phút)", "Về sớm (phút)",
                "Ảnh bằng chứng (mã lượt chụp)")
 
+_CONTROL = {"Cc", "Zl", "Zp"}  # control characters, line and paragraph separators
+# Cells starting with these are formulas to Excel and LibreOffice (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
 _templates = Environment(loader=PackageLoader("chamcong.reports", "templates"), undefined=StrictUndefined,
-                         autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+                         autoescape=select_autoescape(["html", "html.j2"]), trim_blocks=True, lstrip_blocks=True)
 _templates.filters["status"] = day_status_label
 
 
@@ -42,46 +49,82 @@ class UnitDay:
     counts: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
-        self.counts = Counter(str(row["status"]) for row in self.rows)
+        self.counts = Counter(status for row in self.rows for status in flags_of(row))
 
     def exceptions(self) -> list[tuple[str, list[dict[str, Any]]]]:
-        """(status, people) for every exception status that has someone, the most serious first."""
-        return [(status, [row for row in self.rows if row["status"] == status]) for status in EXCEPTIONS
+        """(status, people) for every exception that has someone, the most serious first; someone both late
+        and early is under both."""
+        return [(status, [row for row in self.rows if status in flags_of(row)]) for status in EXCEPTIONS
                 if self.counts[status]]
 
 
-def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: Sequence[str]) -> EmailMessage:
+def flags_of(row: dict[str, Any]) -> list[str]:
+    """What a day counts as: every flag (late and left early), or its status when it has none or was corrected."""
+    flags = [str(flag) for flag in row.get("flags") or []]
+    if not flags or row.get("correction_id"):
+        return [str(row["status"])]
+    return flags
+
+
+def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: Sequence[str],
+                sent_at: datetime) -> EmailMessage:
     context = {"unit": unit, "day": day, "kind": kind, "title": KIND_TITLES[kind], "labels": DAY_STATUS_LABELS}
     # "—", not ":": Python's header folding drops the space after a colon between encoded words
     subject = f"[Chấm công] {unit.unit_name} — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
-    return _message(subject, sender, recipients, "daily_unit", context,
-                    attachment=(f"cham-cong-{day.isoformat()}-{kind}-{unit.unit_id}.csv", _csv([unit], day)))
+    return _message(subject, sender, recipients, sent_at, "daily_unit", context,
+                    attachment=(attachment_name(day, kind, unit.unit_name, unit.unit_id), _csv([unit], day)))
 
 
 def district_report(units: Sequence[UnitDay], day: date, kind: Kind, sender: str,
-                    recipients: Sequence[str]) -> EmailMessage:
+                    recipients: Sequence[str], sent_at: datetime) -> EmailMessage:
     totals: Counter[str] = Counter()
     for unit in units:
         totals.update(unit.counts)
     context = {"units": units, "day": day, "kind": kind, "title": KIND_TITLES[kind], "totals": totals,
                "exceptions": EXCEPTIONS, "labels": DAY_STATUS_LABELS}
     subject = f"[Chấm công] Tổng hợp toàn huyện — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
-    return _message(subject, sender, recipients, "daily_district", context,
-                    attachment=(f"cham-cong-{day.isoformat()}-{kind}-tong-hop.csv", _csv(units, day)))
+    return _message(subject, sender, recipients, sent_at, "daily_district", context,
+                    attachment=(attachment_name(day, kind, "Tổng hợp", "district"), _csv(units, day)))
 
 
-def _message(subject: str, sender: str, recipients: Sequence[str], template: str, context: dict[str, Any],
-             attachment: tuple[str, bytes]) -> EmailMessage:
+def attachment_name(day: date, kind: Kind, name: str, fallback: str) -> str:
+    """cham-cong-2026-11-20-sang-phong-noi-vu.csv: the unit's name in plain ASCII (its id if nothing is left)."""
+    return f"cham-cong-{day.isoformat()}-{KIND_SLUGS[kind]}-{ascii_slug(name) or ascii_slug(fallback)}.csv"
+
+
+def ascii_slug(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens, diacritics dropped (đ → d): "Phòng Nội vụ" → "phong-noi-vu"."""
+    plain = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    ascii_text = "".join(char for char in plain if not unicodedata.combining(char)).encode("ascii", "ignore")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.decode().lower()).strip("-")[:80].rstrip("-")
+
+
+def _message(subject: str, sender: str, recipients: Sequence[str], sent_at: datetime, template: str,
+             context: dict[str, Any], attachment: tuple[str, bytes]) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = subject
+    message["Subject"] = header_text(subject)
+    message["Date"] = format_datetime(sent_at)
     message["From"] = formataddr(("Hệ thống chấm công", sender))
     message["To"] = ", ".join(recipients)
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
     message.set_content(_templates.get_template(f"{template}.txt.j2").render(context))
     message.add_alternative(_templates.get_template(f"{template}.html.j2").render(context), subtype="html")
     name, data = attachment
-    message.add_attachment(data, maintype="text", subtype="csv", filename=name)
+    message.add_attachment(data, maintype="text", subtype="csv", filename=header_text(name),
+                           params={"charset": "utf-8"})
     return message
+
+
+def header_text(text: str) -> str:
+    """A header value from stored names: a control character (a line break…) becomes a space, never a new header."""
+    return "".join(" " if unicodedata.category(char) in _CONTROL else char for char in text)
+
+
+def csv_cell(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula is shown as text: prefixed with a quote (OWASP)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _csv(units: Sequence[UnitDay], day: date) -> bytes:
@@ -91,7 +134,8 @@ def _csv(units: Sequence[UnitDay], day: date) -> bytes:
     for unit in units:
         for row in unit.rows:
             evidence = row.get("evidence") or {}
-            writer.writerow([row["full_name"], unit.unit_name, f"{day:%d/%m/%Y}", day_status_label(str(row["status"])),
-                             row.get("check_in") or "", row.get("check_out") or "", row.get("late_minutes") or "",
-                             row.get("early_minutes") or "", evidence.get("capture_id", "")])
+            writer.writerow([csv_cell(value) for value in (
+                row["full_name"], unit.unit_name, f"{day:%d/%m/%Y}", day_status_label(str(row["status"])),
+                row.get("check_in") or "", row.get("check_out") or "", row.get("late_minutes") or "",
+                row.get("early_minutes") or "", evidence.get("capture_id", ""))])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

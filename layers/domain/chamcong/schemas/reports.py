@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from chamcong.schemas.common import Body, Day, View
+from pydantic import Field
+
+from chamcong.schemas.common import Body, Day, Query, View
 
 ReportKind = Literal["morning", "evening"]
 
@@ -20,6 +22,28 @@ class ReportOutcome(View):
     status: Literal["sent", "already_sent", "in_progress", "archived", "failed"]
     recipients: list[str]
     archive_key: str | None
+
+
+class ReportsQuery(Query):
+    date: Day | None = Field(default=None, description="A local day; default today")
+
+
+class DailyReportEntry(View):
+    report_id: str
+    date: str
+    kind: ReportKind
+    audience: str = Field(description="A unit id, or district")
+    audience_name: str
+    status: Literal["sending", "sent", "failed", "archived"]
+    recipients: list[str]
+    sent_at: str | None
+    download: str | None = Field(description="The archived e-mail (.eml); null until it is archived")
+    attachment: str | None = Field(description="Its CSV")
+
+
+class DailyReportList(View):
+    date: str
+    reports: list[DailyReportEntry]
 
 
 class DailyReportRun(View):

@@ -17,6 +17,7 @@ from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.rules.attendance import Absence, Attendance, Correction, DaySummary, summarise_day
 from chamcong.rules.calendar import WorkCalendar
+from chamcong.rules.collation import vietnamese_key
 from chamcong.rules.windows import EventType
 from chamcong.services.absences import active_absences, to_absence
 from chamcong.services.calendars import calendar_for
@@ -34,15 +35,18 @@ def unit_days(container: Container, access: Access, unit_id: str, day: date | No
               as_of: datetime | None = None, calendar: WorkCalendar | None = None) -> dict[str, Any]:
     """One row per member of the unit for a day, judged as things stand now (or at `as_of`, if earlier).
 
+    With `as_of`, events captured after it do not count: the day as it stood at that moment.
+
     `calendar`: the unit's, when the caller already resolved it (the reports do, for every unit).
     """
     get_unit(unit_id)
     access.require_unit("attendance:read", unit_id)  # before any evidence link is made
     day = day or container.today()
-    members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: person.full_name)
+    members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: vietnamese_key(person.full_name))
     events: dict[str, list[EventModel]] = defaultdict(list)
     for event in EventModel.of_unit_on(unit_id, day):
-        events[event.staff_id].append(event)
+        if as_of is None or event.captured_at <= as_of:  # a report made later still tells its own hour
+            events[event.staff_id].append(event)
     away: dict[str, list[Absence]] = defaultdict(list)
     for record in active_absences(AbsenceModel.of_unit_between(unit_id, day, day)):
         away[record.staff_id].append(to_absence(record))

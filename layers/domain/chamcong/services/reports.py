@@ -2,27 +2,33 @@
 
 For each report: claim it in the reports table (a conditional write), archive the complete message in
 S3 (so it is never lost, even if sending fails), send it through SES, mark it sent. A re-run of the same
-day skips what was sent; a report whose sending failed, or whose run died, is tried again. When anything
-failed the run raises at the end, after the other reports went out, so the scheduler retries it.
+day skips what was sent; a report that could not be composed, archived or sent, or whose run died, is
+tried again. One report's failure never stops the others: when anything failed the run raises at the
+end, after the other reports went out, so the scheduler retries it.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from chamcong.access import Access
+from chamcong.access import Access, Target
 from chamcong.container import Container
-from chamcong.errors import DomainError
+from chamcong.errors import DomainError, Forbidden, NotFound
 from chamcong.reports.daily import Kind, UnitDay, district_report, unit_report
 from chamcong.rules.calendar import DayKind
+from chamcong.rules.collation import vietnamese_key
+from chamcong.schemas.common import FileResult
 from chamcong.services.attendance import unit_days
 from chamcong.services.calendars import calendar_for
+from chamcong.services.common import iso
 from chamcong.store import claims
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.staff import StaffModel
@@ -31,6 +37,11 @@ from chamcong.store.models.units import UnitModel
 log = logging.getLogger("chamcong")
 CLAIM_TIMEOUT = timedelta(minutes=10)  # a run that died holding a claim is taken over after this
 REPORT_DELAY = timedelta(minutes=15)   # reports go out 15 minutes after their window closes (08:15, 18:15)
+
+
+DISTRICT = "district"
+DISTRICT_NAME = "Tổng hợp toàn huyện"
+KINDS: tuple[Kind, ...] = ("morning", "evening")
 
 
 class ReportsFailed(DomainError):
@@ -42,7 +53,7 @@ def run_daily(container: Container, access: Access, day: date, kind: Kind) -> di
     """Every unit's report and the district summary: a site-wide operation (the scheduler runs it as system)."""
     access.require_site("reports:run")
     units = []
-    for unit in sorted(UnitModel.scan(), key=lambda u: u.name):
+    for unit in sorted(UnitModel.scan(), key=lambda u: vietnamese_key(u.name)):
         if next(iter(StaffModel.by_unit.query(unit.unit_id, limit=1)), None) is None:
             continue  # a unit without staff (e.g. the district itself) has nothing to report
         calendar = calendar_for(container, unit.unit_id)
@@ -58,9 +69,10 @@ def run_daily(container: Container, access: Access, day: date, kind: Kind) -> di
         return {"date": day.isoformat(), "kind": kind, "working_day": False, "reports": []}
     sender = container.settings.sender_email
     outcomes = [_deliver(container, day, kind, unit.unit_id, [str(a) for a in unit.report_recipients or []],
-                         partial(unit_report, unit_day, day, kind, sender)) for unit, unit_day in units]
+                         [unit.unit_id], partial(unit_report, unit_day, day, kind, sender))
+                for unit, unit_day in units]
     home_affairs = [a.strip() for a in container.settings.home_affairs_recipients.split(",") if a.strip()]
-    outcomes.append(_deliver(container, day, kind, "district", home_affairs,
+    outcomes.append(_deliver(container, day, kind, DISTRICT, home_affairs, [unit.unit_id for unit, _ in units],
                              partial(district_report, [unit_day for _, unit_day in units], day, kind, sender)))
     failed = [o for o in outcomes if o["status"] == "failed"]
     if failed:
@@ -68,20 +80,26 @@ def run_daily(container: Container, access: Access, day: date, kind: Kind) -> di
     return {"date": day.isoformat(), "kind": kind, "working_day": True, "reports": outcomes}
 
 
-def _deliver(container: Container, day: date, kind: Kind, audience: str, recipients: list[str],
-             compose: Callable[[list[str]], EmailMessage]) -> dict[str, Any]:
+def _deliver(container: Container, day: date, kind: Kind, audience: str, recipients: list[str], covers: list[str],
+             compose: Callable[[list[str], datetime], EmailMessage]) -> dict[str, Any]:
     report_id = ReportModel.key(day, kind, audience)
     outcome = {"report_id": report_id, "audience": audience, "recipients": recipients, "archive_key": None}
     now = container.clock()
-    record = ReportModel(report_id, status="sending", claimed_at=now, recipients=recipients)
+    record = ReportModel(report_id, status="sending", claimed_at=now, recipients=recipients, units=covers)
     # A failed or unsent (archived) report is claimed again at once; one still "sending" only once its run died.
     existing = claims.claim(record, stale_before=now - CLAIM_TIMEOUT, retryable=("failed", "archived"))
     if existing is not None:
         return {**outcome, "status": "already_sent" if existing.status == "sent" else "in_progress",
                 "archive_key": existing.archive_key}
-    message = compose(recipients or [container.settings.sender_email])
     archive_key = ReportModel.archive_key_for(day, kind, audience)
-    container.blobs.put(archive_key, bytes(message), "message/rfc822")
+    try:
+        message = compose(recipients or [container.settings.sender_email], container.clock())
+        container.blobs.put(archive_key, bytes(message), "message/rfc822")
+    except Exception as error:  # this report only (bad stored data, S3 down): the others still go out
+        # The error's type only: its text may quote a name or an address.
+        record.update(actions=[ReportModel.status.set("failed"), ReportModel.error.set(type(error).__name__)])
+        log.error("report not composed or archived", extra={"report_id": report_id, "error": type(error).__name__})
+        return {**outcome, "status": "failed"}
     outcome["archive_key"] = archive_key
     if not recipients:
         record.update(actions=[ReportModel.status.set("archived"), ReportModel.archive_key.set(archive_key)])
@@ -110,3 +128,82 @@ def send(container: Container, message: EmailMessage, recipients: Sequence[str])
         name = str(message["Subject"]).replace("/", "-").replace(":", "")[:150]
         (folder / f"{name}.eml").write_bytes(bytes(message))
     return str(answer["MessageId"])
+
+
+# --- reading the archive -------------------------------------------------------------------------------
+
+def list_daily(container: Container, access: Access, day: date | None) -> dict[str, Any]:
+    """The day's reports the caller may read: their units' and, if they reach every unit it covers, the summary."""
+    day = day or container.today()
+    visible = access.visible_units("reports:read")
+    names = {unit.unit_id: unit.name for unit in UnitModel.scan()}
+    audiences = [*sorted(names if visible is None else visible & set(names),
+                         key=lambda unit_id: vietnamese_key(names[unit_id])), DISTRICT]
+    ids = [ReportModel.key(day, kind, audience) for kind in KINDS for audience in audiences]
+    found = {record.report_id: record for record in ReportModel.batch_get(ids)}
+    reports = []
+    for report_id in ids:
+        record = found.get(report_id)
+        if record is None or not _readable(access, record):
+            continue
+        _, kind, audience = report_id.split("#", 2)
+        path = f"/v1/reports/daily/{day.isoformat()}/{kind}/{audience}" if record.archive_key else None
+        reports.append({"report_id": report_id, "date": day.isoformat(), "kind": kind, "audience": audience,
+                        "audience_name": DISTRICT_NAME if audience == DISTRICT else names.get(audience, audience),
+                        "status": record.status, "recipients": list(record.recipients or []),
+                        "sent_at": iso(record.sent_at) if record.sent_at else None,
+                        "download": path, "attachment": f"{path}/attachment" if path else None})
+    return {"date": day.isoformat(), "reports": reports}
+
+
+def download_daily(container: Container, access: Access, day_text: str, kind: str, audience: str) -> FileResult:
+    """The archived e-mail of one report as sent: an .eml file a mail program opens."""
+    archived = read_daily(container, access, day_text, kind, audience)
+    _, csv_name = attachment_of(archived)
+    return FileResult(archived, "message/rfc822", csv_name.removesuffix(".csv") + ".eml")
+
+
+def download_attachment(container: Container, access: Access, day_text: str, kind: str,
+                        audience: str) -> FileResult:
+    """The CSV attached to an archived report, under the name the e-mail gives it."""
+    data, name = attachment_of(read_daily(container, access, day_text, kind, audience))
+    return FileResult(data, "text/csv; charset=utf-8", name)
+
+
+def read_daily(container: Container, access: Access, day_text: str, kind: str, audience: str) -> bytes:
+    """The archived e-mail of one report, as sent (message/rfc822). The path's shape is checked by the router."""
+    try:
+        day = date.fromisoformat(day_text)
+    except ValueError:
+        raise NotFound("report_not_found") from None
+    if audience != DISTRICT:
+        access.require_unit("reports:read", audience)  # before saying whether it exists
+    try:
+        record = ReportModel.get(ReportModel.key(day, kind, audience))
+    except ReportModel.DoesNotExist:
+        access.acknowledge()
+        raise NotFound("report_not_found") from None
+    if not _readable(access, record):
+        raise Forbidden("forbidden")
+    if not record.archive_key:
+        raise NotFound("report_not_found")
+    return container.blobs.get(record.archive_key)
+
+
+def attachment_of(archived: bytes) -> tuple[bytes, str]:
+    """The CSV attached to an archived report, and its file name."""
+    message = email.message_from_bytes(archived, policy=email.policy.default)
+    part = next(p for p in message.walk() if p.get_content_type() == "text/csv")
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload, str(part.get_filename())
+
+
+def _readable(access: Access, record: ReportModel) -> bool:
+    audience = record.report_id.split("#", 2)[2]
+    if audience != DISTRICT:
+        return access.allows("reports:read", Target(audience))
+    covered = list(record.units or [])
+    if not covered:  # a summary archived before reports kept their units: the whole site
+        return access.allows("reports:read", Target(None))
+    return all(access.allows("reports:read", Target(str(unit_id))) for unit_id in covered)

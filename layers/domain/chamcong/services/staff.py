@@ -9,6 +9,7 @@ from pynamodb.exceptions import DoesNotExist
 from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import NotFound
+from chamcong.rules.collation import vietnamese_key
 from chamcong.schemas.staff import CreateStaff
 from chamcong.services import audit
 from chamcong.services.audit import Source
@@ -78,7 +79,7 @@ def list_staff(access: Access, unit_id: str | None) -> dict[str, Any]:
     else:
         visible = access.visible_units("staff:read")
         members = [staff for staff in StaffModel.scan() if visible is None or staff.unit_id in visible]
-    members.sort(key=lambda staff: (staff.full_name, staff.staff_id))
+    members.sort(key=lambda staff: (vietnamese_key(staff.full_name), staff.staff_id))
     return {"staff": [staff_view(staff) for staff in members]}
 
 

@@ -14,24 +14,15 @@ one's own when the work is finished (`held`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from pynamodb.exceptions import PutError
 from pynamodb.expressions.condition import Condition
+from pynamodb.models import Model
 
 from chamcong.store.models.base import lost_condition
 
-
-class Claimable(Protocol):
-    status: Any
-    claimed_at: Any
-
-    def save(self, condition: Condition | None = None) -> Any: ...
-
-    def get_keys(self) -> Any: ...
-
-
-M = TypeVar("M", bound=Claimable)
+M = TypeVar("M", bound=Model)
 
 
 def claim(record: M, *, stale_before: Any, retryable: Iterable[str] = (),
@@ -43,10 +34,11 @@ def claim(record: M, *, stale_before: Any, retryable: Iterable[str] = (),
     """
     model = type(record)
     fields: Any = model
-    stale = (fields.status == record.status) & (fields.claimed_at < stale_before)
+    claimed: Any = record
+    stale = (fields.status == claimed.status) & (fields.claimed_at < stale_before)
     if takeover_guard is not None:
         stale = stale & takeover_guard
-    condition = model._hash_key_attribute().does_not_exist() | stale  # type: ignore[attr-defined]
+    condition = model._hash_key_attribute().does_not_exist() | stale
     retry = list(retryable)
     if retry:
         condition = condition | fields.status.is_in(*retry)
@@ -57,14 +49,15 @@ def claim(record: M, *, stale_before: Any, retryable: Iterable[str] = (),
         if not lost_condition(error):
             raise
     hash_key, range_key = _keys(record)
-    existing: M = model.get(hash_key, range_key, consistent_read=True)  # type: ignore[attr-defined]
+    existing: M = model.get(hash_key, range_key, consistent_read=True)
     return existing
 
 
-def held(record: Claimable) -> Condition:
+def held(record: Model) -> Condition:
     """The condition under which the claim is still this request's: finish or release the work under it."""
     fields: Any = type(record)
-    return (fields.status == record.status) & (fields.claimed_at == record.claimed_at)
+    claimed: Any = record
+    return (fields.status == claimed.status) & (fields.claimed_at == claimed.claimed_at)
 
 
 def _keys(record: Any) -> tuple[Any, Any]:

@@ -26,6 +26,7 @@ class ReportModel(Model):
     status = UnicodeAttribute()  # sending, sent, failed, archived (no recipients configured)
     archive_key = UnicodeAttribute(null=True)
     recipients = ListAttribute(of=UnicodeAttribute, default=list)
+    units = ListAttribute(of=UnicodeAttribute, null=True)  # the units it covers: who may read it
     message_id = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)
     claimed_at = UTCDateTimeAttribute()
