@@ -5,13 +5,16 @@ format, and nothing personal — no image, embedding, password, token or device 
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from chamcong.observability import get_logger
 from chamcong.store.models.staff import FaceModel
 from tests.fakes import LambdaContext
 from tests.integration.harness import ADMIN_PASSWORD, Product
@@ -47,6 +50,35 @@ def _metrics(lines: list[dict[str, Any]]) -> list[tuple[str, float, dict[str, st
     return found
 
 
+class Logged:
+    """Every line the product's logger writes, formatted as in Lambda (JSON with the appended keys)."""
+
+    def __init__(self) -> None:
+        self.buffer = io.StringIO()
+
+    @property
+    def text(self) -> str:
+        return self.buffer.getvalue()
+
+    @property
+    def lines(self) -> list[dict[str, Any]]:
+        return _json_lines(self.text)
+
+
+@pytest.fixture
+def logged() -> Iterator[Logged]:
+    # The logger is built once per process and keeps the stream it was built with, so read it at the source.
+    logger = get_logger()
+    captured = Logged()
+    handler = logging.StreamHandler(captured.buffer)
+    handler.setFormatter(logger.registered_formatter)
+    logger._logger.addHandler(handler)
+    try:
+        yield captured
+    finally:
+        logger._logger.removeHandler(handler)
+
+
 @pytest.fixture
 def office(product: Product, faces_dir: Path) -> dict[str, Any]:
     unit = product.unit()
@@ -57,7 +89,7 @@ def office(product: Product, faces_dir: Path) -> dict[str, Any]:
 
 
 def test_no_image_embedding_password_token_or_secret_reaches_the_logs(
-        product: Product, office: dict[str, Any], capsys: pytest.CaptureFixture[str],
+        product: Product, office: dict[str, Any], logged: Logged, capsys: pytest.CaptureFixture[str],
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     # GIVEN an enrolment, a sign-in with a wrong and then the right password, and a recognition
@@ -70,10 +102,12 @@ def test_no_image_embedding_password_token_or_secret_reaches_the_logs(
     answer = product.recognise(office["device"], "cam-log-1", crop, MORNING)
     assert answer.status == 200 and answer.body["result"] == "matched"
     face = next(iter(FaceModel.query(office["person"])))
-    logged = capsys.readouterr().out + capsys.readouterr().err + caplog.text
+    printed = capsys.readouterr()
+    everything = logged.text + printed.out + printed.err + caplog.text
     # THEN the logs say what happened …
-    lines = _json_lines(logged)
-    assert any(line.get("message") == "recognition" and line.get("result") == "matched" for line in lines)
+    assert any(line.get("message") == "recognition" and line.get("result") == "matched" for line in logged.lines)
+    assert any(line.get("message") == "request" and line.get("route") == "POST /v1/auth/login"
+               and line.get("status") == 401 for line in logged.lines)
     # … and hold none of these
     secrets = {
         "the enrolment photo": photo_b64[1000:1040],
@@ -85,16 +119,14 @@ def test_no_image_embedding_password_token_or_secret_reaches_the_logs(
         "the bearer token": right.body["token"],
         "the device secret": office["secret"],
     }
-    leaked = [what for what, value in secrets.items() if value in logged]
+    leaked = [what for what, value in secrets.items() if value in everything]
     assert leaked == []
 
 
-def test_every_log_line_of_a_request_carries_its_request_id(product: Product,
-                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    capsys.readouterr()
+def test_every_log_line_of_a_request_carries_its_request_id(product: Product, logged: Logged) -> None:
     reply = product.get("/v1/units")
     request_id = reply.headers.get("X-Request-Id") or reply.headers.get("x-request-id")
-    lines = [line for line in _json_lines(capsys.readouterr().out) if line.get("message") == "request"]
+    lines = [line for line in logged.lines if line.get("message") == "request"]
     assert lines and all(line.get("request_id") == request_id for line in lines)
 
 
@@ -115,11 +147,10 @@ def test_recognitions_and_sign_in_failures_are_counted(
     assert any(name == "SignInFailures" for name, _, _ in metrics)
 
 
-def test_scheduled_handlers_log_their_invocation_id(product: Product, capsys: pytest.CaptureFixture[str]) -> None:
+def test_scheduled_handlers_log_their_invocation_id(product: Product, logged: Logged) -> None:
     import scheduled
 
     context = LambdaContext()
-    capsys.readouterr()
     scheduled.account_sweep({}, context)
-    lines = [line for line in _json_lines(capsys.readouterr().out) if line.get("message") == "account sweep"]
+    lines = [line for line in logged.lines if line.get("message") == "account sweep"]
     assert lines and lines[0]["function_request_id"] == context.aws_request_id

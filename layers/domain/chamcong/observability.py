@@ -7,6 +7,7 @@ requests a warm function serves, or across the threads of the local server.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,8 +19,15 @@ from aws_lambda_powertools.metrics import MetricUnit, single_metric
 NAMESPACE = "Chamcong"
 
 
+# Libraries that log whole requests at DEBUG (an embedding, a device secret, a password hash travel in them):
+# never below WARNING, whatever level someone sets for the root logger while investigating.
+_VERBOSE_LIBRARIES = ("botocore", "boto3", "pynamodb", "urllib3", "s3transfer")
+
+
 @cache
 def get_logger() -> Logger:
+    for name in _VERBOSE_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
     return Logger(service="chamcong")
 
 
