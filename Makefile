@@ -67,12 +67,12 @@ layers: venv
 	  echo "unzipped MB: domain $$domain, vision $$vision, function $$code; RecognitionFunction total $$total of 250"; \
 	  test $$total -lt 250
 
-# The edge uploader as one file for the box beside the camera: its code and the shared wire format
-# (chamcong/wire.py, standard library only). The box also needs out/edge/requirements.txt and the YuNet model.
+# The edge uploader as one file for the box beside the camera: its code and the shared device signature
+# (chamcong/device_signature.py, standard library only). The box also needs out/edge/requirements.txt and the YuNet model.
 edge: venv
 	rm -rf out/edge && mkdir -p out/edge/src/chamcong
 	cp -r edge_uploader out/edge/src/
-	cp layers/domain/chamcong/__init__.py layers/domain/chamcong/wire.py out/edge/src/chamcong/
+	cp layers/domain/chamcong/__init__.py layers/domain/chamcong/device_signature.py out/edge/src/chamcong/
 	find out/edge/src -name __pycache__ -prune -exec rm -rf {} +
 	printf 'import os\nimport sys\n\nfrom edge_uploader.cli import main\n\nsys.exit(main(prog=os.path.basename(sys.argv[0])))\n' \
 	  > out/edge/src/__main__.py

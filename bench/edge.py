@@ -27,7 +27,7 @@ import numpy as np
 
 from edge_uploader.detector import Detector
 from edge_uploader.passages import PassageTracker
-from infra.lobby import DETECTOR_FILE, build_clip, photo_folders, schedule, usable
+from infra.demo.lobby import DETECTOR_FILE, build_clip, photo_folders, schedule, usable
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from chamcong import wire
+from chamcong import device_signature
 from edge_uploader import config as settings
 from edge_uploader.errors import EXIT_OK, EXIT_USAGE, EdgeError
 
@@ -126,7 +126,7 @@ def main(argv: list[str], prog: str = "python -m edge_uploader send") -> int:
     body = json.dumps({"capture_id": capture_id, "captured_at": captured_at,
                        "image_b64": base64.b64encode(image).decode("ascii")}).encode()
     url = connection.api_url + "/v1/recognitions"
-    headers = wire.signed_headers(connection.device_id, connection.device_secret, int(time.time()), body)
+    headers = device_signature.signed_headers(connection.device_id, connection.device_secret, int(time.time()), body)
     print(f"edge_uploader: sending {capture_id} captured at {captured_at} ({len(image)} bytes) to {url}",
           file=sys.stderr)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s) checked

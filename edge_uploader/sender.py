@@ -23,7 +23,7 @@ from typing import Any
 
 import requests
 
-from chamcong import wire
+from chamcong import device_signature
 from edge_uploader.queue import CaptureQueue, Pending
 
 log = logging.getLogger("edge_uploader.sender")
@@ -97,7 +97,7 @@ class Sender:
         """One POST. True when the capture left the queue (delivered or rejected), False to retry."""
         body = json.dumps({"capture_id": capture.capture_id, "captured_at": capture.captured_at,
                            "image_b64": base64.b64encode(capture.image).decode("ascii")}).encode()
-        headers = wire.signed_headers(self.device_id, self._secret, int(time.time()), body)
+        headers = device_signature.signed_headers(self.device_id, self._secret, int(time.time()), body)
         try:
             reply = self._session.post(self.url, data=body, headers=headers, timeout=self.timeout)
         except requests.RequestException as error:

@@ -8,7 +8,7 @@ from typing import Any
 from chamcong.settings import Settings
 from chamcong.store.models import MODELS
 from face_engine.manifest import load_manifest
-from face_engine.store import sha256_file, upload_to_s3
+from face_engine.model_files import sha256_file, upload_to_s3
 from infra.template import parameter_default, resources_of_type, table_definitions
 
 _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")

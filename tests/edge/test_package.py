@@ -25,14 +25,15 @@ def test_the_uploader_imports_nothing_of_the_server_but_the_wire_format() -> Non
         for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 imported = [alias.name for alias in node.names]
-            elif isinstance(node, ast.ImportFrom):  # "from chamcong import wire" names chamcong.wire
+            elif isinstance(node, ast.ImportFrom):  # "from chamcong import device_signature" names that module
                 base = node.module or ""
                 imported = [f"{base}.{alias.name}" if base == "chamcong" else base for alias in node.names]
             else:
                 continue
             for name in imported:
                 if name.split(".")[0] in server_side:
-                    assert name == "chamcong.wire" or name.startswith("chamcong.wire."), f"{module.name}: {name}"
+                    assert name == "chamcong.device_signature" or name.startswith(
+                        "chamcong.device_signature."), f"{module.name}: {name}"
 
 
 def test_edge_pins_are_the_tested_pins() -> None:
@@ -57,7 +58,7 @@ def test_make_edge_builds_one_runnable_file(tmp_path: Path, package: Path) -> No
     # THEN it holds the uploader and the wire format only
     names = set(zipfile.ZipFile(package).namelist())
     code = {n for n in names if n.endswith(".py")}
-    assert code == {"__main__.py", "chamcong/__init__.py", "chamcong/wire.py"} | {
+    assert code == {"__main__.py", "chamcong/__init__.py", "chamcong/device_signature.py"} | {
         f"edge_uploader/{p.name}" for p in (REPO / "edge_uploader").glob("*.py")}
     assert (REPO / "out" / "edge" / "requirements.txt").is_file()
     # and it runs from anywhere: help, and a clear refusal with exit code 2 for a missing setting

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from chamcong import wire
+from chamcong import device_signature as signing
 from edge_uploader import cli
 from edge_uploader.config import ID_PATTERN
 from edge_uploader.send import most_recent_past
@@ -184,11 +184,11 @@ def test_send_posts_one_signed_capture_and_prints_the_answer(server: Server, pho
     # THEN one POST reached /v1/recognitions under the API's base path, signed with the device secret
     [(path, headers, body)] = server.received
     assert path == "/api/v1/recognitions" and headers["Content-Type"] == "application/json"
-    assert headers[wire.HEADER_DEVICE_ID] == DEVICE
-    stamp = headers[wire.HEADER_TIMESTAMP]
+    assert headers[signing.HEADER_DEVICE_ID] == DEVICE
+    stamp = headers[signing.HEADER_TIMESTAMP]
     assert before <= int(stamp) <= time.time() + 1
-    assert wire.signature_matches(SECRET, stamp, body, headers[wire.HEADER_SIGNATURE])
-    assert not wire.signature_matches("another-secret", stamp, body, headers[wire.HEADER_SIGNATURE])
+    assert signing.signature_matches(SECRET, stamp, body, headers[signing.HEADER_SIGNATURE])
+    assert not signing.signature_matches("another-secret", stamp, body, headers[signing.HEADER_SIGNATURE])
     # with the body the server expects: the photo as it is, taken at the latest 07:25 that has passed here
     sent = json.loads(body)
     assert set(sent) == {"capture_id", "captured_at", "image_b64"}
@@ -251,5 +251,5 @@ def test_send_takes_the_boxs_configuration_file(server: Server, photo: Path, dev
     server.answers.append((200, MATCHED))
     assert cli.main(["send", "--config", str(settings), "--image", str(photo)]) == 0
     [(_, headers, body)] = server.received
-    assert headers[wire.HEADER_DEVICE_ID] == "lobby-2"
-    assert wire.signature_matches(SECRET, headers[wire.HEADER_TIMESTAMP], body, headers[wire.HEADER_SIGNATURE])
+    assert headers[signing.HEADER_DEVICE_ID] == "lobby-2"
+    assert signing.signature_matches(SECRET, headers[signing.HEADER_TIMESTAMP], body, headers[signing.HEADER_SIGNATURE])

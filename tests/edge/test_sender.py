@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from chamcong import wire
+from chamcong import device_signature as signing
 from edge_uploader.logs import JsonFormatter
 from edge_uploader.queue import CaptureQueue, Counts
 from edge_uploader.sender import Backoff, Sender
@@ -143,12 +143,12 @@ def test_request_is_signed_and_carries_the_capture_but_never_the_secret(api: Fak
     [request] = api.requests
     assert (request.method, request.path) == ("POST", "/api/v1/recognitions")
     # AND it is signed with the device secret over this very body and time
-    assert request.headers[wire.HEADER_DEVICE_ID] == DEVICE
-    timestamp = request.headers[wire.HEADER_TIMESTAMP]
+    assert request.headers[signing.HEADER_DEVICE_ID] == DEVICE
+    timestamp = request.headers[signing.HEADER_TIMESTAMP]
     assert abs(int(timestamp) - time.time()) < 600
-    assert wire.signature_matches(SECRET, timestamp, request.body, request.headers[wire.HEADER_SIGNATURE])
-    assert not wire.signature_matches("another-secret", timestamp, request.body,
-                                      request.headers[wire.HEADER_SIGNATURE])
+    assert signing.signature_matches(SECRET, timestamp, request.body, request.headers[signing.HEADER_SIGNATURE])
+    assert not signing.signature_matches("another-secret", timestamp, request.body,
+                                      request.headers[signing.HEADER_SIGNATURE])
     # AND the body is the capture, the image base64 of the queued bytes
     body = json.loads(request.body)
     assert body == {"capture_id": "c-1", "captured_at": AT, "image_b64": IMAGE_B64}

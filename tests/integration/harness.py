@@ -16,7 +16,7 @@ from chalice.test import Client
 from moto import mock_aws
 
 import app as api_module
-from chamcong import wire
+from chamcong import device_signature
 from chamcong.container import Container, set_container
 from chamcong.services.auth import ensure_bootstrap_admin
 from chamcong.settings import Settings
@@ -127,7 +127,7 @@ class Product:
     def signed_post(self, path: str, body: bytes, device_id: str, *, secret: str | None = None,
                     timestamp: int | None = None) -> Reply:
         stamp = int(self.clock().timestamp()) if timestamp is None else timestamp
-        headers = wire.signed_headers(device_id, secret or self.devices[device_id], stamp, body)
+        headers = device_signature.signed_headers(device_id, secret or self.devices[device_id], stamp, body)
         return self.post(path, raw=body, headers=headers, token="")
 
 

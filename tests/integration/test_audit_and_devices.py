@@ -13,7 +13,7 @@ from typing import Any
 
 import scheduled  # functions/api/scheduled.py: the MaintenanceFunction's handler
 
-from chamcong import wire
+from chamcong import device_signature as signing
 from infra.template import resources_of_type
 from tests.fakes import LambdaContext
 from tests.integration.harness import ADMIN_PASSWORD, OWN_PASSWORD, Product, Reply
@@ -290,7 +290,7 @@ def test_a_device_secret_opens_the_recognition_route_only(product: Product) -> N
                                ("GET", f"/v1/audit?{NOVEMBER}", b""),
                                ("POST", "/v1/units", '{"name": "Xã giả"}'.encode()),
                                ("POST", f"/v1/devices/{device_id}/rotate", b"")):
-        reply = product.request(method, path, raw=body, headers=wire.signed_headers(device_id, secret, stamp, body),
+        reply = product.request(method, path, raw=body, headers=signing.signed_headers(device_id, secret, stamp, body),
                                 token="")
         assert (reply.status, reply.body["code"]) == (401, "unauthenticated"), path
     # and nothing was written

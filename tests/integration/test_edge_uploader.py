@@ -27,7 +27,7 @@ import requests
 
 from edge_uploader.config import MODEL_NAME
 from edge_uploader.queue import CaptureQueue
-from infra.lobby import WALK_SECONDS, PassageTruth, build_clip, schedule
+from infra.demo.lobby import WALK_SECONDS, PassageTruth, build_clip, schedule
 from tests.integration.photos import photos_of
 from tests.integration.relay import Relay
 from tests.integration.served import REPO, local_stack

@@ -1,4 +1,4 @@
-"""The synthetic lobby clip (infra/lobby.py): YuNet sees the faces where and when the ground truth says.
+"""The synthetic lobby clip (infra/demo/lobby.py): YuNet sees the faces where and when the ground truth says.
 
 Real photos and the real YuNet model; the clips are written under pytest's tmp_path, never into the
 repository (they show faces).
@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from infra.lobby import DETECTOR_FILE, PassageTruth, Walker, build_clip, photo_folders, schedule, usable
+from infra.demo.lobby import DETECTOR_FILE, PassageTruth, Walker, build_clip, photo_folders, schedule, usable
 
 FPS = 10.0
 TAIL = 1.0

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from chamcong import wire
+from chamcong import device_signature
 from tests.integration.photos import photos_of
 from tests.integration.served import local_stack
 
@@ -54,7 +54,7 @@ def test_readme_flow_records_a_check_in_with_its_snapshot(served: str, faces_dir
         moment -= timedelta(days=1)
     body = json.dumps({"capture_id": "readme-1", "captured_at": moment.isoformat(),
                        "image_b64": base64.b64encode(photos[1].read_bytes()).decode()}).encode()
-    headers = wire.signed_headers(device["device_id"], device["secret"], int(time.time()), body)
+    headers = device_signature.signed_headers(device["device_id"], device["secret"], int(time.time()), body)
     recognised = requests.post(f"{served}/v1/recognitions", data=body, headers=headers, timeout=60)
     assert recognised.status_code == 200, recognised.text
     answer = recognised.json()

@@ -14,8 +14,8 @@ import pytest
 from moto import mock_aws
 
 from face_engine.manifest import load_manifest
-from face_engine.store import ModelIntegrityError, ModelStore
-from infra.models import main, publish
+from face_engine.model_files import ModelIntegrityError, ModelStore
+from infra.publish_models import main, publish
 
 
 @pytest.fixture

@@ -164,9 +164,9 @@ def test_unsigned_forged_or_stale_requests_are_refused_and_write_nothing(office:
     future = product.signed_post("/v1/recognitions", body, office.device_id, timestamp=now + 301)
     assert (future.status, future.body["code"]) == (401, "stale_timestamp")
     # The right secret over a different body is a forgery too
-    from chamcong import wire
+    from chamcong import device_signature
     tampered = product.post("/v1/recognitions", raw=body.replace(b"sig-1", b"sig-2"),
-                            headers=wire.signed_headers(office.device_id, secret, now, body), token="")
+                            headers=device_signature.signed_headers(office.device_id, secret, now, body), token="")
     assert (tampered.status, tampered.body["code"]) == (401, "invalid_signature")
     # An admin's bearer token is no device credential
     assert product.post("/v1/recognitions", raw=body).status == 401

@@ -113,7 +113,7 @@ class Container:
     def _engine(self) -> FaceEngine:
         from face_engine.engine import FaceEngine
         from face_engine.manifest import load_manifest
-        from face_engine.store import ModelStore
+        from face_engine.model_files import ModelStore
 
         store = ModelStore(Path(self.settings.model_cache_dir), s3_client=self.s3, bucket=self.settings.data_bucket)
         detector = load_manifest(self.settings.detector_model)

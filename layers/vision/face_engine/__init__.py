@@ -18,7 +18,7 @@ from .engine import (
 from .gallery import Gallery, Match
 from .image import InvalidImage, decode_image, encode_jpeg
 from .manifest import ModelManifest, UnknownModelError, available_manifests, load_manifest
-from .store import ModelIntegrityError, ModelStore, fetch_url, sha256_file, upload_to_s3
+from .model_files import ModelIntegrityError, ModelStore, fetch_url, sha256_file, upload_to_s3
 
 __all__ = [
     "DetectedFace",

@@ -10,7 +10,7 @@ from typing import Any
 
 from pynamodb.exceptions import DoesNotExist
 
-from chamcong import wire
+from chamcong import device_signature
 from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import Conflict, NotFound, Unauthenticated
@@ -89,9 +89,9 @@ def revoke_device(container: Container, access: Access, device_id: str, source: 
 def authenticate_device(headers: Mapping[str, str], raw_body: bytes, now: datetime,
                         tolerance_seconds: int) -> DeviceModel:
     """The device behind a signed request; 401 for anything unknown, forged or stale. Writes nothing."""
-    device_id = headers.get(wire.HEADER_DEVICE_ID, "")
-    timestamp = headers.get(wire.HEADER_TIMESTAMP, "")
-    signature = headers.get(wire.HEADER_SIGNATURE, "")
+    device_id = headers.get(device_signature.HEADER_DEVICE_ID, "")
+    timestamp = headers.get(device_signature.HEADER_TIMESTAMP, "")
+    signature = headers.get(device_signature.HEADER_SIGNATURE, "")
     if not device_id or not timestamp or not signature:
         raise Unauthenticated("missing_device_headers")
     if not _TIMESTAMP.match(timestamp) or not _SIGNATURE.match(signature):
@@ -105,6 +105,6 @@ def authenticate_device(headers: Mapping[str, str], raw_body: bytes, now: dateti
         device = None
     if device is None or device.status != "active":
         raise Unauthenticated("unknown_device")
-    if not wire.signature_matches(device.secret, timestamp, raw_body, signature):
+    if not device_signature.signature_matches(device.secret, timestamp, raw_body, signature):
         raise Unauthenticated("invalid_signature")
     return device

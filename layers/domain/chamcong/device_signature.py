@@ -1,4 +1,4 @@
-"""The device wire format: how a lobby device signs a request. Shared with the edge uploader.
+"""How a lobby device signs a request (HMAC-SHA256 over the time and the body). Shared with the edge uploader.
 
 Standard library only, so the edge uploader can import it without the server's dependencies.
 The signature binds the body (through its sha256) and the time, so a captured request can be

@@ -14,7 +14,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-import face_engine.store as store_module
+import face_engine.model_files as store_module
 from face_engine import ModelIntegrityError, ModelManifest, ModelStore, fetch_url, load_manifest, upload_to_s3
 
 BUCKET = "chamcong-test-models"

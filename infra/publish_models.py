@@ -1,6 +1,6 @@
 """Put the face models into a deployed stack's bucket, verified against their manifests.
 
-python -m infra.models publish --bucket BUCKET [--model sface_2021dec] [--models-dir DIR | --url URL]
+python -m infra.publish_models publish --bucket BUCKET [--model sface_2021dec] [--models-dir DIR | --url URL]
 
 Without --models-dir the file is downloaded from the manifest's source URL (or --url) into a
 temporary folder; either way its size and sha256 must match the manifest before it is uploaded,
@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from face_engine.manifest import available_manifests, load_manifest
-from face_engine.store import ModelIntegrityError, fetch_url, upload_to_s3, verify_file
+from face_engine.model_files import ModelIntegrityError, fetch_url, upload_to_s3, verify_file
 
 
 def publish(s3: Any, bucket: str, model_ids: list[str], models_dir: Path | None, url: str | None) -> list[str]:
@@ -34,7 +34,7 @@ def publish(s3: Any, bucket: str, model_ids: list[str], models_dir: Path | None,
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.models", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m infra.publish_models", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     publish_parser = commands.add_parser("publish", help="upload verified model files and manifests")

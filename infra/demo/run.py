@@ -35,7 +35,7 @@ import requests
 
 from chamcong.messages import day_status_label
 from edge_uploader.queue import CaptureQueue
-from infra.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
+from infra.demo.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
 from infra.local_stack import DEFAULT_MODELS_DIR, REPO, free_port, running_stack
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")

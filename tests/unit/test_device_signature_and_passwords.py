@@ -5,31 +5,31 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from chamcong import wire
+from chamcong import device_signature
 from chamcong.passwords import hash_password, verify_password
 
 
 def test_signature_matches_the_documented_formula() -> None:
-    # GIVEN the formula in the README, computed here independently of chamcong.wire
+    # GIVEN the formula in the README, computed here independently of chamcong.device_signature
     body = b'{"capture_id":"c1"}'
     expected = hmac.new(b"s3cret", f"1763600000\n{hashlib.sha256(body).hexdigest()}".encode(),
                         hashlib.sha256).hexdigest()
     # THEN the module signs exactly that, and accepts it in upper case too
-    assert wire.sign("s3cret", 1763600000, body) == expected
-    assert wire.signature_matches("s3cret", "1763600000", body, expected.upper())
+    assert device_signature.sign("s3cret", 1763600000, body) == expected
+    assert device_signature.signature_matches("s3cret", "1763600000", body, expected.upper())
 
 
 def test_signature_binds_body_time_and_secret() -> None:
-    signature = wire.sign("s3cret", 100, b"body")
-    assert not wire.signature_matches("s3cret", 100, b"bodY", signature)
-    assert not wire.signature_matches("s3cret", 101, b"body", signature)
-    assert not wire.signature_matches("other", 100, b"body", signature)
+    signature = device_signature.sign("s3cret", 100, b"body")
+    assert not device_signature.signature_matches("s3cret", 100, b"bodY", signature)
+    assert not device_signature.signature_matches("s3cret", 101, b"body", signature)
+    assert not device_signature.signature_matches("other", 100, b"body", signature)
 
 
 def test_secret_is_utf8_bytes_of_the_string() -> None:
     secret = "khóa-bí-mật"
-    expected = hmac.new(secret.encode("utf-8"), wire.signing_message(5, b""), hashlib.sha256).hexdigest()
-    assert wire.sign(secret, 5, b"") == expected
+    expected = hmac.new(secret.encode("utf-8"), device_signature.signing_message(5, b""), hashlib.sha256).hexdigest()
+    assert device_signature.sign(secret, 5, b"") == expected
 
 
 def test_password_hash_is_argon2id_and_verifies() -> None:

@@ -11,7 +11,7 @@ frame times at which the face enters, stops, moves on and leaves, so a tracker's
 The clip is derived from the photos, so it shows faces: write it outside the repository (the photos
 and anything made from them are never committed).
 
-python -m infra.lobby [--faces DIR] [--models-dir DIR] --out clip.avi [--people N] [--seed N]
+python -m infra.demo.lobby [--faces DIR] [--models-dir DIR] --out clip.avi [--people N] [--seed N]
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ import numpy as np
 
 from edge_uploader.config import MODEL_NAME
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 DETECTOR_FILE = MODEL_NAME  # the uploader's detector: the clip is checked with the model that will watch it
 PHOTO_SUFFIXES = {".jpg", ".jpeg", ".png"}
 
@@ -499,7 +499,7 @@ def schedule(labels_and_photos: Sequence[tuple[str, Path]], *, start: float = 0.
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.lobby", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m infra.demo.lobby", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--faces", default=os.environ.get("FACES_DIR", str(REPO.parent / "shared" / "faces-dev")),
                         help="folder of <person>/*.jpg; the first photo of each person is used")

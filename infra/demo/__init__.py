@@ -1,0 +1,1 @@
+"""`make demo`: a working day in the lobby on the local stack (`run`), from synthetic lobby clips (`lobby`)."""

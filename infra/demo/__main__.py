@@ -1,0 +1,5 @@
+import sys
+
+from infra.demo.run import main
+
+sys.exit(main())
