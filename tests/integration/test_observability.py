@@ -154,3 +154,18 @@ def test_scheduled_handlers_log_their_invocation_id(product: Product, logged: Lo
     scheduled.account_sweep({}, context)
     lines = [line for line in logged.lines if line.get("message") == "account sweep"]
     assert lines and lines[0]["function_request_id"] == context.aws_request_id
+
+
+def test_reports_sent_and_failed_are_counted(product: Product, capsys: pytest.CaptureFixture[str]) -> None:
+    # GIVEN a unit with a person and a leader to send its report to
+    unit = product.post("/v1/units", {"name": "Phòng Nội vụ", "report_recipients": ["lanhdao@example.gov.vn"]})
+    product.staff("Trần Văn Bình", unit.body["unit_id"])
+    capsys.readouterr()
+    # WHEN Thursday's morning reports run
+    run = product.post("/v1/reports/daily/run", {"date": "2026-11-19", "kind": "morning"})
+    assert run.status == 200, run.body
+    metrics = _metrics(_json_lines(capsys.readouterr().out))
+    # THEN the unit's report (sent) and the district summary (archived: no Home Affairs address) are counted
+    sent = [value for name, value, dims in metrics if name == "ReportsSent" and dims.get("kind") == "morning"]
+    failed = [value for name, value, dims in metrics if name == "ReportsFailed"]
+    assert sent in ([1.0], [[1.0]]) and failed in ([0.0], [[0.0]])

@@ -22,6 +22,7 @@ from typing import Any
 from chamcong.access import Access, Target
 from chamcong.container import Container
 from chamcong.errors import DomainError, Forbidden, NotFound
+from chamcong.observability import count
 from chamcong.reports.daily import Kind, UnitDay, district_report, unit_report
 from chamcong.rules.calendar import DayKind
 from chamcong.rules.collation import vietnamese_key
@@ -75,6 +76,8 @@ def run_daily(container: Container, access: Access, day: date, kind: Kind) -> di
     outcomes.append(_deliver(container, day, kind, DISTRICT, home_affairs, [unit.unit_id for unit, _ in units],
                              partial(district_report, [unit_day for _, unit_day in units], day, kind, sender)))
     failed = [o for o in outcomes if o["status"] == "failed"]
+    count("ReportsSent", sum(o["status"] == "sent" for o in outcomes), kind=kind)
+    count("ReportsFailed", len(failed), kind=kind)
     if failed:
         raise ReportsFailed(details={"failed": [o["report_id"] for o in failed]})
     return {"date": day.isoformat(), "kind": kind, "working_day": True, "reports": outcomes}
