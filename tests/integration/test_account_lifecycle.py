@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 import scheduled  # functions/api/scheduled.py: the MaintenanceFunction's handler
+from argon2 import PasswordHasher
 
+from chamcong import passwords
+from chamcong.errors import Unauthenticated
+from chamcong.services import auth
+from chamcong.services.audit import Source
+from chamcong.store.models import AccountModel
 from tests.integration.harness import ADMIN_PASSWORD, DEFAULT_NOW, OWN_PASSWORD, Product, Reply
 
 # The temporary password is read out over the phone: four groups of four, no 0/o, 1/l/i.
@@ -255,6 +263,65 @@ def test_five_wrong_passwords_block_sign_in_for_15_minutes(product: Product) -> 
             assert sign_in(product, "admin", ADMIN_PASSWORD).status == 200
     # THEN the right password still opens
     assert sign_in(product, "admin", ADMIN_PASSWORD).status == 200
+
+
+class CountingHasher:
+    """The product's Argon2id hasher, recording the stored hash of every verification it runs (each one a KDF run)."""
+
+    def __init__(self, real: PasswordHasher) -> None:
+        self.real = real
+        self.verified: list[str] = []
+
+    def hash(self, password: str) -> str:
+        return self.real.hash(password)
+
+    def verify(self, stored: str, password: str) -> bool:
+        self.verified.append(stored)
+        return self.real.verify(stored, password)
+
+    def runs(self, action: Callable[[], object]) -> list[str]:
+        """The parameters ($argon2id$v=…$m=…,t=…,p=…) of each verification `action` ran."""
+        self.verified.clear()
+        action()
+        return [stored.rsplit("$", 2)[0] for stored in self.verified]
+
+
+def test_an_unknown_username_costs_the_same_password_check_as_a_wrong_password(
+        product: Product, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign-in time must not tell whether a username exists: every path runs the KDF once, with the same cost."""
+    hasher = CountingHasher(passwords._HASHER)
+    monkeypatch.setattr(passwords, "_HASHER", hasher)
+    unit = product.unit("UBND xã Tú Lý")
+    product.account("tu.dinh", unit, staff_id=product.staff("Đinh Văn Tú", unit))
+    admin_parameters = AccountModel.get("admin").password_hash.rsplit("$", 2)[0]
+    assert admin_parameters.startswith("$argon2id$")
+    answers: list[Reply] = []
+
+    # GIVEN a wrong password for an existing account: one verification against its hash
+    assert hasher.runs(lambda: answers.append(sign_in(product, "admin", "Quản-trị-2025!"))) == [admin_parameters]
+    # WHEN the username does not exist THEN also exactly one, with the same Argon2id parameters
+    assert hasher.runs(lambda: answers.append(sign_in(product, "khong.ton.tai", "Quản-trị-2025!"))) == [
+        admin_parameters]
+    # and the same again (the stand-in hash is computed once, then only verified against)
+    assert hasher.runs(lambda: answers.append(sign_in(product, "khong.ton.tai", ADMIN_PASSWORD))) == [
+        admin_parameters]
+    # WHEN the account is locked by its admin THEN a wrong password costs the same and reads the same
+    assert product.post("/v1/accounts/tu.dinh/lock", {"reason": "Kiểm tra bảo mật"}).status == 200
+    assert hasher.runs(lambda: answers.append(sign_in(product, "tu.dinh", ANOTHER_PASSWORD))) == [admin_parameters]
+    assert all((reply.status, reply.body) == (401, {
+        "code": "invalid_credentials", "message": "Tên đăng nhập hoặc mật khẩu không đúng."}) for reply in answers)
+    # (only the right password says it is locked, after the same check)
+    assert hasher.runs(lambda: answers.append(sign_in(product, "tu.dinh", OWN_PASSWORD))) == [admin_parameters]
+    assert answers[-1].body["code"] == "account_locked"
+
+    # WHEN a username longer than any account's reaches sign-in THEN it too costs one verification (the API
+    # refuses it as invalid input before that, whatever it is, which tells nothing about who exists)
+    def too_long() -> None:
+        with pytest.raises(Unauthenticated):
+            auth.login(product.container, "a" * 129, "Quản-trị-2025!", Source())
+    assert hasher.runs(too_long) == [admin_parameters]
+    refused = product.post("/v1/auth/login", {"username": "a" * 129, "password": ADMIN_PASSWORD}, token="")
+    assert (refused.status, refused.body["code"]) == (400, "validation_error")
 
 
 def test_guessing_the_current_password_with_a_token_counts_like_guessing_at_sign_in(product: Product) -> None:

@@ -62,8 +62,10 @@ def login(container: Container, username: str, password: str, source: Source) ->
         audit.record_only(audit.entry(now, account.username, "login", unit_id=account.unit_id, outcome="refused",
                                       details={"reason": "blocked"}, source=source))
         raise block_refusal(container, account)
-    # verify_password runs the KDF even for an unknown user, so timing does not reveal usernames.
-    if account is None or not verify_password(account.password_hash, password):
+    # The KDF runs once whether or not the username exists (against a stand-in hash with the same parameters
+    # when it does not), so the time an answer takes does not tell which usernames exist.
+    matches = verify_password(account.password_hash if account is not None else None, password)
+    if account is None or not matches:
         _count_failure(container, account, username, now, source)
         raise Unauthenticated("invalid_credentials")
     if account.status != "active" or deadline_passed(account, now):
