@@ -338,6 +338,55 @@ def test_guessing_the_current_password_with_a_token_counts_like_guessing_at_sign
     assert sign_in(product, "admin", ADMIN_PASSWORD).status == 200
 
 
+def test_a_right_password_is_not_counted_as_a_try_and_a_count_left_full_still_blocks(product: Product) -> None:
+    """Each password check is counted before it runs (see test_sign_in_burst.py); a right one is given back."""
+    unit = product.unit("UBND xã Tú Lý")
+    token = product.account("tu.dinh", unit, staff_id=product.staff("Đinh Văn Tú", unit))
+    # WHEN the holder gives the right current password with a new one that is refused, again and again
+    for _ in range(6):
+        weak = change_password(product, token, OWN_PASSWORD, "matkhau123")
+        assert (weak.status, weak.body["code"]) == (422, "password_too_common"), weak.body
+    # and the right password while the account is locked
+    assert product.post("/v1/accounts/tu.dinh/lock", {"reason": "Kiểm tra bảo mật"}).status == 200
+    for _ in range(6):
+        assert sign_in(product, "tu.dinh", OWN_PASSWORD).body["code"] == "account_locked"
+    # THEN none of it counted
+    assert AccountModel.get("tu.dinh").failed_logins == 0
+    assert product.post("/v1/accounts/tu.dinh/unlock").status == 200
+    assert sign_in(product, "tu.dinh", OWN_PASSWORD).status == 200
+
+    # GIVEN a count left full without a block (the last wrong password's check never finished)
+    AccountModel.get("tu.dinh").update(actions=[AccountModel.failed_logins.set(5)])
+    # WHEN the right password comes THEN it is refused, and the block is written from now on
+    blocked = sign_in(product, "tu.dinh", OWN_PASSWORD)
+    assert (blocked.status, blocked.body["code"]) == (403, "login_blocked")
+    assert blocked.body["details"]["blocked_until"] == "2026-11-20T00:55:00+00:00"
+    assert product.get("/v1/accounts/tu.dinh").body["blocked_until"] == "2026-11-20T00:55:00+00:00"
+    product.clock.advance(minutes=15)
+    assert sign_in(product, "tu.dinh", OWN_PASSWORD).status == 200
+
+
+def test_a_password_change_that_a_lock_overtakes_while_its_password_is_checked_changes_nothing(
+        product: Product, monkeypatch: pytest.MonkeyPatch) -> None:
+    unit = product.unit("UBND xã Tú Lý")
+    token = product.account("tu.dinh", unit, staff_id=product.staff("Đinh Văn Tú", unit))
+    checked = passwords.verify_password
+
+    def lock_meanwhile(stored: str | None, password: str) -> bool:
+        assert product.post("/v1/accounts/tu.dinh/lock", {"reason": "Kiểm tra bảo mật"}).status == 200
+        return checked(stored, password)
+
+    # WHEN the admin locks the account while the holder's current password is being checked
+    with monkeypatch.context() as patched:
+        patched.setattr(auth, "verify_password", lock_meanwhile)
+        changed = change_password(product, token, OWN_PASSWORD, ANOTHER_PASSWORD)
+    # THEN the change loses: 409, the password is the old one and the account stays locked
+    assert (changed.status, changed.body["code"]) == (409, "conflict"), changed.body
+    assert product.post("/v1/accounts/tu.dinh/unlock").status == 200
+    assert sign_in(product, "tu.dinh", ANOTHER_PASSWORD).status == 401
+    assert sign_in(product, "tu.dinh", OWN_PASSWORD).status == 200
+
+
 def test_tokens_end_on_password_change_reset_and_lock_and_logout_ends_only_its_own(product: Product) -> None:
     unit = product.unit("UBND xã Tú Lý")
     first = product.account("tu.dinh", unit, staff_id=product.staff("Đinh Văn Tú", unit))
