@@ -28,6 +28,7 @@ from chalice.local import ChaliceRequestHandler, ForbiddenError, LocalGatewayExc
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_MODELS_DIR = REPO.parent / "shared" / "models"
 LOCAL_EMBEDDING_MODEL = "mobilefacenet_128d"  # SFace cannot be fetched here; see MODELS.md
+API_BACKLOG = 128  # connections waiting to be accepted by the local API server
 
 
 def free_port() -> int:
@@ -84,6 +85,47 @@ class _QuietApiHandler(_ApiHandler):
     quiet = True
 
 
+class _OneDynamoDBRequestAtATime:
+    """WSGI middleware for moto: DynamoDB requests are served one at a time.
+
+    DynamoDB applies each request (a conditional update, a transaction) atomically; moto's in-memory tables
+    check a condition and apply an update in separate steps, so two concurrent `ADD failed_logins 1` could
+    both read 3 and write 4. The local stack's HTTP server is threaded, so without this a burst of requests
+    would meet races that DynamoDB does not have.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        if not str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
+            return self.app(environ, start_response)
+        with self.lock:
+            return self.app(environ, start_response)
+
+
+class LocalAWS:
+    """moto server on 127.0.0.1, run as moto's ThreadedMotoServer runs it, but with atomic DynamoDB requests."""
+
+    def __init__(self, port: int) -> None:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+        from werkzeug.serving import make_server
+
+        self.server = make_server(
+            "127.0.0.1", port, _OneDynamoDBRequestAtATime(DomainDispatcherApplication(create_backend_app)),
+            threaded=True, request_handler=MotoRequestHandler)
+        self.thread = threading.Thread(target=self.server.serve_forever, name="moto", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
 @dataclass
 class RunningStack:
     api_url: str
@@ -97,13 +139,12 @@ def running_stack(port: int, models_dir: Path, out_dir: Path, admin_password: st
                   host: str = "127.0.0.1", access_log: bool = True) -> Iterator[RunningStack]:
     """Start moto and the API, provision from the template, yield, and stop everything on exit."""
     import boto3
-    from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines say nothing useful here
 
     out_dir.mkdir(parents=True, exist_ok=True)
     moto_port = free_port()
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=moto_port, verbose=False)
+    moto = LocalAWS(moto_port)
     moto.start()
     api_server = None
     try:
@@ -128,6 +169,9 @@ def running_stack(port: int, models_dir: Path, out_dir: Path, admin_password: st
 
         config = Config.create(app_name="chamcong-api")
         api_server = create_local_server(api_module.app, config, host, port)
+        # API Gateway takes bursts of connections; socketserver listens with a backlog of 5, beyond which Linux
+        # drops the handshake or, with SYN cookies, resets the connection. Listening again sets a longer one.
+        api_server.server.socket.listen(API_BACKLOG)
         api_server.server.RequestHandlerClass = functools.partial(
             _ApiHandler if access_log else _QuietApiHandler, app_object=api_module.app, config=config)
         thread = threading.Thread(target=api_server.server.serve_forever, name="chalice-local", daemon=True)

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 import scheduled  # functions/api/scheduled.py: the MaintenanceFunction's handler
+from argon2 import PasswordHasher
 
+from chamcong import passwords
+from chamcong.errors import Unauthenticated
+from chamcong.services import auth
+from chamcong.services.audit import Source
+from chamcong.store.models.accounts import AccountModel
 from tests.fakes import LambdaContext
 from tests.integration.harness import ADMIN_PASSWORD, DEFAULT_NOW, OWN_PASSWORD, Product, Reply
 
@@ -258,6 +266,65 @@ def test_five_wrong_passwords_block_sign_in_for_15_minutes(product: Product) -> 
     assert sign_in(product, "admin", ADMIN_PASSWORD).status == 200
 
 
+class CountingHasher:
+    """The product's Argon2id hasher, recording the stored hash of every verification it runs (each one a KDF run)."""
+
+    def __init__(self, real: PasswordHasher) -> None:
+        self.real = real
+        self.verified: list[str] = []
+
+    def hash(self, password: str) -> str:
+        return self.real.hash(password)
+
+    def verify(self, stored: str, password: str) -> bool:
+        self.verified.append(stored)
+        return self.real.verify(stored, password)
+
+    def runs(self, action: Callable[[], object]) -> list[str]:
+        """The parameters ($argon2id$v=…$m=…,t=…,p=…) of each verification `action` ran."""
+        self.verified.clear()
+        action()
+        return [stored.rsplit("$", 2)[0] for stored in self.verified]
+
+
+def test_an_unknown_username_costs_the_same_password_check_as_a_wrong_password(
+        product: Product, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign-in time must not tell whether a username exists: every path runs the KDF once, with the same cost."""
+    hasher = CountingHasher(passwords._HASHER)
+    monkeypatch.setattr(passwords, "_HASHER", hasher)
+    unit = product.unit("UBND xã Tú Lý")
+    product.account("tu.dinh", unit, staff_id=product.staff("Đinh Văn Tú", unit))
+    admin_parameters = AccountModel.get("admin").password_hash.rsplit("$", 2)[0]
+    assert admin_parameters.startswith("$argon2id$")
+    answers: list[Reply] = []
+
+    # GIVEN a wrong password for an existing account: one verification against its hash
+    assert hasher.runs(lambda: answers.append(sign_in(product, "admin", "Quản-trị-2025!"))) == [admin_parameters]
+    # WHEN the username does not exist THEN also exactly one, with the same Argon2id parameters
+    assert hasher.runs(lambda: answers.append(sign_in(product, "khong.ton.tai", "Quản-trị-2025!"))) == [
+        admin_parameters]
+    # and the same again (the stand-in hash is computed once, then only verified against)
+    assert hasher.runs(lambda: answers.append(sign_in(product, "khong.ton.tai", ADMIN_PASSWORD))) == [
+        admin_parameters]
+    # WHEN the account is locked by its admin THEN a wrong password costs the same and reads the same
+    assert product.post("/v1/accounts/tu.dinh/lock", {"reason": "Kiểm tra bảo mật"}).status == 200
+    assert hasher.runs(lambda: answers.append(sign_in(product, "tu.dinh", ANOTHER_PASSWORD))) == [admin_parameters]
+    assert all((reply.status, reply.body) == (401, {
+        "code": "invalid_credentials", "message": "Tên đăng nhập hoặc mật khẩu không đúng."}) for reply in answers)
+    # (only the right password says it is locked, after the same check)
+    assert hasher.runs(lambda: answers.append(sign_in(product, "tu.dinh", OWN_PASSWORD))) == [admin_parameters]
+    assert answers[-1].body["code"] == "account_locked"
+
+    # WHEN a username longer than any account's reaches sign-in THEN it too costs one verification (the API
+    # refuses it as invalid input before that, whatever it is, which tells nothing about who exists)
+    def too_long() -> None:
+        with pytest.raises(Unauthenticated):
+            auth.login(product.container, "a" * 129, "Quản-trị-2025!", Source())
+    assert hasher.runs(too_long) == [admin_parameters]
+    refused = product.post("/v1/auth/login", {"username": "a" * 129, "password": ADMIN_PASSWORD}, token="")
+    assert (refused.status, refused.body["code"]) == (400, "validation_error")
+
+
 def test_guessing_the_current_password_with_a_token_counts_like_guessing_at_sign_in(product: Product) -> None:
     # GIVEN someone holding the admin's token but not the password
     for _ in range(5):
@@ -270,6 +337,55 @@ def test_guessing_the_current_password_with_a_token_counts_like_guessing_at_sign
     assert sign_in(product, "admin", ADMIN_PASSWORD).body["code"] == "login_blocked"
     product.clock.advance(minutes=15)
     assert sign_in(product, "admin", ADMIN_PASSWORD).status == 200
+
+
+def test_a_right_password_is_not_counted_as_a_try_and_a_count_left_full_still_blocks(product: Product) -> None:
+    """Each password check is counted before it runs (see test_sign_in_burst.py); a right one is given back."""
+    unit = product.unit("UBND xã Tú Lý")
+    token = product.account("tu.dinh", unit, staff_id=product.staff("Đinh Văn Tú", unit))
+    # WHEN the holder gives the right current password with a new one that is refused, again and again
+    for _ in range(6):
+        weak = change_password(product, token, OWN_PASSWORD, "matkhau123")
+        assert (weak.status, weak.body["code"]) == (422, "password_too_common"), weak.body
+    # and the right password while the account is locked
+    assert product.post("/v1/accounts/tu.dinh/lock", {"reason": "Kiểm tra bảo mật"}).status == 200
+    for _ in range(6):
+        assert sign_in(product, "tu.dinh", OWN_PASSWORD).body["code"] == "account_locked"
+    # THEN none of it counted
+    assert AccountModel.get("tu.dinh").failed_logins == 0
+    assert product.post("/v1/accounts/tu.dinh/unlock").status == 200
+    assert sign_in(product, "tu.dinh", OWN_PASSWORD).status == 200
+
+    # GIVEN a count left full without a block (the last wrong password's check never finished)
+    AccountModel.get("tu.dinh").update(actions=[AccountModel.failed_logins.set(5)])
+    # WHEN the right password comes THEN it is refused, and the block is written from now on
+    blocked = sign_in(product, "tu.dinh", OWN_PASSWORD)
+    assert (blocked.status, blocked.body["code"]) == (403, "login_blocked")
+    assert blocked.body["details"]["blocked_until"] == "2026-11-20T07:55:00+07:00"
+    assert product.get("/v1/accounts/tu.dinh").body["blocked_until"] == "2026-11-20T07:55:00+07:00"
+    product.clock.advance(minutes=15)
+    assert sign_in(product, "tu.dinh", OWN_PASSWORD).status == 200
+
+
+def test_a_password_change_that_a_lock_overtakes_while_its_password_is_checked_changes_nothing(
+        product: Product, monkeypatch: pytest.MonkeyPatch) -> None:
+    unit = product.unit("UBND xã Tú Lý")
+    token = product.account("tu.dinh", unit, staff_id=product.staff("Đinh Văn Tú", unit))
+    checked = passwords.verify_password
+
+    def lock_meanwhile(stored: str | None, password: str) -> bool:
+        assert product.post("/v1/accounts/tu.dinh/lock", {"reason": "Kiểm tra bảo mật"}).status == 200
+        return checked(stored, password)
+
+    # WHEN the admin locks the account while the holder's current password is being checked
+    with monkeypatch.context() as patched:
+        patched.setattr(auth, "verify_password", lock_meanwhile)
+        changed = change_password(product, token, OWN_PASSWORD, ANOTHER_PASSWORD)
+    # THEN the change loses: 409, the password is the old one and the account stays locked
+    assert (changed.status, changed.body["code"]) == (409, "conflict"), changed.body
+    assert product.post("/v1/accounts/tu.dinh/unlock").status == 200
+    assert sign_in(product, "tu.dinh", ANOTHER_PASSWORD).status == 401
+    assert sign_in(product, "tu.dinh", OWN_PASSWORD).status == 200
 
 
 def test_tokens_end_on_password_change_reset_and_lock_and_logout_ends_only_its_own(product: Product) -> None:

@@ -1,7 +1,8 @@
 """Signing in, bearer tokens, and a holder's own password (document 001's rules for accounts).
 
 - A wrong password counts against the account; after `max_failed_logins` in a row it is blocked for
-  `failed_login_block_minutes`, with a message that says so.
+  `failed_login_block_minutes`, with a message that says so. Each check is counted before it runs, by one
+  conditional write, so passwords sent all at once get no more checks than passwords sent one by one.
 - A temporary password (new account, reset) must be changed before its deadline. After it, sign-in is
   refused with `password_expired` and the account is locked, here or by the hourly sweep, whichever
   comes first. Only the unit admin's reset opens it again.
@@ -17,11 +18,12 @@ import secrets
 from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chamcong.access import Access, Grant, Principal
 from chamcong.container import Container
 from chamcong.errors import Conflict, Forbidden, Unauthenticated, Unprocessable
+from chamcong.observability import count
 from chamcong.password_policy import check_new_password
 from chamcong.passwords import hash_password, verify_password
 from chamcong.services import audit
@@ -60,15 +62,19 @@ def deadline_passed(account: AccountModel, now: datetime) -> bool:
 def login(container: Container, username: str, password: str, source: Source) -> dict[str, Any]:
     now = container.clock()
     account = find_account(username)
-    if account is not None and blocked(account, now):
+    if account is not None and not _take_attempt(container, account, now):
+        count("SignInBlocks")
         audit.record_only(audit.entry(now, account.username, "login", unit_id=account.unit_id, outcome="refused",
                                       details={"reason": "blocked"}, source=source))
-        raise block_refusal(container, account)
-    # verify_password runs the KDF even for an unknown user, so timing does not reveal usernames.
-    if account is None or not verify_password(account.password_hash, password):
+        raise block_refusal(container, account, now)
+    # The KDF runs once whether or not the username exists (against a stand-in hash with the same parameters
+    # when it does not), so the time an answer takes does not tell which usernames exist.
+    matches = verify_password(account.password_hash if account is not None else None, password)
+    if account is None or not matches:
         _count_failure(container, account, username, now, source)
         raise Unauthenticated("invalid_credentials")
     if account.status != "active" or deadline_passed(account, now):
+        _give_back_attempt(account)
         if account.status == "active":
             lock(container, account, "password_expired", audit.SYSTEM, now, source)
         audit.record_only(audit.entry(now, account.username, "login", unit_id=account.unit_id, outcome="refused",
@@ -84,9 +90,51 @@ def blocked(account: AccountModel, now: datetime) -> bool:
     return account.blocked_until is not None and account.blocked_until > now
 
 
-def block_refusal(container: Container, account: AccountModel) -> Forbidden:
-    return Forbidden("login_blocked", details={"blocked_until": iso(account.blocked_until)},
-                     params={"minutes": str(container.settings.failed_login_block_minutes)})
+def block_refusal(container: Container, account: AccountModel, now: datetime) -> Forbidden:
+    minutes = container.settings.failed_login_block_minutes
+    # Not blocked any more only if the last attempt counted turned out to be the right password meanwhile.
+    until = account.blocked_until if blocked(account, now) else now + timedelta(minutes=minutes)
+    return Forbidden("login_blocked", details={"blocked_until": iso(until)}, params={"minutes": str(minutes)})
+
+
+def _take_attempt(container: Container, account: AccountModel, now: datetime) -> bool:
+    """Count a password check against the account before it runs; False (nothing counted) if it is blocked.
+
+    One conditional write takes the attempt, so however many arrive at once, at most `max_failed_logins` are
+    checked before the block: `account.failed_logins` is then this attempt's number. When the count is full
+    but no block is written yet (its last attempt is still being checked, or never finished), the block is
+    written here; a right password in that last attempt lifts it again, as any sign-in does.
+    """
+    settings = container.settings
+    unblocked = AccountModel.blocked_until.does_not_exist() | (AccountModel.blocked_until <= now)
+    try:
+        account.update(actions=[AccountModel.failed_logins.add(1)], condition=unblocked & (
+            AccountModel.failed_logins.does_not_exist() | (AccountModel.failed_logins < settings.max_failed_logins)))
+        return True
+    except UpdateError as error:
+        if not lost_condition(error):
+            raise
+    until = now + timedelta(minutes=settings.failed_login_block_minutes)
+    try:
+        account.update(actions=[AccountModel.failed_logins.set(0), AccountModel.blocked_until.set(until)],
+                       condition=unblocked & (AccountModel.failed_logins >= settings.max_failed_logins))
+    except UpdateError as error:  # blocked already, or the count started again meanwhile
+        if not lost_condition(error):
+            raise
+    account.refresh()
+    return False
+
+
+def _give_back_attempt(account: AccountModel) -> None:
+    """The right password was given without a sign-in (a locked account, or a password change): it does not count.
+
+    Not below zero: a block written meanwhile has started the count again.
+    """
+    try:
+        account.update(actions=[AccountModel.failed_logins.add(-1)], condition=AccountModel.failed_logins > 0)
+    except UpdateError as error:
+        if not lost_condition(error):
+            raise
 
 
 def refusal(account: AccountModel, now: datetime, zone: tzinfo) -> Forbidden:
@@ -130,20 +178,22 @@ def contact_for(account: AccountModel) -> dict[str, Any]:
 
 def _count_failure(container: Container, account: AccountModel | None, username: str, now: datetime,
                    source: Source, action: str = "login", reason: str = "wrong_password") -> None:
-    """Count a wrong password (at sign-in, or as the current one when changing it); block after too many."""
+    """Record a wrong password (at sign-in, or as the current one when changing it), already counted by
+    `_take_attempt`; the attempt whose number reaches `max_failed_logins` blocks the account."""
     settings = container.settings
+    count("SignInFailures", reason="unknown_user" if account is None else reason)
     if account is None:
         # Whatever was typed is kept as a detail, never as an actor it could impersonate ("system").
         audit.record_only(audit.entry(now, audit.ANONYMOUS, "login", outcome="refused",
                                       details={"reason": "unknown_user", "username": username[:64]},
                                       source=source))
         return
-    account.update(actions=[AccountModel.failed_logins.add(1)])
     details: dict[str, Any] = {"reason": reason, "failures": int(account.failed_logins)}
     if account.failed_logins >= settings.max_failed_logins:
         until = now + timedelta(minutes=settings.failed_login_block_minutes)
         account.update(actions=[AccountModel.failed_logins.set(0), AccountModel.blocked_until.set(until)])
         details["blocked_until"] = iso(until)
+        count("SignInBlocks")
     audit.record_only(audit.entry(now, account.username, action, unit_id=account.unit_id, outcome="refused",
                                   details=details, source=source))
 
@@ -199,14 +249,17 @@ def change_password(container: Container, access: Access, current: str, new: str
     account = find_account(principal.username)
     if account is None:
         raise Unauthenticated("token_revoked")
+    # The counting below rereads the account: a reset or lock from now on must still make the change fail.
+    seen = account.session_generation
     # Guessing the current password with a stolen token counts like guessing it at sign-in.
-    if blocked(account, now):
-        raise block_refusal(container, account)
+    if not _take_attempt(container, account, now):
+        raise block_refusal(container, account, now)
     if not verify_password(account.password_hash, current):
         _count_failure(container, account, account.username, now, source, "password.change", "wrong_current_password")
         raise Unprocessable("current_password_wrong")
+    _give_back_attempt(account)
     check_new_password(new, account.username, current_password_hash=account.password_hash)
-    generation = account.session_generation + 1
+    generation = seen + 1
     try:
         audit.write(container, audit.entry(now, account.username, "password.change", unit_id=account.unit_id,
                                            subject=account.username, source=source),
@@ -214,7 +267,7 @@ def change_password(container: Container, access: Access, current: str, new: str
                         AccountModel.password_hash.set(hash_password(new)),
                         AccountModel.must_change_password.set(False), AccountModel.password_deadline.remove(),
                         AccountModel.password_changed_at.set(now), AccountModel.session_generation.set(generation)],
-                        "condition": AccountModel.session_generation == account.session_generation}))
+                        "condition": AccountModel.session_generation == seen}))
     except Exception as error:  # a reset, lock or other change landed in between: nothing was changed
         if lost_condition(error):
             raise Conflict("conflict") from None
