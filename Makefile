@@ -8,12 +8,13 @@ export MODELS_DIR ?= $(SHARED)/models
 export FACES_DIR ?= $(SHARED)/faces-dev
 PORT ?= 8000
 
-.PHONY: help venv test lint serve demo bench layers edge lock clean
+.PHONY: help venv test lint serve demo bench layers edge lock clean fuzz
 
 help:
 	@echo "make serve   - local stack (moto + chalice) on 127.0.0.1:$(PORT)"
 	@echo "make demo    - run the main job on the local stack"
 	@echo "make test    - the whole test suite (installs .venv first)"
+	@echo "make fuzz    - schemathesis over the served OpenAPI, long (about 12 minutes; out/fuzz/failures.txt)"
 	@echo "make bench   - recognition and edge detection benchmarks"
 	@echo "make edge    - the edge uploader as one file, out/edge/chamcong-edge.pyz"
 	@echo "make lint    - ruff, mypy, cfn-lint"
@@ -50,6 +51,10 @@ serve: venv
 
 demo: venv
 	$(PY) -m infra.demo
+
+# The long fuzz run (make test runs a short, seeded one: tests/fuzz/test_fuzz.py).
+fuzz: venv
+	$(PY) -m tests.fuzz.harness --budget long --out out/fuzz
 
 bench: venv
 	$(PY) -m bench.recognition
