@@ -76,6 +76,13 @@ class _ApiHandler(ChaliceRequestHandler):
             return
         super()._send_error_response(error)
 
+    def __getattr__(self, name: str) -> Any:
+        # Any other method (TRACE, QUERY, …) goes to the app like GET does, which answers a JSON 405 with Allow
+        # (or 404 for an unknown path), not the HTML 501 of http.server.
+        if name.startswith("do_") and name[3:].isalpha() and name[3:].isupper():
+            return self._generic_handle
+        raise AttributeError(name)
+
     def log_message(self, format: str, *args: Any) -> None:
         if not self.quiet:
             super().log_message(format, *args)

@@ -66,3 +66,18 @@ def test_readme_flow_records_a_check_in_with_its_snapshot(served: str, faces_dir
     assert [event["capture_id"] for event in events] == ["readme-1"]
     snapshot = requests.get(events[0]["snapshot_url"], timeout=10)
     assert snapshot.status_code == 200 and snapshot.content[:3] == b"\xff\xd8\xff"
+
+
+def test_the_local_server_answers_like_api_gateway_in_json(served: str) -> None:
+    # An unknown route: the same JSON 404 the deployed API Gateway is configured to give
+    unknown = requests.get(f"{served}/v1/nothing-here", timeout=10)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+    assert unknown.headers["X-Request-Id"]
+    # A method the path does not have, even one http.server does not know: a JSON 405 naming what it has
+    for method in ("PUT", "TRACE", "QUERY"):
+        refused = requests.request(method, f"{served}/v1/units", timeout=10)
+        assert refused.status_code == 405, (method, refused.text)
+        assert refused.json()["code"] == "method_not_allowed"
+        assert {m.strip() for m in refused.headers["Allow"].split(",")} == {"GET", "POST"}
+    # The docs page
+    assert requests.get(f"{served}/docs", timeout=10).headers["Content-Type"].startswith("text/html")
