@@ -31,7 +31,8 @@ def _refused(reply: Reply, status: int, code: str) -> None:
     "/v1/audit?from=2026-02-30&to=2026-03-02", "/v1/audit?from=0000-01-01&to=2026-03-02",
     "/v1/audit?from=2026-11-01T00:00&to=2026-11-02",
     "/v1/attendance/days?date=2026-11-20",  # the unit is required
-    "/v1/staff/stf_x/days?month=2026-13", "/v1/staff/stf_x/events?date=20261120",
+    "/v1/staff/stf_x/days?month=2026-13", "/v1/staff/stf_x/days?month=0000-01",
+    "/v1/staff/stf_x/events?date=20261120",
     "/v1/units?unit_id=x",  # a parameter this route does not take is not silently ignored
     "/v1/accounts?unit_id=a&unit_id=b",  # one value per parameter
     "/v1/accounts?unit_id=" + "x" * 300,

@@ -50,8 +50,9 @@ DEVICE = "device:recognise"  # a lobby device's signed upload: the only thing a 
 REQUEST_ID_HEADER = "X-Request-Id"
 
 # Codes a route may answer because of what it is; each route declares only its own on top of these.
-ANY_ROUTE_ERRORS = ("validation_error", "payload_too_large", "throttled")
-BODY_ERRORS = ("invalid_json", "unsupported_media_type")
+# A request that carries a content type other than JSON is refused on any route, with or without a body.
+ANY_ROUTE_ERRORS = ("validation_error", "payload_too_large", "unsupported_media_type", "throttled")
+BODY_ERRORS = ("invalid_json",)
 PATH_ERRORS = ("not_found",)
 USER_ERRORS = ("unauthenticated", "token_expired", "token_revoked", "forbidden", "password_change_required",
                "password_expired", "account_locked")

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$"
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_PATTERN = r"^20\d\d-(0[1-9]|1[0-2])$"  # within the days the product holds (FIRST_DAY … LAST_DAY)
 # Days the product can hold: wide enough for any record, narrow enough that date arithmetic never overflows.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
