@@ -54,7 +54,7 @@ class Budget:
 # schema describes, per operation) and a short fuzzing phase. `make fuzz`: more fuzzing, and stateful
 # sequences of calls (create, then use the id).
 BUDGETS = {
-    "short": Budget(max_examples=15, phases="examples,coverage,fuzzing", timeout=420),
+    "short": Budget(max_examples=10, phases="examples,coverage,fuzzing", timeout=420),
     "long": Budget(max_examples=100, phases="examples,coverage,fuzzing,stateful", max_time=600, timeout=1080),
 }
 
