@@ -38,3 +38,22 @@ def _aws_credentials(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     yield
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The bounded fuzz pass runs in its own processes beside the other tests: start it now, check it last."""
+    fuzz = [item for item in items if item.nodeid.startswith("tests/fuzz/test_fuzz.py")]
+    if not fuzz:
+        return
+    for item in fuzz:
+        items.remove(item)
+        items.append(item)
+    from tests.fuzz import background
+
+    background.start(Path(os.environ.get("MODELS_DIR", SHARED / "models")))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from tests.fuzz import background
+
+    background.stop()
