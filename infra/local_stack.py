@@ -211,6 +211,7 @@ def serve(args: argparse.Namespace) -> int:
               '{"report_recipients": [...]} for a unit\'s leaders, HOME_AFFAIRS_RECIPIENTS (comma-separated) '
               "for the district summary; until then they are only archived. "
               f"List a day's reports, sent or archived, with GET {stack.api_url}/v1/reports/daily?date=YYYY-MM-DD")
+        print(f"API docs at {stack.api_url}/docs (OpenAPI at {stack.api_url}/v1/openapi.json)")
         print(f"API ready at {stack.api_url}", flush=True)
         stop.wait()
         print("Stopping…", flush=True)
