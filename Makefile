@@ -14,7 +14,7 @@ help:
 	@echo "make serve   - local stack (moto + chalice) on 127.0.0.1:$(PORT)"
 	@echo "make demo    - run the main job on the local stack"
 	@echo "make test    - the whole test suite (installs .venv first)"
-	@echo "make fuzz    - schemathesis over the served OpenAPI, long (about 12 minutes; out/fuzz/failures.txt)"
+	@echo "make fuzz    - schemathesis over the served OpenAPI, long (about 10 minutes; out/fuzz/failures.txt)"
 	@echo "make bench   - recognition and edge detection benchmarks"
 	@echo "make edge    - the edge uploader as one file, out/edge/chamcong-edge.pyz"
 	@echo "make lint    - ruff, mypy, cfn-lint"
