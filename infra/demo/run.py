@@ -223,7 +223,7 @@ def accounts(api: Api, units: list[dict[str, object]], enrolled: list[Person], d
             ("canbo", "Cán bộ / staff", own, clerk.staff_id, None)]
     tokens: dict[str, str] = {}
     lines = ["", "Tài khoản / accounts (tạo qua API như các cơ quan làm / made through the API as the offices do):",
-             f"  admin          {'Quản trị hệ thống / system admin':<30} mật khẩu / password: {ADMIN_PASSWORD}"]
+             f"  mật khẩu / password: \"{DEMO_PASSWORD}\" (admin: \"{ADMIN_PASSWORD}\")"]
     for username, label, unit_id, staff_id, grants in plan:
         body: dict[str, object] = {"username": username, "unit_id": unit_id, "staff_id": staff_id}
         if grants is not None:
@@ -236,8 +236,8 @@ def accounts(api: Api, units: list[dict[str, object]], enrolled: list[Person], d
                                  "new_password": DEMO_PASSWORD})
         tokens[username] = f"Bearer {changed['token']}"
         deadline = datetime.fromisoformat(str(first["password_deadline"])).astimezone(HANOI)
-        lines.append(f"  {username:<14} {label:<30} mật khẩu / password: {DEMO_PASSWORD}   "
-                     f"(mật khẩu tạm đã đổi trước hạn / temporary one changed before {deadline:%d-%m-%Y %H:%M})")
+        lines.append(f"  {username:<14} {label:<30} mật khẩu tạm đã đổi trước hạn / temporary one changed before "
+                     f"{deadline:%d-%m-%Y %H:%M}")
 
     def answer(username: str, path: str) -> str:
         reply = api.session.get(api.base + path, headers={"Authorization": tokens[username]}, timeout=60)
@@ -345,7 +345,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(text)
     (out_dir / "report.txt").write_text(text + "\n", encoding="utf-8")
-    print(f"\nReport, lobby videos and evidence snapshots in {out_dir} ({time.monotonic() - started:.0f} s)")
+    shown = os.path.relpath(out_dir) if out_dir.resolve().is_relative_to(Path.cwd()) else out_dir
+    print(f"\nReport, lobby videos and evidence snapshots in {shown} ({time.monotonic() - started:.0f} s)")
     return 0 if failures == 0 and rate > 0 else 1
 
 
