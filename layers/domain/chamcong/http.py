@@ -25,6 +25,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any, Literal
 
 from chalice import Chalice, Response
@@ -36,7 +37,7 @@ from chamcong.container import Container, get_container
 from chamcong.errors import DomainError, NotFound, PayloadTooLarge
 from chamcong.messages import CATALOGUE, message_for, status_of
 from chamcong.observability import count, get_logger
-from chamcong.schemas.common import ID_PATTERN, USERNAME_PATTERN, Error, FileResult
+from chamcong.schemas.common import ID_PATTERN, Error, FileResult
 from chamcong.services.audit import Source
 from chamcong.services.auth import authenticate
 from chamcong.services.devices import authenticate_device
@@ -59,7 +60,7 @@ USER_ERRORS = ("unauthenticated", "token_expired", "token_revoked", "forbidden",
 DEVICE_ERRORS = ("missing_device_headers", "invalid_signature", "stale_timestamp", "unknown_device")
 
 # The shape of each path parameter: a value that cannot be one names nothing (404 before any lookup).
-PATH_PATTERNS = {"username": USERNAME_PATTERN.replace("{2,63}", "{0,127}"),
+PATH_PATTERNS = {"username": r"^[a-z0-9][a-z0-9._-]{0,127}$",  # wider than a new username: any stored one
                  "role": "^(" + "|".join(ROLES) + ")$",
                  "date": r"^\d{4}-\d{2}-\d{2}$",
                  "kind": "^(morning|evening)$"}
@@ -96,7 +97,7 @@ class RouteSpec:
     def path_params(self) -> list[str]:
         return [part[1:-1] for part in self.path.split("/") if part.startswith("{") and part.endswith("}")]
 
-    @property
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         """Every error code this route may answer: its own and those of its kind."""
         codes = [*ANY_ROUTE_ERRORS, *self.errors]
@@ -172,29 +173,22 @@ class Routes:
               body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
               response: type[BaseModel] | None = None, status: int = 200, vision: bool = False,
               errors: Iterable[str] = (), produces: str | None = None) -> Callable[[Handler], Handler]:
-        spec = declare(path, method, "", summary=summary, auth=auth, permission=permission, body=body,
-                       query=query, response=response, status=status, vision=vision, errors=errors,
-                       tag=self.tag, produces=produces)
+        # Refused at import time if the route asks for what its kind may not have.
+        expected = {"public": {PUBLIC}, "device": {DEVICE}, "user": PERMISSIONS}[auth]
+        if permission not in expected:
+            raise ValueError(f"{method} {path}: permission {permission!r} is not one a {auth} route may declare")
+        unknown = [code for code in errors if code not in CATALOGUE]
+        if unknown:
+            raise ValueError(f"{method} {path}: error codes {unknown} are not in the catalogue (chamcong.messages)")
 
         def register(handler: Handler) -> Handler:
-            self.declared.append((RouteSpec(**{**spec.__dict__, "name": handler.__name__}), handler))
+            spec = RouteSpec(path=path, method=method, name=handler.__name__, summary=summary, auth=auth,
+                             permission=permission, body=body, query=query, response=response, status=status,
+                             vision=vision, errors=tuple(errors), tag=self.tag, produces=produces)
+            self.declared.append((spec, handler))
             return handler
 
         return register
-
-
-def declare(path: str, method: str, name: str, *, summary: str, auth: Auth, permission: str,
-            body: type[BaseModel] | None, query: type[BaseModel] | None, response: type[BaseModel] | None,
-            status: int, vision: bool, errors: Iterable[str], tag: str, produces: str | None) -> RouteSpec:
-    """A route's declaration, refused at import time if it asks for what its kind may not have."""
-    expected = {"public": {PUBLIC}, "device": {DEVICE}, "user": PERMISSIONS}[auth]
-    if permission not in expected:
-        raise ValueError(f"{method} {path}: permission {permission!r} is not one a {auth} route may declare")
-    unknown = [code for code in errors if code not in CATALOGUE]
-    if unknown:
-        raise ValueError(f"{method} {path}: error codes {unknown} are not in the catalogue (chamcong.messages)")
-    return RouteSpec(path, method, name, summary, auth, permission, body, query, response, status, vision,
-                     tuple(errors), tag, produces)
 
 
 class ApiRouter:
@@ -210,17 +204,14 @@ class ApiRouter:
         for spec, handler in routes.declared:
             self._register(spec, handler)
 
-    def route(self, path: str, method: str, *, summary: str, auth: Auth, permission: str,
-              body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
-              response: type[BaseModel] | None = None, status: int = 200, vision: bool = False,
-              errors: Iterable[str] = (), produces: str | None = None) -> Callable[[Handler], Handler]:
-        """Declare one route directly (the app's routes are declared in groups and included)."""
-        spec = declare(path, method, "", summary=summary, auth=auth, permission=permission, body=body,
-                       query=query, response=response, status=status, vision=vision, errors=errors, tag="",
-                       produces=produces)
+    def route(self, path: str, method: str, **declaration: Any) -> Callable[[Handler], Handler]:
+        """Declare one route directly, as a group of one (the app's routes are declared in groups and included)."""
+        group = Routes("")
+        declare = group.route(path, method, **declaration)
 
         def register(handler: Handler) -> Handler:
-            self._register(RouteSpec(**{**spec.__dict__, "name": handler.__name__}), handler)
+            declare(handler)
+            self._register(*group.declared[-1])
             return handler
 
         return register
@@ -436,11 +427,7 @@ def _request_id(request: Request) -> str:
     given = context.get("requestId")
     if isinstance(given, str) and re.match(r"^[A-Za-z0-9-]{8,64}$", given):
         return given
-    cached = getattr(request, "_chamcong_request_id", None)
-    if cached is None:
-        cached = uuid.uuid4().hex
-        request._chamcong_request_id = cached  # type: ignore[attr-defined]
-    return str(cached)
+    return uuid.uuid4().hex
 
 
 def _parse_query(spec: RouteSpec, request: Request) -> Any:

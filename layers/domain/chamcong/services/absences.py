@@ -87,8 +87,7 @@ def list_absences(access: Access, unit_id: str | None, staff_id: str | None, fir
         found = AbsenceModel.of_unit_between(unit_id, first, last)
     else:
         visible = access.visible_units("absences:read")
-        overlapping = (AbsenceModel.first_day <= last.isoformat()) & (AbsenceModel.last_day >= first.isoformat())
-        found = (absence for absence in AbsenceModel.scan(overlapping)
+        found = (absence for absence in AbsenceModel.scan(AbsenceModel.overlapping(first, last))
                  if visible is None or absence.unit_id in visible)
     rows = sorted(found, key=lambda a: (a.unit_id, a.first_day, a.staff_id))
     return {"absences": [absence_view(absence) for absence in rows]}

@@ -54,7 +54,7 @@ def _deadline(container: Container, fixed: date | None) -> datetime:
     if fixed is None:
         return now + timedelta(days=container.settings.password_change_days)
     zone = container.work_calendar.timezone
-    today = now.astimezone(zone).date()
+    today = container.today()
     # Counted in the site's days: a date exactly 90 days ahead is within 90 days.
     if fixed < today or (fixed - today).days > MAX_DEADLINE_DAYS:
         raise Unprocessable("password_deadline_invalid", details={"max_days": MAX_DEADLINE_DAYS})

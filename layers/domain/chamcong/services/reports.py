@@ -149,7 +149,7 @@ def list_daily(container: Container, access: Access, day: date | None) -> dict[s
         record = found.get(report_id)
         if record is None or not _readable(access, record):
             continue
-        _, kind, audience = report_id.split("#", 2)
+        kind, audience = record.kind_and_audience
         path = f"/v1/reports/daily/{day.isoformat()}/{kind}/{audience}" if record.archive_key else None
         reports.append({"report_id": report_id, "date": day.isoformat(), "kind": kind, "audience": audience,
                         "audience_name": DISTRICT_NAME if audience == DISTRICT else names.get(audience, audience),
@@ -203,7 +203,7 @@ def attachment_of(archived: bytes) -> tuple[bytes, str]:
 
 
 def _readable(access: Access, record: ReportModel) -> bool:
-    audience = record.report_id.split("#", 2)[2]
+    _, audience = record.kind_and_audience
     if audience != DISTRICT:
         return access.allows("reports:read", Target(audience))
     covered = list(record.units or [])

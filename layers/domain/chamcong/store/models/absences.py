@@ -9,6 +9,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.expressions.condition import Condition
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -48,10 +49,14 @@ class AbsenceModel(Model):
     by_unit = AbsencesByUnitIndex()
 
     @classmethod
+    def overlapping(cls, first: date, last: date) -> Condition:
+        """Absences that share at least one day with [first, last]."""
+        return (cls.first_day <= last.isoformat()) & (cls.last_day >= first.isoformat())
+
+    @classmethod
     def of_person_between(cls, staff_id: str, first: date, last: date) -> Iterator[AbsenceModel]:
         """A person's absences overlapping [first, last], cancelled ones included."""
-        return cls.query(staff_id, filter_condition=(cls.first_day <= last.isoformat())
-                         & (cls.last_day >= first.isoformat()))
+        return cls.query(staff_id, filter_condition=cls.overlapping(first, last))
 
     @classmethod
     def of_unit_between(cls, unit_id: str, first: date, last: date) -> Iterator[AbsenceModel]:

@@ -36,6 +36,12 @@ class ReportModel(Model):
     def key(day: date, kind: str, audience: str) -> str:
         return f"{day.isoformat()}#{kind}#{audience}"
 
+    @property
+    def kind_and_audience(self) -> tuple[str, str]:
+        """What `key` put after the day: the kind and the audience (a unit id, or "district")."""
+        _, kind, audience = self.report_id.split("#", 2)
+        return kind, audience
+
     @staticmethod
     def archive_key_for(day: date, kind: str, audience: str) -> str:
         """Where the complete message is archived in the data bucket."""
