@@ -120,6 +120,10 @@ class Container:
         embedder = self.embedding_manifest
         return FaceEngine.from_paths(store.path_for(detector), detector, store.path_for(embedder), embedder)
 
+    def liveness(self) -> Any:
+        """The liveness model (None: switched off)."""
+        return None
+
     @cached_property
     def gallery(self) -> GalleryRepository:
         manifest = self.embedding_manifest

@@ -17,7 +17,7 @@ from chamcong.store.models.accounts import AccountModel, SessionModel
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.audit import AuditModel
 from chamcong.store.models.corrections import CorrectionModel
-from chamcong.store.models.devices import CaptureModel, DeviceModel, GalleryModel
+from chamcong.store.models.devices import CaptureModel, DeviceModel, GalleryModel, SpoofModel
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.staff import FaceModel, StaffModel
 from chamcong.store.models.units import CalendarModel, UnitModel
@@ -30,6 +30,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Devices": (DeviceModel, "devices_table"),
     "Events": (EventModel, "events_table"),
     "Captures": (CaptureModel, "captures_table"),
+    "Spoofs": (SpoofModel, "spoofs_table"),
     "Accounts": (AccountModel, "accounts_table"),
     "Sessions": (SessionModel, "sessions_table"),
     "Galleries": (GalleryModel, "galleries_table"),
