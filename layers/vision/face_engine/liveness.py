@@ -104,21 +104,34 @@ class LivenessModel:
         threshold = self.manifest.default_threshold
         return LivenessPolicy(threshold=threshold, frame_floor=threshold - FRAME_FLOOR_MARGIN)
 
-    def raw_score(self, image: np.ndarray, face: DetectedFace, *, mirrored: bool = False) -> float:
-        """real − spoof logit difference of one view of the face (no mirroring average)."""
+    def _crop(self, image: np.ndarray, face: DetectedFace) -> np.ndarray:
         manifest = self.manifest
-        crop = context_crop(image, face, float(manifest.context or 1.0), (manifest.input_width, manifest.input_height))
-        if mirrored:
-            crop = np.ascontiguousarray(crop[:, ::-1])
-        blob = cv2.dnn.blobFromImage(crop, scalefactor=manifest.scale, mean=manifest.mean, swapRB=manifest.swap_rb)
+        return context_crop(image, face, float(manifest.context or 1.0), (manifest.input_width, manifest.input_height))
+
+    def _differences(self, crops: Sequence[np.ndarray]) -> np.ndarray:
+        """real − spoof logit difference of each crop, in one forward pass."""
+        manifest = self.manifest
+        blob = cv2.dnn.blobFromImages(list(crops), scalefactor=manifest.scale, mean=manifest.mean,
+                                      swapRB=manifest.swap_rb)
         with self._lock:
             self._net.setInput(blob)
-            output = np.asarray(self._net.forward(), dtype=np.float64).reshape(-1)
-        return float(output[0] - output[1])
+            output = np.asarray(self._net.forward(), dtype=np.float64).reshape(len(crops), -1)
+        return output[:, 0] - output[:, 1]
+
+    def raw_score(self, image: np.ndarray, face: DetectedFace, *, mirrored: bool = False) -> float:
+        """real − spoof logit difference of one view of the face (no mirror average: for benchmarks)."""
+        crop = self._crop(image, face)
+        if mirrored:
+            crop = np.ascontiguousarray(crop[:, ::-1])
+        return float(self._differences([crop])[0])
 
     def score(self, image: np.ndarray, face: DetectedFace) -> float:
-        """The frame's score: real − spoof logit difference, averaged over the crop and its mirror image."""
-        return (self.raw_score(image, face) + self.raw_score(image, face, mirrored=True)) / 2
+        """The frame's score: real − spoof logit difference, averaged over the crop and its mirror image.
+
+        `face` is a detection in `image` (FaceEngine.detect on the same array).
+        """
+        crop = self._crop(image, face)
+        return float(self._differences([crop, np.ascontiguousarray(crop[:, ::-1])]).mean())
 
 
 # How far below the passage threshold a single frame may score (see LivenessPolicy and bench.liveness).
