@@ -134,5 +134,7 @@ class LivenessModel:
         return float(self._differences([crop, np.ascontiguousarray(crop[:, ::-1])]).mean())
 
 
-# How far below the passage threshold a single frame may score (see LivenessPolicy and bench.liveness).
+# How far below the passage threshold a single frame may score (see LivenessPolicy). On the simulated passages
+# of bench.liveness it refuses nothing the mean does not (neither live nor spoof): it guards real passages,
+# whose frames differ more than one photo jittered, against an attack that scores well in only some frames.
 FRAME_FLOOR_MARGIN = 2.0
