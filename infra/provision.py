@@ -63,10 +63,19 @@ def create_email_identity(ses: Any) -> str:
     return address
 
 
+def published_models(settings: Settings) -> list[str]:
+    """Model ids the functions load under these settings: detector, embedder, and liveness unless it is off."""
+    models = [settings.detector_model, settings.embedding_model]
+    liveness = settings.liveness_model.strip()
+    if liveness.lower() not in ("", "off"):
+        models.append(liveness)
+    return models
+
+
 def upload_models(s3: Any, settings: Settings, models_dir: Path) -> list[str]:
-    """Put the detector and embedder files with their manifests where the functions look for them."""
+    """Put the detector, embedder and liveness files with their manifests where the functions look for them."""
     uploaded = []
-    for model_id in (settings.detector_model, settings.embedding_model):
+    for model_id in published_models(settings):
         manifest = load_manifest(model_id)
         path = models_dir / manifest.file_name
         if not path.is_file():

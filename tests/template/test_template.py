@@ -10,6 +10,7 @@ from typing import Any
 import app as api_module
 from chamcong.settings import Settings
 from chamcong.store.models import MODELS
+from face_engine.manifest import load_manifest
 from infra.template import api_routes, load_template, resources_of_type, table_definitions
 
 REPO = Path(__file__).resolve().parents[2]
@@ -163,3 +164,19 @@ def test_the_reports_run_on_a_schedule_in_vietnam_time_and_are_retried() -> None
     for event in events.values():
         assert event["Properties"]["ScheduleExpressionTimezone"] == "Asia/Ho_Chi_Minh"
         assert event["Properties"]["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+
+
+def test_the_liveness_model_reaches_the_recognition_function_only_and_can_be_switched_off() -> None:
+    template = load_template()
+    parameter = template["Parameters"]["LivenessModel"]
+    # The default is the packaged liveness manifest; an empty value switches liveness off (Settings reads "").
+    assert parameter["Default"] == Settings.model_fields["liveness_model"].default
+    assert load_manifest(parameter["Default"]).kind == "liveness"
+    assert "" in parameter["AllowedValues"]
+    assert "LIVENESS_MODEL" not in template["Globals"]["Function"]["Environment"]["Variables"]
+    for name, resource in resources_of_type("AWS::Serverless::Function").items():
+        variables = resource["Properties"].get("Environment", {}).get("Variables", {})
+        if name == "RecognitionFunction":
+            assert variables["LIVENESS_MODEL"] == {"Ref": "LivenessModel"}
+        else:
+            assert "LIVENESS_MODEL" not in variables, name

@@ -28,7 +28,9 @@ from chamcong.store.models import bind_models
 
 if TYPE_CHECKING:
     from face_engine.engine import FaceEngine
+    from face_engine.liveness import LivenessModel
     from face_engine.manifest import ModelManifest
+    from face_engine.model_files import ModelStore
 
 
 def utc_now() -> datetime:
@@ -110,19 +112,41 @@ class Container:
             return self._engine
 
     @cached_property
+    def _model_store(self) -> ModelStore:
+        from face_engine.model_files import ModelStore
+
+        return ModelStore(Path(self.settings.model_cache_dir), s3_client=self.s3, bucket=self.settings.data_bucket)
+
+    @cached_property
     def _engine(self) -> FaceEngine:
         from face_engine.engine import FaceEngine
         from face_engine.manifest import load_manifest
-        from face_engine.model_files import ModelStore
 
-        store = ModelStore(Path(self.settings.model_cache_dir), s3_client=self.s3, bucket=self.settings.data_bucket)
+        store = self._model_store
         detector = load_manifest(self.settings.detector_model)
         embedder = self.embedding_manifest
         return FaceEngine.from_paths(store.path_for(detector), detector, store.path_for(embedder), embedder)
 
-    def liveness(self) -> Any:
-        """The liveness model (None: switched off)."""
-        return None
+    @property
+    def liveness_enabled(self) -> bool:
+        return self.settings.liveness_model.strip().lower() not in ("", "off")
+
+    def liveness(self) -> LivenessModel | None:
+        """The passive liveness model (file verified by sha256), loaded once; None when switched off."""
+        if not self.liveness_enabled:
+            return None
+        with self._lock:
+            return self._liveness
+
+    @cached_property
+    def _liveness(self) -> LivenessModel:
+        from face_engine.liveness import LivenessModel
+        from face_engine.manifest import load_manifest
+
+        manifest = load_manifest(self.settings.liveness_model.strip())
+        if manifest.kind != "liveness":
+            raise ValueError(f"LIVENESS_MODEL {manifest.model_id!r} is a {manifest.kind}, not a liveness model")
+        return LivenessModel.from_path(self._model_store.path_for(manifest), manifest)
 
     @cached_property
     def gallery(self) -> GalleryRepository:

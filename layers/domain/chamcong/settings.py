@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     embedding_model: str = "sface_2021dec"
     # A site can calibrate its own threshold; None means the model manifest's default.
     match_threshold: float | None = None
+    # Passive liveness model of the recognition function; "" or "off" switches liveness off.
+    liveness_model: str = "minifasnetv2se_128"
     model_cache_dir: str = "/tmp/models"  # noqa: S108 - Lambda's only writable place
 
     site_timezone: str = "Asia/Ho_Chi_Minh"

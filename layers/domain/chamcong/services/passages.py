@@ -68,8 +68,11 @@ def judge(container: Container, images: Sequence[np.ndarray], threshold: float, 
     live = True
     model = container.liveness()
     if model is not None:
+        from face_engine.liveness import judge as judge_liveness
+
         with watch.lap("liveness"):
-            verdict = model.judge_passage([(frame.image, frame.face) for frame in frames])
+            verdict = judge_liveness([model.score(frame.image, frame.face) for frame in frames],
+                                     model.default_policy())
         liveness, live = round(float(verdict.score), 3), verdict.live
 
     with watch.lap("gallery"):
