@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from face_engine import FaceEngine, ModelManifest, decode_image, load_manifest, sha256_file
 

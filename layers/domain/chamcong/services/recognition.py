@@ -124,7 +124,8 @@ def _release(device_id: str, capture_id: str, claimed_at: int) -> None:
 
 
 def _identify(container: Container, image: Any, watch: Stopwatch) -> Outcome:
-    engine = container.engine()
+    model = container.recognition_model()  # engine, gallery and threshold of one model, even mid-switch
+    engine = model.engine
     with watch.lap("detect"):
         faces = engine.detect(image)
     if not faces:
@@ -133,13 +134,13 @@ def _identify(container: Container, image: Any, watch: Stopwatch) -> Outcome:
     with watch.lap("align_embed"):
         embedding = engine.embed(engine.align(image, faces[0]))
     with watch.lap("gallery"):
-        gallery = container.gallery.current()  # one GetItem on the version pointer; reload only if it moved
+        gallery = model.gallery.current()  # one GetItem on the version pointer; reload only if it moved
     with watch.lap("match"):
         match = gallery.best_match(embedding)
     if match is None:
         return Outcome("unknown")
     similarity = round(float(match.similarity), 4)
-    if match.similarity < container.match_threshold:
+    if match.similarity < model.threshold:
         return Outcome("unknown", similarity=similarity)
     try:
         staff = StaffModel.get(match.staff_id)
