@@ -216,3 +216,20 @@ def test_an_unknown_model_is_refused(product: Product) -> None:
         reembedding.start(product.container, Access.system(), "no_such_model")
     with pytest.raises(Unprocessable, match="unknown_model"):
         reembedding.start(product.container, Access.system(), "yunet_2023mar")
+
+
+def test_the_admin_command_starts_runs_and_shows_the_job(product: Product, faces_dir: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    from infra import reembed
+
+    lobby = _enrolled_lobby(product, faces_dir, PEOPLE[:2])
+    assert reembed.main(["status"]) == 0
+    assert "active model: mobilefacenet_128d " in capsys.readouterr().out
+    assert reembed.main(["start", "--model", "no_such_model"]) == 2
+    assert "unknown_model" in capsys.readouterr().err
+    assert reembed.main(["start", "--model", MODEL_B]) == 0
+    assert f"{MODEL_A} → {MODEL_B}: running (embed)" in capsys.readouterr().out
+    assert reembed.main(["run"]) == 0
+    out = capsys.readouterr().out
+    assert f"active model: {MODEL_B}" in out and "done (done)" in out
+    assert _recognised(product, lobby, faces_dir, "person02") == lobby.staff["person02"]
