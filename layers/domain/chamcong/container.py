@@ -148,8 +148,11 @@ class Container:
     def kept_galleries(self) -> list[GalleryRepository]:
         """Every gallery that may be used again: the active model's, the one a re-embedding job is building,
         and the previous model's (kept for a rollback). A removed face must leave all of them."""
+        from face_engine.manifest import available_manifests
+
         active = self.recognition_model().gallery
-        others = {model_id for model_id in kept_model_ids() if model_id != active.model_id}
+        # A model whose manifest left the package can no longer be switched back to: nothing to keep for it.
+        others = {model_id for model_id in kept_model_ids() if model_id != active.model_id} & set(available_manifests())
         return [active, *(self.gallery_for(model_id) for model_id in sorted(others))]
 
     def _load_model(self, model_id: str) -> RecognitionModel:
