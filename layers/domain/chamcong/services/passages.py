@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from chamcong.container import Container
+from chamcong.container import Container, RecognitionModel
 from chamcong.observability import Stopwatch
 from chamcong.store.models.staff import StaffModel
 
@@ -46,11 +46,13 @@ class Passage:
         return max(self.frames, key=lambda frame: frame.face.size, default=None)
 
 
-def judge(container: Container, images: Sequence[np.ndarray], threshold: float, watch: Stopwatch) -> Passage:
-    """Detect and embed every crop, check liveness on the whole passage, then identify the fused face."""
+def judge(container: Container, model: RecognitionModel, images: Sequence[np.ndarray], threshold: float,
+          watch: Stopwatch) -> Passage:
+    """Detect and embed every crop with `model`, check liveness on the whole passage, then identify the fused face
+    in the same model's gallery (never one model's embedding against another's gallery, even mid-switch)."""
     from face_engine.fusion import fuse
 
-    engine = container.engine()
+    engine = model.engine
     frames = []
     for index, image in enumerate(images):
         with watch.lap("detect"):
@@ -66,17 +68,17 @@ def judge(container: Container, images: Sequence[np.ndarray], threshold: float, 
 
     liveness = None
     live = True
-    model = container.liveness()
-    if model is not None:
+    liveness_model = container.liveness()
+    if liveness_model is not None:
         from face_engine.liveness import judge as judge_liveness
 
         with watch.lap("liveness"):
-            verdict = judge_liveness([model.score(frame.image, frame.face) for frame in frames],
-                                     model.default_policy())
+            verdict = judge_liveness([liveness_model.score(frame.image, frame.face) for frame in frames],
+                                     liveness_model.default_policy())
         liveness, live = round(float(verdict.score), 3), verdict.live
 
     with watch.lap("gallery"):
-        gallery = container.gallery.current()  # one GetItem on the version pointer; reload only if it moved
+        gallery = model.gallery.current()  # one GetItem on the version pointer; reload only if it moved
     with watch.lap("match"):
         fused = fuse([frame.embedding for frame in frames])
         match = gallery.identify(fused, threshold)

@@ -66,7 +66,8 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
     if earlier is not None:
         return earlier
     try:
-        passage = judge(container, images, container.match_threshold, watch)
+        model = container.recognition_model()
+        passage = judge(container, model, images, model.threshold, watch)
         event_type, local = classify(captured_at, container.site_windows)
         response = _response(request.capture_id, passage, event_type, local)
         capture = CaptureModel(device.device_id, request.capture_id, status="pending", claimed_at=claimed_at)
