@@ -34,16 +34,19 @@ def _fitted(frame: np.ndarray) -> np.ndarray:
 def spoof_clip(samples_dir: Path, out: Path, fps: float = 10.0, seed: int = 3) -> list[str]:
     """Write the clip (MJPG .avi) and return the samples shown, in order."""
     rng = np.random.default_rng(seed)
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"MJPG"), fps, SIZE)
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"MJPG"), fps, SIZE)
     empty = np.full((SIZE[1], SIZE[0], 3), 96, dtype=np.uint8)
     try:
         for _ in range(round(GAP_SECONDS * fps / 2)):
             writer.write(empty)
         for name in ATTEMPTS:
-            frame = _fitted(cv2.imread(str(samples_dir / name), cv2.IMREAD_COLOR))
+            image = cv2.imread(str(samples_dir / name), cv2.IMREAD_COLOR)
+            if image is None:
+                raise FileNotFoundError(samples_dir / name)
+            frame = _fitted(np.asarray(image))
             for _ in range(round(HOLD_SECONDS * fps)):
                 dx, dy = rng.normal(0.0, 1.5, 2)  # a hand is never quite still
-                shake = np.float32([[1, 0, dx], [0, 1, dy]])
+                shake = np.array([[1, 0, dx], [0, 1, dy]], dtype=np.float32)
                 writer.write(cv2.warpAffine(frame, shake, SIZE, borderMode=cv2.BORDER_REPLICATE))
             for _ in range(round(GAP_SECONDS * fps)):
                 writer.write(empty)
