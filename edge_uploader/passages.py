@@ -226,6 +226,7 @@ class Track:
     frames: int = 1
     velocity: tuple[float, float] = (0.0, 0.0)  # px/s, smoothed
     sent: bool = False
+    looked_again: bool = False      # re-armed once after a spoof verdict (see PassageTracker.look_again)
     capture_id: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
@@ -278,6 +279,19 @@ class PassageTracker:
                     emitted.append(emission)
         emitted.extend(self._expire(now))
         return emitted
+
+    def look_again(self, track_id: int, now: float) -> bool:
+        """After a "spoof_suspected" answer the screen asks the person to look straight at the camera: give their
+        track one more passage, from frames taken from now on and after a new full pause. Once per track, so a
+        photo held up gets two refused captures, not a stream of them; the refused capture is never resent."""
+        for track in self.tracks:
+            if track.track_id == track_id and track.sent and not track.looked_again:
+                track.sent, track.looked_again = False, True
+                track.anchor, track.anchor_time = track.face.center, now
+                track.still.clear()
+                track.passage.clear()
+                return True
+        return False
 
     def flush(self) -> list[Emission]:
         """The source ended: every passage not yet sent is sent from its best frames, if good enough."""

@@ -54,6 +54,7 @@ class Uploader:
         self.stats = Stats()
         self._captures: dict[int, str] = {}        # track id → capture id
         self._answers: dict[str, dict[str, Any]] = {}
+        self._look_again: list[str] = []         # captures answered spoof_suspected, for the main loop to re-arm
         self._banner: tuple[str, float] | None = None
         self._lock = threading.Lock()
 
@@ -75,6 +76,7 @@ class Uploader:
                     self.queue.purge(self.config.retention_days)
                     purged_at = time.monotonic()
                 faces = self.detector.detect(frame.image)
+                self._rearm_refused(frame.time)
                 for emission in self.tracker.update(frame.image, frame.time, faces):
                     self._enqueue(emission)
                 self.stats.frames += 1
@@ -145,8 +147,19 @@ class Uploader:
             "event": "queued", "capture_id": capture_id, "captured_at": captured_at,
             "frames": len(jpegs), "quality": round(emission.quality, 3), "paused": emission.paused}})
 
+    def _rearm_refused(self, now: float) -> None:
+        """On the main loop (the tracker is not thread-safe): a person told to look at the camera gets one more try."""
+        with self._lock:
+            refused, self._look_again = self._look_again, []
+            tracks = {capture_id: track_id for track_id, capture_id in self._captures.items()}
+        for capture_id in refused:
+            if capture_id in tracks:
+                self.tracker.look_again(tracks[capture_id], now)
+
     def _answered(self, capture_id: str, answer: dict[str, Any]) -> None:
         with self._lock:
+            if answer.get("result") == SPOOF_SUSPECTED:
+                self._look_again.append(capture_id)
             self._answers[capture_id] = answer
             if len(self._answers) > 200:
                 self._answers.pop(next(iter(self._answers)))

@@ -181,7 +181,7 @@ def attempt_spoofs(day: date, device: dict[str, object], api_url: str, models_di
     text = (f"\nẢnh/màn hình đưa trước camera / photos held up to the camera: {len(shown)} lần thử, "
             f"{refused} bị từ chối (\"Vui lòng nhìn thẳng vào camera\"), {recorded} được ghi nhận / "
             f"{refused} refused, {recorded} recorded")
-    return text, int(result.returncode != 0 or recorded > 0 or refused < len(shown))
+    return text, int(result.returncode != 0 or recorded > 0 or refused < len(shown) or refused != len(answers))
 
 
 def attribute(journal: list[dict[str, object]], truth: list[PassageTruth], group: list[Person],

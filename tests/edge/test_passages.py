@@ -113,6 +113,30 @@ def test_standing_still_for_a_minute_is_one_capture() -> None:
     assert all(at(3) <= frame.time <= sent_at for frame in emission.frames) and len(emission.frames) == 3
 
 
+def test_told_to_look_at_the_camera_after_a_spoof_verdict_a_person_gets_one_more_passage() -> None:
+    # GIVEN a person whose first capture was answered "spoof_suspected" while they still stand there
+    tracker = PassageTracker()
+    first = run(tracker, walk([400, 440, 480]) + stand(520, 25))
+    assert len(first) == 1
+    track_id = first[0][1].track_id
+    refused_at = at(27)
+    # WHEN the uploader re-arms their track (the screen asks them to look straight at the camera)
+    assert tracker.look_again(track_id, refused_at) is True
+    assert tracker.look_again(track_id, refused_at) is False  # once per passage
+    later = []
+    for index in range(28, 28 + 40):
+        later.extend((at(index), e) for e in tracker.update(SHARP, at(index), [face(520)]))
+    # THEN exactly one new capture, from frames taken after the verdict, after a new 2-second pause
+    assert len(later) == 1
+    sent_at, emission = later[0]
+    assert emission.track_id == track_id
+    assert all(frame.time >= refused_at for frame in emission.frames)
+    assert sent_at >= refused_at + PAUSE - 0.05
+    # AND a second verdict gives no third try: the photo held up is not retried for ever
+    assert tracker.look_again(track_id, sent_at) is False
+    assert [e for index in range(68, 130) for e in tracker.update(SHARP, at(index), [face(520)])] == []
+
+
 def test_detection_flicker_does_not_make_a_second_capture() -> None:
     # GIVEN a person pausing, whose face the detector misses for 3 frames during the pause
     frames = walk([300 + 40 * i for i in range(10)]) + stand(700, 3) + nobody(3) + stand(700, 20)  # 0..35
