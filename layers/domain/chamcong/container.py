@@ -25,6 +25,7 @@ from chamcong.settings import Settings, get_settings
 from chamcong.store.blobs import BlobStore
 from chamcong.store.gallery import GalleryRepository
 from chamcong.store.models import bind_models
+from chamcong.store.thresholds import ThresholdBook
 
 if TYPE_CHECKING:
     from face_engine.engine import FaceEngine
@@ -103,6 +104,11 @@ class Container:
         if self.settings.match_threshold is not None:
             return self.settings.match_threshold
         return self.embedding_manifest.default_threshold
+
+    @cached_property
+    def thresholds(self) -> ThresholdBook:
+        """The thresholds set per site, unit or device (see services.calibration.threshold_for)."""
+        return ThresholdBook(self.settings.threshold_check_seconds)
 
     def engine(self) -> FaceEngine:
         """The face engine, loaded once per warm function (model files verified by sha256)."""
