@@ -302,11 +302,14 @@ def threshold_view(item: ThresholdModel, active_model: str) -> dict[str, Any]:
 
 
 def list_thresholds(container: Container, access: Access) -> dict[str, Any]:
-    """The thresholds set in the caller's reach, each with the one it replaced; the site's for every reader."""
+    """The thresholds set in the caller's reach, each with the one it replaced; the site's for every reader.
+
+    A removed value (the scope inherits again) is not listed: the scope's history shows it.
+    """
     visible = access.visible_units(PERMISSION)
     model_id = container.embedding_manifest.model_id
     found = [item for item in ThresholdModel.query(CURRENT)
-             if item.scope == "site" or visible is None or item.unit_id in visible]
+             if item.value is not None and (item.scope == "site" or visible is None or item.unit_id in visible)]
     order: dict[str, int] = {name: index for index, name in enumerate(SCOPES)}
     found.sort(key=lambda item: (order.get(item.scope, 9), item.unit_id or "", item.scope_id))
     return {"model_id": model_id, "model_default": container.match_threshold,
