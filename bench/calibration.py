@@ -121,8 +121,9 @@ def main(argv: list[str] | None = None) -> int:
                 impostor, genuine, _ = _pairs(embedded[source])
                 proposal = propose_threshold(impostor.tolist(), genuine.tolist(), [], target_fmr=rate,
                                              model_default=MODEL_DEFAULT)
-                own = propose_threshold(*(part.tolist() for part in _pairs(embedded[target])[:2]), [],
-                                        target_fmr=rate, model_default=MODEL_DEFAULT)
+                target_impostor, target_genuine, _ = _pairs(embedded[target])
+                own = propose_threshold(target_impostor.tolist(), target_genuine.tolist(), [], target_fmr=rate,
+                                        model_default=MODEL_DEFAULT)
                 fmr, tar, strangers = _apply(proposal.threshold, *_pairs(embedded[target]))
                 cross.append((source, target, f"{rate:g}", f"{proposal.threshold:.3f}", fmr, tar, strangers,
                               f"{own.threshold:.3f}"))
