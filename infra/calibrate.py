@@ -30,8 +30,8 @@ def _fraction(low: float, high: float) -> Any:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if not low < value <= high:
-            raise argparse.ArgumentTypeError(f"must be above {low} and at most {high}")
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}")
         return value
     return parse
 
@@ -66,7 +66,7 @@ def _parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     propose = commands.add_parser("propose", help="propose a threshold for a false-match rate")
-    propose.add_argument("--fmr", type=_fraction(0.0, 0.1), default=0.001, help="target false-match rate (0.001)")
+    propose.add_argument("--fmr", type=_fraction(0.000001, 0.1), default=0.001, help="target false-match rate (0.001)")
     where = propose.add_mutually_exclusive_group()
     where.add_argument("--unit", type=_matching(ID_PATTERN, "unit id"), help="a unit and its subtree")
     where.add_argument("--device", type=_matching(ID_PATTERN, "device id"), help="a device")
@@ -74,9 +74,10 @@ def _parser() -> argparse.ArgumentParser:
     apply = commands.add_parser("apply", help="set a scope's threshold (audited, the previous one kept)")
     apply.add_argument("--scope", required=True, choices=("site", "unit", "device"))
     apply.add_argument("--id", required=True, type=_matching(ID_PATTERN, "id"), help='"site", a unit or device id')
-    apply.add_argument("--threshold", required=True, type=_fraction(0.0, 1.0), help="0.20-0.95")
+    apply.add_argument("--threshold", required=True, type=_fraction(0.0, 1.0),
+                       help="0.20-0.95 (checked by the service, like the route)")
     apply.add_argument("--reason", required=True, type=_reason)
-    apply.add_argument("--fmr", type=_fraction(0.0, 0.1), default=None, help="the rate it was chosen for")
+    apply.add_argument("--fmr", type=_fraction(0.000001, 0.1), default=None, help="the rate it was chosen for")
     apply.add_argument("--by", required=True, type=_matching(USERNAME_PATTERN, "name"),
                        help="who applies it (recorded in the audit trail)")
     commands.add_parser("list", help="the thresholds set, with their previous values")

@@ -122,7 +122,9 @@ def test_a_unit_proposal_counts_the_pairs_its_people_are_in(product: Product, si
     both = product.get(f"/v1/thresholds/proposal?unit_id={site['B']}&device_id={site['device_b']}")
     assert (both.status, both.body["code"]) == (400, "threshold_scope_conflict")
     assert product.get("/v1/thresholds/proposal?fmr=0.5").status == 400
-    assert product.get("/v1/thresholds/proposal?fmr=nan").status == 400
+    for bad in ("fmr=nan", "fmr=5e-324", "fmr=abc", "days=0", "days=31", "unit_id=a%20b", "extra=1"):
+        refused = product.get(f"/v1/thresholds/proposal?{bad}")
+        assert (refused.status, refused.body["code"]) == (400, "validation_error"), bad
 
 
 def test_a_threshold_applied_per_unit_reaches_its_devices_only_is_audited_and_keeps_the_previous_one(
@@ -196,6 +198,10 @@ def test_a_threshold_applied_per_unit_reaches_its_devices_only_is_audited_and_ke
     for path in ("/v1/thresholds/province/x", "/v1/thresholds/site/other"):
         unknown = product.request("PUT", path, {"threshold": 0.5, "reason": "Thử lại"})
         assert (unknown.status, unknown.body["code"]) == (404, "unknown_threshold_scope")
+    for body in ({"threshold": True, "reason": "Thử lại"}, {"threshold": "0.5", "reason": "Thử lại"},
+                 {"threshold": 0.5}, {"threshold": 0.5, "reason": "x"}, {"threshold": 0.5, "reason": "Thử", "a": 1}):
+        malformed = product.request("PUT", f"/v1/thresholds/unit/{unit_a}", body)
+        assert (malformed.status, malformed.body["code"]) == (400, "validation_error"), body
     missing = product.request("PUT", "/v1/thresholds/unit/unit_missing", {"threshold": 0.5, "reason": "Thử lại"})
     assert (missing.status, missing.body["code"]) == (404, "unit_not_found")
     assert threshold_for(container, device_a1) == 0.58  # nothing refused changed anything

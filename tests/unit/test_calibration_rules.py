@@ -86,7 +86,7 @@ def test_rates_at_a_given_threshold() -> None:
     assert rates.accept_rate == pytest.approx(2 / 3)
 
 
-@pytest.mark.parametrize("bad", [0.0, 1.0, -0.1])
+@pytest.mark.parametrize("bad", [0.0, 1.0, -0.1, 5e-324, 1e-7])
 def test_a_rate_outside_0_1_is_refused(bad: float) -> None:
     with pytest.raises(ValueError):
         propose_threshold([0.1], [0.9], [], target_fmr=bad, model_default=0.5)

@@ -27,6 +27,7 @@ MAX_THRESHOLD = 0.95
 SAFETY_FLOOR = 0.05  # how far below the model's published default a proposal may go
 MIN_GENUINE = 20  # fewer genuine scores than this give an accept rate too rough to quote
 STEP = 1000  # thresholds are proposed in steps of 0.001
+MIN_FMR = 1e-6  # one in a million pairs: below that no site has the pairs to see it
 
 @dataclass(frozen=True)
 class Notice:
@@ -91,8 +92,8 @@ def propose_threshold(impostor_highest: Sequence[float], genuine: Sequence[float
     `impostor_highest` holds impostor scores (all of them, or the highest ones when `impostor_pairs` gives the
     total); at least `floor(target_fmr × pairs) + 1` of the highest are needed for an exact answer.
     """
-    if not 0 < target_fmr < 1:
-        raise ValueError("target_fmr must be between 0 and 1")
+    if not MIN_FMR <= target_fmr < 1:
+        raise ValueError(f"target_fmr must be from {MIN_FMR} to below 1")
     pairs = len(impostor_highest) if impostor_pairs is None else impostor_pairs
     if pairs < len(impostor_highest):
         raise ValueError("impostor_pairs cannot be fewer than the scores given")

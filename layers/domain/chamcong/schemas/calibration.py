@@ -12,8 +12,9 @@ Rate = float
 
 
 class ProposalQuery(Query):
-    fmr: float = Field(default=0.001, gt=0, le=0.1, allow_inf_nan=False,
-                       description="Target false-match rate per pair of different people (0.001 = 0.1 %)")
+    fmr: float = Field(default=0.001, ge=0.000001, le=0.1, allow_inf_nan=False,
+                       description="Target false-match rate per pair of different people (0.001 = 0.1 %), "
+                                   "0.000001–0.1")
     unit_id: Id | None = Field(default=None, description="A unit and its subtree; default: the whole site")
     device_id: Id | None = Field(default=None, description="A device (its unit's subtree, its own captures)")
     days: Limit = Field(default=30, ge=1, le=30, description="Recent captures of how many days (1–30)")
