@@ -22,12 +22,14 @@ from pathlib import Path
 import numpy as np
 
 from bench.engine import embed_photos, photos_by_person
-from chamcong.rules.calibration import propose_threshold
+from chamcong.rules.calibration import Basis, propose_threshold
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SETS = {"faces-dev": SHARED / "faces-dev", "asian-celeb29": SHARED / "faces-eval" / "asian-celeb29"}
 MODEL_DEFAULT = 0.5  # mobilefacenet_128d's manifest
+_SHORT = {"too_few_impostor_pairs": "few pairs", "too_few_faces_for_passages": "few faces",
+          "raised_to_model_floor": "floor", "capped_at_maximum": "capped"}
 
 
 def _print_table(title: str, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
@@ -97,21 +99,25 @@ def main(argv: list[str] | None = None) -> int:
           "FMR over cross-person photo pairs, TAR over same-person pairs, strangers = faces whose nearest other "
           "person reaches the threshold")
     rows = []
-    for name, rate in itertools.product(names, rates):
+    bases: tuple[Basis, ...] = ("pair", "passage")
+    for name, rate, basis in itertools.product(names, rates, bases):
         people = embedded[name]
         for calibrate_on, report_on in itertools.permutations(_halves(list(people)), 2):
-            impostor, genuine, _ = _pairs({p: people[p] for p in calibrate_on})
+            impostor, genuine, nearest = _pairs({p: people[p] for p in calibrate_on})
             proposal = propose_threshold(impostor.tolist(), genuine.tolist(), [], target_fmr=rate,
-                                         model_default=MODEL_DEFAULT)
+                                         model_default=MODEL_DEFAULT, nearest_impostor=nearest.tolist(),
+                                         basis=basis)
             held = _pairs({p: people[p] for p in report_on})
             fmr, tar, strangers = _apply(proposal.threshold, *held)
             default_fmr, default_tar, _ = _apply(MODEL_DEFAULT, *held)
-            rows.append((name, f"{rate:g}", f"{len(calibrate_on)}p/{impostor.size}", f"{proposal.threshold:.3f}",
-                         ",".join(w.code for w in proposal.warnings if w.code != "too_few_genuine_scores") or "-",
+            rows.append((name, f"{rate:g}", basis, f"{len(calibrate_on)}p/{nearest.size}f/{impostor.size}",
+                         f"{proposal.threshold:.3f}",
+                         ",".join(_SHORT.get(w.code, w.code) for w in proposal.warnings
+                                  if w.code != "too_few_genuine_scores") or "-",
                          f"{proposal.accept_rate:.1%}" if proposal.accept_rate is not None else "-",
                          fmr, tar, strangers, default_fmr, default_tar))
     _print_table("Calibrated on half the people, applied to the other half (each way)",
-                 ("set", "target FMR", "calib people/pairs", "proposed", "warnings", "expected TAR",
+                 ("set", "target", "per", "calib people/faces/pairs", "proposed", "warnings", "expected TAR",
                   "held-out FMR", "held-out TAR", "held-out strangers", "FMR at 0.50", "TAR at 0.50"), rows)
 
     if len(names) > 1:

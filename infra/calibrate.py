@@ -1,6 +1,6 @@
 """Propose and apply match thresholds on a deployed stack, from its tables and bucket.
 
-python -m infra.calibrate propose [--fmr 0.001] [--unit UNIT | --device DEVICE] [--days 30]
+python -m infra.calibrate propose [--fmr 0.001] [--unit UNIT | --device DEVICE] [--days 30] [--basis pair|passage]
 python -m infra.calibrate apply --scope site|unit|device --id ID --threshold 0.55 --reason "..." --by NAME
 python -m infra.calibrate list
 
@@ -71,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--unit", type=_matching(ID_PATTERN, "unit id"), help="a unit and its subtree")
     where.add_argument("--device", type=_matching(ID_PATTERN, "device id"), help="a device")
     propose.add_argument("--days", type=_days, default=30, help="recent captures of how many days (1-30)")
+    propose.add_argument("--basis", choices=("pair", "passage"), default="pair",
+                         help="the rate per pair of faces, or per stranger passage (stricter)")
     apply = commands.add_parser("apply", help="set a scope's threshold (audited, the previous one kept)")
     apply.add_argument("--scope", required=True, choices=("site", "unit", "device"))
     apply.add_argument("--id", required=True, type=_matching(ID_PATTERN, "id"), help='"site", a unit or device id')
@@ -91,7 +93,7 @@ def _percent(value: float | None) -> str:
 def _print_proposal(proposal: dict[str, Any]) -> None:
     proposed, now, samples = proposal["proposed"], proposal["in_force"], proposal["samples"]
     print(f"Phạm vi / scope: {proposal['scope']} {proposal['scope_id']}   mô hình / model: {proposal['model_id']}"
-          f"   FMR mục tiêu / target: {_percent(proposal['target_fmr'])}")
+          f"   FMR mục tiêu / target: {_percent(proposal['target_fmr'])} per {proposal['basis']}")
     print(f"Ngưỡng đề xuất / proposed threshold: {proposed['threshold']:.3f}   (hiện hành / in force "
           f"{now['threshold']:.3f}, mặc định mô hình / model default {proposal['model_default']:.3f})")
     print(f"{'':38}{'đề xuất/proposed':>18}{'hiện hành/in force':>20}")
@@ -127,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "propose":
             _print_proposal(calibration.propose(container, Access.system(), args.fmr, args.unit, args.device,
-                                                args.days))
+                                                args.days, args.basis))
         elif args.command == "apply":
             operator = Access(Principal(args.by, (Grant("system_admin", None),)), load_tree)
             applied = calibration.apply(container, operator, args.scope, args.id, args.threshold, args.reason,

@@ -113,6 +113,11 @@ def test_a_unit_proposal_counts_the_pairs_its_people_are_in(product: Product, si
     assert reply.body["samples"]["genuine_pairs"] == genuine.size
     assert reply.body["samples"]["captures"] == 0  # B's device saw nobody
     assert reply.body["proposed"]["threshold"] > float(impostor.max())
+    # per passage (a stranger against the whole gallery): above every face's nearest other person, and it says so
+    passage = product.get(f"/v1/thresholds/proposal?fmr=0.001&unit_id={site['B']}&basis=passage").body
+    assert passage["basis"] == "passage" and passage["proposed"]["stranger_rate"] == 0.0
+    assert passage["proposed"]["threshold"] > float(impostor.max())
+    assert "too_few_faces_for_passages" in [w["code"] for w in passage["warnings"]]
     # a device's proposal takes its unit's subtree and its own captures
     device = product.get(f"/v1/thresholds/proposal?device_id={site['device_a1']}").body
     assert device["scope"] == "device" and device["samples"]["captures"] == site["matched"]

@@ -110,3 +110,28 @@ M, OTHER = "mobilefacenet_128d", "sface_2021dec"
 def test_where_a_threshold_applies(case: str, device: SetThreshold | None, units: list[SetThreshold | None],
                                    site: SetThreshold | None, expected: float) -> None:
     assert resolve_threshold(M, 0.5, device, units, site) == expected, case
+
+
+def test_per_passage_the_same_rate_asks_for_a_higher_threshold() -> None:
+    # GIVEN 2,000 enrolled faces: their pairs are mostly far apart, but three faces each have someone close
+    impostor = [*SPREAD[3:], 0.46, 0.48, 0.49]
+    nearest = [*([0.35] * 1997), 0.46, 0.48, 0.49]
+    per_pair = propose_threshold(impostor, GENUINE, [], target_fmr=0.001, model_default=0.45,
+                                 nearest_impostor=nearest)
+    per_passage = propose_threshold(impostor, GENUINE, [], target_fmr=0.001, model_default=0.45,
+                                    nearest_impostor=nearest, basis="passage")
+    # THEN both let two through (0.48 and 0.49): two of 2,000 pairs, two of 2,000 faces
+    assert per_pair.threshold == pytest.approx(0.461) and per_passage.threshold == pytest.approx(0.461)
+    # and with many faces each near someone, per passage asks for more than per pair
+    crowded = [*([0.44] * 1990), *([0.47] * 10)]
+    pair = propose_threshold(impostor, GENUINE, [], target_fmr=0.001, model_default=0.45, nearest_impostor=crowded)
+    passage = propose_threshold(impostor, GENUINE, [], target_fmr=0.001, model_default=0.45,
+                                nearest_impostor=crowded, basis="passage")
+    assert pair.threshold == pytest.approx(0.461) and pair.stranger_rate == pytest.approx(10 / 2000)
+    assert passage.threshold == pytest.approx(0.471) and passage.stranger_rate == 0.0
+    assert passage.basis == "passage" and passage.warnings == ()
+    # too few faces to show the rate per passage: above every face's nearest stranger, and it says so
+    few = propose_threshold(impostor, GENUINE, [], target_fmr=0.001, model_default=0.45,
+                            nearest_impostor=[0.3, 0.47], basis="passage")
+    assert few.threshold == pytest.approx(0.471)
+    assert [w.code for w in few.warnings] == ["too_few_faces_for_passages"]

@@ -30,7 +30,8 @@ SCOPE_ERRORS = ("unknown_threshold_scope", "unit_not_found", "device_not_found")
               response=Proposal, vision=True, errors=(*SCOPE_ERRORS, "threshold_scope_conflict"))
 def propose_threshold(ctx: RequestContext) -> dict[str, Any]:
     query = ctx.query
-    return calibration.propose(ctx.container, ctx.access, query.fmr, query.unit_id, query.device_id, query.days)
+    return calibration.propose(ctx.container, ctx.access, query.fmr, query.unit_id, query.device_id, query.days,
+                               query.basis)
 
 
 @routes.route("/v1/thresholds", "GET", summary="Thresholds set in the caller's reach, each with its previous value",

@@ -31,6 +31,12 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "Too few pairs of different people to support the chosen false-match rate (at least {needed} needed, "
         "{pairs} available); the threshold is set above every pair seen.",
     ),
+    "too_few_faces_for_passages": (
+        "Chưa đủ ảnh đăng ký để kiểm chứng tỷ lệ người lạ bị nhận nhầm đã chọn (cần ít nhất {needed} ảnh, hiện "
+        "có {pairs}); ngưỡng được đặt cao hơn mọi người lạ đã thấy.",
+        "Too few enrolled faces to support the chosen rate of strangers matched (at least {needed} needed, {pairs} "
+        "available); the threshold is set above every stranger seen.",
+    ),
     "no_impostor_pairs": (
         "Chưa có ảnh của ít nhất hai người trong phạm vi này: không thể đề xuất ngưỡng, giữ ngưỡng mặc định "
         "của mô hình.",

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from chamcong.messages.calibration import WARNINGS
 
@@ -27,6 +28,7 @@ MAX_THRESHOLD = 0.95
 SAFETY_FLOOR = 0.05  # how far below the model's published default a proposal may go
 MIN_GENUINE = 20  # fewer genuine scores than this give an accept rate too rough to quote
 STEP = 1000  # thresholds are proposed in steps of 0.001
+Basis = Literal["pair", "passage"]
 MIN_FMR = 1e-6  # one in a million pairs: below that no site has the pairs to see it
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Notice:
 class Proposal:
     threshold: float
     target_fmr: float
+    basis: Basis
     expected_fmr: float | None  # impostor pairs at or above the threshold / pairs; None without pairs
     fmr_upper_95: float | None  # 95 % upper bound of that rate given the number of pairs
     stranger_rate: float | None  # enrolled faces whose nearest other person reaches the threshold
@@ -86,11 +89,17 @@ def upper_bound_95(hits: int, trials: int) -> float:
 
 def propose_threshold(impostor_highest: Sequence[float], genuine: Sequence[float], captures: Sequence[float], *,
                       target_fmr: float, model_default: float, impostor_pairs: int | None = None,
-                      nearest_impostor: Sequence[float] = (), safety_floor: float = SAFETY_FLOOR) -> Proposal:
+                      nearest_impostor: Sequence[float] = (), safety_floor: float = SAFETY_FLOOR,
+                      basis: Basis = "pair") -> Proposal:
     """The threshold for `target_fmr`, its expected rates and the warnings that go with it.
 
     `impostor_highest` holds impostor scores (all of them, or the highest ones when `impostor_pairs` gives the
     total); at least `floor(target_fmr × pairs) + 1` of the highest are needed for an exact answer.
+
+    basis "pair": the rate is per comparison of two different people's faces. basis "passage": per stranger
+    passing the camera, who is compared with the whole gallery at once — each enrolled face stands in for a
+    stranger to everyone else (`nearest_impostor`). With N people enrolled a passage is about N comparisons, so
+    the same rate asks for a higher threshold; it is the rate a lobby's "strangers matched" is counted in.
     """
     if not MIN_FMR <= target_fmr < 1:
         raise ValueError(f"target_fmr must be from {MIN_FMR} to below 1")
@@ -100,17 +109,20 @@ def propose_threshold(impostor_highest: Sequence[float], genuine: Sequence[float
     floor = round(max(MIN_THRESHOLD, model_default - safety_floor), 3)
     warnings: list[Notice] = []
     highest = sorted(impostor_highest, reverse=True)
-    if not highest:
+    sample, samples = (highest, pairs) if basis == "pair" else (sorted(nearest_impostor, reverse=True),
+                                                               len(nearest_impostor))
+    if not highest or not sample:
         threshold = round(min(max(model_default, MIN_THRESHOLD), MAX_THRESHOLD), 3)
         warnings.append(Notice("no_impostor_pairs"))
     else:
-        allowed = math.floor(target_fmr * pairs + 1e-9)  # false matches the rate allows among these pairs
+        allowed = math.floor(target_fmr * samples + 1e-9)  # false matches the rate allows among these samples
         needed = math.ceil(1 / target_fmr - 1e-9)
-        if pairs < needed:
-            warnings.append(Notice("too_few_impostor_pairs", (("needed", str(needed)), ("pairs", str(pairs)))))
-        if allowed >= len(highest):
+        if samples < needed:
+            code = "too_few_impostor_pairs" if basis == "pair" else "too_few_faces_for_passages"
+            warnings.append(Notice(code, (("needed", str(needed)), ("pairs", str(samples)))))
+        if allowed >= len(sample):
             raise ValueError("not enough of the highest impostor scores for this rate")
-        computed = _up(highest[allowed])  # strictly above the (allowed + 1)-th highest: at most `allowed` pass
+        computed = _up(sample[allowed])  # strictly above the (allowed + 1)-th highest: at most `allowed` pass
         threshold = computed
         if computed < floor:
             threshold = floor
@@ -126,7 +138,7 @@ def propose_threshold(impostor_highest: Sequence[float], genuine: Sequence[float
         warnings.append(Notice("too_few_genuine_scores", (("genuine", str(len(every_genuine))),)))
     rates = rates_at(threshold, highest, pairs, genuine, captures, nearest_impostor)
     return Proposal(
-        threshold=threshold, target_fmr=target_fmr, expected_fmr=rates.expected_fmr,
+        threshold=threshold, target_fmr=target_fmr, basis=basis, expected_fmr=rates.expected_fmr,
         fmr_upper_95=rates.fmr_upper_95, stranger_rate=rates.stranger_rate, accept_rate=rates.accept_rate,
         gallery_accept_rate=rates.gallery_accept_rate, capture_accept_rate=rates.capture_accept_rate,
         impostor_pairs=pairs, impostor_max=highest[0] if highest else None,

@@ -18,6 +18,9 @@ class ProposalQuery(Query):
     unit_id: Id | None = Field(default=None, description="A unit and its subtree; default: the whole site")
     device_id: Id | None = Field(default=None, description="A device (its unit's subtree, its own captures)")
     days: Limit = Field(default=30, ge=1, le=30, description="Recent captures of how many days (1–30)")
+    basis: Literal["pair", "passage"] = Field(default="pair", description="pair: the rate per comparison of two "
+                                              "people's faces; passage: per stranger passing a camera, compared "
+                                              "with the whole gallery (stricter)")
 
 
 class SetThreshold(Body):
@@ -59,6 +62,7 @@ class Proposal(View):
     scope_id: str
     model_id: str
     target_fmr: float
+    basis: Literal["pair", "passage"]
     model_default: float
     floor: float = Field(description="The lowest a proposal goes: the model's default minus a safety margin")
     proposed: Rates

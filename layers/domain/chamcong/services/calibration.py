@@ -24,6 +24,7 @@ from chamcong.rules.calibration import (
     MAX_THRESHOLD,
     MIN_THRESHOLD,
     SAFETY_FLOOR,
+    Basis,
     Proposal,
     Rates,
     SetThreshold,
@@ -119,8 +120,12 @@ class Scores:
 
 
 def propose(container: Container, access: Access, target_fmr: float, unit_id: str | None, device_id: str | None,
-            days: int = MAX_CAPTURE_DAYS) -> dict[str, Any]:
-    """A threshold for `target_fmr` in a scope (a unit's subtree, a device's unit subtree, or everyone)."""
+            days: int = MAX_CAPTURE_DAYS, basis: Basis = "pair") -> dict[str, Any]:
+    """A threshold for `target_fmr` in a scope (a unit's subtree, a device's unit subtree, or everyone).
+
+    basis "pair": the rate per comparison of two different people; "passage": per stranger passing a camera
+    (compared with the whole gallery), the stricter one (see rules.calibration.propose_threshold).
+    """
     if unit_id is not None and device_id is not None:
         raise BadRequest("threshold_scope_conflict")
     if device_id is not None:
@@ -140,7 +145,7 @@ def propose(container: Container, access: Access, target_fmr: float, unit_id: st
     captures = _capture_scores(devices, since_ns)
     proposal = propose_threshold(scores.impostor, scores.genuine, captures, target_fmr=target_fmr,
                                  model_default=model_default, impostor_pairs=scores.impostor_pairs,
-                                 nearest_impostor=scores.nearest_impostor)
+                                 nearest_impostor=scores.nearest_impostor, basis=basis)
     now = rates_at(in_force, scores.impostor, scores.impostor_pairs, scores.genuine, captures,
                    scores.nearest_impostor)
     proposed = rates_at(proposal.threshold, scores.impostor, scores.impostor_pairs, scores.genuine, captures,
@@ -235,7 +240,8 @@ def _proposal_view(scope: Scope, model_id: str, proposal: Proposal, proposed: Ra
                    people: int, days: int) -> dict[str, Any]:
     return {
         "scope": scope.scope, "scope_id": scope.scope_id, "model_id": model_id,
-        "target_fmr": proposal.target_fmr, "model_default": proposal.model_default, "floor": proposal.floor,
+        "target_fmr": proposal.target_fmr, "basis": proposal.basis, "model_default": proposal.model_default,
+        "floor": proposal.floor,
         "proposed": _rates_view(proposed),
         "in_force": _rates_view(now),
         "samples": {"faces": faces, "people": people, "impostor_pairs": proposal.impostor_pairs,
