@@ -71,8 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     where.add_argument("--unit", type=_matching(ID_PATTERN, "unit id"), help="a unit and its subtree")
     where.add_argument("--device", type=_matching(ID_PATTERN, "device id"), help="a device")
     propose.add_argument("--days", type=_days, default=30, help="recent captures of how many days (1-30)")
-    propose.add_argument("--basis", choices=("pair", "passage"), default="pair",
-                         help="the rate per pair of faces, or per stranger passage (stricter)")
+    propose.add_argument("--basis", choices=("passage", "pair"), default="passage",
+                         help="the rate per stranger passage (default), or per pair of faces (lower thresholds)")
     apply = commands.add_parser("apply", help="set a scope's threshold (audited, the previous one kept)")
     apply.add_argument("--scope", required=True, choices=("site", "unit", "device"))
     apply.add_argument("--id", required=True, type=_matching(ID_PATTERN, "id"), help='"site", a unit or device id')

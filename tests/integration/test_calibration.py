@@ -80,7 +80,7 @@ def site(product: Product, faces_dir: Path) -> dict[str, Any]:
 def test_a_proposal_at_0_1_percent_is_above_every_impostor_pair_and_reports_the_accept_rate(
         product: Product, site: dict[str, Any]) -> None:
     impostor, genuine = _scores(product)
-    # WHEN the system admin asks for the whole site
+    # WHEN the system admin asks for the whole site (per stranger passage, the default)
     reply = product.get("/v1/thresholds/proposal?fmr=0.001")
     assert reply.status == 200, reply.body
     proposal = reply.body
@@ -90,9 +90,14 @@ def test_a_proposal_at_0_1_percent_is_above_every_impostor_pair_and_reports_the_
     assert proposed["expected_fmr"] == 0.0
     assert proposal["samples"]["impostor_pairs"] == impostor.size
     assert proposal["samples"]["impostor_max"] == pytest.approx(float(impostor.max()), abs=1e-4)
-    # and it says there are too few pairs to show a rate of 0.1 % (fewer than 1,000)
-    assert impostor.size < 1000
-    assert "too_few_impostor_pairs" in [w["code"] for w in proposal["warnings"]]
+    assert proposal["basis"] == "passage" and proposed["stranger_rate"] == 0.0
+    # and it says there are too few enrolled faces to show a rate of 0.1 % (fewer than 1,000)
+    assert proposal["samples"]["faces"] < 1000
+    assert "too_few_faces_for_passages" in [w["code"] for w in proposal["warnings"]]
+    # per pair of faces too: fewer than 1,000 pairs, so above every one of them as well
+    per_pair = product.get("/v1/thresholds/proposal?fmr=0.001&basis=pair").body
+    assert impostor.size < 1000 and per_pair["proposed"]["threshold"] > float(impostor.max())
+    assert "too_few_impostor_pairs" in [w["code"] for w in per_pair["warnings"]]
     assert all(w["vi"] and w["en"] for w in proposal["warnings"])
     # and the accept rate is what the same-person scores say, gallery pairs and the passages at the lobby
     assert proposal["samples"]["genuine_pairs"] == genuine.size
@@ -237,7 +242,7 @@ def test_the_command_proposes_and_applies_against_the_stack_s_tables(product: Pr
     with redirect_stdout(out):
         assert calibrate.main(["propose", "--fmr", "0.001", "--unit", unit]) == 0
     printed = out.getvalue()
-    assert "Ngưỡng đề xuất" in printed and "too_few_impostor_pairs" in printed
+    assert "Ngưỡng đề xuất" in printed and "too_few_faces_for_passages" in printed
 
     with redirect_stdout(io.StringIO()):
         assert calibrate.main(["apply", "--scope", "unit", "--id", unit, "--threshold", "0.56", "--reason",

@@ -18,9 +18,9 @@ class ProposalQuery(Query):
     unit_id: Id | None = Field(default=None, description="A unit and its subtree; default: the whole site")
     device_id: Id | None = Field(default=None, description="A device (its unit's subtree, its own captures)")
     days: Limit = Field(default=30, ge=1, le=30, description="Recent captures of how many days (1–30)")
-    basis: Literal["pair", "passage"] = Field(default="pair", description="pair: the rate per comparison of two "
-                                              "people's faces; passage: per stranger passing a camera, compared "
-                                              "with the whole gallery (stricter)")
+    basis: Literal["pair", "passage"] = Field(default="passage", description="passage (default): the rate per "
+                                              "stranger passing a camera, compared with the whole gallery; pair: "
+                                              "per comparison of two people's faces (lower thresholds)")
 
 
 class SetThreshold(Body):

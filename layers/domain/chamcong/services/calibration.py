@@ -63,6 +63,12 @@ def threshold_for(container: Container, device: DeviceModel) -> float:
     return _in_force(container, "device", device.device_id, device.unit_id)
 
 
+def site_threshold(container: Container) -> float:
+    """The threshold set for the whole site (or the model's): for what no device decides, e.g. enrolment's
+    duplicate check."""
+    return _in_force(container, "site", SITE_ID, None)
+
+
 def _in_force(container: Container, scope: str, scope_id: str, unit_id: str | None) -> float:
     """What applies to a scope now: its own value, or what it inherits."""
     book = container.thresholds.in_force()
@@ -120,11 +126,12 @@ class Scores:
 
 
 def propose(container: Container, access: Access, target_fmr: float, unit_id: str | None, device_id: str | None,
-            days: int = MAX_CAPTURE_DAYS, basis: Basis = "pair") -> dict[str, Any]:
+            days: int = MAX_CAPTURE_DAYS, basis: Basis = "passage") -> dict[str, Any]:
     """A threshold for `target_fmr` in a scope (a unit's subtree, a device's unit subtree, or everyone).
 
-    basis "pair": the rate per comparison of two different people; "passage": per stranger passing a camera
-    (compared with the whole gallery), the stricter one (see rules.calibration.propose_threshold).
+    basis "passage" (the default): the rate per stranger passing a camera, compared with the whole gallery — what
+    "strangers matched" counts; "pair": per comparison of two different people's faces, which with N people
+    enrolled lets about N times more strangers through (see rules.calibration.propose_threshold).
     """
     if unit_id is not None and device_id is not None:
         raise BadRequest("threshold_scope_conflict")
