@@ -268,3 +268,26 @@ def test_the_command_proposes_and_applies_against_the_stack_s_tables(product: Pr
                                "--reason", "Không có", "--by", "ops.nguyen"]) == 3
     product.container.thresholds.forget()
     assert threshold_for(product.container, device) == 0.56
+
+
+def test_two_admins_changing_one_threshold_at_once_do_not_lose_a_change(product: Product,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    unit = product.unit("Phòng Nội vụ")
+    body = {"threshold": 0.55, "reason": "Lần đầu"}
+    assert product.request("PUT", f"/v1/thresholds/unit/{unit}", body).status == 200
+    # GIVEN one admin read the unit's threshold (version 1) while another changed it meanwhile
+    stale = ThresholdModel.get(CURRENT, ThresholdModel.current_key("unit", unit))
+    product.clock.advance(minutes=1)
+    assert product.request("PUT", f"/v1/thresholds/unit/{unit}", {"threshold": 0.57, "reason": "Người thứ hai"}
+                           ).status == 200
+    # WHEN the first writes on what it read
+    product.clock.advance(minutes=1)
+    with monkeypatch.context() as patched:
+        patched.setattr(ThresholdModel, "get", classmethod(lambda cls, *args, **kwargs: stale))
+        late = product.request("PUT", f"/v1/thresholds/unit/{unit}", {"threshold": 0.6, "reason": "Người thứ nhất"})
+    # THEN it is told to read again, and nothing of it is written: no history item, no audit entry
+    assert (late.status, late.body["code"]) == (409, "conflict")
+    history = product.get(f"/v1/thresholds/unit/{unit}").body
+    assert [h["threshold"] for h in history["history"]] == [0.57, 0.55]
+    trail = product.get(f"/v1/audit?{NOVEMBER}&action=threshold.set").body["entries"]
+    assert len(trail) == 2
