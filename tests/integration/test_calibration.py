@@ -156,6 +156,8 @@ def test_a_threshold_applied_per_unit_reaches_its_devices_only_is_audited_and_ke
     # THEN a device in A's subtree uses it, a device elsewhere does not
     assert threshold_for(container, device_a1) == 0.55
     assert threshold_for(container, device_b) == 0.5
+    # the same when recognition hands over the passage's own model snapshot
+    assert threshold_for(container, device_a1, container.recognition_model()) == 0.55
     product.clock.advance(minutes=5)
     # WHEN the site gets one: B's device takes it, A's keeps its unit's (the nearest wins)
     assert product.request("PUT", "/v1/thresholds/site/site", {"threshold": 0.52, "reason": "Hiệu chỉnh toàn tỉnh"}

@@ -1,5 +1,5 @@
 """Face engine for the vision layer: model manifests and verified model files, image decoding,
-YuNet detection, 5-point alignment, ONNX embeddings, enrolment quality and the gallery.
+YuNet detection, 5-point alignment, ONNX embeddings, enrolment quality, the gallery and passive liveness.
 
 Importing the package loads no model and touches no network or disk beyond the package itself.
 """
@@ -17,6 +17,7 @@ from .engine import (
 )
 from .gallery import Gallery, Match
 from .image import InvalidImage, decode_image, encode_jpeg
+from .liveness import LivenessModel, LivenessPolicy, LivenessVerdict, judge
 from .manifest import ModelManifest, UnknownModelError, available_manifests, load_manifest
 from .model_files import ModelIntegrityError, ModelStore, fetch_url, sha256_file, upload_to_s3
 
@@ -26,6 +27,9 @@ __all__ = [
     "FaceEngine",
     "Gallery",
     "InvalidImage",
+    "LivenessModel",
+    "LivenessPolicy",
+    "LivenessVerdict",
     "Match",
     "ModelIntegrityError",
     "ModelManifest",
@@ -40,6 +44,7 @@ __all__ = [
     "decode_image",
     "encode_jpeg",
     "fetch_url",
+    "judge",
     "load_manifest",
     "main_face",
     "sha256_file",

@@ -225,6 +225,10 @@ class FaceEngine:
             output = self._net.forward()
         return l2_normalise(output)
 
+    def embed_face(self, image: np.ndarray, face: DetectedFace) -> np.ndarray:
+        """Align and embed one detected face."""
+        return self.embed(self.align(image, face))
+
     def blur_score(self, aligned: np.ndarray) -> float:
         return blur_score(aligned)
 

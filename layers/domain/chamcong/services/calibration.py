@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pynamodb.exceptions import DoesNotExist, TransactWriteError
 
 from chamcong.access import Access, UnitTree
-from chamcong.container import Container
+from chamcong.container import Container, RecognitionModel
 from chamcong.errors import BadRequest, Conflict, NotFound, Unprocessable
 from chamcong.rules.calibration import (
     MAX_THRESHOLD,
@@ -58,25 +58,51 @@ def _set(item: ThresholdModel | None) -> SetThreshold | None:
     return SetThreshold(float(item.value), item.model_id)
 
 
-def threshold_for(container: Container, device: DeviceModel) -> float:
-    """The threshold recognition applies to this device's captures (no DynamoDB read while the cache is warm)."""
-    return _in_force(container, "device", device.device_id, device.unit_id)
+@dataclass(frozen=True)
+class ModelFacts:
+    """The embedding model a threshold is for, and the value that applies when nothing is set for it."""
+
+    model_id: str
+    default: float  # the deployment's MATCH_THRESHOLD (for its configured model) or the manifest's default
 
 
-def site_threshold(container: Container) -> float:
+def active_model(container: Container) -> ModelFacts:
+    """The active model's id and default, without loading its engine (the command runs without model files)."""
+    from face_engine.manifest import load_manifest
+
+    model_id = container.active_model_id()
+    settings = container.settings
+    if settings.match_threshold is not None and model_id == settings.embedding_model:
+        return ModelFacts(model_id, settings.match_threshold)
+    return ModelFacts(model_id, load_manifest(model_id).default_threshold)
+
+
+def threshold_for(container: Container, device: DeviceModel, model: RecognitionModel | None = None) -> float:
+    """The threshold recognition applies to this device's captures: the device's, the nearest unit's up the tree,
+    the site's, else `model.threshold`; only values set for `model` count (default: the active model).
+
+    Pass the passage's own `RecognitionModel` so it is judged with one model's engine, gallery and threshold. No
+    DynamoDB read while the warm cache is fresh (`threshold_check_seconds`).
+    """
+    facts = ModelFacts(model.model_id, model.threshold) if model is not None else active_model(container)
+    return _in_force(container, facts, "device", device.device_id, device.unit_id)
+
+
+def site_threshold(container: Container, model: RecognitionModel | None = None) -> float:
     """The threshold set for the whole site (or the model's): for what no device decides, e.g. enrolment's
     duplicate check."""
-    return _in_force(container, "site", SITE_ID, None)
+    facts = ModelFacts(model.model_id, model.threshold) if model is not None else active_model(container)
+    return _in_force(container, facts, "site", SITE_ID, None)
 
 
-def _in_force(container: Container, scope: str, scope_id: str, unit_id: str | None) -> float:
+def _in_force(container: Container, model: ModelFacts, scope: str, scope_id: str, unit_id: str | None) -> float:
     """What applies to a scope now: its own value, or what it inherits."""
     book = container.thresholds.in_force()
     device = book.current.get(("device", scope_id)) if scope == "device" else None
     lineage = UnitTree(book.parents).lineage(unit_id) if unit_id is not None else []
     units = [_set(book.current.get(("unit", unit))) for unit in lineage]
-    return resolve_threshold(container.embedding_manifest.model_id, container.match_threshold, _set(device),
-                             units, _set(book.current.get(("site", SITE_ID))))
+    return resolve_threshold(model.model_id, model.default, _set(device), units,
+                             _set(book.current.get(("site", SITE_ID))))
 
 
 # --- scopes and who may act on them ------------------------------------------------------------------
@@ -145,9 +171,11 @@ def propose(container: Container, access: Access, target_fmr: float, unit_id: st
     units = tree.subtree(scope.unit_id) if tree is not None and scope.unit_id is not None else None
     people = _people(units)
     devices = [_device(device_id)] if device_id is not None else _devices(units)
-    model_default = container.match_threshold
-    in_force = _in_force(container, scope.scope, scope.scope_id, scope.unit_id)
-    scores = _gallery_scores(container, people, target_fmr, keep_from=min(in_force, model_default - SAFETY_FLOOR))
+    model = active_model(container)
+    model_default = model.default
+    in_force = _in_force(container, model, scope.scope, scope.scope_id, scope.unit_id)
+    scores = _gallery_scores(container, model.model_id, people, target_fmr,
+                             keep_from=min(in_force, model_default - SAFETY_FLOOR))
     since_ns = int((container.clock() - timedelta(days=days)).timestamp() * 1_000_000_000)
     captures = _capture_scores(devices, since_ns)
     proposal = propose_threshold(scores.impostor, scores.genuine, captures, target_fmr=target_fmr,
@@ -157,7 +185,7 @@ def propose(container: Container, access: Access, target_fmr: float, unit_id: st
                    scores.nearest_impostor)
     proposed = rates_at(proposal.threshold, scores.impostor, scores.impostor_pairs, scores.genuine, captures,
                         scores.nearest_impostor)
-    return _proposal_view(scope, container.embedding_manifest.model_id, proposal, proposed, now, scores.faces,
+    return _proposal_view(scope, model.model_id, proposal, proposed, now, scores.faces,
                           scores.people, days)
 
 
@@ -172,7 +200,8 @@ def _devices(units: set[str] | None) -> list[DeviceModel]:
     return [device for device in DeviceModel.scan() if units is None or device.unit_id in units]
 
 
-def _gallery_scores(container: Container, people: set[str] | None, target_fmr: float, keep_from: float) -> Scores:
+def _gallery_scores(container: Container, model_id: str, people: set[str] | None, target_fmr: float,
+                    keep_from: float) -> Scores:
     """Cosine scores between the scope's enrolled faces and the whole gallery, in blocks of rows.
 
     A pair is an impostor pair when the two faces are of different people and at least one is in scope (a
@@ -180,7 +209,7 @@ def _gallery_scores(container: Container, people: set[str] | None, target_fmr: f
     """
     import numpy as np
 
-    gallery = container.gallery.current()
+    gallery = container.gallery_for(model_id).current()
     matrix = gallery.matrix
     staff = np.asarray(gallery.staff_ids, dtype=object)
     in_scope = np.ones(len(gallery), dtype=bool) if people is None else np.isin(staff, list(people))
@@ -266,14 +295,15 @@ def apply(container: Container, access: Access, scope_name: str, scope_id: str, 
     scope = _scope(access, scope_name, scope_id)
     if value is not None and not MIN_THRESHOLD <= value <= MAX_THRESHOLD:
         raise Unprocessable("threshold_out_of_range")
-    model_id = container.embedding_manifest.model_id
+    model = active_model(container)
+    model_id = model.model_id
     at = container.clock()
     key = ThresholdModel.current_key(scope.scope, scope.scope_id)
     try:
         old: ThresholdModel | None = ThresholdModel.get(CURRENT, key, consistent_read=True)
     except DoesNotExist:
         old = None
-    before = _in_force(container, scope.scope, scope.scope_id, scope.unit_id)
+    before = _in_force(container, model, scope.scope, scope.scope_id, scope.unit_id)
     fields: dict[str, Any] = {
         "scope": scope.scope, "scope_id": scope.scope_id, "unit_id": scope.unit_id,
         "value": None if value is None else round(value, 4), "model_id": model_id, "target_fmr": target_fmr,
@@ -298,7 +328,7 @@ def apply(container: Container, access: Access, scope_name: str, scope_id: str, 
         raise
     container.thresholds.forget()
     return {**threshold_view(current, model_id),
-            "in_force": _in_force(container, scope.scope, scope.scope_id, scope.unit_id)}
+            "in_force": _in_force(container, model, scope.scope, scope.scope_id, scope.unit_id)}
 
 
 def threshold_view(item: ThresholdModel, active_model: str) -> dict[str, Any]:
@@ -320,19 +350,19 @@ def list_thresholds(container: Container, access: Access) -> dict[str, Any]:
     A removed value (the scope inherits again) is not listed: the scope's history shows it.
     """
     visible = access.visible_units(PERMISSION)
-    model_id = container.embedding_manifest.model_id
+    model = active_model(container)
     found = [item for item in ThresholdModel.query(CURRENT)
              if item.value is not None and (item.scope == "site" or visible is None or item.unit_id in visible)]
     order: dict[str, int] = {name: index for index, name in enumerate(SCOPES)}
     found.sort(key=lambda item: (order.get(item.scope, 9), item.unit_id or "", item.scope_id))
-    return {"model_id": model_id, "model_default": container.match_threshold,
-            "thresholds": [threshold_view(item, model_id) for item in found]}
+    return {"model_id": model.model_id, "model_default": model.default,
+            "thresholds": [threshold_view(item, model.model_id) for item in found]}
 
 
 def history(container: Container, access: Access, scope_name: str, scope_id: str) -> dict[str, Any]:
     """A scope's current threshold, what applies there now, and every value it had, newest first."""
     scope = _scope(access, scope_name, scope_id)
-    model_id = container.embedding_manifest.model_id
+    model = active_model(container)
     try:
         current: ThresholdModel | None = ThresholdModel.get(CURRENT, ThresholdModel.current_key(scope.scope,
                                                                                                 scope.scope_id))
@@ -340,7 +370,7 @@ def history(container: Container, access: Access, scope_name: str, scope_id: str
         current = None
     changes = ThresholdModel.query(ThresholdModel.history_partition(scope.scope, scope.scope_id),
                                    scan_index_forward=False)
-    return {"scope": scope.scope, "scope_id": scope.scope_id, "model_id": model_id,
-            "in_force": _in_force(container, scope.scope, scope.scope_id, scope.unit_id),
-            "current": threshold_view(current, model_id) if current else None,
-            "history": [threshold_view(item, model_id) for item in changes]}
+    return {"scope": scope.scope, "scope_id": scope.scope_id, "model_id": model.model_id,
+            "in_force": _in_force(container, model, scope.scope, scope.scope_id, scope.unit_id),
+            "current": threshold_view(current, model.model_id) if current else None,
+            "history": [threshold_view(item, model.model_id) for item in changes]}
