@@ -28,6 +28,7 @@ from chamcong.store.blobs import BlobStore
 from chamcong.store.gallery import GalleryRepository
 from chamcong.store.models import bind_models
 from chamcong.store.models.devices import ACTIVE_MODEL_ID, REEMBED_JOB_ID, ActiveModelRecord, ReembedJobRecord
+from chamcong.store.thresholds import ThresholdBook
 
 if TYPE_CHECKING:
     from face_engine.engine import FaceEngine
@@ -210,6 +211,11 @@ class Container:
     @property
     def match_threshold(self) -> float:
         return self.recognition_model().threshold
+
+    @cached_property
+    def thresholds(self) -> ThresholdBook:
+        """The thresholds set per site, unit or device (see services.calibration.threshold_for)."""
+        return ThresholdBook(self.settings.threshold_check_seconds)
 
     def engine(self) -> FaceEngine:
         """The active model's face engine, loaded once per warm function (model files verified by sha256)."""

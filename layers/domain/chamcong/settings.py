@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     absences_table: str = "chamcong-absences"
     corrections_table: str = "chamcong-corrections"
     audit_table: str = "chamcong-audit"
+    thresholds_table: str = "chamcong-thresholds"
 
     data_bucket: str = "chamcong-data"
 
@@ -84,6 +85,9 @@ class Settings(BaseSettings):
     presigned_url_seconds: int = 300
     # How often a warm function asks whether the gallery moved (0 = on every recognition).
     gallery_check_seconds: float = 0.0
+    # How often a warm function re-reads the thresholds set per site, unit or device (a change made in the same
+    # function is seen at once).
+    threshold_check_seconds: float = 30.0
 
 
 @lru_cache(maxsize=1)

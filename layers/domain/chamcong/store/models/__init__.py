@@ -16,6 +16,7 @@ from chamcong.store.models.absences import AbsenceModel
 from chamcong.store.models.accounts import AccountModel, SessionModel
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.audit import AuditModel
+from chamcong.store.models.calibration import ThresholdModel
 from chamcong.store.models.corrections import CorrectionModel
 from chamcong.store.models.devices import (
     ActiveModelRecord,
@@ -46,6 +47,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Reports": (ReportModel, "reports_table"),
     "Calendars": (CalendarModel, "calendars_table"),
     "Audit": (AuditModel, "audit_table"),
+    "Thresholds": (ThresholdModel, "thresholds_table"),
 }
 
 
