@@ -293,3 +293,23 @@ def test_two_admins_changing_one_threshold_at_once_do_not_lose_a_change(product:
     assert [h["threshold"] for h in history["history"]] == [0.57, 0.55]
     trail = product.get(f"/v1/audit?{NOVEMBER}&action=threshold.set").body["entries"]
     assert len(trail) == 2
+
+
+def test_a_device_s_own_threshold_decides_its_recognitions(product: Product, site: dict[str, Any],
+                                                          faces_dir: Path) -> None:
+    # GIVEN a person of A recognised at A1's camera under the model's threshold
+    engine = product.container.engine()
+    crop = face_crop(engine, photos_of(faces_dir, "person01")[3])  # a photo not enrolled
+    before = product.recognise(site["device_a1"], "strict-0", crop, "2026-11-19T07:30:00+07:00")
+    assert before.body["result"] == "matched", before.body
+    # WHEN that camera alone gets a threshold above the person's score
+    strict = round(min(0.95, before.body["similarity"] + 0.02), 3)
+    reply = product.request("PUT", f"/v1/thresholds/device/{site['device_a1']}",
+                            {"threshold": strict, "reason": "Camera ngược sáng, siết ngưỡng"})
+    assert reply.status == 200, reply.body
+    # THEN the same passage there is no longer given to anybody, and nothing is recorded
+    after = product.recognise(site["device_a1"], "strict-1", crop, "2026-11-18T07:30:00+07:00")
+    assert (after.body["result"], after.body["recorded"]) == ("unknown", False), (strict, before.body, after.body)
+    # AND the other unit's camera still uses the model's threshold
+    other = product.recognise(site["device_b"], "strict-2", crop, "2026-11-18T07:31:00+07:00")
+    assert other.body["result"] == "matched"

@@ -20,6 +20,7 @@ from chamcong.errors import Conflict
 from chamcong.observability import Stopwatch, count, get_logger, milliseconds
 from chamcong.rules.windows import EventType, check_capture_age, classify, parse_captured_at
 from chamcong.schemas.devices import RecognitionRequest
+from chamcong.services.calibration import threshold_for
 from chamcong.services.common import decode_base64, iso
 from chamcong.services.faces import decode
 from chamcong.services.passages import Passage, judge
@@ -67,7 +68,8 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
         return earlier
     try:
         model = container.recognition_model()
-        passage = judge(container, model, images, model.threshold, watch)
+        # The threshold calibrated for this device, its unit (nearest up the tree) or the site, for this model.
+        passage = judge(container, model, images, threshold_for(container, device, model), watch)
         event_type, local = classify(captured_at, container.site_windows)
         response = _response(request.capture_id, passage, event_type, local)
         capture = CaptureModel(device.device_id, request.capture_id, status="pending", claimed_at=claimed_at)
