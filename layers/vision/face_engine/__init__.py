@@ -4,21 +4,23 @@ YuNet detection, 5-point alignment, ONNX embeddings, enrolment quality and the g
 Importing the package loads no model and touches no network or disk beyond the package itself.
 """
 
-from .engine import (
-    DetectedFace,
-    FaceAnalysis,
-    FaceEngine,
-    QualityCode,
-    QualityPolicy,
-    analyse,
-    assess,
-    blur_score,
-    main_face,
-)
+from .engine import DetectedFace, FaceEngine, blur_score
 from .gallery import Gallery, Match
 from .image import InvalidImage, decode_image, encode_jpeg
 from .manifest import ModelManifest, UnknownModelError, available_manifests, load_manifest
 from .model_files import ModelIntegrityError, ModelStore, fetch_url, sha256_file, upload_to_s3
+from .pose import Pose, estimate_pose
+from .quality import (
+    FaceAnalysis,
+    QualityCode,
+    QualityPolicy,
+    Verdict,
+    analyse,
+    assess,
+    blur_sigma,
+    judge,
+    main_face,
+)
 
 __all__ = [
     "DetectedFace",
@@ -30,16 +32,21 @@ __all__ = [
     "ModelIntegrityError",
     "ModelManifest",
     "ModelStore",
+    "Pose",
     "QualityCode",
     "QualityPolicy",
     "UnknownModelError",
+    "Verdict",
     "analyse",
     "assess",
     "available_manifests",
     "blur_score",
+    "blur_sigma",
     "decode_image",
     "encode_jpeg",
+    "estimate_pose",
     "fetch_url",
+    "judge",
     "load_manifest",
     "main_face",
     "sha256_file",

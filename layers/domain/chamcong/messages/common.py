@@ -35,8 +35,8 @@ MESSAGES: dict[str, Message] = {
     ),
     "payload_too_large": Message(
         413,
-        'Dữ liệu gửi lên vượt quá giới hạn 2 MB.',
-        'The request body exceeds the 2 MB limit.',
+        'Dữ liệu gửi lên vượt quá giới hạn {limit_mb} MB.',
+        'The request body exceeds the {limit_mb} MB limit.',
     ),
     "unsupported_media_type": Message(
         415,
