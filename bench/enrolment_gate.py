@@ -22,6 +22,7 @@ python -m bench.enrolment_gate [--glint-every N] [--synthetic-every N]
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 from collections import Counter, defaultdict
@@ -142,13 +143,16 @@ def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[objec
 def binned(photos: Sequence[Photo], key: Callable[[Measure], float], edges: Sequence[float],
            label: Callable[[float, float], str]) -> list[list[object]]:
     rows: list[list[object]] = []
-    for low, high in zip(edges[:-1], edges[1:], strict=True):
+    for low, high in itertools.pairwise(edges):
         row: list[object] = [label(low, high)]
         for set_name in SETS:
             inside = [p for p in photos if p.set == set_name and p.measure is not None and not np.isnan(p.rate)
                       and low <= key(p.measure) < high]
-            row.append(f"{len(inside):4d} {np.mean([p.genuine for p in inside]):.2f} {np.mean([p.rate for p in inside]):.2f}"
-                       if inside else "   0    -    -")
+            if inside:
+                sim, rate = np.mean([p.genuine for p in inside]), np.mean([p.rate for p in inside])
+                row.append(f"{len(inside):4d} {sim:.2f} {rate:.2f}")
+            else:
+                row.append("   0    -    -")
         rows.append(row)
     return rows
 
@@ -161,8 +165,10 @@ def webcam_like(image: np.ndarray, face_px: float, rng: np.random.Generator) -> 
     soft = cv2.GaussianBlur(resized, (0, 0), 1.8)  # ~1.2 px of the 112 crop: soft but not out of focus
     noisy = np.clip(soft.astype(np.float32) + rng.normal(0, 4, soft.shape), 0, 255).astype(np.uint8)
     ok, jpeg = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, 75])
-    assert ok
-    return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+    decoded = cv2.imdecode(jpeg, cv2.IMREAD_COLOR) if ok else None
+    if decoded is None:
+        raise RuntimeError("JPEG round trip failed")
+    return np.asarray(decoded)
 
 
 def gate_summary(rows: list[list[object]], name: str, items: Sequence[tuple[Photo, str | None, str | None]]) -> None:
@@ -224,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
                                                lambda a, b: f"{a:g}–{b:g}"))
     print_table("|yaw| degrees", header, binned(photos, lambda m: abs(m.yaw), [0, 10, 20, 30, 40, 50, 90],
                                                 lambda a, b: f"{a:g}–{b:g}"))
-    print_table("pitch degrees (+ down)", header, binned(photos, lambda m: m.pitch, [-90, -30, -20, -10, 10, 20, 30, 90],
+    pitch_edges = [-90, -30, -20, -10, 10, 20, 30, 90]
+    print_table("pitch degrees (+ down)", header, binned(photos, lambda m: m.pitch, pitch_edges,
                                                          lambda a, b: f"{a:g}–{b:g}"))
     print_table("detector score", header, binned(photos, lambda m: m.score, [0, 0.85, 0.9, 0.93, 0.95, 1.01],
                                                  lambda a, b: f"{a:g}–{b:g}"))

@@ -279,7 +279,7 @@ class ApiRouter:
         ctx.raw_body = raw if isinstance(raw, bytes) else raw.encode()
         limit = spec.max_body_bytes if spec.max_body_bytes is not None else settings.max_body_bytes
         if len(ctx.raw_body) > limit:
-            raise PayloadTooLarge("payload_too_large", params={"limit_mb": f"{limit / 1024 / 1024:g}"})
+            raise PayloadTooLarge("payload_too_large", details={"max_bytes": limit})
         for name, value in path_params.items():
             if not re.match(PATH_PATTERNS.get(name, ID_PATTERN), value or ""):
                 raise NotFound("not_found", details={"field": name})
