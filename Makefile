@@ -58,6 +58,7 @@ fuzz: venv
 
 bench: venv
 	$(PY) -m bench.recognition
+	$(PY) -m bench.liveness
 	$(PY) -m bench.edge
 	$(PY) -m bench.contract
 	$(PY) -m bench.enrolment_gate

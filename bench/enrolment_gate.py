@@ -33,7 +33,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from face_engine import FaceEngine, Verdict, blur_score, decode_image, judge, load_manifest
+from face_engine import FaceEngine, Verdict, blur_score, decode_image, judge_photo, load_manifest
 from face_engine.pose import estimate_pose
 from face_engine.quality import QualityPolicy, blur_sigma, main_face
 
@@ -71,7 +71,7 @@ class Photo:
 
 def old_gate(faces: Sequence, laplacian: float | None) -> str | None:
     """The gate before this change: no pose check, face ≥ 64 px, Laplacian variance ≥ 200."""
-    verdict = judge(faces, None, None, QualityPolicy())
+    verdict = judge_photo(faces, None, None, QualityPolicy())
     if verdict is not None:
         return verdict.code
     return "too_blurry" if laplacian is not None and laplacian < OLD_MIN_BLUR else None
@@ -86,7 +86,7 @@ def measure(engine: FaceEngine, image: np.ndarray) -> Measure | None:
     pose = estimate_pose(face.landmarks)
     sigma, laplacian = blur_sigma(aligned), blur_score(aligned)
     return Measure(size=face.size, score=face.score, yaw=pose.yaw, pitch=pose.pitch, sigma=sigma,
-                   laplacian=laplacian, embedding=engine.embed(aligned), new=judge(faces, sigma, pose),
+                   laplacian=laplacian, embedding=engine.embed(aligned), new=judge_photo(faces, sigma, pose),
                    old=old_gate(faces, laplacian))
 
 

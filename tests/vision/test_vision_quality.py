@@ -9,7 +9,17 @@ import cv2
 import numpy as np
 import pytest
 
-from face_engine import DetectedFace, FaceEngine, Pose, QualityPolicy, Verdict, assess, blur_score, judge, main_face
+from face_engine import (
+    DetectedFace,
+    FaceEngine,
+    Pose,
+    QualityPolicy,
+    Verdict,
+    assess,
+    blur_score,
+    judge_photo,
+    main_face,
+)
 
 Photo = Callable[[str], np.ndarray]
 
@@ -209,7 +219,7 @@ def test_comparable_second_face_counts() -> None:
 def test_verdicts_by_table(faces: list[DetectedFace], blur: float | None, pose: Pose | None,
                            expected: Verdict | None) -> None:
     # GIVEN detections, a blur measure and a pose WHEN judging with the default policy THEN the verdict
-    assert judge(faces, blur, pose) == expected
+    assert judge_photo(faces, blur, pose) == expected
 
 
 def test_policy_is_configurable_and_main_face_skips_false_detections() -> None:

@@ -462,7 +462,7 @@ def _parse_body(model: type[BaseModel], raw: bytes) -> Any:
         kinds = {(error["type"], tuple(error["loc"])) for error in exc.errors()}
         if any(kind == "json_invalid" for kind, _ in kinds):
             raise DomainError("invalid_json") from None
-        if any(loc == () for _, loc in kinds):
+        if any(loc == () and kind in ("model_type", "model_attributes_type", "dict_type") for kind, loc in kinds):
             raise DomainError("invalid_json", details={"reason": "a JSON object is expected"}) from None
         raise DomainError("validation_error", details=_validation_details(exc)) from None
 

@@ -1,5 +1,5 @@
 """Face engine for the vision layer: model manifests and verified model files, image decoding,
-YuNet detection, 5-point alignment, ONNX embeddings, enrolment quality and the gallery.
+YuNet detection, 5-point alignment, ONNX embeddings, enrolment quality, the gallery and passive liveness.
 
 Importing the package loads no model and touches no network or disk beyond the package itself.
 """
@@ -7,6 +7,7 @@ Importing the package loads no model and touches no network or disk beyond the p
 from .engine import DetectedFace, FaceEngine, blur_score
 from .gallery import Gallery, Match
 from .image import InvalidImage, decode_image, encode_jpeg
+from .liveness import LivenessModel, LivenessPolicy, LivenessVerdict, judge
 from .manifest import ModelManifest, UnknownModelError, available_manifests, load_manifest
 from .model_files import ModelIntegrityError, ModelStore, fetch_url, sha256_file, upload_to_s3
 from .pose import Pose, estimate_pose
@@ -18,7 +19,7 @@ from .quality import (
     analyse,
     assess,
     blur_sigma,
-    judge,
+    judge_photo,
     main_face,
 )
 
@@ -28,6 +29,9 @@ __all__ = [
     "FaceEngine",
     "Gallery",
     "InvalidImage",
+    "LivenessModel",
+    "LivenessPolicy",
+    "LivenessVerdict",
     "Match",
     "ModelIntegrityError",
     "ModelManifest",
@@ -47,6 +51,7 @@ __all__ = [
     "estimate_pose",
     "fetch_url",
     "judge",
+    "judge_photo",
     "load_manifest",
     "main_face",
     "sha256_file",

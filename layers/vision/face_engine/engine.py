@@ -225,6 +225,10 @@ class FaceEngine:
             output = self._net.forward()
         return l2_normalise(output)
 
+    def embed_face(self, image: np.ndarray, face: DetectedFace) -> np.ndarray:
+        """Align and embed one detected face."""
+        return self.embed(self.align(image, face))
+
     def blur_score(self, aligned: np.ndarray) -> float:
         return blur_score(aligned)
 
@@ -233,3 +237,16 @@ class FaceEngine:
         from .quality import analyse
 
         return analyse(self, image, policy)
+
+
+_MOVED_TO_QUALITY = frozenset({"QualityPolicy", "FaceAnalysis", "QualityCode", "main_face", "competing_faces",
+                               "assess", "analyse"})
+
+
+def __getattr__(name: str) -> object:
+    """The enrolment gate moved to `quality`; `from face_engine.engine import QualityPolicy` keeps working."""
+    if name in _MOVED_TO_QUALITY:
+        from . import quality
+
+        return getattr(quality, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

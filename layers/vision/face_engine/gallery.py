@@ -137,6 +137,10 @@ class Gallery:
             return None
         return Match(self.staff_ids[best], self.face_ids[best], similarity)
 
+    def identify(self, embedding: np.ndarray, threshold: float) -> Match | None:
+        """Whose face this is, or None when nobody enrolled is close enough."""
+        return self.best_match(embedding, min_similarity=threshold)
+
     def to_bytes(self) -> bytes:
         """Portable .npz bytes (no pickles: a tampered gallery file cannot run code when loaded)."""
         buffer = io.BytesIO()

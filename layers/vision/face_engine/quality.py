@@ -155,7 +155,7 @@ class Verdict:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def judge(
+def judge_photo(
     faces: Sequence[DetectedFace],
     blur: float | None,
     pose: Pose | None = None,
@@ -193,8 +193,8 @@ def assess(
     frame_size: tuple[int, int] | None = None,
     pose: Pose | None = None,
 ) -> QualityCode | None:
-    """The code of `judge`'s verdict, or None when the photo is fine."""
-    verdict = judge(faces, blur, pose, policy, frame_size)
+    """The code of `judge_photo`'s verdict, or None when the photo is fine."""
+    verdict = judge_photo(faces, blur, pose, policy, frame_size)
     return verdict.code if verdict is not None else None
 
 
@@ -238,6 +238,7 @@ def analyse(engine: FaceEngine, image: np.ndarray, policy: QualityPolicy | None 
         pose: Pose | None = estimate_pose(face.landmarks)
     except ValueError:
         pose = None
-    verdict = judge(faces, blur, pose, policy)
-    return FaceAnalysis(faces=faces, face=face, embedding=engine.embed(aligned), blur=blur, pose=pose,
+    verdict = judge_photo(faces, blur, pose, policy)
+    # embed_face, not embed(aligned): enrolment embeds exactly as recognition does (e.g. mirror-averaged).
+    return FaceAnalysis(faces=faces, face=face, embedding=engine.embed_face(image, face), blur=blur, pose=pose,
                         verdict=verdict)

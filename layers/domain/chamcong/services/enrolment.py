@@ -68,11 +68,12 @@ def _enrol_one(container: Container, access: Access, staff: StaffModel, image_b6
 
     staff_id = staff.staff_id
     image = decode(decode_base64(image_b64))
-    analysis = analyse_enrolment_photo(container.engine(), image)
+    model = container.recognition_model()  # one model for the embedding, the duplicate check and the gallery
+    analysis = analyse_enrolment_photo(model.engine, image)
     embedding = analysis.embedding
     assert embedding is not None  # analyse_enrolment_photo refuses a photo without one
-    threshold = container.match_threshold
-    match = container.gallery.current().without_staff(staff_id).best_match(embedding)
+    threshold = model.threshold
+    match = model.gallery.current().without_staff(staff_id).best_match(embedding)
     if match is not None and match.similarity >= threshold:
         # Name the other person only to someone who may see them.
         other = find_staff(match.staff_id)
@@ -80,7 +81,7 @@ def _enrol_one(container: Container, access: Access, staff: StaffModel, image_b6
         raise Unprocessable("duplicate_person", details={"staff_id": match.staff_id if shown else None,
                                                          "similarity": round(match.similarity, 4)})
 
-    model_id = container.embedding_manifest.model_id
+    model_id = model.model_id
     face_id = new_id("face")
     face = FaceModel(
         staff_id, face_id, photo_key=FaceModel.photo_key_for(staff_id, face_id), model_id=model_id,
@@ -89,7 +90,7 @@ def _enrol_one(container: Container, access: Access, staff: StaffModel, image_b6
     face.save(condition=FaceModel.face_id.does_not_exist())
     try:
         container.blobs.put(face.photo_key, encode_jpeg(image), "image/jpeg")
-        container.gallery.update(lambda gallery: gallery.with_face(staff_id, face_id, embedding))
+        model.gallery.update(lambda gallery: gallery.with_face(staff_id, face_id, embedding, model_id=model_id))
     except Exception:
         container.blobs.delete(face.photo_key)
         face.delete()
@@ -105,7 +106,8 @@ def remove_face(container: Container, access: Access, staff_id: str, face_id: st
         face = FaceModel.get(staff_id, face_id)
     except DoesNotExist:
         raise NotFound("face_not_found") from None
-    container.gallery.update(lambda gallery: gallery.without_face(face_id))
+    for kept in container.kept_galleries():
+        kept.update(lambda gallery: gallery.without_face(face_id))
     container.blobs.delete(face.photo_key)
     face.delete()
     audit.record_only(audit.entry(container.clock(), access.username, "face.remove", unit_id=staff.unit_id,
