@@ -65,6 +65,7 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/staff/{staff_id}": READERS,
     "DELETE /v1/staff/{staff_id}": {"unit_admin"},
     "POST /v1/staff/{staff_id}/faces": {"unit_admin"},
+    "POST /v1/staff/{staff_id}/faces/batch": {"unit_admin"},
     "DELETE /v1/staff/{staff_id}/faces/{face_id}": {"unit_admin"},
     "POST /v1/devices": {"unit_admin"},
     "GET /v1/devices?unit_id": {"unit_admin", "oversight"},
@@ -235,6 +236,9 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
     # The photo is not a photo: an allowed caller gets past the scope check to 400 invalid_image.
     "POST /v1/staff/{staff_id}/faces": (PERSON_TARGETS, lambda w, t: (
         "POST", f"/v1/staff/{_person(w, t)}/faces", {"image_b64": "aGVsbG8gd29ybGQ="})),
+    # Each photo is judged on its own: an allowed caller gets 200 with the photo refused as invalid_image.
+    "POST /v1/staff/{staff_id}/faces/batch": (PERSON_TARGETS, lambda w, t: (
+        "POST", f"/v1/staff/{_person(w, t)}/faces/batch", {"images_b64": ["aGVsbG8gd29ybGQ="]})),
     "DELETE /v1/staff/{staff_id}/faces/{face_id}": (PERSON_TARGETS, lambda w, t: (
         "DELETE", f"/v1/staff/{_person(w, t)}/faces/face_missing", None)),
     "POST /v1/devices": (UNIT_TARGETS, lambda w, t: ("POST", "/v1/devices", {"name": "Camera cổng",

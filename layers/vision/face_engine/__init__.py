@@ -4,22 +4,24 @@ YuNet detection, 5-point alignment, ONNX embeddings, enrolment quality, the gall
 Importing the package loads no model and touches no network or disk beyond the package itself.
 """
 
-from .engine import (
-    DetectedFace,
-    FaceAnalysis,
-    FaceEngine,
-    QualityCode,
-    QualityPolicy,
-    analyse,
-    assess,
-    blur_score,
-    main_face,
-)
+from .engine import DetectedFace, FaceEngine, blur_score
 from .gallery import Gallery, Match
 from .image import InvalidImage, decode_image, encode_jpeg
 from .liveness import LivenessModel, LivenessPolicy, LivenessVerdict, judge
 from .manifest import ModelManifest, UnknownModelError, available_manifests, load_manifest
 from .model_files import ModelIntegrityError, ModelStore, fetch_url, sha256_file, upload_to_s3
+from .pose import Pose, estimate_pose
+from .quality import (
+    FaceAnalysis,
+    QualityCode,
+    QualityPolicy,
+    Verdict,
+    analyse,
+    assess,
+    blur_sigma,
+    judge_photo,
+    main_face,
+)
 
 __all__ = [
     "DetectedFace",
@@ -34,17 +36,22 @@ __all__ = [
     "ModelIntegrityError",
     "ModelManifest",
     "ModelStore",
+    "Pose",
     "QualityCode",
     "QualityPolicy",
     "UnknownModelError",
+    "Verdict",
     "analyse",
     "assess",
     "available_manifests",
     "blur_score",
+    "blur_sigma",
     "decode_image",
     "encode_jpeg",
+    "estimate_pose",
     "fetch_url",
     "judge",
+    "judge_photo",
     "load_manifest",
     "main_face",
     "sha256_file",

@@ -57,7 +57,7 @@ def embed_main_face(engine: FaceEngine, image: np.ndarray) -> np.ndarray | None:
 
     Not the enrolment quality gate: the photo was accepted once, a stricter gate later must not drop people.
     """
-    from face_engine.engine import QualityPolicy, main_face
+    from face_engine.quality import QualityPolicy, main_face
 
     face = main_face(engine.detect(image), QualityPolicy())
     if face is None:
