@@ -12,6 +12,7 @@ from chamcong.errors import BadRequest, NotFound, Unprocessable
 from chamcong.messages import message_for
 from chamcong.services import audit
 from chamcong.services.audit import Source
+from chamcong.services.calibration import site_threshold
 from chamcong.services.common import decode_base64, new_id
 from chamcong.services.faces import analyse_enrolment_photo, decode
 from chamcong.services.staff import face_view, find_staff, person_in_scope
@@ -72,7 +73,8 @@ def _enrol_one(container: Container, access: Access, staff: StaffModel, image_b6
     analysis = analyse_enrolment_photo(model.engine, image)
     embedding = analysis.embedding
     assert embedding is not None  # analyse_enrolment_photo refuses a photo without one
-    threshold = model.threshold
+    # A photo that any lobby of the site would take for someone else is refused: the site's threshold in force.
+    threshold = site_threshold(container, model)
     match = model.gallery.current().without_staff(staff_id).best_match(embedding)
     if match is not None and match.similarity >= threshold:
         # Name the other person only to someone who may see them.
