@@ -19,11 +19,12 @@ import argparse
 import base64
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -178,7 +179,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--enrol", default="1,3", help="enrolment photos per person, comma-separated")
     parser.add_argument("--every", type=int, default=1, help="send every Nth probe photo (1: all)")
     parser.add_argument("--models-dir", type=Path, default=Path(os.environ.get("MODELS_DIR", SHARED / "models")))
+    parser.add_argument("--one", help=argparse.SUPPRESS)  # SET:COUNT, run in a child process (moto is per process)
     args = parser.parse_args(argv)
+    if args.one:
+        set_name, count = args.one.split(":")
+        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+        detector = cv2.FaceDetectorYN.create(str(args.models_dir / "face_detection_yunet_2023mar.onnx"), "",
+                                             (320, 320), 0.6, 0.3, 5000)
+        tally = run_config(SETS[set_name], set_name, int(count), args.every, args.models_dir, detector)
+        print("RESULT " + json.dumps(asdict(tally)))
+        return 0
     chosen = [name.strip() for name in args.sets.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in SETS]
     if unknown or not chosen:
@@ -192,14 +202,19 @@ def main(argv: list[str] | None = None) -> int:
     missing = [str(SETS[name]) for name in chosen if not SETS[name].is_dir()]
     if missing or not args.models_dir.is_dir():
         parser.error(f"not found: {', '.join(missing + ([] if args.models_dir.is_dir() else [str(args.models_dir)]))}")
-    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
-    detector = cv2.FaceDetectorYN.create(str(args.models_dir / "face_detection_yunet_2023mar.onnx"), "", (320, 320),
-                                         0.6, 0.3, 5000)
     rows = []
     for set_name in chosen:
         for count in counts:
             started = time.monotonic()
-            tally = run_config(SETS[set_name], set_name, count, args.every, args.models_dir, detector)
+            # One stack per configuration, each in its own process: moto keeps its tables per process.
+            child = subprocess.run([sys.executable, "-m", "bench.accuracy_http", "--one", f"{set_name}:{count}",  # noqa: S603
+                                    "--every", str(args.every), "--models-dir", str(args.models_dir)],
+                                   cwd=REPO, capture_output=True, text=True, check=False)
+            found = [line for line in child.stdout.splitlines() if line.startswith("RESULT ")]
+            if child.returncode != 0 or not found:
+                print(child.stdout[-2000:] + child.stderr[-3000:], file=sys.stderr)
+                return 1
+            tally = Tally(**json.loads(found[-1].removeprefix("RESULT ")))
             rows.append((set_name, str(count), f"{tally.people} + {tally.strangers}",
                          f"{tally.refused_people}",
                          f"{tally.recognised}/{tally.genuine} ({_pct(tally.recognised, tally.genuine)})",
