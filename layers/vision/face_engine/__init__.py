@@ -6,6 +6,7 @@ Importing the package loads no model and touches no network or disk beyond the p
 
 from .engine import (
     DetectedFace,
+    EngineOptions,
     FaceAnalysis,
     FaceEngine,
     QualityCode,
@@ -15,13 +16,15 @@ from .engine import (
     blur_score,
     main_face,
 )
-from .gallery import Gallery, Match
+from .fusion import fuse
+from .gallery import Gallery, Match, decide
 from .image import InvalidImage, decode_image, encode_jpeg
 from .manifest import ModelManifest, UnknownModelError, available_manifests, load_manifest
 from .model_files import ModelIntegrityError, ModelStore, fetch_url, sha256_file, upload_to_s3
 
 __all__ = [
     "DetectedFace",
+    "EngineOptions",
     "FaceAnalysis",
     "FaceEngine",
     "Gallery",
@@ -37,9 +40,11 @@ __all__ = [
     "assess",
     "available_manifests",
     "blur_score",
+    "decide",
     "decode_image",
     "encode_jpeg",
     "fetch_url",
+    "fuse",
     "load_manifest",
     "main_face",
     "sha256_file",

@@ -42,6 +42,9 @@ class ModelManifest(BaseModel):
     dimension: int | None = Field(default=None, gt=0)
     # Detector: minimum detection score. Embedder: minimum cosine similarity for a match.
     default_threshold: float
+    # Embedder: the embedding is the normalised sum of the aligned face's and its mirror image's. Part of the
+    # model's vector space: galleries built with and without it are not comparable, so it is fixed per model id.
+    flip_average: bool = False
     source_url: str
     licence: str
     notes: str = ""
@@ -52,6 +55,8 @@ class ModelManifest(BaseModel):
             raise ValueError(f"embedder manifest {self.model_id!r} needs a dimension")
         if self.kind == "detector" and self.dimension is not None:
             raise ValueError(f"detector manifest {self.model_id!r} must not have a dimension")
+        if self.kind == "detector" and self.flip_average:
+            raise ValueError(f"detector manifest {self.model_id!r} cannot flip-average")
         return self
 
 
