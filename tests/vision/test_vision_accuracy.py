@@ -174,3 +174,31 @@ def test_fuse_refuses_nothing_and_bad_weights() -> None:
     for weights in ([1.0], [-1.0, 1.0], [0.0, 0.0], [float("nan"), 1.0]):
         with pytest.raises(ValueError):
             fuse([vector, vector], weights)
+
+
+def test_refined_landmarks_bring_a_small_face_closer_to_its_full_resolution_self(
+    engine: FaceEngine, models_dir: Path, detector_manifest: ModelManifest, photo: Photo
+) -> None:
+    # GIVEN faces of 70 and 90 px in a 2400×1800 photo (the detector sees them at ~40 px after shrinking it)
+    unrefined = FaceEngine.from_paths(
+        models_dir / detector_manifest.file_name,
+        detector_manifest,
+        models_dir / engine.embedder_manifest.file_name,
+        engine.embedder_manifest,
+        EngineOptions(refine_landmarks=False),
+    )
+    refined_scores, plain_scores = [], []
+    for relative in ("person03/img47.jpg", "person01/img1.jpg", "obama/obama.jpg", "person04/img13.jpg"):
+        image = photo(relative)
+        full = _probe(engine, image)
+        size = engine.detect(image)[0].size
+        for target in (70, 90):
+            small = cv2.resize(image, None, fx=target / size, fy=target / size, interpolation=cv2.INTER_AREA)
+            canvas = np.full((1800, 2400, 3), 128, np.uint8)
+            canvas[100 : 100 + small.shape[0], 300 : 300 + small.shape[1]] = small
+            face = engine.detect(canvas)[0]
+            # WHEN embedding it with and without refining its landmarks
+            refined_scores.append(float(engine.embed_face(canvas, face) @ full))
+            plain_scores.append(float(unrefined.embed_face(canvas, face) @ full))
+    # THEN on average the refined embedding is closer to the one of the full-resolution photo
+    assert np.mean(refined_scores) > np.mean(plain_scores) + 0.005
