@@ -23,10 +23,10 @@ from edge_uploader.queue import CaptureQueue
 PROG = "python -m edge_uploader"
 
 DESCRIPTION = """\
-Runs beside the lobby camera: finds faces with YuNet, follows each person, and when they pause sends one
-face crop, signed with the device secret, to POST /v1/recognitions. Every capture is written to a local
-SQLite queue before it is sent and leaves it only when the server has answered, so nothing is lost when
-the network, the API or this program stops.
+Runs beside the lobby camera: finds faces with YuNet, follows each person, and when they pause sends up
+to 3 face crops of that passage as one capture, signed with the device secret, to POST /v1/recognitions.
+Every capture is written to a local SQLite queue before it is sent and leaves it only when the server has
+answered, so nothing is lost when the network, the API or this program stops.
 
 Settings come from a TOML file (--config), then EDGE_* environment variables, then these flags.
 The device secret: EDGE_DEVICE_SECRET, device_secret in the file, or --device-secret-file.
@@ -38,8 +38,8 @@ or the queue was full and refused new ones.
 
 {prog} queue [--queue-path P] [--json] [--requeue-rejected]
     shows what is waiting, what was refused and why; --requeue-rejected gives refused captures another try.
-{prog} send --image PHOTO.jpg [--at HH:MM | --captured-at ISO] [--capture-id ID]
-    posts one photo as a capture, signed with the device secret, and prints the server's answer.
+{prog} send --image PHOTO.jpg [--image B.jpg --image C.jpg] [--at HH:MM | --captured-at ISO] [--capture-id ID]
+    posts 1 to 3 photos as one capture, signed with the device secret, and prints the server's answer.
 """
 
 

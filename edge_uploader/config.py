@@ -59,7 +59,9 @@ OPTIONS = [
     Option("detect_width", int, 640, "detect on the region of interest scaled down to this width (px)"),
     Option("roi", str, "0,0,1,1", "region of interest x,y,w,h as fractions of the frame"),
     Option("min_face_px", int, 60, "ignore faces narrower than this (full-frame px)"),
-    Option("pause_seconds", float, 1.0, "send once a face has stayed still this long"),
+    Option("pause_seconds", float, 2.0, "send once a face has stayed still this long (the screen asks for 2 s)"),
+    Option("frames_per_passage", int, 3, "crops sent per passage, 1 to 3 (1: the single best crop)"),
+    Option("frame_gap_seconds", float, 0.5, "two crops of one passage are at least this far apart in time"),
     Option("send_unpaused", bool, True, "also send people who walk past without stopping (best frame)"),
     Option("recorded_at", str, None, "recorded sources: when the recording started (ISO 8601 with offset)"),
     Option("fps", float, 10.0, "recorded sources: frame rate of a folder (and of a file that does not say)"),
@@ -89,6 +91,8 @@ class Config:
     roi: Roi
     min_face_px: int
     pause_seconds: float
+    frames_per_passage: int
+    frame_gap_seconds: float
     send_unpaused: bool
     recorded_at: datetime | None
     fps: float
@@ -265,9 +269,11 @@ def _validate(values: dict[str, Any]) -> Config:
     for name, low in (("queue_max", 1), ("detect_width", 64), ("min_face_px", 16)):
         if converted[name] < low:
             raise ConfigError("config_invalid", f"{name} must be at least {low}")
-    for name in ("retention_days", "pause_seconds", "fps", "backoff_base", "backoff_cap", "status_interval"):
+    for name in ("retention_days", "pause_seconds", "frame_gap_seconds", "fps", "backoff_base", "backoff_cap",
+                 "status_interval"):
         if converted[name] <= 0:
             raise ConfigError("config_invalid", f"{name} must be positive")
+    _check_passage(converted["pause_seconds"], converted["frames_per_passage"], converted["frame_gap_seconds"])
     if converted["drain_timeout"] < 0:
         raise ConfigError("config_invalid", "drain_timeout must not be negative")
     if converted["log_level"].upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -278,11 +284,30 @@ def _validate(values: dict[str, Any]) -> Config:
         queue_path=Path(converted["queue_path"]).expanduser(), queue_max=converted["queue_max"],
         retention_days=converted["retention_days"], model=model, detect_width=converted["detect_width"], roi=roi,
         min_face_px=converted["min_face_px"], pause_seconds=converted["pause_seconds"],
+        frames_per_passage=converted["frames_per_passage"], frame_gap_seconds=converted["frame_gap_seconds"],
         send_unpaused=converted["send_unpaused"], recorded_at=recorded_at, fps=converted["fps"],
         display=converted["display"], request_timeout=connection.request_timeout,
         backoff_base=converted["backoff_base"], backoff_cap=converted["backoff_cap"],
         drain_timeout=converted["drain_timeout"], log_level=converted["log_level"].upper(),
         status_interval=converted["status_interval"])
+
+
+MAX_PAUSE_SECONDS = 10.0
+MAX_FRAMES = 3
+
+
+def _check_passage(pause_seconds: float, frames: int, gap: float) -> None:
+    """The pause a person is asked for must hold the frames sent from it."""
+    if pause_seconds > MAX_PAUSE_SECONDS:
+        raise ConfigError("config_invalid", f"pause_seconds must be at most {MAX_PAUSE_SECONDS:g} (people are asked "
+                                            "to stop for about 2 s; nobody stands longer)")
+    if not 1 <= frames <= MAX_FRAMES:
+        raise ConfigError("config_invalid", f"frames_per_passage must be 1 to {MAX_FRAMES} (what the server accepts "
+                                            "in one capture)")
+    if (frames - 1) * gap > pause_seconds:
+        raise ConfigError("config_invalid", f"{frames} frames {gap:g} s apart do not fit in a pause of "
+                                            f"{pause_seconds:g} s: lower frame_gap_seconds or frames_per_passage, "
+                                            "or raise pause_seconds")
 
 
 def _convert(option: Option, value: Any) -> Any:

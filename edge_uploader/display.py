@@ -1,7 +1,8 @@
 """What the lobby screen shows: a box around each face, and a line of Vietnamese above it.
 
 While a person is being followed: "Bỏ khẩu trang, dừng 2 giây". Once the capture is sent: "Đang nhận
-diện…". When the server answers: its ``display_message`` (the name and what was recorded). Text is drawn
+diện…". When the server answers: its ``display_message`` (the name and what was recorded), or, when it
+judged the passage a photo or a screen (``spoof_suspected``), "Vui lòng nhìn thẳng vào camera". Text is drawn
 with a TrueType font through Pillow, because OpenCV's own fonts have no Vietnamese diacritics.
 
 Targets: a ``.jpg``/``.png`` path (the latest frame, replaced atomically, for a kiosk page to refresh), an
@@ -28,6 +29,7 @@ log = logging.getLogger("edge_uploader.display")
 
 WAITING = "Bỏ khẩu trang, dừng 2 giây"
 SENT = "Đang nhận diện…"
+LOOK_AT_CAMERA = "Vui lòng nhìn thẳng vào camera"  # the server answered spoof_suspected: nothing was recorded
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
@@ -35,14 +37,15 @@ FONT_CANDIDATES = [
     "/System/Library/Fonts/Supplemental/Arial Unicode.ttf",
     "C:/Windows/Fonts/arial.ttf",
 ]
-COLOURS = {"waiting": (255, 200, 0), "sent": (80, 160, 255), "matched": (40, 200, 90), "other": (255, 140, 0)}
+COLOURS = {"waiting": (255, 200, 0), "sent": (80, 160, 255), "matched": (40, 200, 90), "look": (230, 50, 50),
+           "other": (255, 140, 0)}
 
 
 @dataclass(frozen=True)
 class Overlay:
     box: tuple[float, float, float, float]
     text: str
-    state: str  # waiting, sent, matched, other
+    state: str  # waiting, sent, matched, look (asked to look at the camera: judged a spoof), other
 
 
 def find_font(explicit: str | None = None) -> str | None:

@@ -6,6 +6,11 @@ power cut. A capture leaves the ``pending`` table only in the same transaction t
 ``rejected`` (a 4xx that can never succeed; the image is kept for the operator, then purged with the
 journal after ``retention_days``).
 
+A capture holds the 1 to 3 crops of one passage. One crop is stored as it is (a queue written before
+several crops existed reads the same); several are packed into the one ``image`` column, each behind its
+4-byte length, and ``frames`` says how many. A capture moves between tables whole, so a retry or a requeue
+sends exactly the crops, in the order, that were queued.
+
 At the bound (``max_pending``) a new capture is refused, not an old one evicted: the captures already
 waiting are the earlier check-ins, which the day's attendance depends on. The caller logs it loudly.
 """
@@ -13,11 +18,15 @@ waiting are the earlier check-ins, which the day's attendance depends on. The ca
 from __future__ import annotations
 
 import sqlite3
+import struct
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from edge_uploader.wire import MAX_FRAMES
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pending (
@@ -25,6 +34,7 @@ CREATE TABLE IF NOT EXISTS pending (
     capture_id TEXT NOT NULL UNIQUE,
     captured_at TEXT NOT NULL,
     image BLOB NOT NULL,
+    frames INTEGER NOT NULL DEFAULT 1,
     queued_at REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL DEFAULT 0,
@@ -46,6 +56,7 @@ CREATE TABLE IF NOT EXISTS rejected (
     capture_id TEXT PRIMARY KEY,
     captured_at TEXT NOT NULL,
     image BLOB NOT NULL,
+    frames INTEGER NOT NULL DEFAULT 1,
     rejected_at REAL NOT NULL,
     status INTEGER NOT NULL,
     code TEXT,
@@ -58,8 +69,13 @@ CREATE TABLE IF NOT EXISTS rejected (
 class Pending:
     capture_id: str
     captured_at: str
-    image: bytes
+    images: tuple[bytes, ...]  # the passage's crops, best first
     attempts: int
+
+    @property
+    def image(self) -> bytes:
+        """The best crop."""
+        return self.images[0]
 
 
 @dataclass(frozen=True)
@@ -85,21 +101,31 @@ class CaptureQueue:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # a delivered face image does not linger in free pages
         self._db.executescript(SCHEMA)
+        for table in ("pending", "rejected"):  # a queue file from before captures of several crops
+            columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if "frames" not in columns:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN frames INTEGER NOT NULL DEFAULT 1")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    def put(self, capture_id: str, captured_at: str, image: bytes) -> bool:
-        """Store a capture durably. False when the queue is at its bound (nothing is written then)."""
+    def put(self, capture_id: str, captured_at: str, images: bytes | Sequence[bytes]) -> bool:
+        """Store a capture (one crop, or 1 to 3 crops best first) durably.
+
+        False when the queue is at its bound (nothing is written then); ValueError for no crop, an empty
+        one or more than three.
+        """
+        crops = (images,) if isinstance(images, bytes) else tuple(images)
+        blob = pack(crops)
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             (count,) = self._db.execute("SELECT COUNT(*) FROM pending").fetchone()
             if count >= self.max_pending:
                 return False
             self._db.execute(
-                "INSERT INTO pending (capture_id, captured_at, image, queued_at) VALUES (?, ?, ?, ?)",
-                (capture_id, captured_at, image, self._clock()))
+                "INSERT INTO pending (capture_id, captured_at, image, frames, queued_at) VALUES (?, ?, ?, ?, ?)",
+                (capture_id, captured_at, blob, len(crops), self._clock()))
             return True
 
     def next_due(self) -> tuple[Pending | None, float | None]:
@@ -107,13 +133,13 @@ class CaptureQueue:
         now = self._clock()
         with self._lock:
             row = self._db.execute(
-                "SELECT capture_id, captured_at, image, attempts, next_attempt_at FROM pending "
+                "SELECT capture_id, captured_at, image, frames, attempts, next_attempt_at FROM pending "
                 "ORDER BY next_attempt_at, seq LIMIT 1").fetchone()
         if row is None:
             return None, None
-        if row[4] > now:
-            return None, row[4] - now
-        return Pending(row[0], row[1], row[2], row[3]), None
+        if row[5] > now:
+            return None, row[5] - now
+        return Pending(row[0], row[1], unpack(row[2], row[3]), row[4]), None
 
     def delivered(self, capture_id: str, answer: dict[str, Any]) -> None:
         similarity = answer.get("similarity")
@@ -138,8 +164,8 @@ class CaptureQueue:
         with self._lock, self._db:  # one transaction: moved, or (already gone) nothing at all
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
-                "INSERT OR REPLACE INTO rejected (capture_id, captured_at, image, rejected_at, status, code, reason) "
-                "SELECT capture_id, captured_at, image, ?, ?, ?, ? FROM pending WHERE capture_id = ?",
+                "INSERT OR REPLACE INTO rejected (capture_id, captured_at, image, frames, rejected_at, status, code, "
+                "reason) SELECT capture_id, captured_at, image, frames, ?, ?, ?, ? FROM pending WHERE capture_id = ?",
                 (self._clock(), status, code, reason[:500], capture_id))
             self._db.execute("DELETE FROM pending WHERE capture_id = ?", (capture_id,))
 
@@ -148,8 +174,8 @@ class CaptureQueue:
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             moved = self._db.execute(
-                "INSERT OR IGNORE INTO pending (capture_id, captured_at, image, queued_at) "
-                "SELECT capture_id, captured_at, image, ? FROM rejected ORDER BY rejected_at",
+                "INSERT OR IGNORE INTO pending (capture_id, captured_at, image, frames, queued_at) "
+                "SELECT capture_id, captured_at, image, frames, ? FROM rejected ORDER BY rejected_at",
                 (self._clock(),)).rowcount
             self._db.execute("DELETE FROM rejected")
             return int(moved)
@@ -175,12 +201,12 @@ class CaptureQueue:
 
     def rejections(self) -> list[dict[str, Any]]:
         """Captures the server refused for good, with its code and reason (no images)."""
-        return self._rows("SELECT capture_id, captured_at, rejected_at, status, code, reason FROM rejected "
+        return self._rows("SELECT capture_id, captured_at, frames, rejected_at, status, code, reason FROM rejected "
                           "ORDER BY rejected_at")
 
     def waiting(self) -> list[dict[str, Any]]:
         """Captures not yet delivered, in queue order (no images)."""
-        return self._rows("SELECT capture_id, captured_at, queued_at, attempts, next_attempt_at, last_error "
+        return self._rows("SELECT capture_id, captured_at, frames, queued_at, attempts, next_attempt_at, last_error "
                           "FROM pending ORDER BY seq")
 
     def _rows(self, query: str) -> list[dict[str, Any]]:
@@ -188,6 +214,28 @@ class CaptureQueue:
             cursor = self._db.execute(query)
             names = [column[0] for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def pack(images: tuple[bytes, ...]) -> bytes:
+    """One crop as it is; several, each behind its length (4 bytes, big-endian)."""
+    if not 1 <= len(images) <= MAX_FRAMES or not all(images):
+        raise ValueError(f"a capture has 1 to {MAX_FRAMES} non-empty crops, not {len(images)}")
+    if len(images) == 1:
+        return images[0]
+    return b"".join(struct.pack(">I", len(image)) + image for image in images)
+
+
+def unpack(blob: bytes, frames: int) -> tuple[bytes, ...]:
+    if frames == 1:
+        return (bytes(blob),)
+    images, offset = [], 0
+    for _ in range(frames):
+        (size,) = struct.unpack_from(">I", blob, offset)
+        images.append(bytes(blob[offset + 4:offset + 4 + size]))
+        offset += 4 + size
+    if offset != len(blob) or not all(images):
+        raise ValueError("a stored capture does not hold the crops it says")
+    return tuple(images)
 
 
 def _text(value: Any) -> str | None:

@@ -15,13 +15,14 @@ import cv2
 
 from edge_uploader.config import Config
 from edge_uploader.detector import Detector
-from edge_uploader.display import SENT, WAITING, Display, Overlay
+from edge_uploader.display import LOOK_AT_CAMERA, SENT, WAITING, Display, Overlay
 from edge_uploader.errors import EXIT_OK, EXIT_REJECTED, EXIT_UNDELIVERED, ConfigError
 from edge_uploader.logs import Stats, StatusLine
 from edge_uploader.passages import Emission, PassagePolicy, PassageTracker
 from edge_uploader.queue import CaptureQueue
 from edge_uploader.sender import Backoff, Sender
 from edge_uploader.sources import LiveSource, open_source
+from edge_uploader.wire import SPOOF_SUSPECTED
 
 log = logging.getLogger("edge_uploader")
 
@@ -42,6 +43,8 @@ class Uploader:
         self.detector = Detector(str(config.model), detect_width=config.detect_width, roi=config.roi,
                                  min_face_px=config.min_face_px)
         self.tracker = PassageTracker(PassagePolicy(pause_seconds=config.pause_seconds,
+                                                    frames_per_passage=config.frames_per_passage,
+                                                    frame_gap_seconds=config.frame_gap_seconds,
                                                     send_unpaused=config.send_unpaused))
         self.queue = CaptureQueue(config.queue_path, max_pending=config.queue_max)
         self.sender = Sender(self.queue, config.api_url, config.device_id, config.device_secret,
@@ -51,6 +54,7 @@ class Uploader:
         self.stats = Stats()
         self._captures: dict[int, str] = {}        # track id → capture id
         self._answers: dict[str, dict[str, Any]] = {}
+        self._look_again: list[str] = []         # captures answered spoof_suspected, for the main loop to re-arm
         self._banner: tuple[str, float] | None = None
         self._lock = threading.Lock()
 
@@ -72,6 +76,7 @@ class Uploader:
                     self.queue.purge(self.config.retention_days)
                     purged_at = time.monotonic()
                 faces = self.detector.detect(frame.image)
+                self._rearm_refused(frame.time)
                 for emission in self.tracker.update(frame.image, frame.time, faces):
                     self._enqueue(emission)
                 self.stats.frames += 1
@@ -103,7 +108,8 @@ class Uploader:
         log.info("edge uploader stopped", extra={"fields": {
             "event": "stopped", "frames": self.stats.frames, "passages": self.stats.passages,
             "queued": self.stats.queued, "dropped": self.stats.dropped, "sent": self.sender.stats.sent,
-            "rejected": self.sender.stats.rejected, "waiting": counts.pending}})
+            "spoof_suspected": self.sender.stats.spoof_suspected, "rejected": self.sender.stats.rejected,
+            "waiting": counts.pending}})
         self.queue.close()
         if stopped or not self.once:
             return EXIT_OK
@@ -117,14 +123,17 @@ class Uploader:
 
     def _enqueue(self, emission: Emission) -> None:
         self.stats.passages += 1
-        moment = datetime.fromtimestamp(emission.time, self.zone)
+        moment = datetime.fromtimestamp(emission.first_time, self.zone)
         capture_id = f"{moment:%Y%m%dT%H%M%S}-{secrets.token_hex(6)}"
         captured_at = moment.isoformat(timespec="milliseconds")
-        ok, jpeg = cv2.imencode(".jpg", emission.crop, [cv2.IMWRITE_JPEG_QUALITY, 92])
-        if not ok:
-            log.error("crop could not be encoded", extra={"fields": {"event": "encode_failed"}})
-            return
-        if not self.queue.put(capture_id, captured_at, jpeg.tobytes()):
+        jpegs = []
+        for crop in emission.crops:  # best first, as the server receives them
+            ok, jpeg = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, 92])
+            if not ok:
+                log.error("crop could not be encoded", extra={"fields": {"event": "encode_failed"}})
+                return
+            jpegs.append(jpeg.tobytes())
+        if not self.queue.put(capture_id, captured_at, jpegs):
             self.stats.dropped += 1
             log.error("QUEUE FULL: capture dropped. The API has been unreachable for long; check the network",
                       extra={"fields": {"event": "queue_full", "captured_at": captured_at,
@@ -136,14 +145,25 @@ class Uploader:
         self.sender.wake()
         log.info("capture queued", extra={"fields": {
             "event": "queued", "capture_id": capture_id, "captured_at": captured_at,
-            "quality": round(emission.quality, 3), "paused": emission.paused}})
+            "frames": len(jpegs), "quality": round(emission.quality, 3), "paused": emission.paused}})
+
+    def _rearm_refused(self, now: float) -> None:
+        """On the main loop (the tracker is not thread-safe): a person told to look at the camera gets one more try."""
+        with self._lock:
+            refused, self._look_again = self._look_again, []
+            tracks = {capture_id: track_id for track_id, capture_id in self._captures.items()}
+        for capture_id in refused:
+            if capture_id in tracks:
+                self.tracker.look_again(tracks[capture_id], now)
 
     def _answered(self, capture_id: str, answer: dict[str, Any]) -> None:
         with self._lock:
+            if answer.get("result") == SPOOF_SUSPECTED:
+                self._look_again.append(capture_id)
             self._answers[capture_id] = answer
             if len(self._answers) > 200:
                 self._answers.pop(next(iter(self._answers)))
-            self._banner = (str(answer.get("display_message", "")), time.monotonic())
+            self._banner = (banner_of(answer), time.monotonic())
 
     def _overlays(self, now: float) -> list[Overlay]:
         overlays = []
@@ -154,6 +174,8 @@ class Uploader:
                 if answer is not None:  # the name above the face; the whole message goes to the banner
                     if answer.get("result") == "matched":
                         overlays.append(Overlay(track.face.box, str(answer.get("full_name") or ""), "matched"))
+                    elif answer.get("result") == SPOOF_SUSPECTED:
+                        overlays.append(Overlay(track.face.box, LOOK_AT_CAMERA, "look"))
                     else:
                         message = str(answer.get("display_message", ""))
                         overlays.append(Overlay(track.face.box, message.split(".")[0], "other"))
@@ -172,5 +194,13 @@ class Uploader:
     def _status(self, fps: float) -> str:
         sender = self.sender.stats
         return (f"fps {fps:5.1f} | faces {self.stats.faces} | passages {self.stats.passages} | "
-                f"queued {self.stats.queued} | sent {sender.sent} | failed attempts {sender.failed_attempts} | "
-                f"rejected {sender.rejected} | dropped {self.stats.dropped}")
+                f"queued {self.stats.queued} | sent {sender.sent} | spoof {sender.spoof_suspected} | "
+                f"failed attempts {sender.failed_attempts} | rejected {sender.rejected} | dropped {self.stats.dropped}")
+
+
+def banner_of(answer: dict[str, Any]) -> str:
+    """What the bottom of the lobby screen says about an answer: the server's message, except that a passage
+    judged a spoof always asks the person to look straight into the camera (whatever the server's wording)."""
+    if answer.get("result") == SPOOF_SUSPECTED:
+        return LOOK_AT_CAMERA
+    return str(answer.get("display_message", ""))

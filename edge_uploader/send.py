@@ -1,4 +1,7 @@
-"""``python -m edge_uploader send``: post one photo as a capture, signed as the uploader signs, and show the answer.
+"""``python -m edge_uploader send``: post 1 to 3 photos as one capture, signed as the uploader signs; show the answer.
+
+One ``--image`` is sent as ``image_b64``; two or three (``--image a.jpg --image b.jpg --image c.jpg``, the
+crops of one passage, best first) as ``images_b64``, as the uploader sends a passage.
 
 For integrators and for trying a deployment by hand. It needs the standard library only (``urllib``),
 so it works on a box before ``pip install -r requirements.txt``. The settings are the uploader's
@@ -12,7 +15,6 @@ JSON body on stderr) or could not be reached; 2 bad arguments, settings or image
 from __future__ import annotations
 
 import argparse
-import base64
 import codecs
 import json
 import re
@@ -30,6 +32,7 @@ from zoneinfo import ZoneInfo
 from chamcong import device_signature
 from edge_uploader import config as settings
 from edge_uploader.errors import EXIT_OK, EXIT_USAGE, EdgeError
+from edge_uploader.wire import MAX_FRAMES, image_kind, recognition_body
 
 EXIT_FAILED = 1
 # Inside the 05:30-08:00 check-in window and before the 07:30 work start: a check-in that is not late.
@@ -37,9 +40,9 @@ DEFAULT_AT = "07:25"
 _HH_MM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
 DESCRIPTION = """\
-Posts one photo to POST /v1/recognitions as a capture of this device, signed with the device secret, and
-prints the server's answer. The settings are the uploader's: --config, EDGE_* variables, flags; the secret
-from EDGE_DEVICE_SECRET, device_secret in the file, or --device-secret-file.
+Posts 1 to 3 photos of one passage to POST /v1/recognitions as one capture of this device, signed with
+the device secret, and prints the server's answer. The settings are the uploader's: --config, EDGE_*
+variables, flags; the secret from EDGE_DEVICE_SECRET, device_secret in the file, or --device-secret-file.
 """
 EPILOG = """\
 the capture time: --at HH:MM is the latest moment at that local time (site_timezone) that has passed,
@@ -93,8 +96,9 @@ def default_capture_id(moment: datetime) -> str:
 def build_parser(prog: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description=DESCRIPTION, epilog=EPILOG, allow_abbrev=False,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--image", required=True, metavar="PHOTO",
-                        help="the photo to send (JPEG or PNG), sent as it is")
+    parser.add_argument("--image", required=True, metavar="PHOTO", action="append",
+                        help=f"a photo to send (JPEG or PNG), sent as it is; repeat it for up to {MAX_FRAMES} "
+                             "crops of one passage, best first")
     when = parser.add_mutually_exclusive_group()
     when.add_argument("--at", type=parse_at, metavar="HH:MM",
                       help=f"local time of the capture, HH:MM (default {DEFAULT_AT})")
@@ -112,7 +116,7 @@ def main(argv: list[str], prog: str = "python -m edge_uploader send") -> int:
     args = build_parser(prog).parse_args(argv)
     try:
         connection = settings.load_connection(args)
-        image = _read_image(Path(args.image))
+        images = _read_images([Path(name) for name in args.image])
     except EdgeError as error:
         print(f"edge_uploader: error [{error.code}]: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -123,11 +127,12 @@ def main(argv: list[str], prog: str = "python -m edge_uploader send") -> int:
         moment = most_recent_past(args.at or parse_at(DEFAULT_AT), datetime.now(UTC), zone)
         captured_at = moment.isoformat()
     capture_id = args.capture_id or default_capture_id(moment.astimezone(zone))
-    body = json.dumps({"capture_id": capture_id, "captured_at": captured_at,
-                       "image_b64": base64.b64encode(image).decode("ascii")}).encode()
+    body = recognition_body(capture_id, captured_at, images)
     url = connection.api_url + "/v1/recognitions"
     headers = device_signature.signed_headers(connection.device_id, connection.device_secret, int(time.time()), body)
-    print(f"edge_uploader: sending {capture_id} captured at {captured_at} ({len(image)} bytes) to {url}",
+    sizes = " + ".join(str(len(image)) for image in images)
+    crops = f"{len(images)} crops, " if len(images) > 1 else ""
+    print(f"edge_uploader: sending {capture_id} captured at {captured_at} ({crops}{sizes} bytes) to {url}",
           file=sys.stderr)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s) checked
     try:
@@ -148,6 +153,13 @@ def main(argv: list[str], prog: str = "python -m edge_uploader send") -> int:
     return EXIT_OK
 
 
+def _read_images(paths: list[Path]) -> list[bytes]:
+    if len(paths) > MAX_FRAMES:
+        raise EdgeError("too_many_images", f"a capture holds 1 to {MAX_FRAMES} photos of one passage, "
+                                           f"not {len(paths)}")
+    return [_read_image(path) for path in paths]
+
+
 def _read_image(path: Path) -> bytes:
     try:
         image = path.read_bytes()
@@ -157,6 +169,8 @@ def _read_image(path: Path) -> bytes:
         raise EdgeError("image_unreadable", f"cannot read {path}: {error.strerror}") from error
     if not image:
         raise EdgeError("image_unreadable", f"{path} is empty")
+    if image_kind(image) is None:
+        raise EdgeError("image_invalid", f"{path} is not a JPEG or PNG image")
     return image
 
 

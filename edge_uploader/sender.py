@@ -1,7 +1,10 @@
 """The background sender: posts queued captures with the device signature until the server acknowledges them.
 
 What each answer means for a capture:
-- 2xx: delivered. The answer goes to the journal and to the display; the image leaves the disk.
+- 2xx: delivered. The answer goes to the journal and to the display; the images leave the disk. That
+  includes ``"result": "spoof_suspected"`` (the server judged the passage a photo or a screen, and did not
+  record it): the capture is done, never retried nor queued again; it is logged as a warning, and the
+  lobby screen asks the person to look straight into the camera.
 - 400, 413, 415, 422, and 409 ``capture_conflict``: the server will never accept this body, so the capture
   is moved aside with its reason (``python -m edge_uploader queue`` lists them).
 - everything else (network errors, timeouts, 5xx, 429, 401/403 from a wrong secret or a skewed clock,
@@ -11,8 +14,6 @@ What each answer means for a capture:
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 import random
 import threading
@@ -25,6 +26,7 @@ import requests
 
 from chamcong import device_signature
 from edge_uploader.queue import CaptureQueue, Pending
+from edge_uploader.wire import SPOOF_SUSPECTED, recognition_body
 
 log = logging.getLogger("edge_uploader.sender")
 
@@ -45,6 +47,7 @@ class Backoff:
 @dataclass
 class SenderStats:
     sent: int = 0
+    spoof_suspected: int = 0  # delivered, but judged not a live person (counted in sent too)
     rejected: int = 0
     failed_attempts: int = 0
     last_error: str = ""
@@ -95,8 +98,7 @@ class Sender:
 
     def attempt(self, capture: Pending) -> bool:
         """One POST. True when the capture left the queue (delivered or rejected), False to retry."""
-        body = json.dumps({"capture_id": capture.capture_id, "captured_at": capture.captured_at,
-                           "image_b64": base64.b64encode(capture.image).decode("ascii")}).encode()
+        body = recognition_body(capture.capture_id, capture.captured_at, capture.images)
         headers = device_signature.signed_headers(self.device_id, self._secret, int(time.time()), body)
         try:
             reply = self._session.post(self.url, data=body, headers=headers, timeout=self.timeout)
@@ -107,9 +109,16 @@ class Sender:
         if 200 <= reply.status_code < 300:
             self.queue.delivered(capture.capture_id, answer)
             self.stats.sent += 1
-            log.info("capture delivered", extra={"fields": {
-                "event": "delivered", "capture_id": capture.capture_id, "attempts": capture.attempts + 1,
-                "result": answer.get("result"), "recorded": answer.get("recorded"), "kind": answer.get("event")}})
+            fields = {"capture_id": capture.capture_id, "attempts": capture.attempts + 1,
+                      "frames": len(capture.images), "result": answer.get("result"),
+                      "recorded": answer.get("recorded")}
+            if answer.get("result") == SPOOF_SUSPECTED:
+                self.stats.spoof_suspected += 1
+                log.warning("capture judged a spoof by the server: not recorded, not retried", extra={"fields": {
+                    "event": "spoof_suspected", **fields}})
+            else:
+                log.info("capture delivered", extra={"fields": {
+                    "event": "delivered", **fields, "kind": answer.get("event")}})
             if self.on_answer is not None:
                 self.on_answer(capture.capture_id, answer)
             return True

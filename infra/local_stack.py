@@ -168,6 +168,7 @@ def running_stack(port: int, models_dir: Path, out_dir: Path, admin_password: st
         password = admin_password or secrets.token_urlsafe(12)
         created = ensure_bootstrap_admin(password)
         container.engine()  # load and verify the models now, so the first recognition is not slow
+        container.liveness()
 
         from chalice.config import Config
         from chalice.local import create_local_server

@@ -7,7 +7,7 @@ from typing import Any
 
 from chamcong.settings import Settings
 from chamcong.store.models import MODELS
-from face_engine.manifest import load_manifest
+from face_engine.manifest import available_manifests, load_manifest
 from face_engine.model_files import sha256_file, upload_to_s3
 from infra.template import parameter_default, resources_of_type, table_definitions
 
@@ -63,10 +63,27 @@ def create_email_identity(ses: Any) -> str:
     return address
 
 
+def published_models(settings: Settings) -> list[str]:
+    """Model ids the functions load under these settings: detector, embedder, and liveness unless it is off."""
+    models = [settings.detector_model, settings.embedding_model]
+    liveness = settings.liveness_model.strip()
+    if liveness.lower() not in ("", "off"):
+        models.append(liveness)
+    return models
+
+
 def upload_models(s3: Any, settings: Settings, models_dir: Path) -> list[str]:
-    """Put the detector and embedder files with their manifests where the functions look for them."""
+    """Put the detector, embedder and liveness files with their manifests where the functions look for them.
+
+    The configured ones must be there; any other packaged embedder whose file is in the folder is published too,
+    so the gallery can be re-embedded for it (`python -m infra.reembed`).
+    """
     uploaded = []
-    for model_id in (settings.detector_model, settings.embedding_model):
+    required = published_models(settings)
+    others = [model_id for model_id in available_manifests() if model_id not in required
+              and load_manifest(model_id).kind == "embedder"
+              and (models_dir / load_manifest(model_id).file_name).is_file()]
+    for model_id in (*required, *others):
         manifest = load_manifest(model_id)
         path = models_dir / manifest.file_name
         if not path.is_file():

@@ -18,6 +18,9 @@ from typing import Any
 from face_engine.manifest import available_manifests, load_manifest
 from face_engine.model_files import ModelIntegrityError, fetch_url, upload_to_s3, verify_file
 
+# What a deployment with the template's defaults loads: detector, embedder and liveness model.
+DEFAULT_MODELS = ("yunet_2023mar", "sface_2021dec", "minifasnetv2se_128")
+
 
 def publish(s3: Any, bucket: str, model_ids: list[str], models_dir: Path | None, url: str | None) -> list[str]:
     keys: list[str] = []
@@ -40,13 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     publish_parser = commands.add_parser("publish", help="upload verified model files and manifests")
     publish_parser.add_argument("--bucket", required=True)
     publish_parser.add_argument("--model", action="append", choices=available_manifests(),
-                                help="model id (repeatable); default: yunet_2023mar and sface_2021dec")
+                                help="model id (repeatable); default: " + ", ".join(DEFAULT_MODELS))
     source = publish_parser.add_mutually_exclusive_group()
     source.add_argument("--models-dir", type=Path, help="take the files from this folder")
     source.add_argument("--url", help="download from this URL instead of the manifest's (one --model only)")
     publish_parser.add_argument("--endpoint-url", help="S3 endpoint (for a local moto server)")
     args = parser.parse_args(argv)
-    models = args.model or ["yunet_2023mar", "sface_2021dec"]
+    models = args.model or list(DEFAULT_MODELS)
     if args.url and len(models) != 1:
         parser.error("--url goes with exactly one --model")
     if args.models_dir is not None and not args.models_dir.is_dir():

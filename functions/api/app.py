@@ -9,10 +9,22 @@ from __future__ import annotations
 from chalice import Chalice
 
 from chamcong.http import ApiRouter
-from routes import absences, accounts, attendance, audit, corrections, devices, meta, reports, staff, units
+from routes import (
+    absences,
+    accounts,
+    attendance,
+    audit,
+    calibration,
+    corrections,
+    devices,
+    meta,
+    reports,
+    staff,
+    units,
+)
 
 app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
 
-for area in (meta, accounts, units, staff, devices, attendance, absences, corrections, reports, audit):
+for area in (meta, accounts, units, staff, devices, calibration, attendance, absences, corrections, reports, audit):
     api.include(area.routes)

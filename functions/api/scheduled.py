@@ -1,4 +1,5 @@
-"""Scheduled entry points (EventBridge Scheduler, Asia/Ho_Chi_Minh): the daily reports, the account sweep.
+"""Scheduled entry points (EventBridge Scheduler, Asia/Ho_Chi_Minh): the daily reports, the account sweep, the
+re-embedding job.
 
 They call the same services as the routes, as the system identity (a site-wide grant, audited as actor
 "system"). The schedule fires every day; the calendar decides whether it is a working day (a make-up
@@ -14,7 +15,7 @@ from typing import Any
 from chamcong.access import Access
 from chamcong.container import get_container
 from chamcong.observability import get_logger
-from chamcong.services import accounts, reports
+from chamcong.services import accounts, reembedding, reports
 
 log = get_logger()
 
@@ -38,4 +39,24 @@ def account_sweep(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Hourly: lock every account whose temporary password passed its deadline (document 001)."""
     result = accounts.sweep(get_container())
     log.info("account sweep", extra={"locked": len(result["locked"])})
+    return result
+
+
+# Stop taking new faces this long before Lambda's limit: saving the cursor and releasing the job takes a moment.
+REEMBED_MARGIN_MS = 60_000
+
+
+@log.inject_lambda_context(clear_state=True)
+def reembed(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Every few minutes: continue the re-embedding job if one is running (one GetItem when none is).
+
+    A job is started by `python -m infra.reembed start --model ID` (or POST /v1/galleries/reembed); each
+    invocation embeds until a minute before its time limit, saves where it stands, and the next one continues.
+    """
+    container = get_container()
+    result = reembedding.run(container,
+                             should_stop=lambda: context.get_remaining_time_in_millis() < REEMBED_MARGIN_MS)
+    job = result["job"] or {}
+    log.info("re-embedding", extra={"active_model_id": result["active_model_id"], "status": job.get("status"),
+                                    "phase": job.get("phase"), "counts": job.get("counts")})
     return result

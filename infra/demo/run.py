@@ -36,7 +36,10 @@ import requests
 from chamcong.messages import day_status_label
 from edge_uploader.queue import CaptureQueue
 from infra.demo.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
+from infra.demo.spoofs import spoof_clip
 from infra.local_stack import DEFAULT_MODELS_DIR, REPO, free_port, running_stack
+
+SAMPLES_DIR = REPO.parent / "shared" / "liveness-samples"
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 DISTRICT = "UBND huyện Đà Bắc (demo)"
@@ -130,16 +133,10 @@ def run_window(window: str, people: list[Person], day: date, device: dict[str, o
         clip = out_dir / "clips" / f"{window}-{number + 1}.avi"
         truth = build_clip(walkers, clip, detector_model=models_dir / DETECTOR_FILE, seed=number)
         recorded_at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=HANOI)
-        before = {row["capture_id"] for row in CaptureQueue(queue).journal()} if queue.exists() else set()
-        command = [sys.executable, "-m", "edge_uploader", "--once", "--source", str(clip),
-                   "--recorded-at", recorded_at.isoformat(), "--api-url", api_url,
-                   "--device-id", str(device["device_id"]), "--queue-path", str(queue),
-                   "--model", str(models_dir / DETECTOR_FILE), "--status-interval", "600",
-                   "--display", str(out_dir / f"lobby-{window}-{number + 1}.avi"), "--log-level", "WARNING"]
+        before = delivered(queue)
         started = time.monotonic()
-        secret = {"EDGE_DEVICE_SECRET": str(device["secret"])}
-        result = subprocess.run(command, cwd=REPO, env={**os.environ, **secret},  # noqa: S603 - our own module
-                                capture_output=True, text=True, timeout=600, check=False)
+        result = run_edge(clip, recorded_at, device, api_url, models_dir, out_dir / f"lobby-{window}-{number + 1}.avi",
+                          queue)
         status = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
         print(f"  {window} wave {number + 1} at {hour:02d}:{minute:02d}: {len(group)} people, "
               f"edge uploader exit {result.returncode} in {time.monotonic() - started:.0f} s — {status}")
@@ -149,6 +146,42 @@ def run_window(window: str, people: list[Person], day: date, device: dict[str, o
         journal = [row for row in CaptureQueue(queue).journal() if row["capture_id"] not in before]
         attribute(journal, truth, group, recorded_at, window)
     return failures
+
+
+def delivered(queue: Path) -> set[str]:
+    return {str(row["capture_id"]) for row in CaptureQueue(queue).journal()} if queue.exists() else set()
+
+
+def run_edge(clip: Path, recorded_at: datetime, device: dict[str, object], api_url: str, models_dir: Path,
+             display: Path, queue: Path) -> subprocess.CompletedProcess[str]:
+    """The edge uploader on a recorded clip, as the box beside the camera runs it (its own process)."""
+    command = [sys.executable, "-m", "edge_uploader", "--once", "--source", str(clip),
+               "--recorded-at", recorded_at.isoformat(), "--api-url", api_url,
+               "--device-id", str(device["device_id"]), "--queue-path", str(queue),
+               "--model", str(models_dir / DETECTOR_FILE), "--status-interval", "600",
+               "--display", str(display), "--log-level", "ERROR"]
+    secret = {"EDGE_DEVICE_SECRET": str(device["secret"])}
+    return subprocess.run(command, cwd=REPO, env={**os.environ, **secret},  # noqa: S603 - our own module
+                          capture_output=True, text=True, timeout=600, check=False)
+
+
+def attempt_spoofs(day: date, device: dict[str, object], api_url: str, models_dir: Path, out_dir: Path,
+                   queue: Path) -> tuple[str, int]:
+    """Photos held up to the lobby camera at 07:50: each should be refused, none recorded."""
+    clip = out_dir / "clips" / "spoofs.avi"
+    shown = spoof_clip(SAMPLES_DIR, clip)
+    before = delivered(queue)
+    recorded_at = datetime(day.year, day.month, day.day, 7, 50, tzinfo=HANOI)
+    result = run_edge(clip, recorded_at, device, api_url, models_dir, out_dir / "lobby-spoofs.avi", queue)
+    answers = [row for row in CaptureQueue(queue).journal() if row["capture_id"] not in before]
+    refused = sum(1 for row in answers if row.get("result") == "spoof_suspected")
+    recorded = sum(1 for row in answers if row.get("recorded"))
+    print(f"  spoof attempts at 07:50: {len(shown)} photos held up to the camera ({', '.join(shown)}), "
+          f"{len(answers)} captures, {refused} refused as spoofs, {recorded} recorded — edge exit {result.returncode}")
+    text = (f"\nẢnh/màn hình đưa trước camera / photos held up to the camera: {len(shown)} lần thử, "
+            f"{refused} bị từ chối (\"Vui lòng nhìn thẳng vào camera\"), {recorded} được ghi nhận / "
+            f"{refused} refused, {recorded} recorded")
+    return text, int(result.returncode != 0 or recorded > 0 or refused < len(shown) or refused != len(answers))
 
 
 def attribute(journal: list[dict[str, object]], truth: list[PassageTruth], group: list[Person],
@@ -316,8 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         day = last_working_day(datetime.now(HANOI).date())
         walkers = [p for p in everyone if p.staff_id or p.stranger]
         queue = out_dir / "edge-queue.sqlite3"
-        failures = sum(run_window(window, walkers, day, device, stack.api_url, models_dir, out_dir, queue)
-                       for window in ("morning", "evening"))
+        failures = run_window("morning", walkers, day, device, stack.api_url, models_dir, out_dir, queue)
+        spoof_text, spoof_failures = attempt_spoofs(day, device, stack.api_url, models_dir, out_dir, queue)
+        failures += spoof_failures + run_window("evening", walkers, day, device, stack.api_url, models_dir, out_dir,
+                                                queue)
         for unit_id in {p.unit_id for p in enrolled}:
             rows = api.call("GET", "/v1/attendance/days", 200, params={"unit_id": unit_id, "date": day.isoformat()})
             by_staff = {row["staff_id"]: row for row in rows["days"]}  # type: ignore[attr-defined]
@@ -333,6 +368,7 @@ def main(argv: list[str] | None = None) -> int:
                 name = f"{person.folder}-{event['event']}-{str(event['captured_at_local'])[11:19].replace(':', '')}.jpg"
                 (snapshots / name).write_bytes(image.content)
         text, rate = report(walkers, day)
+        text += spoof_text
         for kind in ("morning", "evening"):  # what the schedule sends at 08:15 and 18:15, run on demand here
             run = api.call("POST", "/v1/reports/daily/run", 200, json={"date": day.isoformat(), "kind": kind})
             sent = [r for r in run["reports"] if r["status"] == "sent"]  # type: ignore[attr-defined]

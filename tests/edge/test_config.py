@@ -54,7 +54,8 @@ def test_a_complete_environment_loads_with_the_defaults(base_env: dict[str, str]
     assert loaded.api_url == "https://abc.execute-api.ap-southeast-1.amazonaws.com/api"
     assert (loaded.device_id, loaded.source, loaded.device_secret) == ("lobby-1", "0", SECRET)
     assert loaded.model == Path(model)
-    assert (loaded.pause_seconds, loaded.queue_max, loaded.site_timezone) == (1.0, 5000, "Asia/Ho_Chi_Minh")
+    assert (loaded.pause_seconds, loaded.queue_max, loaded.site_timezone) == (2.0, 5000, "Asia/Ho_Chi_Minh")
+    assert (loaded.frames_per_passage, loaded.frame_gap_seconds) == (3, 0.5)
     assert loaded.roi == Roi() and loaded.send_unpaused is True and loaded.recorded_at is None
 
 
@@ -160,11 +161,34 @@ def test_api_url_must_be_http(base_env: dict[str, str]) -> None:
     ["--queue-max", "lots"],
     ["--queue-max", "0"],
     ["--pause-seconds", "-1"],
+    ["--pause-seconds", "30"],
+    ["--frames-per-passage", "0"],
+    ["--frames-per-passage", "4"],
+    ["--frames-per-passage", "2.5"],
+    ["--frame-gap-seconds", "0"],
+    ["--frame-gap-seconds", "1.5"],                            # 3 frames 1.5 s apart: 3 s, the pause is 2 s
+    ["--pause-seconds", "0.8", "--frame-gap-seconds", "0.5"],  # 3 frames need 1 s
     ["--send-unpaused", "--log-level", "chatty"],
     ["--device-id", "lobby 1; rm -rf /"],
 ])
 def test_a_bad_setting_is_config_invalid(base_env: dict[str, str], argv: list[str]) -> None:
     assert error_of(argv, base_env).code == "config_invalid"
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--frames-per-passage", "1", "--pause-seconds", "0.5"], (1, 0.5, 0.5)),  # one crop: any gap, any pause
+    (["--frames-per-passage", "2", "--frame-gap-seconds", "2"], (2, 2.0, 2.0)),  # just fits
+    (["--pause-seconds", "1", "--frame-gap-seconds", "0.5"], (3, 0.5, 1.0)),
+])
+def test_passage_settings_that_fit_are_kept(base_env: dict[str, str], argv: list[str],
+                                            expected: tuple[int, float, float]) -> None:
+    loaded = config.load(parse(*argv), base_env)
+    assert (loaded.frames_per_passage, loaded.frame_gap_seconds, loaded.pause_seconds) == expected
+
+
+def test_a_pause_too_short_for_its_frames_says_what_to_change(base_env: dict[str, str]) -> None:
+    message = str(error_of(["--pause-seconds", "0.8"], base_env))
+    assert "3 frames 0.5 s apart do not fit in a pause of 0.8 s" in message and "frame_gap_seconds" in message
 
 
 def test_recorded_at_with_an_offset_is_kept(base_env: dict[str, str]) -> None:

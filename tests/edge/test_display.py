@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import ImageFont
 
-from edge_uploader.display import WAITING, Display, Overlay, annotate, find_font
+from edge_uploader.display import LOOK_AT_CAMERA, WAITING, Display, Overlay, annotate, find_font
 from edge_uploader.errors import DisplayError
 
 BOX = (500.0, 250.0, 150.0, 180.0)
@@ -70,3 +70,16 @@ def test_targets(tmp_path: Path) -> None:
         with pytest.raises(DisplayError) as headless:
             Display("window")
         assert headless.value.code == "display_unavailable"
+
+
+def test_a_passage_judged_a_spoof_asks_to_look_straight_into_the_camera_in_red() -> None:
+    font_path = find_font()
+
+    def font_of(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+        return ImageFont.truetype(font_path, size) if font_path else ImageFont.load_default(size)
+
+    assert LOOK_AT_CAMERA == "Vui lòng nhìn thẳng vào camera"
+    shown = annotate(lobby(), [Overlay(BOX, LOOK_AT_CAMERA, "look")], LOOK_AT_CAMERA, font_of)
+    x, y, w = (int(v) for v in BOX[:3])
+    assert tuple(shown[y, x + w // 2]) == (50, 50, 230)  # a red box (BGR), not the green of a recognition
+    assert (shown[y - 30:y - 5, x:x + 200] != 128).any() and (shown[-20:, :] != 128).any()

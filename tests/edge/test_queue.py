@@ -284,3 +284,64 @@ def test_concurrent_capture_loop_and_sender_lose_and_duplicate_nothing(queue_pat
     assert sorted(entry["capture_id"] for entry in queue.journal()) == ids
     assert queue.counts() == Counts(0, 200, 0)
     queue.close()
+
+
+CROPS = (b"\xff\xd8\xff\xe0 best crop \xff\xd9", b"\xff\xd8\xff\xe0 second \x00\x01\xff\xd9",
+         b"\xff\xd8 third \xff\xd9")
+
+
+def test_a_capture_of_three_crops_comes_back_whole_in_order_through_retry_reject_and_requeue(
+        queue_path: Path) -> None:
+    # GIVEN a passage of three crops, best first, queued and the program restarted
+    queue = CaptureQueue(queue_path)
+    assert queue.put("c-3", AT, list(CROPS))
+    queue.close()
+    queue = CaptureQueue(queue_path)
+    # THEN it comes back as the same three crops in the same order
+    capture, _ = queue.next_due()
+    assert capture is not None and capture.images == CROPS and capture.image == CROPS[0]
+    assert queue.waiting()[0]["frames"] == 3
+    # AND after a failed attempt, a refusal and a requeue, still the same
+    queue.retry_later("c-3", 0, "http 503")
+    queue.reject("c-3", 422, "bad_image", "no face")
+    assert queue.rejections()[0]["frames"] == 3
+    assert queue.requeue_rejected() == 1
+    capture, _ = queue.next_due()
+    assert capture is not None and capture.images == CROPS
+    queue.close()
+
+
+@pytest.mark.parametrize("images", [[], [b""], [CROPS[0], b""], [*CROPS, CROPS[0]]])
+def test_a_capture_without_crops_or_with_more_than_three_is_refused(queue_path: Path, images: list[bytes]) -> None:
+    queue = CaptureQueue(queue_path)
+    with pytest.raises(ValueError, match="1 to 3"):
+        queue.put("c-bad", AT, images)
+    assert queue.counts() == Counts(0, 0, 0)
+    queue.close()
+
+
+def test_a_queue_file_from_before_several_crops_is_read_and_extended(queue_path: Path) -> None:
+    # GIVEN a queue file written by the previous uploader (no frames column), with a capture waiting
+    queue_path.parent.mkdir(parents=True)
+    old = sqlite3.connect(queue_path)
+    old.executescript("""
+        CREATE TABLE pending (seq INTEGER PRIMARY KEY AUTOINCREMENT, capture_id TEXT NOT NULL UNIQUE,
+            captured_at TEXT NOT NULL, image BLOB NOT NULL, queued_at REAL NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at REAL NOT NULL DEFAULT 0, last_error TEXT);
+        CREATE TABLE rejected (capture_id TEXT PRIMARY KEY, captured_at TEXT NOT NULL, image BLOB NOT NULL,
+            rejected_at REAL NOT NULL, status INTEGER NOT NULL, code TEXT, reason TEXT);
+    """)
+    old.execute("INSERT INTO pending (capture_id, captured_at, image, queued_at) VALUES ('c-old', ?, ?, 0)",
+                (AT, JPEG))
+    old.commit()
+    old.close()
+    # WHEN the new uploader opens it
+    queue = CaptureQueue(queue_path)
+    # THEN the old capture is one crop, and a capture of three can be queued beside it
+    capture, _ = queue.next_due()
+    assert capture is not None and capture.images == (JPEG,)
+    assert queue.put("c-new", AT, list(CROPS))
+    queue.delivered("c-old", {"result": "matched"})
+    capture, _ = queue.next_due()
+    assert capture is not None and capture.images == CROPS
+    queue.close()

@@ -253,3 +253,43 @@ def test_send_takes_the_boxs_configuration_file(server: Server, photo: Path, dev
     [(_, headers, body)] = server.received
     assert headers[signing.HEADER_DEVICE_ID] == "lobby-2"
     assert signing.signature_matches(SECRET, headers[signing.HEADER_TIMESTAMP], body, headers[signing.HEADER_SIGNATURE])
+
+
+def test_send_posts_three_photos_as_one_capture_of_images_b64(server: Server, photo: Path, device_env: None,
+                                                              tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                                              ) -> None:
+    # GIVEN three crops of one passage: a JPEG, a PNG and another JPEG
+    png = tmp_path / "b.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    third = tmp_path / "c.jpg"
+    third.write_bytes(b"\xff\xd8\xff\xdb" + bytes(32))
+    server.answers.append((200, MATCHED))
+    # WHEN they are sent together
+    assert cli.main(["send", "--image", str(photo), "--image", str(png), "--image", str(third),
+                     "--api-url", server.url]) == 0
+    # THEN one signed request carries them, in the order given, as images_b64
+    [(_, headers, body)] = server.received
+    sent = json.loads(body)
+    assert set(sent) == {"capture_id", "captured_at", "images_b64"}
+    assert [base64.b64decode(image) for image in sent["images_b64"]] == [
+        photo.read_bytes(), png.read_bytes(), third.read_bytes()]
+    assert signing.signature_matches(SECRET, headers[signing.HEADER_TIMESTAMP], body, headers[signing.HEADER_SIGNATURE])
+    assert "3 crops" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    (4, "edge_uploader: error [too_many_images]: a capture holds 1 to 3 photos of one passage, not 4"),
+    ("text", "edge_uploader: error [image_invalid]: "),
+])
+def test_more_than_three_photos_or_a_file_that_is_no_image_exits_2(
+        files: int | str, expected: str, photo: Path, device_env: None, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    if files == "text":
+        notes = tmp_path / "notes.jpg"
+        notes.write_text("not a photo", encoding="utf-8")
+        argv = ["--image", str(photo), "--image", str(notes)]
+    else:
+        argv = [argument for _ in range(int(files)) for argument in ("--image", str(photo))]
+    assert cli.main(["send", *argv, "--api-url", "http://127.0.0.1:9"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(expected) and SECRET not in err

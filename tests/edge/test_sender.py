@@ -21,6 +21,7 @@ import pytest
 from chamcong import device_signature as signing
 from edge_uploader.logs import JsonFormatter
 from edge_uploader.queue import CaptureQueue, Counts
+from edge_uploader.runner import banner_of
 from edge_uploader.sender import Backoff, Sender
 
 SECRET = "s3cret-never-on-the-wire-7f9a2c"
@@ -326,3 +327,80 @@ def test_backoff_grows_exponentially_with_equal_jitter_under_the_cap() -> None:
     assert max(max(drawn) for drawn in delays.values()) <= 300.0
     # AND a box failing for days never overflows or exceeds the cap
     assert 150.0 <= backoff.delay(10_000, rng) <= 300.0
+
+
+CROPS = [JPEG, b"\xff\xd8\xff\xe0" + bytes(range(255, -1, -1)) * 6 + b"\xff\xd9", b"\xff\xd8\xff\xdb third \xff\xd9"]
+SPOOF = {"capture_id": "c-3", "result": "spoof_suspected", "staff_id": None, "full_name": None, "similarity": None,
+         "event": None, "recorded": False, "captured_at_local": "07:58",
+         "display_message": "Vui lòng nhìn thẳng vào camera."}
+
+
+def test_a_capture_of_three_crops_is_one_signed_body_of_images_b64_best_first(api: FakeApi,
+                                                                              queue: CaptureQueue) -> None:
+    # GIVEN a passage queued as three crops, best first
+    queue.put("c-3", AT, CROPS)
+    api.answers = [(200, MATCHED)]
+    # WHEN the sender takes a step
+    make_sender(queue, api.base_url).step()
+    # THEN one request carries the three crops, in order, as images_b64 and no image_b64
+    [request] = api.requests
+    body = json.loads(request.body)
+    assert set(body) == {"capture_id", "captured_at", "images_b64"}
+    assert (body["capture_id"], body["captured_at"]) == ("c-3", AT)
+    assert [base64.b64decode(image) for image in body["images_b64"]] == CROPS
+    # AND the signature covers this raw body
+    timestamp = request.headers[signing.HEADER_TIMESTAMP]
+    assert signing.signature_matches(SECRET, timestamp, request.body, request.headers[signing.HEADER_SIGNATURE])
+    assert not signing.signature_matches(SECRET, timestamp, request.body.replace(b"c-3", b"c-4"),
+                                         request.headers[signing.HEADER_SIGNATURE])
+    assert queue.counts() == Counts(0, 1, 0)
+
+
+def test_a_three_crop_capture_is_replayed_byte_identical_across_retries_and_a_restart(
+        api: FakeApi, tmp_path: Path) -> None:
+    # GIVEN a three-crop capture, a server failing twice, and the box restarted between the two failures
+    path = tmp_path / "restart.sqlite3"
+    first = CaptureQueue(path)
+    first.put("c-3", AT, CROPS)
+    api.answers = [(503, {"code": "unavailable"})]
+    make_sender(first, api.base_url).step()
+    first.close()
+    queue = CaptureQueue(path)
+    api.answers = [(500, {"code": "internal"}), (200, MATCHED)]
+    # WHEN the new process delivers it
+    run_until(make_sender(queue, api.base_url), lambda: queue.counts().delivered == 1)
+    # THEN the three requests carried exactly the same body (same capture_id, same crops, same order)
+    assert len(api.requests) == 3
+    assert len({request.body for request in api.requests}) == 1
+    assert json.loads(api.requests[0].body)["capture_id"] == "c-3"
+    assert queue.journal()[0]["attempts"] == 3  # the attempt before the restart is counted too
+    queue.close()
+
+
+def test_spoof_suspected_is_shown_never_retried_and_logged_without_images(
+        api: FakeApi, queue: CaptureQueue, sender_log: pytest.LogCaptureFixture) -> None:
+    # GIVEN a three-crop capture the server judges a photo held up to the camera
+    queue.put("c-3", AT, CROPS)
+    api.answers = [(200, SPOOF)]
+    answers: list[tuple[str, dict[str, Any]]] = []
+    sender = make_sender(queue, api.base_url, on_answer=lambda capture_id, answer: answers.append((capture_id,
+                                                                                                   answer)))
+    # WHEN the sender steps, and keeps stepping
+    for _ in range(3):
+        sender.step()
+    # THEN it was sent once: done, neither waiting nor set aside for a retry
+    assert len(api.requests) == 1
+    assert queue.counts() == Counts(0, 1, 0) and queue.waiting() == [] and queue.rejections() == []
+    [entry] = queue.journal()
+    assert (entry["result"], entry["recorded"], entry["staff_id"]) == ("spoof_suspected", 0, None)
+    # AND the lobby screen got the answer, and asks the person to look straight into the camera
+    assert answers == [("c-3", SPOOF)]
+    assert banner_of(SPOOF) == banner_of({**SPOOF, "display_message": ""}) == "Vui lòng nhìn thẳng vào camera"
+    assert banner_of(MATCHED | {"display_message": "Xin chào"}) == "Xin chào"
+    assert sender.stats.spoof_suspected == 1 and sender.stats.rejected == 0
+    # AND the log says so as a warning, with the capture id, and no image, crop or secret in it
+    lines = log_lines(sender_log)
+    [spoof] = [line for line in lines if '"event": "spoof_suspected"' in line]
+    assert '"level": "WARNING"' in spoof and '"capture_id": "c-3"' in spoof and '"frames": 3' in spoof
+    encoded = [base64.b64encode(crop).decode("ascii") for crop in CROPS]
+    assert not any(SECRET in line or any(image[:40] in line for image in encoded) for line in lines)

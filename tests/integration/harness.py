@@ -119,9 +119,11 @@ class Product:
         self.devices[reply.body["device_id"]] = reply.body["secret"]
         return reply.body["device_id"], reply.body["secret"]
 
-    def recognise(self, device_id: str, capture_id: str, image: bytes, captured_at: str,
+    def recognise(self, device_id: str, capture_id: str, image: bytes | list[bytes], captured_at: str,
                   *, secret: str | None = None, timestamp: int | None = None) -> Reply:
-        body = json.dumps({"capture_id": capture_id, "captured_at": captured_at, "image_b64": b64(image)}).encode()
+        """One crop as `image_b64`; a list of crops (a passage's frames) as `images_b64`."""
+        crops = {"images_b64": [b64(crop) for crop in image]} if isinstance(image, list) else {"image_b64": b64(image)}
+        body = json.dumps({"capture_id": capture_id, "captured_at": captured_at, **crops}).encode()
         return self.signed_post("/v1/recognitions", body, device_id, secret=secret, timestamp=timestamp)
 
     def signed_post(self, path: str, body: bytes, device_id: str, *, secret: str | None = None,

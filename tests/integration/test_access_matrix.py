@@ -65,11 +65,21 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/staff/{staff_id}": READERS,
     "DELETE /v1/staff/{staff_id}": {"unit_admin"},
     "POST /v1/staff/{staff_id}/faces": {"unit_admin"},
+    "POST /v1/staff/{staff_id}/faces/batch": {"unit_admin"},
     "DELETE /v1/staff/{staff_id}/faces/{face_id}": {"unit_admin"},
     "POST /v1/devices": {"unit_admin"},
     "GET /v1/devices?unit_id": {"unit_admin", "oversight"},
     "POST /v1/devices/{device_id}/rotate": {"unit_admin"},
     "POST /v1/devices/{device_id}/revoke": {"unit_admin"},
+    # Match thresholds: a unit admin calibrates their subtree (units and devices); the site, a system admin only.
+    "GET /v1/thresholds/proposal?unit_id": {"unit_admin"},
+    "GET /v1/thresholds/proposal?device_id": {"unit_admin"},
+    "GET /v1/thresholds": {"unit_admin"},
+    "PUT /v1/thresholds/{scope}/{scope_id}?unit": {"unit_admin"},
+    "PUT /v1/thresholds/{scope}/{scope_id}?device": {"unit_admin"},
+    "PUT /v1/thresholds/{scope}/{scope_id}?site": set(),
+    "GET /v1/thresholds/{scope}/{scope_id}?unit": {"unit_admin"},
+    "GET /v1/thresholds/{scope}/{scope_id}?device": {"unit_admin"},
     "GET /v1/staff/{staff_id}/events": PEOPLE_READERS,
     "GET /v1/attendance/days": PEOPLE_READERS,
     "GET /v1/staff/{staff_id}/days": PEOPLE_READERS,
@@ -226,6 +236,9 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
     # The photo is not a photo: an allowed caller gets past the scope check to 400 invalid_image.
     "POST /v1/staff/{staff_id}/faces": (PERSON_TARGETS, lambda w, t: (
         "POST", f"/v1/staff/{_person(w, t)}/faces", {"image_b64": "aGVsbG8gd29ybGQ="})),
+    # Each photo is judged on its own: an allowed caller gets 200 with the photo refused as invalid_image.
+    "POST /v1/staff/{staff_id}/faces/batch": (PERSON_TARGETS, lambda w, t: (
+        "POST", f"/v1/staff/{_person(w, t)}/faces/batch", {"images_b64": ["aGVsbG8gd29ybGQ="]})),
     "DELETE /v1/staff/{staff_id}/faces/{face_id}": (PERSON_TARGETS, lambda w, t: (
         "DELETE", f"/v1/staff/{_person(w, t)}/faces/face_missing", None)),
     "POST /v1/devices": (UNIT_TARGETS, lambda w, t: ("POST", "/v1/devices", {"name": "Camera cổng",
@@ -235,6 +248,21 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "POST", f"/v1/devices/{w.devices[t]}/rotate", None)),
     "POST /v1/devices/{device_id}/revoke": (UNIT_TARGETS, lambda w, t: (
         "POST", f"/v1/devices/{w.devices[t]}/revoke", None)),
+    "GET /v1/thresholds/proposal?unit_id": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/thresholds/proposal?fmr=0.001&unit_id={_unit(w, t)}", None)),
+    "GET /v1/thresholds/proposal?device_id": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/thresholds/proposal?device_id={w.devices[t]}", None)),
+    "GET /v1/thresholds": (("own",), lambda w, t: ("GET", "/v1/thresholds", None)),
+    "PUT /v1/thresholds/{scope}/{scope_id}?unit": (UNIT_TARGETS, lambda w, t: (
+        "PUT", f"/v1/thresholds/unit/{_unit(w, t)}", {"threshold": 0.55, "reason": "Camera ngược sáng"})),
+    "PUT /v1/thresholds/{scope}/{scope_id}?device": (UNIT_TARGETS, lambda w, t: (
+        "PUT", f"/v1/thresholds/device/{w.devices[t]}", {"threshold": 0.56, "reason": "Cổng phụ tối"})),
+    "PUT /v1/thresholds/{scope}/{scope_id}?site": (("own",), lambda w, t: (
+        "PUT", "/v1/thresholds/site/site", {"threshold": 0.52, "reason": "Toàn tỉnh"})),
+    "GET /v1/thresholds/{scope}/{scope_id}?unit": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/thresholds/unit/{_unit(w, t)}", None)),
+    "GET /v1/thresholds/{scope}/{scope_id}?device": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/thresholds/device/{w.devices[t]}", None)),
     "GET /v1/staff/{staff_id}/events": (PERSON_TARGETS, lambda w, t: (
         "GET", f"/v1/staff/{_person(w, t)}/events?date=2026-11-20", None)),
     "GET /v1/attendance/days": (UNIT_TARGETS, lambda w, t: (
@@ -271,7 +299,7 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "GET", f"/v1/reports/daily/2026-11-18/morning/{_reported_unit(w, t)}/attachment", None)),
 }
 SITE_WIDE = {"GET /v1/auth/me", "GET /v1/calendars/site", "PUT /v1/calendars/site", "POST /v1/reports/daily/run",
-             "GET /v1/reports/daily"}
+             "GET /v1/reports/daily", "GET /v1/thresholds", "PUT /v1/thresholds/{scope}/{scope_id}?site"}
 ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404}
 
 

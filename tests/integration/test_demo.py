@@ -49,6 +49,10 @@ def test_demo_runs_a_working_day_through_the_edge_uploader(faces_dir: Path, mode
     assert "Người lạ / strangers: 1 người, 2/2 lượt 'không nhận ra'" in result.stdout
     assert "Nhận nhầm người / false matches: 0" in result.stdout
     assert "recognition rate: 6/6" in result.stdout
+    # and the photos held up to the camera at 07:50 were refused (each may get its one second look), nobody recorded
+    found = re.search(r"spoof attempts at 07:50: 2 photos .* (\d) captures, (\d) refused as spoofs, 0 recorded — "
+                      r"edge exit 0", result.stdout)
+    assert found is not None and found.group(1) == found.group(2) and int(found.group(1)) >= 2, result.stdout
     # and the report, the evidence and the annotated lobby videos are left behind (the clips themselves are not)
     assert (out / "report.txt").read_text(encoding="utf-8").startswith("Ngày làm việc")
     assert len(list((out / "snapshots").glob("*-check_in-*.jpg"))) == 3
@@ -66,6 +70,10 @@ def test_demo_runs_a_working_day_through_the_edge_uploader(faces_dir: Path, mode
     for unit in ("Phòng Nội vụ", "Văn phòng HĐND và UBND", "Phòng Tài chính - Kế hoạch"):  # one person each
         assert f"\n{unit}: 1 người" in text, text
     assert len([s for s in mails if "buổi sáng" in s]) == len([s for s in mails if "buổi chiều" in s]) == 4
+    # and Home Affairs reads about the attempts in the morning summary
+    morning = mails["[Chấm công] Tổng hợp toàn huyện — báo cáo buổi sáng ngày " + mails_day(result.stdout)]
+    assert f"Nghi vấn dùng ảnh hoặc màn hình thay người thật ({found.group(1)} lượt" in morning.get_body(
+        ("plain",)).get_content()
 
 
 def mails_day(output: str) -> str:

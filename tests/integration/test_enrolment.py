@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import boto3
@@ -140,3 +141,105 @@ def test_another_warm_function_reloads_the_gallery_when_its_version_moves(produc
     # THEN the second sees the new version on its next look
     reloaded = other.gallery.current()
     assert len(reloaded) == 1 and reloaded.version == product.container.gallery.current().version
+
+
+def _portrait(product: Product, photo: Path) -> np.ndarray:
+    """The photo cropped around its face (a third of the face's size of margin), as a BGR array."""
+    image = decode_image(photo.read_bytes())
+    x, y, w, h = (int(v) for v in product.container.engine().detect(image)[0].box)
+    return image[max(y - h // 3, 0):y + h + h // 3, max(x - w // 3, 0):x + w + w // 3]
+
+
+def test_a_batch_enrols_the_good_photos_and_says_what_to_change_for_the_others(product: Product,
+                                                                                faces_dir: Path) -> None:
+    # GIVEN a person and three photos: a good one, a blurred copy of another, and a face of 40 px
+    staff_id = product.staff("Vi Thị Đào", product.unit())
+    good = photos_of(faces_dir, "person04")[0].read_bytes()
+    other = _portrait(product, photos_of(faces_dir, "person04")[1])
+    # a blur of ~3.5 px of the 112 px crop the embedder sees: matching no longer works on such photos
+    blurred = cv2.GaussianBlur(other, (0, 0), 3.5 * other.shape[1] / 1.67 / 112)
+    small = cv2.resize(other, None, fx=40 / (other.shape[1] / 1.67), fy=40 / (other.shape[1] / 1.67),
+                       interpolation=cv2.INTER_AREA)
+    canvas = np.full((480, 640, 3), 128, np.uint8)
+    canvas[200:200 + small.shape[0], 300:300 + small.shape[1]] = small
+    # WHEN they are sent together, in Vietnamese
+    reply = product.post(f"/v1/staff/{staff_id}/faces/batch",
+                         {"images_b64": [b64(good), b64(encode_jpeg(blurred)), b64(encode_jpeg(canvas))]})
+    # THEN the good one is enrolled and the others refused, each saying what to change
+    assert reply.status == 200, reply.body
+    results = reply.body["results"]
+    assert reply.body["enrolled"] == 1
+    assert [(r["index"], r["status"], r["code"]) for r in results] == [
+        (0, "enrolled", None), (1, "refused", "too_blurry"), (2, "refused", "face_too_small")]
+    assert results[0]["face"]["staff_id"] == staff_id and results[0]["face"]["quality"]["face_px"] >= 64
+    assert results[1]["message"].startswith("Ảnh bị mờ: hãy chụp lại khi máy ảnh đã lấy nét vào khuôn mặt")
+    assert results[1]["details"]["blur_sigma"] > results[1]["details"]["max_blur_sigma"]
+    assert "cần ít nhất 64 điểm ảnh" in results[2]["message"]
+    assert results[2]["details"]["min_face_px"] == 64 and results[2]["details"]["face_px"] < 64
+    assert results[1]["face"] is None and results[2]["face"] is None
+    # AND only the good photo is kept: record, stored photo, gallery
+    face_id = results[0]["face"]["face_id"]
+    assert [face["face_id"] for face in product.get(f"/v1/staff/{staff_id}").body["faces"]] == [face_id]
+    assert _bucket_keys(product, f"faces/{staff_id}/") == [f"faces/{staff_id}/{face_id}.jpg"]
+    assert product.container.gallery.current().face_ids == (face_id,)
+    # AND the batch is audited with every photo's outcome, next to the enrolment itself
+    now = product.clock()
+    days = f"from={(now - timedelta(days=1)).date()}&to={(now + timedelta(days=1)).date()}"
+    audit = product.get(f"/v1/audit?{days}")
+    assert audit.status == 200, audit.body
+    actions = {entry["action"]: entry for entry in audit.body["entries"] if entry["subject"] == staff_id}
+    assert actions["face.enrol"]["details"] == {"face_id": face_id}
+    assert [(o["code"], o["face_id"]) for o in actions["face.enrol_batch"]["details"]["outcomes"]] == [
+        ("enrolled", face_id), ("too_blurry", None), ("face_too_small", None)]
+
+
+def test_a_batch_answers_in_english_when_asked_and_refuses_what_is_not_a_photo(product: Product,
+                                                                                faces_dir: Path) -> None:
+    staff_id = product.staff("Hoàng Văn Thụ", product.unit())
+    small = cv2.resize(_portrait(product, photos_of(faces_dir, "person06")[0]), (60, 72),
+                       interpolation=cv2.INTER_AREA)
+    canvas = np.full((480, 640, 3), 128, np.uint8)
+    canvas[100:172, 100:160] = small
+    reply = product.request("POST", f"/v1/staff/{staff_id}/faces/batch",
+                            {"images_b64": ["**", b64(b"%PDF-1.4"), b64(encode_jpeg(canvas))]},
+                            headers={"Accept-Language": "en"})
+    assert reply.status == 200, reply.body
+    assert [(r["status"], r["code"]) for r in reply.body["results"]] == [
+        ("refused", "invalid_base64"), ("refused", "invalid_image"), ("refused", "face_too_small")]
+    assert "at least 64 pixels are needed" in reply.body["results"][2]["message"]
+    assert reply.body["enrolled"] == 0 and product.get(f"/v1/staff/{staff_id}").body["faces"] == []
+
+
+def test_a_batch_holds_one_to_five_photos(product: Product, faces_dir: Path) -> None:
+    staff_id = product.staff("Nông Văn Dền", product.unit())
+    photo = b64(encode_jpeg(cv2.resize(_portrait(product, photos_of(faces_dir, "person07")[0]), (150, 180))))
+    for images in ([], [photo] * 6):
+        reply = product.post(f"/v1/staff/{staff_id}/faces/batch", {"images_b64": images})
+        assert (reply.status, reply.body["code"]) == (400, "validation_error")
+    # five photos of ~0.9 MB each of base64 fit (more than the 2 MB of every other route) ...
+    noise = np.random.default_rng(1).integers(0, 255, (850, 850, 3), dtype=np.uint8)
+    heavy = b64(encode_jpeg(noise))
+    assert 2 * 1024 * 1024 < 5 * len(heavy) < 5 * 1024 * 1024
+    reply = product.post(f"/v1/staff/{staff_id}/faces/batch", {"images_b64": [heavy] * 5})
+    assert reply.status == 200 and [r["code"] for r in reply.body["results"]] == ["no_face"] * 5
+    # ... a body over 5 MiB does not, and the answer gives the limit
+    reply = product.post(f"/v1/staff/{staff_id}/faces/batch", {"images_b64": [heavy] * 4 + ["A" * 2_000_000]})
+    assert (reply.status, reply.body["code"]) == (413, "payload_too_large")
+    assert reply.body["details"] == {"max_bytes": 5 * 1024 * 1024}
+
+
+def test_a_sharp_id_photo_is_enrolled(product: Product, faces_dir: Path) -> None:
+    # GIVEN a passport-style photo: 413×531 px (35×45 mm at 300 dpi), the face about 60 % of its height
+    staff_id = product.staff("Lương Thế Vinh", product.unit())
+    image = decode_image(photos_of(faces_dir, "person09")[0].read_bytes())
+    x, y, w, h = product.container.engine().detect(image)[0].box
+    crop_h = h / 0.6
+    crop_w = crop_h * 35 / 45
+    top, left = max(int(y + h / 2 - crop_h / 2), 0), max(int(x + w / 2 - crop_w / 2), 0)
+    id_photo = cv2.resize(image[top:int(top + crop_h), left:int(left + crop_w)], (413, 531),
+                          interpolation=cv2.INTER_AREA)
+    # WHEN enrolled through the single-photo route THEN it is accepted, sharp and frontal
+    reply = product.post(f"/v1/staff/{staff_id}/faces", {"image_b64": b64(encode_jpeg(id_photo))})
+    assert reply.status == 201, reply.body
+    quality = reply.body["quality"]
+    assert quality["blur_sigma"] < 1.5 and abs(quality["yaw"]) < 20 and abs(quality["pitch"]) < 20

@@ -80,3 +80,46 @@ def test_the_first_admin_of_a_deployed_stack(monkeypatch: pytest.MonkeyPatch,
     assert admin_main(["create", "--accounts-table", "stack-accounts", "--region", "ap-southeast-1"]) == 0
     assert "already exists" in capsys.readouterr().out
     assert verify_password(AccountModel.get("admin").password_hash, "một-mật-khẩu-dài")
+
+
+@mock_aws
+def test_the_liveness_model_is_published_by_default_and_loaded_by_the_recognition_container(
+        model_server: str, models_dir: Path, tmp_path: Path) -> None:
+    from chamcong.container import Container
+    from chamcong.settings import Settings
+    from face_engine.liveness import LivenessModel
+    from infra.provision import published_models, upload_models
+    from infra.publish_models import DEFAULT_MODELS
+
+    # GIVEN the template's defaults: the publish command and the local provisioning both carry the liveness model
+    assert "minifasnetv2se_128" in DEFAULT_MODELS
+    settings = Settings(data_bucket="stack-data", model_cache_dir=str(tmp_path / "cache"),
+                        aws_region="us-east-1", embedding_model="mobilefacenet_128d")
+    assert published_models(settings)[-1] == "minifasnetv2se_128"
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="stack-data")
+    keys = publish(s3, "stack-data", ["minifasnetv2se_128"], None, f"{model_server}/antispoof_minifasnetv2se_128.onnx")
+    assert keys == ["models/antispoof_minifasnetv2se_128.onnx", "models/minifasnetv2se_128.json"]
+    # WHEN the recognition function's container asks for it
+    model = Container(settings).liveness()
+    # THEN it is loaded from the verified copy, once
+    assert isinstance(model, LivenessModel) and model.model_id == "minifasnetv2se_128"
+    assert (tmp_path / "cache" / "antispoof_minifasnetv2se_128.onnx").is_file()
+    # AND switched off ("" or "off"), it is neither loaded nor provisioned
+    for off in ("", "off", " OFF "):
+        switched_off = Settings(data_bucket="stack-data", liveness_model=off, aws_region="us-east-1")
+        assert Container(switched_off).liveness() is None
+        assert "minifasnetv2se_128" not in published_models(switched_off)
+    # AND provisioning a local stack uploads it beside the detector and the embedder
+    assert "antispoof_minifasnetv2se_128.onnx" in upload_models(s3, settings, models_dir)
+
+
+@mock_aws
+def test_a_liveness_setting_naming_another_kind_of_model_is_refused(tmp_path: Path) -> None:
+    from chamcong.container import Container
+    from chamcong.settings import Settings
+
+    settings = Settings(data_bucket="stack-data", liveness_model="yunet_2023mar", aws_region="us-east-1",
+                        model_cache_dir=str(tmp_path / "cache"))
+    with pytest.raises(ValueError, match="not a liveness model"):
+        Container(settings).liveness()

@@ -136,6 +136,37 @@ def test_a_crop_without_a_face_is_answered_not_recorded(office: Office) -> None:
     assert (reply.body["result"], reply.body["recorded"], reply.body["staff_id"]) == ("no_face", False, None)
 
 
+def test_the_frames_of_a_passage_make_one_check_in(office: Office) -> None:
+    """GIVEN three crops of one person's pause (sent as images_b64), THEN one event, one snapshot, and a retry
+    of the whole passage changes nothing."""
+    product = office.product
+    photo = photos_of(office.faces_dir, "obama")[2]
+    frames = [_crop(office, photo), face_crop(product.container.engine(), photo, side=200, margin=1.5),
+              face_crop(product.container.engine(), photo, side=140, margin=1.7)]
+    reply = product.recognise(office.device_id, "passage-1", frames, "2026-11-16T07:20:00+07:00")
+    assert reply.status == 200, reply.body
+    assert (reply.body["result"], reply.body["staff_id"], reply.body["recorded"], reply.body["frames"]) == (
+        "matched", office.staff["obama"], True, 3)
+    again = product.recognise(office.device_id, "passage-1", frames, "2026-11-16T07:20:00+07:00")
+    assert again.body == reply.body
+    events = product.get(f"/v1/staff/{office.staff['obama']}/events?date=2026-11-16").body["events"]
+    assert [event["capture_id"] for event in events] == ["passage-1"]
+
+
+def test_a_passage_is_judged_on_the_frames_that_show_a_face(office: Office) -> None:
+    """GIVEN a passage whose middle frame missed the face, THEN the other two decide and the answer says so."""
+    product = office.product
+    photo = photos_of(office.faces_dir, "person03")[1]
+    reply = product.recognise(office.device_id, "passage-2", [_crop(office, photo), blank_jpeg(),
+                                                               face_crop(product.container.engine(), photo, side=200)],
+                              "2026-11-14T07:21:00+07:00")
+    assert (reply.body["result"], reply.body["staff_id"], reply.body["frames"]) == (
+        "matched", office.staff["person03"], 2)
+    empty = product.recognise(office.device_id, "passage-3", [blank_jpeg(), blank_jpeg(150, 150)],
+                              "2026-11-14T07:22:00+07:00")
+    assert (empty.body["result"], empty.body["recorded"], empty.body["frames"]) == ("no_face", False, 0)
+
+
 def _counts(office: Office) -> tuple[int, int, int]:
     s3 = boto3.client("s3", region_name="ap-southeast-1")
     snapshots = s3.list_objects_v2(Bucket=office.product.container.settings.data_bucket,
@@ -189,6 +220,21 @@ def test_unsigned_forged_or_stale_requests_are_refused_and_write_nothing(office:
          "captured_at_in_future"),
         (b'{"capture_id": "x", "captured_at": "2026-11-13T07:00:00+07:00", "image_b64": "aGk="}', 422,
          "captured_at_too_old"),
+        # A passage is one crop or up to three, sent one way or the other, never both or neither
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T07:31:05+07:00", "image_b64": "aGk=", '
+         b'"images_b64": ["aGk="]}', 400, "validation_error"),
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T07:31:05+07:00"}', 400, "validation_error"),
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T07:31:05+07:00", "images_b64": []}', 400,
+         "validation_error"),
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T07:31:05+07:00", "images_b64": ["aGk=", "aGk=", "aGk=", '
+         b'"aGk="]}', 400, "validation_error"),
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T07:31:05+07:00", "images_b64": ["aGk=", 3]}', 400,
+         "validation_error"),
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T07:31:05+07:00", "images_b64": ["%%%"]}', 400,
+         "invalid_base64"),
+        # One bad frame spoils the capture: nothing is half-judged
+        (b'{"capture_id": "x", "captured_at": "2026-11-20T07:31:05+07:00", "images_b64": ["aGk=", '
+         b'"aGVsbG8gd29ybGQ="]}', 400, "invalid_image"),
     ],
 )
 def test_bad_recognition_bodies_get_a_code_and_store_nothing(office: Office, payload: bytes, status: int,

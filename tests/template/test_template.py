@@ -10,6 +10,7 @@ from typing import Any
 import app as api_module
 from chamcong.settings import Settings
 from chamcong.store.models import MODELS
+from face_engine.manifest import load_manifest
 from infra.template import api_routes, load_template, resources_of_type, table_definitions
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,11 +24,11 @@ def test_template_routes_equal_chalice_routes() -> None:
     assert set(api_routes()) == _chalice_routes()
 
 
-def test_face_routes_run_in_the_function_with_the_vision_layer_and_no_other_does() -> None:
+def test_face_routes_run_in_the_function_with_the_vision_layer_and_only_the_face_functions_carry_it() -> None:
     functions = resources_of_type("AWS::Serverless::Function")
     with_vision = {name for name, resource in functions.items()
                    if {"Ref": "VisionLayer"} in resource["Properties"].get("Layers", [])}
-    assert with_vision == {"RecognitionFunction"}
+    assert with_vision == {"RecognitionFunction", "ReembedFunction"}
     routes = api_routes()
     for spec in api_module.api.specs:
         served_by = routes[(spec.path, spec.method)]
@@ -163,3 +164,34 @@ def test_the_reports_run_on_a_schedule_in_vietnam_time_and_are_retried() -> None
     for event in events.values():
         assert event["Properties"]["ScheduleExpressionTimezone"] == "Asia/Ho_Chi_Minh"
         assert event["Properties"]["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+
+
+def test_the_liveness_model_reaches_the_recognition_function_only_and_can_be_switched_off() -> None:
+    template = load_template()
+    parameter = template["Parameters"]["LivenessModel"]
+    # The default is the packaged liveness manifest; an empty value switches liveness off (Settings reads "").
+    assert parameter["Default"] == Settings.model_fields["liveness_model"].default
+    assert load_manifest(parameter["Default"]).kind == "liveness"
+    assert "" in parameter["AllowedValues"]
+    assert "LIVENESS_MODEL" not in template["Globals"]["Function"]["Environment"]["Variables"]
+    for name, resource in resources_of_type("AWS::Serverless::Function").items():
+        variables = resource["Properties"].get("Environment", {}).get("Variables", {})
+        if name == "RecognitionFunction":
+            assert variables["LIVENESS_MODEL"] == {"Ref": "LivenessModel"}
+        else:
+            assert "LIVENESS_MODEL" not in variables, name
+def test_the_re_embedding_job_is_continued_on_a_schedule_and_may_read_photos_and_write_galleries() -> None:
+    function = resources_of_type("AWS::Serverless::Function")["ReembedFunction"]["Properties"]
+    assert function["Handler"] == "scheduled.reembed" and function["Timeout"] == 900
+    events = function["Events"]
+    assert [event["Type"] for event in events.values()] == ["ScheduleV2"]
+    for event in events.values():
+        assert event["Properties"]["ScheduleExpressionTimezone"] == "Asia/Ho_Chi_Minh"
+        assert event["Properties"]["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+    granted = [(action, str(resource)) for statement in function["Policies"][0]["Statement"]
+               for action in statement["Action"] for resource in statement["Resource"]]
+    assert ("dynamodb:Scan", str({"Fn::GetAtt": ["FacesTable", "Arn"]})) in granted
+    assert ("dynamodb:UpdateItem", str({"Fn::GetAtt": ["FacesTable", "Arn"]})) in granted
+    assert ("dynamodb:UpdateItem", str({"Fn::GetAtt": ["GalleriesTable", "Arn"]})) in granted
+    assert any(action == "s3:GetObject" and "/faces/*" in resource for action, resource in granted)
+    assert any(action == "s3:PutObject" and "/gallery/*" in resource for action, resource in granted)

@@ -121,7 +121,7 @@ EXPECTED_ROLES: dict[str, set[str]] = {
                     "corrections:write", "reports:read"},
     "unit_admin": {"account:self", "accounts:read", "accounts:write", "roles:write", "units:read", "units:write",
                    "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "calendars:read",
-                   "calendars:write"},
+                   "calendars:write", "recognition:calibrate"},
     "oversight": {"account:self", *READ_OWN, "units:read", "calendars:read", "devices:read", "accounts:read",
                   "audit:read", "reports:read"},
     "system_admin": {"*"},
@@ -133,7 +133,7 @@ EVERY_PERMISSION = {
     "account:self", "accounts:read", "accounts:write", "roles:write", "audit:read", "units:read", "units:write",
     "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "events:read", "attendance:read",
     "absences:read", "absences:write", "corrections:read", "corrections:write", "calendars:read",
-    "calendars:write", "reports:run", "reports:read",
+    "calendars:write", "reports:run", "reports:read", "recognition:calibrate",
 }
 
 
@@ -175,6 +175,7 @@ def test_oversight_only_reads() -> None:
     ("accounts:write", {"unit_admin", "system_admin"}),
     ("absences:write", {"unit_leader", "system_admin"}),
     ("corrections:write", {"unit_leader", "system_admin"}),
+    ("recognition:calibrate", {"unit_admin", "system_admin"}),
     (SELF, set(EXPECTED_ROLES)),
 ])
 def test_who_holds_a_permission(permission: str, holders: set[str]) -> None:

@@ -5,13 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from chamcong.http import RequestContext, Routes
-from chamcong.schemas.staff import CreateStaff, EnrolFace, Face, Staff, StaffList, StaffQuery
+from chamcong.schemas.staff import (
+    MAX_BATCH_BODY_BYTES,
+    CreateStaff,
+    EnrolFace,
+    EnrolFaces,
+    EnrolmentBatch,
+    Face,
+    Staff,
+    StaffList,
+    StaffQuery,
+)
 from chamcong.services import enrolment, staff
 
 routes = Routes("staff", "Cán bộ và ảnh khuôn mặt — staff and their enrolled faces")
 
 ENROL_ERRORS = ("staff_not_found", "invalid_base64", "invalid_image", "image_too_large", "no_face", "multiple_faces",
-                "face_too_small", "too_blurry", "duplicate_person", "conflict")
+                "face_too_small", "face_not_frontal", "too_blurry", "duplicate_person", "conflict")
 
 
 @routes.route("/v1/staff", "POST", summary="Create a staff record", auth="user", permission="staff:write",
@@ -42,6 +52,15 @@ def remove_staff(ctx: RequestContext, staff_id: str) -> None:
               permission="faces:write", body=EnrolFace, response=Face, status=201, vision=True, errors=ENROL_ERRORS)
 def enrol_face(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
     return enrolment.enrol_face(ctx.container, ctx.access, staff_id, ctx.body.image_b64, ctx.source)
+
+
+# Each photo's refusal is in its result (a code of ENROL_ERRORS with its message); the batch itself answers
+# only these. Its body may be larger than other routes' (see MAX_BATCH_BODY_BYTES).
+@routes.route("/v1/staff/{staff_id}/faces/batch", "POST", summary="Enrol up to 5 face photos, each judged on its own",
+              auth="user", permission="faces:write", body=EnrolFaces, response=EnrolmentBatch, vision=True,
+              errors=("staff_not_found", "conflict"), max_body_bytes=MAX_BATCH_BODY_BYTES)
+def enrol_faces(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
+    return enrolment.enrol_faces(ctx.container, ctx.access, staff_id, ctx.body.images_b64, ctx.source, ctx.lang)
 
 
 @routes.route("/v1/staff/{staff_id}/faces/{face_id}", "DELETE", summary="Remove one enrolled photo", auth="user",

@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cached_property
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import boto3
 from botocore.config import Config
 from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist
 
 from chamcong.rules.calendar import Schedule, WorkCalendar, holidays_from, shipped_holidays
 from chamcong.rules.windows import SiteWindows, Window
@@ -25,10 +27,14 @@ from chamcong.settings import Settings, get_settings
 from chamcong.store.blobs import BlobStore
 from chamcong.store.gallery import GalleryRepository
 from chamcong.store.models import bind_models
+from chamcong.store.models.devices import ACTIVE_MODEL_ID, REEMBED_JOB_ID, ActiveModelRecord, ReembedJobRecord
+from chamcong.store.thresholds import ThresholdBook
 
 if TYPE_CHECKING:
     from face_engine.engine import FaceEngine
+    from face_engine.liveness import LivenessModel
     from face_engine.manifest import ModelManifest
+    from face_engine.model_files import ModelStore
 
 
 def utc_now() -> datetime:
@@ -39,7 +45,10 @@ def utc_now() -> datetime:
 class Container:
     settings: Settings
     clock: Callable[[], datetime] = utc_now
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _models: dict[str, RecognitionModel] = field(default_factory=dict, repr=False)
+    _galleries: dict[str, GalleryRepository] = field(default_factory=dict, repr=False)
+    _active_checked: tuple[str, float] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         bind_models(self.settings)
@@ -92,39 +101,169 @@ class Container:
         """Today at the site (its timezone, not UTC)."""
         return self.clock().astimezone(self.site_windows.timezone).date()
 
+    # --- the face models: which embedder is active, and its engine, gallery and threshold together -----------
+
+    def recognition_model(self) -> RecognitionModel:
+        """The active embedding model with its engine, gallery and threshold, as one consistent snapshot.
+
+        Which model is active is read from the galleries table (`ActiveModelRecord`, moved by the re-embedding
+        job) at most every `gallery_check_seconds`; before any switch it is `settings.embedding_model`. A caller
+        embeds and matches with the one snapshot it got, so a recognition never mixes two models.
+        """
+        return self.model(self.active_model_id())
+
+    def active_model_id(self) -> str:
+        now = monotonic()
+        with self._lock:
+            checked = self._active_checked
+            if checked is not None and now - checked[1] < self.settings.gallery_check_seconds:
+                return checked[0]
+        model_id = read_active_model_id(self.settings.embedding_model)
+        with self._lock:
+            self._active_checked = (model_id, now)
+        return model_id
+
     @cached_property
-    def embedding_manifest(self) -> ModelManifest:
+    def _model_store(self) -> ModelStore:
+        from face_engine.model_files import ModelStore
+
+        return ModelStore(Path(self.settings.model_cache_dir), s3_client=self.s3, bucket=self.settings.data_bucket)
+
+    def model(self, model_id: str) -> RecognitionModel:
+        """Any embedding model's engine and gallery (loaded once per warm function; files verified by sha256)."""
+        with self._lock:
+            loaded = self._models.get(model_id)
+            if loaded is None:
+                loaded = self._load_model(model_id)
+                self._models[model_id] = loaded
+            return loaded
+
+    def gallery_for(self, model_id: str) -> GalleryRepository:
+        """A model's gallery without loading its engine (removals prune every gallery still kept)."""
+        with self._lock:
+            loaded = self._models.get(model_id)
+            if loaded is not None:
+                return loaded.gallery
+            repository = self._galleries.get(model_id)
+            if repository is None:
+                from face_engine.manifest import load_manifest
+
+                manifest = load_manifest(model_id)
+                repository = GalleryRepository(self.blobs, model_id, int(manifest.dimension or 0),
+                                               check_seconds=self.settings.gallery_check_seconds)
+                self._galleries[model_id] = repository
+            return repository
+
+    def kept_galleries(self) -> list[GalleryRepository]:
+        """Every gallery that may be used again: the active model's, the one a re-embedding job is building,
+        and the previous model's (kept for a rollback). A removed face must leave all of them."""
+        from face_engine.manifest import available_manifests
+
+        active = self.recognition_model().gallery
+        # A model whose manifest left the package can no longer be switched back to: nothing to keep for it.
+        others = {model_id for model_id in kept_model_ids() if model_id != active.model_id} & set(available_manifests())
+        return [active, *(self.gallery_for(model_id) for model_id in sorted(others))]
+
+    def _load_model(self, model_id: str) -> RecognitionModel:
+        from face_engine.engine import FaceEngine
         from face_engine.manifest import load_manifest
 
-        return load_manifest(self.settings.embedding_model)
+        store = self._model_store
+        detector = load_manifest(self.settings.detector_model)
+        embedder = load_manifest(model_id)
+        engine = FaceEngine.from_paths(store.path_for(detector), detector, store.path_for(embedder), embedder)
+        gallery = self._galleries.get(model_id) or GalleryRepository(
+            self.blobs, model_id, int(embedder.dimension or 0), check_seconds=self.settings.gallery_check_seconds)
+        self._galleries[model_id] = gallery
+        # A site's calibrated threshold was calibrated for the configured model, not for another one.
+        threshold = (self.settings.match_threshold
+                     if self.settings.match_threshold is not None and model_id == self.settings.embedding_model
+                     else embedder.default_threshold)
+        return RecognitionModel(embedder, engine, gallery, threshold)
+
+    @property
+    def liveness_enabled(self) -> bool:
+        return self.settings.liveness_model.strip().lower() not in ("", "off")
+
+    def liveness(self) -> LivenessModel | None:
+        """The passive liveness model (file verified by sha256), loaded once; None when switched off."""
+        if not self.liveness_enabled:
+            return None
+        with self._lock:
+            return self._liveness
+
+    @cached_property
+    def _liveness(self) -> LivenessModel:
+        from face_engine.liveness import LivenessModel
+        from face_engine.manifest import load_manifest
+
+        manifest = load_manifest(self.settings.liveness_model.strip())
+        if manifest.kind != "liveness":
+            raise ValueError(f"LIVENESS_MODEL {manifest.model_id!r} is a {manifest.kind}, not a liveness model")
+        return LivenessModel.from_path(self._model_store.path_for(manifest), manifest)
+
+    # The entry points older callers use: each follows the active model (prefer one `recognition_model()`).
+
+    @property
+    def embedding_manifest(self) -> ModelManifest:
+        return self.recognition_model().manifest
 
     @property
     def match_threshold(self) -> float:
-        if self.settings.match_threshold is not None:
-            return self.settings.match_threshold
-        return self.embedding_manifest.default_threshold
+        return self.recognition_model().threshold
+
+    @cached_property
+    def thresholds(self) -> ThresholdBook:
+        """The thresholds set per site, unit or device (see services.calibration.threshold_for)."""
+        return ThresholdBook(self.settings.threshold_check_seconds)
 
     def engine(self) -> FaceEngine:
-        """The face engine, loaded once per warm function (model files verified by sha256)."""
-        with self._lock:
-            return self._engine
+        """The active model's face engine, loaded once per warm function (model files verified by sha256)."""
+        return self.recognition_model().engine
 
-    @cached_property
-    def _engine(self) -> FaceEngine:
-        from face_engine.engine import FaceEngine
-        from face_engine.manifest import load_manifest
-        from face_engine.model_files import ModelStore
-
-        store = ModelStore(Path(self.settings.model_cache_dir), s3_client=self.s3, bucket=self.settings.data_bucket)
-        detector = load_manifest(self.settings.detector_model)
-        embedder = self.embedding_manifest
-        return FaceEngine.from_paths(store.path_for(detector), detector, store.path_for(embedder), embedder)
-
-    @cached_property
+    @property
     def gallery(self) -> GalleryRepository:
-        manifest = self.embedding_manifest
-        return GalleryRepository(self.blobs, manifest.model_id, int(manifest.dimension or 0),
-                                 check_seconds=self.settings.gallery_check_seconds)
+        return self.recognition_model().gallery
+
+
+@dataclass(frozen=True)
+class RecognitionModel:
+    """One embedding model as the functions use it: never embed with one and match against another's gallery."""
+
+    manifest: ModelManifest
+    engine: FaceEngine
+    gallery: GalleryRepository
+    threshold: float
+
+    @property
+    def model_id(self) -> str:
+        return self.manifest.model_id
+
+
+def kept_model_ids() -> set[str]:
+    """Models whose galleries are kept besides the active one: the previous model's, a running job's target."""
+    kept: set[str] = set()
+    try:
+        active = ActiveModelRecord.get(ACTIVE_MODEL_ID, consistent_read=True)
+        if active.previous_model_id:
+            kept.add(active.previous_model_id)
+    except DoesNotExist:
+        pass
+    try:
+        job = ReembedJobRecord.get(REEMBED_JOB_ID, consistent_read=True)
+        if job.status != "done":
+            kept.add(job.target_model_id)
+    except DoesNotExist:
+        pass
+    return kept
+
+
+def read_active_model_id(default: str) -> str:
+    """The model the last completed switch made active, or `default` (the setting) before any switch."""
+    try:
+        return str(ActiveModelRecord.get(ACTIVE_MODEL_ID).model_id)
+    except DoesNotExist:
+        return default
 
 
 _container: Container | None = None

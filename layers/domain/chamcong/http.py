@@ -92,6 +92,8 @@ class RouteSpec:
     tag: str = ""
     # A route that answers a file names its content type here (the response model is then None).
     produces: str | None = None
+    # A route that must take a larger body than settings.max_body_bytes (several photos) says how much.
+    max_body_bytes: int | None = None
 
     @property
     def path_params(self) -> list[str]:
@@ -172,7 +174,8 @@ class Routes:
     def route(self, path: str, method: str, *, summary: str, auth: Auth, permission: str,
               body: type[BaseModel] | None = None, query: type[BaseModel] | None = None,
               response: type[BaseModel] | None = None, status: int = 200, vision: bool = False,
-              errors: Iterable[str] = (), produces: str | None = None) -> Callable[[Handler], Handler]:
+              errors: Iterable[str] = (), produces: str | None = None,
+              max_body_bytes: int | None = None) -> Callable[[Handler], Handler]:
         # Refused at import time if the route asks for what its kind may not have.
         expected = {"public": {PUBLIC}, "device": {DEVICE}, "user": PERMISSIONS}[auth]
         if permission not in expected:
@@ -184,7 +187,8 @@ class Routes:
         def register(handler: Handler) -> Handler:
             spec = RouteSpec(path=path, method=method, name=handler.__name__, summary=summary, auth=auth,
                              permission=permission, body=body, query=query, response=response, status=status,
-                             vision=vision, errors=tuple(errors), tag=self.tag, produces=produces)
+                             vision=vision, errors=tuple(errors), tag=self.tag, produces=produces,
+                             max_body_bytes=max_body_bytes)
             self.declared.append((spec, handler))
             return handler
 
@@ -273,8 +277,9 @@ class ApiRouter:
         settings = ctx.container.settings
         raw = ctx.request.raw_body or b""
         ctx.raw_body = raw if isinstance(raw, bytes) else raw.encode()
-        if len(ctx.raw_body) > settings.max_body_bytes:
-            raise PayloadTooLarge("payload_too_large")
+        limit = spec.max_body_bytes if spec.max_body_bytes is not None else settings.max_body_bytes
+        if len(ctx.raw_body) > limit:
+            raise PayloadTooLarge("payload_too_large", details={"max_bytes": limit})
         for name, value in path_params.items():
             if not re.match(PATH_PATTERNS.get(name, ID_PATTERN), value or ""):
                 raise NotFound("not_found", details={"field": name})
@@ -457,7 +462,7 @@ def _parse_body(model: type[BaseModel], raw: bytes) -> Any:
         kinds = {(error["type"], tuple(error["loc"])) for error in exc.errors()}
         if any(kind == "json_invalid" for kind, _ in kinds):
             raise DomainError("invalid_json") from None
-        if any(loc == () for _, loc in kinds):
+        if any(loc == () and kind in ("model_type", "model_attributes_type", "dict_type") for kind, loc in kinds):
             raise DomainError("invalid_json", details={"reason": "a JSON object is expected"}) from None
         raise DomainError("validation_error", details=_validation_details(exc)) from None
 

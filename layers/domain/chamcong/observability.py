@@ -8,6 +8,7 @@ requests a warm function serves, or across the threads of the local server.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +42,9 @@ def milliseconds(name: str, value: float, **dimensions: str) -> None:
 
 
 def _emit(name: str, unit: MetricUnit, value: float, dimensions: dict[str, str]) -> None:
+    # Powertools' single_metric ignores POWERTOOLS_METRICS_DISABLED (its Metrics class honours it): honour it here.
+    if os.environ.get("POWERTOOLS_METRICS_DISABLED", "").strip().lower() in ("1", "true", "yes", "on"):
+        return
     with single_metric(name=name, unit=unit, value=value, namespace=NAMESPACE) as metric:
         for key, dimension in dimensions.items():
             metric.add_dimension(name=key, value=dimension)

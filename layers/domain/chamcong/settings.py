@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     devices_table: str = "chamcong-devices"
     events_table: str = "chamcong-events"
     captures_table: str = "chamcong-captures"
+    spoofs_table: str = "chamcong-spoofs"
     accounts_table: str = "chamcong-accounts"
     sessions_table: str = "chamcong-sessions"
     galleries_table: str = "chamcong-galleries"
@@ -34,6 +35,7 @@ class Settings(BaseSettings):
     absences_table: str = "chamcong-absences"
     corrections_table: str = "chamcong-corrections"
     audit_table: str = "chamcong-audit"
+    thresholds_table: str = "chamcong-thresholds"
 
     data_bucket: str = "chamcong-data"
 
@@ -48,6 +50,8 @@ class Settings(BaseSettings):
     embedding_model: str = "sface_2021dec"
     # A site can calibrate its own threshold; None means the model manifest's default.
     match_threshold: float | None = None
+    # Passive liveness model of the recognition function; "" or "off" switches liveness off.
+    liveness_model: str = "minifasnetv2se_128"
     model_cache_dir: str = "/tmp/models"  # noqa: S108 - Lambda's only writable place
 
     site_timezone: str = "Asia/Ho_Chi_Minh"
@@ -69,6 +73,8 @@ class Settings(BaseSettings):
     capture_max_age_days: int = 7
     # A capture claimed by a request that then died may be taken over after this long.
     capture_claim_timeout_seconds: int = 60
+    # Captures judged a photo or a screen are kept (record and frames) this long: see SpoofRetentionDays.
+    spoof_retention_days: int = 60
 
     token_ttl_seconds: int = 8 * 3600
     # Accounts (document 001): a new or reset password must be changed within this many days, or the
@@ -79,6 +85,9 @@ class Settings(BaseSettings):
     presigned_url_seconds: int = 300
     # How often a warm function asks whether the gallery moved (0 = on every recognition).
     gallery_check_seconds: float = 0.0
+    # How often a warm function re-reads the thresholds set per site, unit or device (a change made in the same
+    # function is seen at once).
+    threshold_check_seconds: float = 30.0
 
 
 @lru_cache(maxsize=1)

@@ -1,17 +1,20 @@
-"""Face detection (YuNet), 5-point alignment, embedding (ONNX through cv2.dnn) and enrolment quality."""
+"""Face detection (YuNet), 5-point alignment and embedding (ONNX through cv2.dnn); the enrolment gate is in
+`quality`."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import cv2
 import numpy as np
 
 from .manifest import ModelManifest
+
+if TYPE_CHECKING:
+    from .quality import FaceAnalysis, QualityPolicy
 
 # Where the five landmarks of a frontal face sit in the 112×112 crop the ArcFace family of embedders
 # (MobileFaceNet, SFace) was trained on; same order as YuNet's landmarks.
@@ -49,9 +52,6 @@ MAX_SUPERSAMPLE = 4
 REFINE_BELOW_PX = 120
 _NMS_THRESHOLD = 0.3
 _TOP_K = 5000
-
-QualityCode = Literal["no_face", "multiple_faces", "face_too_small", "too_blurry"]
-
 
 @dataclass(frozen=True, eq=False)
 class DetectedFace:
@@ -353,120 +353,20 @@ class FaceEngine:
         return blur_score(aligned)
 
     def analyse(self, image: np.ndarray, policy: QualityPolicy | None = None) -> FaceAnalysis:
-        """Main face, its embedding and blur, and the enrolment verdict (see module function)."""
+        """Main face, its embedding, blur and pose, and the enrolment verdict (see `quality.analyse`)."""
+        from .quality import analyse
+
         return analyse(self, image, policy)
 
 
-@dataclass(frozen=True)
-class QualityPolicy:
-    """What an enrolment photo must satisfy. Defaults calibrated on faces-dev with YuNet 2023mar:
-
-    - min_score 0.75: every real main face scored 0.85–0.96 and real bystanders 0.81–0.88; the false
-      detections seen (blurred crowd backgrounds in person13/img38 and img41, and in blurred copies of
-      other photos) scored 0.60–0.71.
-    - min_face_px 64: main faces were 98–446 px; a face shrunk to 40 px must be refused, and below
-      ~64 px the 112×112 crop is upsampled from too few pixels.
-    - min_blur 200 (`blur_score` of the aligned crop): sharp photos scored 315–4447 (lowest
-      alex_lacamoire/alex-lacamoire.jpg, then obama/obama3.jpg 359); the same photos under a Gaussian
-      blur of sigma 6 scored 4–151 (median 19; the highest are the largest faces, 441 and 446 px, where
-      sigma 6 is only sigma ~1.5 on the crop). Sigma 2 already drops faces of ~100–150 px to 34–63.
-    - competing_face_ratio 0.6: see `competing_faces`.
-    """
-
-    min_face_px: float = 64.0
-    min_blur: float = 200.0
-    min_score: float = 0.75
-    competing_face_ratio: float = 0.6
+_MOVED_TO_QUALITY = frozenset({"QualityPolicy", "FaceAnalysis", "QualityCode", "main_face", "competing_faces",
+                               "assess", "analyse"})
 
 
-def main_face(faces: Sequence[DetectedFace], policy: QualityPolicy) -> DetectedFace | None:
-    """The largest face scoring at least policy.min_score: the one an enrolment photo is about."""
-    candidates = [face for face in faces if face.score >= policy.min_score]
-    return max(candidates, key=lambda face: face.area, default=None)
+def __getattr__(name: str) -> object:
+    """The enrolment gate moved to `quality`; `from face_engine.engine import QualityPolicy` keeps working."""
+    if name in _MOVED_TO_QUALITY:
+        from . import quality
 
-
-def _cut_by_frame(face: DetectedFace, frame_size: tuple[int, int] | None) -> bool:
-    """True when the box reaches clearly past the photo's edge: a face only partly in the picture."""
-    frame_size = frame_size or face.frame_size
-    if frame_size is None:
-        return False
-    x, y, w, h = face.box
-    width, height = frame_size
-    tolerance = 0.02 * face.size  # YuNet boxes of whole faces touching the edge can overshoot slightly
-    return x < -tolerance or y < -tolerance or x + w > width + tolerance or y + h > height + tolerance
-
-
-def competing_faces(
-    faces: Sequence[DetectedFace],
-    main: DetectedFace,
-    policy: QualityPolicy,
-    frame_size: tuple[int, int] | None = None,
-) -> list[DetectedFace]:
-    """Other faces that make it unclear whose photo this is.
-
-    We always enrol the main (largest) face, so a second face only matters when it could be the
-    subject instead: confidently detected, comparable in size (≥ 0.6× the main face's side) and wholly
-    inside the picture. Bystanders are smaller or cut by the edge: in faces-dev, person05/img59 shows
-    a profile at the left edge at 0.52× the subject and person05/img62 a face cut by the frame's corner
-    at 0.68×, both obviously not the subject (a 0.5 ratio alone would refuse both photos). Two
-    portraits of person03 put side by side come out at 0.75×. Refusing a usable photo costs a retake;
-    enrolling the wrong person costs wrong attendance records, so the ratio leans strict.
-    """
-    return [
-        face
-        for face in faces
-        if face is not main
-        and face.score >= policy.min_score
-        and face.size >= policy.competing_face_ratio * main.size
-        and not _cut_by_frame(face, frame_size)
-    ]
-
-
-def assess(
-    faces: Sequence[DetectedFace],
-    blur: float | None,
-    policy: QualityPolicy | None = None,
-    frame_size: tuple[int, int] | None = None,
-) -> QualityCode | None:
-    """Why an enrolment photo is unacceptable, or None when it is fine.
-
-    `blur` is `blur_score` of the aligned `main_face(faces, policy)` (None skips the blur check) — the
-    same as faces[0] unless the largest detection is a low-score false one; `engine.analyse` does it
-    all. `frame_size` (width, height) of the photo, by default the one `detect` recorded in each face,
-    lets faces cut by its edge be ignored as bystanders.
-    """
-    policy = policy or QualityPolicy()
-    main = main_face(faces, policy)
-    if main is None:
-        return "no_face"
-    if competing_faces(faces, main, policy, frame_size):
-        return "multiple_faces"
-    if main.size < policy.min_face_px:
-        return "face_too_small"
-    if blur is not None and blur < policy.min_blur:
-        return "too_blurry"
-    return None
-
-
-@dataclass(frozen=True)
-class FaceAnalysis:
-    """Everything `FaceEngine.analyse` found in one photo."""
-
-    faces: list[DetectedFace]
-    face: DetectedFace | None  # the main face, if any
-    embedding: np.ndarray | None  # of the main face
-    blur: float | None  # of the main face
-    problem: QualityCode | None  # why it would not do as an enrolment photo
-
-
-def analyse(engine: FaceEngine, image: np.ndarray, policy: QualityPolicy | None = None) -> FaceAnalysis:
-    """Detect, pick the main face, align, embed and assess it as an enrolment photo."""
-    policy = policy or QualityPolicy()
-    faces = engine.detect(image)
-    face = main_face(faces, policy)
-    if face is None:
-        return FaceAnalysis(faces=faces, face=None, embedding=None, blur=None, problem="no_face")
-    aligned = engine.align(image, face)
-    blur = blur_score(aligned)
-    problem = assess(faces, blur, policy)
-    return FaceAnalysis(faces=faces, face=face, embedding=engine.embed(aligned), blur=blur, problem=problem)
+        return getattr(quality, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,7 +30,7 @@ class ModelManifest(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     model_id: str = Field(pattern=_MODEL_ID.pattern)
-    kind: Literal["detector", "embedder"]
+    kind: Literal["detector", "embedder", "liveness"]
     file_name: str = Field(pattern=r"^[A-Za-z0-9_.-]+\.onnx$")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     size_bytes: int = Field(gt=0)
@@ -40,7 +40,10 @@ class ModelManifest(BaseModel):
     mean: tuple[float, float, float]
     swap_rb: bool
     dimension: int | None = Field(default=None, gt=0)
-    # Detector: minimum detection score. Embedder: minimum cosine similarity for a match.
+    # Liveness: side of the square crop fed to the net, as a multiple of the face box's longer side.
+    context: float | None = Field(default=None, gt=1, le=8)
+    # Detector: minimum detection score. Embedder: minimum cosine similarity for a match. Liveness: minimum
+    # real − spoof logit difference of a frame (and of a passage's mean).
     default_threshold: float
     # Embedder: the embedding is the normalised sum of the aligned face's and its mirror image's. Part of the
     # model's vector space: galleries built with and without it are not comparable, so it is fixed per model id.
@@ -53,10 +56,12 @@ class ModelManifest(BaseModel):
     def _embedders_have_a_dimension(self) -> ModelManifest:
         if self.kind == "embedder" and self.dimension is None:
             raise ValueError(f"embedder manifest {self.model_id!r} needs a dimension")
-        if self.kind == "detector" and self.dimension is not None:
-            raise ValueError(f"detector manifest {self.model_id!r} must not have a dimension")
-        if self.kind == "detector" and self.flip_average:
-            raise ValueError(f"detector manifest {self.model_id!r} cannot flip-average")
+        if self.kind != "embedder" and self.dimension is not None:
+            raise ValueError(f"{self.kind} manifest {self.model_id!r} must not have a dimension")
+        if (self.kind == "liveness") != (self.context is not None):
+            raise ValueError(f"manifest {self.model_id!r}: a context (crop scale) goes with liveness models only")
+        if self.kind != "embedder" and self.flip_average:
+            raise ValueError(f"{self.kind} manifest {self.model_id!r} cannot flip-average")
         return self
 
 

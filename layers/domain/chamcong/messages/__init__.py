@@ -8,7 +8,18 @@ statuses. A code defined twice is refused when this module loads.
 
 from __future__ import annotations
 
-from chamcong.messages import absences, accounts, common, corrections, devices, reports, staff, units
+from chamcong.messages import (
+    absences,
+    accounts,
+    calibration,
+    common,
+    corrections,
+    devices,
+    galleries,
+    reports,
+    staff,
+    units,
+)
 from chamcong.messages.attendance import DAY_STATUS_LABELS, day_status_label
 from chamcong.messages.base import Message
 
@@ -26,7 +37,8 @@ def _merge(*areas: dict[str, Message]) -> dict[str, Message]:
 
 
 CATALOGUE: dict[str, Message] = _merge(common.MESSAGES, accounts.MESSAGES, devices.MESSAGES, staff.MESSAGES,
-                                       units.MESSAGES, absences.MESSAGES, corrections.MESSAGES, reports.MESSAGES)
+                                       units.MESSAGES, absences.MESSAGES, corrections.MESSAGES, reports.MESSAGES,
+                                       galleries.MESSAGES, calibration.MESSAGES)
 
 
 def status_of(code: str) -> int:

@@ -35,8 +35,8 @@ MESSAGES: dict[str, Message] = {
     ),
     "payload_too_large": Message(
         413,
-        'Dữ liệu gửi lên vượt quá giới hạn 2 MB.',
-        'The request body exceeds the 2 MB limit.',
+        'Dữ liệu gửi lên vượt quá dung lượng cho phép.',
+        'The request body is larger than allowed.',
     ),
     "unsupported_media_type": Message(
         415,

@@ -66,6 +66,17 @@ def flags_of(row: dict[str, Any]) -> list[str]:
     return flags
 
 
+@dataclass(frozen=True)
+class SpoofAttempt:
+    """A passage refused as a photo or a screen, as Home Affairs reads it."""
+
+    time: str  # HH:MM, site time
+    unit_name: str
+    device_name: str
+    resembles: str | None  # whose enrolled face the presented one matched, if anyone's
+    frames: int
+
+
 def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: Sequence[str],
                 sent_at: datetime) -> EmailMessage:
     context = {"unit": unit, "day": day, "kind": kind, "title": KIND_TITLES[kind], "labels": DAY_STATUS_LABELS}
@@ -75,13 +86,13 @@ def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: S
                     attachment=(attachment_name(day, kind, unit.unit_name, unit.unit_id), _csv([unit], day)))
 
 
-def district_report(units: Sequence[UnitDay], day: date, kind: Kind, sender: str,
-                    recipients: Sequence[str], sent_at: datetime) -> EmailMessage:
+def district_report(units: Sequence[UnitDay], day: date, kind: Kind, sender: str, recipients: Sequence[str],
+                    sent_at: datetime, spoofs: Sequence[SpoofAttempt] = ()) -> EmailMessage:
     totals: Counter[str] = Counter()
     for unit in units:
         totals.update(unit.counts)
     context = {"units": units, "day": day, "kind": kind, "title": KIND_TITLES[kind], "totals": totals,
-               "exceptions": EXCEPTIONS, "labels": DAY_STATUS_LABELS}
+               "exceptions": EXCEPTIONS, "labels": DAY_STATUS_LABELS, "spoofs": spoofs}
     subject = f"[Chấm công] Tổng hợp toàn huyện — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
     return _message(subject, sender, recipients, sent_at, "daily_district", context,
                     attachment=(attachment_name(day, kind, "Tổng hợp", "district"), _csv(units, day)))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from chamcong.schemas.common import Body, Id, Name, Query, View
+
+# A passage's crops: the edge sends the sharpest, most frontal ones spread over the 2-second pause.
+MAX_FRAMES = 3
 
 
 class CreateDevice(Body):
@@ -35,16 +38,33 @@ class RecognitionRequest(Body):
     capture_id: Id = Field(description="Unique per device; retries reuse it")
     captured_at: str = Field(min_length=10, max_length=40,
                              description="ISO 8601 with offset, e.g. 2026-11-20T07:31:05+07:00")
-    image_b64: str = Field(min_length=1, description="The face crop (JPEG or PNG), base64")
+    image_b64: str | None = Field(default=None, min_length=1,
+                                  description="One face crop (JPEG, PNG or WebP), base64. Give this or images_b64")
+    images_b64: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None, min_length=1, max_length=MAX_FRAMES,
+        description=f"1 to {MAX_FRAMES} crops of the same passage, base64; judged together as one capture")
+
+    @model_validator(mode="after")
+    def _one_way_to_send_crops(self) -> RecognitionRequest:
+        if (self.image_b64 is None) == (self.images_b64 is None):
+            raise ValueError("give exactly one of image_b64 and images_b64")
+        return self
+
+    @property
+    def crops_b64(self) -> list[str]:
+        """The passage's crops, whichever way they were sent."""
+        return list(self.images_b64) if self.images_b64 is not None else [str(self.image_b64)]
 
 
 class RecognitionResponse(View):
     capture_id: str
-    result: Literal["matched", "unknown", "no_face"]
+    result: Literal["matched", "unknown", "no_face", "spoof_suspected"] = Field(
+        description="spoof_suspected: the passage looks like a photo or a screen; nothing is recorded")
     staff_id: str | None
     full_name: str | None
     similarity: float | None
     event: Literal["check_in", "check_out"] | None
     recorded: bool
+    frames: int = Field(default=1, description="How many of the crops sent showed a face and were judged")
     captured_at_local: str
     display_message: str = Field(description="What the lobby screen shows, in Vietnamese")

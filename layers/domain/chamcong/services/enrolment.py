@@ -8,13 +8,15 @@ from pynamodb.exceptions import DoesNotExist
 
 from chamcong.access import Access
 from chamcong.container import Container
-from chamcong.errors import NotFound, Unprocessable
+from chamcong.errors import BadRequest, NotFound, Unprocessable
+from chamcong.messages import message_for
 from chamcong.services import audit
 from chamcong.services.audit import Source
+from chamcong.services.calibration import site_threshold
 from chamcong.services.common import decode_base64, new_id
 from chamcong.services.faces import analyse_enrolment_photo, decode
 from chamcong.services.staff import face_view, find_staff, person_in_scope
-from chamcong.store.models.staff import FaceModel
+from chamcong.store.models.staff import FaceModel, StaffModel
 
 
 def enrol_face(container: Container, access: Access, staff_id: str, image_b64: str,
@@ -24,15 +26,56 @@ def enrol_face(container: Container, access: Access, staff_id: str, image_b64: s
     Writes go record → photo → gallery; if a later step fails the earlier ones are undone, so a
     failed enrolment leaves nothing behind.
     """
+    staff = person_in_scope(access, "faces:write", staff_id)
+    return _enrol_one(container, access, staff, image_b64, source)
+
+
+def enrol_faces(container: Container, access: Access, staff_id: str, images_b64: list[str], source: Source,
+                lang: str) -> dict[str, Any]:
+    """Several photos of one person, each judged on its own: the good ones are enrolled even when others
+    are refused, and each refusal says, in the caller's language, what to change.
+
+    Every enrolled photo is audited as a single enrolment is (face.enrol); the batch as a whole is
+    audited once more (face.enrol_batch) with each photo's outcome, refusals included.
+    """
+    staff = person_in_scope(access, "faces:write", staff_id)
+    results: list[dict[str, Any]] = []
+    for index, image_b64 in enumerate(images_b64):
+        try:
+            face = _enrol_one(container, access, staff, image_b64, source)
+        except (BadRequest, Unprocessable) as refused:
+            results.append({"index": index, "status": "refused", "code": refused.code,
+                            "message": message_for(refused.code, lang, refused.params),
+                            "details": refused.details, "face": None})
+        else:
+            results.append({"index": index, "status": "enrolled", "code": None, "message": None, "details": {},
+                            "face": face})
+    enrolled = sum(result["status"] == "enrolled" for result in results)
+    audit.record_only(audit.entry(
+        container.clock(), access.username, "face.enrol_batch", unit_id=staff.unit_id, subject=staff_id,
+        details={"photos": len(results), "enrolled": enrolled,
+                 "outcomes": [{"index": result["index"], "code": result["code"] or "enrolled",
+                               "face_id": result["face"]["face_id"] if result["face"] else None}
+                              for result in results]},
+        source=source))
+    return {"results": results, "enrolled": enrolled}
+
+
+def _enrol_one(container: Container, access: Access, staff: StaffModel, image_b64: str,
+               source: Source) -> dict[str, Any]:
     import numpy as np
 
     from face_engine.image import encode_jpeg
 
-    staff = person_in_scope(access, "faces:write", staff_id)
+    staff_id = staff.staff_id
     image = decode(decode_base64(image_b64))
-    detected, embedding, blur = analyse_enrolment_photo(container.engine(), image)
-    threshold = container.match_threshold
-    match = container.gallery.current().without_staff(staff_id).best_match(embedding)
+    model = container.recognition_model()  # one model for the embedding, the duplicate check and the gallery
+    analysis = analyse_enrolment_photo(model.engine, image)
+    embedding = analysis.embedding
+    assert embedding is not None  # analyse_enrolment_photo refuses a photo without one
+    # A photo that any lobby of the site would take for someone else is refused: the site's threshold in force.
+    threshold = site_threshold(container, model)
+    match = model.gallery.current().without_staff(staff_id).best_match(embedding)
     if match is not None and match.similarity >= threshold:
         # Name the other person only to someone who may see them.
         other = find_staff(match.staff_id)
@@ -40,18 +83,16 @@ def enrol_face(container: Container, access: Access, staff_id: str, image_b64: s
         raise Unprocessable("duplicate_person", details={"staff_id": match.staff_id if shown else None,
                                                          "similarity": round(match.similarity, 4)})
 
-    model_id = container.embedding_manifest.model_id
+    model_id = model.model_id
     face_id = new_id("face")
     face = FaceModel(
         staff_id, face_id, photo_key=FaceModel.photo_key_for(staff_id, face_id), model_id=model_id,
-        embedding=np.asarray(embedding, dtype="<f4").tobytes(),
-        quality={"face_px": round(float(detected.size), 1), "blur": round(float(blur), 1),
-                 "score": round(float(detected.score), 3)},
+        embedding=np.asarray(embedding, dtype="<f4").tobytes(), quality=analysis.quality(),
     )
     face.save(condition=FaceModel.face_id.does_not_exist())
     try:
         container.blobs.put(face.photo_key, encode_jpeg(image), "image/jpeg")
-        container.gallery.update(lambda gallery: gallery.with_face(staff.staff_id, face_id, embedding))
+        model.gallery.update(lambda gallery: gallery.with_face(staff_id, face_id, embedding, model_id=model_id))
     except Exception:
         container.blobs.delete(face.photo_key)
         face.delete()
@@ -67,7 +108,8 @@ def remove_face(container: Container, access: Access, staff_id: str, face_id: st
         face = FaceModel.get(staff_id, face_id)
     except DoesNotExist:
         raise NotFound("face_not_found") from None
-    container.gallery.update(lambda gallery: gallery.without_face(face_id))
+    for kept in container.kept_galleries():
+        kept.update(lambda gallery: gallery.without_face(face_id))
     container.blobs.delete(face.photo_key)
     face.delete()
     audit.record_only(audit.entry(container.clock(), access.username, "face.remove", unit_id=staff.unit_id,

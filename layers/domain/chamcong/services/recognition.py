@@ -1,15 +1,18 @@
-"""A face crop from a lobby device becomes a check-in or check-out, exactly once per capture."""
+"""The crops of a passage from a lobby device become a check-in or check-out, exactly once per capture.
+
+A passage judged a photo or a screen is not attendance: it is answered `spoof_suspected`, its frames are kept
+as evidence under `spoofs/` (with their own retention) and it is listed in the morning report to Home Affairs.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import time
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chamcong.container import Container
@@ -17,24 +20,18 @@ from chamcong.errors import Conflict
 from chamcong.observability import Stopwatch, count, get_logger, milliseconds
 from chamcong.rules.windows import EventType, check_capture_age, classify, parse_captured_at
 from chamcong.schemas.devices import RecognitionRequest
+from chamcong.services.calibration import threshold_for
 from chamcong.services.common import decode_base64, iso
 from chamcong.services.faces import decode
+from chamcong.services.passages import Passage, judge
 from chamcong.store import claims
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.base import lost_condition
-from chamcong.store.models.devices import CaptureModel, DeviceModel
-from chamcong.store.models.staff import StaffModel
+from chamcong.store.models.devices import CaptureModel, DeviceModel, SpoofModel
 
 CAPTURE_RETENTION = timedelta(days=30)
 
 _EVENT_WORDS = {EventType.CHECK_IN: "giờ đến", EventType.CHECK_OUT: "giờ về"}
-
-
-@dataclass(frozen=True)
-class Outcome:
-    result: str  # matched | unknown | no_face
-    staff: StaffModel | None = None
-    similarity: float | None = None
 
 
 def recognise(container: Container, device: DeviceModel, raw_body: bytes,
@@ -61,7 +58,7 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
     check_capture_age(captured_at, now, max_future=timedelta(seconds=settings.capture_max_future_seconds),
                       max_age=timedelta(days=settings.capture_max_age_days))
     with watch.lap("decode"):
-        image = decode(decode_base64(request.image_b64))
+        images = [decode(decode_base64(crop)) for crop in request.crops_b64]
 
     body_sha256 = hashlib.sha256(raw_body).hexdigest()
     with watch.lap("record"):
@@ -70,20 +67,27 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
     if earlier is not None:
         return earlier
     try:
-        outcome = _identify(container, image, watch)
+        model = container.recognition_model()
+        # The threshold calibrated for this device, its unit (nearest up the tree) or the site, for this model.
+        passage = judge(container, model, images, threshold_for(container, device, model), watch)
         event_type, local = classify(captured_at, container.site_windows)
-        response = _response(request.capture_id, outcome, event_type, local)
+        response = _response(request.capture_id, passage, event_type, local)
         capture = CaptureModel(device.device_id, request.capture_id, status="pending", claimed_at=claimed_at)
         still_mine = claims.held(capture)
         with watch.lap("record"):
             if response["recorded"]:
-                assert outcome.staff is not None and event_type is not None
-                event = _event(container, device, request.capture_id, captured_at, local, event_type, outcome,
-                               image)
+                assert passage.staff is not None and event_type is not None
+                event = _event(container, device, request.capture_id, captured_at, local, event_type, passage)
                 # The event and the capture's answer are written together or not at all: a retry
                 # either finds the answer or redoes both, never a second event.
                 with TransactWrite(connection=container.dynamodb) as transaction:
                     transaction.save(event, condition=EventModel.event_key.does_not_exist())
+                    transaction.update(capture, actions=[CaptureModel.status.set("done"),
+                                                         CaptureModel.response.set(response)], condition=still_mine)
+            elif passage.result == "spoof_suspected":
+                spoof = _spoof(container, device, request.capture_id, captured_at, local, passage)
+                with TransactWrite(connection=container.dynamodb) as transaction:
+                    transaction.save(spoof, condition=SpoofModel.attempt_key.does_not_exist())
                     transaction.update(capture, actions=[CaptureModel.status.set("done"),
                                                          CaptureModel.response.set(response)], condition=still_mine)
             else:
@@ -123,51 +127,52 @@ def _release(device_id: str, capture_id: str, claimed_at: int) -> None:
         capture.delete(condition=claims.held(capture))
 
 
-def _identify(container: Container, image: Any, watch: Stopwatch) -> Outcome:
-    engine = container.engine()
-    with watch.lap("detect"):
-        faces = engine.detect(image)
-    if not faces:
-        return Outcome("no_face")
-    # A crop holds one person; if the detector also sees a sliver of a neighbour, the largest face wins.
-    with watch.lap("align_embed"):
-        embedding = engine.embed(engine.align(image, faces[0]))
-    with watch.lap("gallery"):
-        gallery = container.gallery.current()  # one GetItem on the version pointer; reload only if it moved
-    with watch.lap("match"):
-        match = gallery.best_match(embedding)
-    if match is None:
-        return Outcome("unknown")
-    similarity = round(float(match.similarity), 4)
-    if match.similarity < container.match_threshold:
-        return Outcome("unknown", similarity=similarity)
-    try:
-        staff = StaffModel.get(match.staff_id)
-    except DoesNotExist:  # removed a moment ago, before the gallery moved
-        return Outcome("unknown", similarity=similarity)
-    return Outcome("matched", staff, similarity)
-
-
 def _event(container: Container, device: DeviceModel, capture_id: str, captured_at: datetime, local: datetime,
-           event_type: EventType, outcome: Outcome, image: Any) -> EventModel:
+           event_type: EventType, passage: Passage) -> EventModel:
     from face_engine.image import encode_jpeg
 
-    assert outcome.staff is not None and outcome.similarity is not None
+    assert passage.staff is not None and passage.similarity is not None and passage.evidence is not None
     snapshot_key = EventModel.snapshot_key_for(local, device.device_id, capture_id)
-    container.blobs.put(snapshot_key, encode_jpeg(image), "image/jpeg")
+    container.blobs.put(snapshot_key, encode_jpeg(passage.evidence.image), "image/jpeg")
     return EventModel(
-        outcome.staff.staff_id, EventModel.key(local, device.device_id, capture_id),
-        unit_id=outcome.staff.unit_id, event_type=event_type.value, local_date=local.date().isoformat(),
+        passage.staff.staff_id, EventModel.key(local, device.device_id, capture_id),
+        unit_id=passage.staff.unit_id, event_type=event_type.value, local_date=local.date().isoformat(),
         captured_at=captured_at, captured_at_local=iso(local), device_id=device.device_id,
-        capture_id=capture_id, similarity=outcome.similarity, snapshot_key=snapshot_key,
+        capture_id=capture_id, similarity=passage.similarity, snapshot_key=snapshot_key,
     )
 
 
-def _response(capture_id: str, outcome: Outcome, event_type: EventType | None, local: datetime) -> dict[str, Any]:
+def _spoof(container: Container, device: DeviceModel, capture_id: str, captured_at: datetime, local: datetime,
+           passage: Passage) -> SpoofModel:
+    """The record of a refused passage, its frames stored first (a retry rewrites the same keys)."""
+    from face_engine.image import encode_jpeg
+
+    keys = []
+    for frame in passage.frames:
+        key = SpoofModel.snapshot_key_for(local, device.device_id, capture_id, frame.index)
+        container.blobs.put(key, encode_jpeg(frame.image), "image/jpeg")
+        keys.append(key)
+    retention = timedelta(days=container.settings.spoof_retention_days)
+    return SpoofModel(
+        local.date().isoformat(), SpoofModel.key(local, device.device_id, capture_id), unit_id=device.unit_id,
+        device_id=device.device_id, device_name=device.name, capture_id=capture_id, captured_at=captured_at,
+        captured_at_local=iso(local), liveness=passage.liveness if passage.liveness is not None else 0.0,
+        frames=len(passage.frames),
+        snapshot_keys=keys, resembles_staff_id=passage.staff.staff_id if passage.staff else None,
+        resembles_name=passage.staff.full_name if passage.staff else None,
+        similarity=passage.similarity if passage.staff else None,
+        expires_at=int((container.clock() + retention).timestamp()),
+    )
+
+
+def _response(capture_id: str, outcome: Passage, event_type: EventType | None, local: datetime) -> dict[str, Any]:
     matched = outcome.result == "matched" and outcome.staff is not None
     recorded = matched and event_type is not None
     if outcome.result == "no_face":
         display = "Không thấy khuôn mặt. Vui lòng bỏ khẩu trang, dừng 2 giây."
+    elif outcome.result == "spoof_suspected":
+        # Said plainly, with no accusation: a live person asked to look again simply does.
+        display = "Vui lòng nhìn thẳng vào camera."
     elif not matched:
         display = "Chưa nhận diện được. Vui lòng liên hệ bộ phận tổ chức."
     elif recorded:
@@ -181,9 +186,11 @@ def _response(capture_id: str, outcome: Outcome, event_type: EventType | None, l
         "result": outcome.result,
         "staff_id": outcome.staff.staff_id if matched and outcome.staff else None,
         "full_name": outcome.staff.full_name if matched and outcome.staff else None,
-        "similarity": outcome.similarity,
+        # A spoof's resemblance is evidence for Home Affairs, not something to show at the lobby.
+        "similarity": None if outcome.result == "spoof_suspected" else outcome.similarity,
         "event": event_type.value if recorded and event_type else None,
         "recorded": recorded,
+        "frames": len(outcome.frames),
         "captured_at_local": iso(local),
         "display_message": display,
     }

@@ -23,7 +23,7 @@ from chamcong.access import Access, Target
 from chamcong.container import Container
 from chamcong.errors import DomainError, Forbidden, NotFound
 from chamcong.observability import count
-from chamcong.reports.daily import Kind, UnitDay, district_report, unit_report
+from chamcong.reports.daily import Kind, SpoofAttempt, UnitDay, district_report, unit_report
 from chamcong.rules.calendar import DayKind
 from chamcong.rules.collation import vietnamese_key
 from chamcong.schemas.common import FileResult
@@ -31,6 +31,7 @@ from chamcong.services.attendance import unit_days
 from chamcong.services.calendars import calendar_for
 from chamcong.services.common import iso
 from chamcong.store import claims
+from chamcong.store.models.devices import SpoofModel
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.staff import StaffModel
 from chamcong.store.models.units import UnitModel
@@ -54,7 +55,8 @@ def run_daily(container: Container, access: Access, day: date, kind: Kind) -> di
     """Every unit's report and the district summary: a site-wide operation (the scheduler runs it as system)."""
     access.require_site("reports:run")
     units = []
-    for unit in sorted(UnitModel.scan(), key=lambda u: vietnamese_key(u.name)):
+    every_unit = sorted(UnitModel.scan(), key=lambda u: vietnamese_key(u.name))
+    for unit in every_unit:
         if next(iter(StaffModel.by_unit.query(unit.unit_id, limit=1)), None) is None:
             continue  # a unit without staff (e.g. the district itself) has nothing to report
         calendar = calendar_for(container, unit.unit_id)
@@ -73,14 +75,28 @@ def run_daily(container: Container, access: Access, day: date, kind: Kind) -> di
                          [unit.unit_id], partial(unit_report, unit_day, day, kind, sender))
                 for unit, unit_day in units]
     home_affairs = [a.strip() for a in container.settings.home_affairs_recipients.split(",") if a.strip()]
+    spoofs = spoof_attempts(day, kind, {unit.unit_id: unit.name for unit in every_unit})
     outcomes.append(_deliver(container, day, kind, DISTRICT, home_affairs, [unit.unit_id for unit, _ in units],
-                             partial(district_report, [unit_day for _, unit_day in units], day, kind, sender)))
+                             partial(district_report, [unit_day for _, unit_day in units], day, kind, sender,
+                                     spoofs=spoofs)))
     failed = [o for o in outcomes if o["status"] == "failed"]
     count("ReportsSent", sum(o["status"] == "sent" for o in outcomes), kind=kind)
     count("ReportsFailed", len(failed), kind=kind)
     if failed:
         raise ReportsFailed(details={"failed": [o["report_id"] for o in failed]})
     return {"date": day.isoformat(), "kind": kind, "working_day": True, "reports": outcomes}
+
+
+def spoof_attempts(day: date, kind: Kind, unit_names: dict[str, str]) -> list[SpoofAttempt]:
+    """The passages refused as photos or screens in the report's half of the day (morning: before noon)."""
+    attempts = []
+    for spoof in SpoofModel.on(day):
+        local_time = spoof.captured_at_local[11:16]
+        if (local_time < "12:00") != (kind == "morning"):
+            continue
+        attempts.append(SpoofAttempt(local_time, unit_names.get(spoof.unit_id, spoof.unit_id), spoof.device_name,
+                                     spoof.resembles_name, int(spoof.frames)))
+    return attempts
 
 
 def _deliver(container: Container, day: date, kind: Kind, audience: str, recipients: list[str], covers: list[str],

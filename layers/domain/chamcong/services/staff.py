@@ -88,7 +88,8 @@ def remove_staff(container: Container, access: Access, staff_id: str, source: So
     staff = person_in_scope(access, "staff:write", staff_id)
     faces = list(FaceModel.query(staff_id))
     if faces:
-        container.gallery.update(lambda gallery: gallery.without_staff(staff_id))
+        for kept in container.kept_galleries():
+            kept.update(lambda gallery: gallery.without_staff(staff_id))
         container.blobs.delete(*(face.photo_key for face in faces))
         for face in faces:
             face.delete()

@@ -55,11 +55,19 @@ class GalleryRepository:
         return gallery
 
     def update(self, change: Callable[[Gallery], Gallery], attempts: int = 8) -> Gallery:
-        """Apply `change` to the newest gallery and publish the result as the next version."""
+        """Apply `change` to the newest gallery and publish the result as the next version.
+
+        A change that returns the gallery itself (nothing to remove) writes nothing.
+        """
         for _ in range(attempts):
             pointer = self._read_pointer(consistent=True)
             base = self._load(pointer)
-            changed = replace(change(base), version=base.version + 1)
+            result = change(base)
+            if result is base:
+                return base
+            if result.model_id != self.model_id:
+                raise ValueError(f"a {result.model_id!r} gallery cannot be published as {self.model_id!r}")
+            changed = replace(result, version=base.version + 1)
             key = self._object_key(changed.version)
             self._blobs.put(key, changed.to_bytes())
             new_pointer = GalleryModel(self.model_id, version=changed.version, object_key=key,
@@ -78,6 +86,9 @@ class GalleryRepository:
             self._loaded = _Loaded(changed, self._monotonic())
             return changed
         raise Conflict("conflict")
+
+    def exists(self) -> bool:
+        return self._read_pointer(consistent=True) is not None
 
     def _object_key(self, version: int) -> str:
         return f"gallery/{self.model_id}/v{version:010d}.npz"

@@ -16,8 +16,16 @@ from chamcong.store.models.absences import AbsenceModel
 from chamcong.store.models.accounts import AccountModel, SessionModel
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.audit import AuditModel
+from chamcong.store.models.calibration import ThresholdModel
 from chamcong.store.models.corrections import CorrectionModel
-from chamcong.store.models.devices import CaptureModel, DeviceModel, GalleryModel
+from chamcong.store.models.devices import (
+    ActiveModelRecord,
+    CaptureModel,
+    DeviceModel,
+    GalleryModel,
+    ReembedJobRecord,
+    SpoofModel,
+)
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.staff import FaceModel, StaffModel
 from chamcong.store.models.units import CalendarModel, UnitModel
@@ -30,6 +38,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Devices": (DeviceModel, "devices_table"),
     "Events": (EventModel, "events_table"),
     "Captures": (CaptureModel, "captures_table"),
+    "Spoofs": (SpoofModel, "spoofs_table"),
     "Accounts": (AccountModel, "accounts_table"),
     "Sessions": (SessionModel, "sessions_table"),
     "Galleries": (GalleryModel, "galleries_table"),
@@ -38,12 +47,20 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Reports": (ReportModel, "reports_table"),
     "Calendars": (CalendarModel, "calendars_table"),
     "Audit": (AuditModel, "audit_table"),
+    "Thresholds": (ThresholdModel, "thresholds_table"),
+}
+
+
+# Further models kept in a registered model's table (items of another shape under reserved keys).
+SHARING: dict[type[Model], str] = {
+    ActiveModelRecord: "galleries_table",
+    ReembedJobRecord: "galleries_table",
 }
 
 
 def bind_models(settings: Settings) -> None:
     """Point every model at its table (and at moto when an endpoint is configured)."""
-    for model, setting_name in MODELS.values():
+    for model, setting_name in [*MODELS.values(), *SHARING.items()]:
         model.Meta.table_name = getattr(settings, setting_name)
         model.Meta.region = settings.aws_region
         model.Meta.host = settings.aws_endpoint_url

@@ -1,9 +1,14 @@
-"""Lobby devices, the idempotency records of their captures, and the gallery's version pointer."""
+"""Lobby devices, the idempotency records of their captures, suspected spoofs, the gallery's version pointer,
+and (in the same table as the pointer) which embedding model is active and the job that re-embeds the gallery."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from pynamodb.attributes import (
+    BooleanAttribute,
     JSONAttribute,
+    ListAttribute,
     NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -42,6 +47,47 @@ class CaptureModel(Model):
     expires_at = NumberAttribute()  # DynamoDB TTL
 
 
+class SpoofModel(Model):
+    """A capture judged a photo or a screen: not attendance, but evidence for Home Affairs, kept for a shorter time.
+
+    Partitioned by the site's local day, so the morning report (and the Today page) reads one day in one query;
+    attempt_key = "{local time}#{device_id}#{capture_id}" sorts by time and is unique per capture.
+    """
+
+    class Meta:
+        table_name = "spoofs"
+
+    local_date = UnicodeAttribute(hash_key=True)
+    attempt_key = UnicodeAttribute(range_key=True)
+    unit_id = UnicodeAttribute()  # the device's unit: who is told
+    device_id = UnicodeAttribute()
+    device_name = UnicodeAttribute()  # as it was then: the report reads no other table
+    capture_id = UnicodeAttribute()
+    captured_at = UTCDateTimeAttribute()
+    captured_at_local = UnicodeAttribute()
+    liveness = NumberAttribute()  # the passage's score (below the threshold)
+    frames = NumberAttribute()
+    snapshot_keys = ListAttribute(of=UnicodeAttribute)
+    # Whom the presented face resembled, if it passed the match threshold: the person whose photo was shown.
+    resembles_staff_id = UnicodeAttribute(null=True)
+    resembles_name = UnicodeAttribute(null=True)
+    similarity = NumberAttribute(null=True)
+    expires_at = NumberAttribute()  # DynamoDB TTL: the spoof evidence's own retention
+
+    @staticmethod
+    def key(local: datetime, device_id: str, capture_id: str) -> str:
+        return f"{local:%H:%M:%S}#{device_id}#{capture_id}"
+
+    @staticmethod
+    def snapshot_key_for(local: datetime, device_id: str, capture_id: str, frame: int) -> str:
+        """Under spoofs/, which the bucket expires after its own (shorter) retention."""
+        return f"spoofs/{local.date().isoformat()}/{device_id}/{capture_id}-{frame}.jpg"
+
+    @classmethod
+    def on(cls, day: date) -> list[SpoofModel]:
+        return list(cls.query(day.isoformat()))
+
+
 class GalleryModel(Model):
     """Pointer to the current gallery object in S3; its version moves under a conditional write."""
 
@@ -54,3 +100,53 @@ class GalleryModel(Model):
     model_id = UnicodeAttribute()
     size = NumberAttribute()
     updated_at = UTCDateTimeAttribute(default=utcnow)
+
+
+# Items of the galleries table that are not galleries: their ids start with "#", which no model id can
+# (model ids start with a letter or digit), so they never collide with a gallery's pointer.
+ACTIVE_MODEL_ID = "#active"
+REEMBED_JOB_ID = "#reembed"
+
+
+class ActiveModelRecord(Model):
+    """Which embedding model the functions use now; absent until the first switch (then the setting decides).
+
+    Moved only by the re-embedding job, under a condition on `generation`, when the new gallery is complete.
+    """
+
+    class Meta:
+        table_name = "galleries"
+
+    gallery_id = UnicodeAttribute(hash_key=True)  # always ACTIVE_MODEL_ID
+    model_id = UnicodeAttribute()
+    generation = NumberAttribute()  # +1 at every switch
+    previous_model_id = UnicodeAttribute(null=True)  # its gallery is kept for a rollback
+    switched_at = UTCDateTimeAttribute(default=utcnow)
+
+
+class ReembedJobRecord(Model):
+    """The one re-embedding job (the latest): its target, where its scan stands, what it found.
+
+    Progress lives here and in the face records themselves (each face's embedding for the target model), so
+    an invocation cut off by Lambda's time limit loses at most the face it was embedding.
+    """
+
+    class Meta:
+        table_name = "galleries"
+
+    gallery_id = UnicodeAttribute(hash_key=True)  # always REEMBED_JOB_ID
+    job_id = UnicodeAttribute()
+    source_model_id = UnicodeAttribute()
+    target_model_id = UnicodeAttribute()
+    source_generation = NumberAttribute()  # the active record's generation when the job started
+    status = UnicodeAttribute()  # running | blocked | done
+    phase = UnicodeAttribute()  # embed | switch | done
+    cursor = JSONAttribute(null=True)  # the face scan's last evaluated key
+    counts = JSONAttribute(default=dict)
+    no_face = JSONAttribute(default=list)  # [{"staff_id", "face_id"}] photos the new model finds no face in
+    allow_missing = BooleanAttribute(default=False)
+    started_by = UnicodeAttribute()
+    started_at = UTCDateTimeAttribute(default=utcnow)
+    finished_at = UTCDateTimeAttribute(null=True)
+    lease_until = NumberAttribute(default=0)  # epoch seconds: one invocation works on the job at a time
+    runs = NumberAttribute(default=0)

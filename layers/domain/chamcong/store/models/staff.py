@@ -5,6 +5,7 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BinaryAttribute,
     JSONAttribute,
+    MapAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -37,7 +38,11 @@ class StaffModel(Model):
 
 
 class FaceModel(Model):
-    """One enrolled photo. Its embedding is the record of truth; the S3 gallery is an index built from it."""
+    """One enrolled photo. Its embedding is the record of truth; the S3 gallery is an index built from it.
+
+    `embedding` is the one made at enrolment by `model_id`; `embeddings` holds the ones the re-embedding job
+    made with other models (model id → base64 of little-endian float32), so any model's gallery can be rebuilt.
+    """
 
     class Meta:
         table_name = "faces"
@@ -47,6 +52,7 @@ class FaceModel(Model):
     photo_key = UnicodeAttribute()
     model_id = UnicodeAttribute()
     embedding = BinaryAttribute(legacy_encoding=False)
+    embeddings: MapAttribute[str, str] = MapAttribute(null=True)
     quality = JSONAttribute(default=dict)
     created_at = UTCDateTimeAttribute(default=utcnow)
 

@@ -1,0 +1,38 @@
+"""The body of ``POST /v1/recognitions``, the same for the running uploader and ``send`` (standard library only).
+
+One capture is one passage: ``image_b64`` when it has one crop (what every client sent before), ``images_b64``
+when it has 2 or 3 crops of the same passage, never both. The edge puts its best crop first, then the others
+in descending quality; the crops are JPEG (the uploader's, quality 92) or PNG (``send`` sends files as they
+are). The body is a pure function of the capture, so a retry sends exactly the bytes the first attempt sent,
+and the device signature, which covers the raw body, is computed over those bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+
+MAX_FRAMES = 3
+SPOOF_SUSPECTED = "spoof_suspected"  # the server's verdict: not a live person; not recorded, never retried
+
+_JPEG = b"\xff\xd8\xff"
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def image_kind(data: bytes) -> str | None:
+    """"jpeg" or "png" from the file's first bytes, else None (what the server accepts as a crop)."""
+    if data.startswith(_JPEG):
+        return "jpeg"
+    if data.startswith(_PNG):
+        return "png"
+    return None
+
+
+def recognition_body(capture_id: str, captured_at: str, images: Sequence[bytes]) -> bytes:
+    """The JSON body for one capture of 1 to ``MAX_FRAMES`` crops (ValueError otherwise)."""
+    if not 1 <= len(images) <= MAX_FRAMES or not all(images):
+        raise ValueError(f"a capture has 1 to {MAX_FRAMES} non-empty crops, not {len(images)}")
+    encoded = [base64.b64encode(image).decode("ascii") for image in images]
+    crops: dict[str, str | list[str]] = {"image_b64": encoded[0]} if len(encoded) == 1 else {"images_b64": encoded}
+    return json.dumps({"capture_id": capture_id, "captured_at": captured_at, **crops}).encode()

@@ -1,0 +1,101 @@
+"""What the crops of one passage show: whose face, and whether it is a live person or a photo or a screen.
+
+A person stops for about two seconds in front of the lobby camera; the edge sends up to three crops of that
+pause. Each crop is detected and embedded on its own; the passage is then judged as a whole: liveness on
+all its frames together (one frame and one model are not enough), and one identity from the fused
+embedding. The decision is one value (`Passage`); recording it is the recognition service's job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from chamcong.container import Container, RecognitionModel
+from chamcong.observability import Stopwatch
+from chamcong.store.models.staff import StaffModel
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from face_engine.engine import DetectedFace
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One crop of the passage in which a face was found."""
+
+    index: int  # its place in the request
+    image: np.ndarray
+    face: DetectedFace
+    embedding: np.ndarray
+
+
+@dataclass(frozen=True)
+class Passage:
+    result: str  # matched | unknown | no_face | spoof_suspected
+    frames: tuple[Frame, ...] = ()
+    staff: StaffModel | None = None  # matched (or, for a spoof, whom the presented face resembled)
+    similarity: float | None = None
+    liveness: float | None = None  # the passage's liveness score; None when liveness is switched off
+
+    @property
+    def evidence(self) -> Frame | None:
+        """The frame kept as the snapshot of a recorded event: the largest face of the passage."""
+        return max(self.frames, key=lambda frame: frame.face.size, default=None)
+
+
+def judge(container: Container, model: RecognitionModel, images: Sequence[np.ndarray], threshold: float,
+          watch: Stopwatch) -> Passage:
+    """Detect and embed every crop with `model`, check liveness on the whole passage, then identify the fused face
+    in the same model's gallery (never one model's embedding against another's gallery, even mid-switch)."""
+    from face_engine.fusion import fuse
+
+    engine = model.engine
+    frames = []
+    for index, image in enumerate(images):
+        with watch.lap("detect"):
+            faces = engine.detect(image)
+        if not faces:
+            continue
+        # A crop holds one person; if the detector also sees a sliver of a neighbour, the largest face wins.
+        with watch.lap("align_embed"):
+            embedding = engine.embed_face(image, faces[0])
+        frames.append(Frame(index, image, faces[0], embedding))
+    if not frames:
+        return Passage("no_face")
+
+    liveness = None
+    live = True
+    liveness_model = container.liveness()
+    if liveness_model is not None:
+        from face_engine.liveness import judge as judge_liveness
+
+        with watch.lap("liveness"):
+            verdict = judge_liveness([liveness_model.score(frame.image, frame.face) for frame in frames],
+                                     liveness_model.default_policy())
+        liveness, live = round(float(verdict.score), 3), verdict.live
+
+    with watch.lap("gallery"):
+        gallery = model.gallery.current()  # one GetItem on the version pointer; reload only if it moved
+    with watch.lap("match"):
+        fused = fuse([frame.embedding for frame in frames])
+        match = gallery.identify(fused, threshold)
+        nearest = match or gallery.best_match(fused)  # an unknown face still says how close it came
+    staff = _staff(match.staff_id) if match is not None else None
+    similarity = round(float(nearest.similarity), 4) if nearest is not None else None
+    if not live:
+        return Passage("spoof_suspected", tuple(frames), staff, similarity, liveness)
+    if staff is None:
+        return Passage("unknown", tuple(frames), None, similarity, liveness)
+    return Passage("matched", tuple(frames), staff, similarity, liveness)
+
+
+def _staff(staff_id: str) -> StaffModel | None:
+    from pynamodb.exceptions import DoesNotExist
+
+    try:
+        return StaffModel.get(staff_id)
+    except DoesNotExist:  # removed a moment ago, before the gallery moved
+        return None
