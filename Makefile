@@ -15,7 +15,7 @@ help:
 	@echo "make demo    - run the main job on the local stack"
 	@echo "make test    - the whole test suite (installs .venv first)"
 	@echo "make fuzz    - schemathesis over the served OpenAPI, long (about 10 minutes; out/fuzz/failures.txt)"
-	@echo "make bench   - recognition, edge detection and enrolment gate benchmarks"
+	@echo "make bench   - recognition speed and accuracy, edge detection, calibration, liveness, enrolment gate"
 	@echo "make edge    - the edge uploader as one file, out/edge/chamcong-edge.pyz"
 	@echo "make lint    - ruff, mypy, cfn-lint"
 
@@ -58,6 +58,7 @@ fuzz: venv
 
 bench: venv
 	$(PY) -m bench.recognition
+	$(PY) -m bench.accuracy
 	$(PY) -m bench.calibration
 	$(PY) -m bench.liveness
 	$(PY) -m bench.edge

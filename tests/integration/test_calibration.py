@@ -21,9 +21,12 @@ import pytest
 from chamcong.services.calibration import threshold_for
 from chamcong.store.models.calibration import CURRENT, ThresholdModel
 from chamcong.store.models.devices import DeviceModel
+from face_engine import load_manifest
 from infra import calibrate
 from tests.integration.harness import Product
 from tests.integration.photos import face_crop, photos_of
+
+MODEL_DEFAULT = load_manifest("mobilefacenet_128d").default_threshold
 
 UNIT_A_PEOPLE = ("person01", "person02", "person03", "person04")
 UNIT_B_PEOPLE = ("person10", "person11", "person05", "obama")
@@ -105,7 +108,7 @@ def test_a_proposal_at_0_1_percent_is_above_every_impostor_pair_and_reports_the_
     assert proposed["gallery_accept_rate"] == pytest.approx(float((genuine >= proposed["threshold"]).mean()))
     assert 0.5 < proposed["accept_rate"] <= 1.0
     # beside what today's threshold (the model's default) does
-    assert proposal["in_force"]["threshold"] == 0.5 == proposal["model_default"]
+    assert proposal["in_force"]["threshold"] == MODEL_DEFAULT == proposal["model_default"]
     assert proposal["model_id"] == "mobilefacenet_128d" and proposal["scope"] == "site"
 
 
@@ -146,7 +149,7 @@ def test_a_threshold_applied_per_unit_reaches_its_devices_only_is_audited_and_ke
     device_a1 = DeviceModel.get(product.device(unit_a1, "Camera một cửa")[0])
     device_b = DeviceModel.get(product.device(unit_b, "Camera tài chính")[0])
     container = product.container
-    assert threshold_for(container, device_a1) == threshold_for(container, device_b) == 0.5  # the model's
+    assert threshold_for(container, device_a1) == threshold_for(container, device_b) == MODEL_DEFAULT  # the model's
 
     # WHEN the unit A gets its own threshold
     set_a = product.request("PUT", f"/v1/thresholds/unit/{unit_a}", {"threshold": 0.55, "reason": "Camera ngược sáng",
@@ -155,14 +158,14 @@ def test_a_threshold_applied_per_unit_reaches_its_devices_only_is_audited_and_ke
     assert set_a.body["in_force"] == 0.55 and set_a.body["previous"] is None
     # THEN a device in A's subtree uses it, a device elsewhere does not
     assert threshold_for(container, device_a1) == 0.55
-    assert threshold_for(container, device_b) == 0.5
+    assert threshold_for(container, device_b) == MODEL_DEFAULT
     # the same when recognition hands over the passage's own model snapshot
     assert threshold_for(container, device_a1, container.recognition_model()) == 0.55
     product.clock.advance(minutes=5)
     # WHEN the site gets one: B's device takes it, A's keeps its unit's (the nearest wins)
-    assert product.request("PUT", "/v1/thresholds/site/site", {"threshold": 0.52, "reason": "Hiệu chỉnh toàn tỉnh"}
+    assert product.request("PUT", "/v1/thresholds/site/site", {"threshold": 0.53, "reason": "Hiệu chỉnh toàn tỉnh"}
                            ).status == 200
-    assert (threshold_for(container, device_a1), threshold_for(container, device_b)) == (0.55, 0.52)
+    assert (threshold_for(container, device_a1), threshold_for(container, device_b)) == (0.55, 0.53)
     # a device of its own wins over everything
     product.clock.advance(minutes=5)
     assert product.request("PUT", f"/v1/thresholds/device/{device_b.device_id}",
@@ -178,12 +181,12 @@ def test_a_threshold_applied_per_unit_reaches_its_devices_only_is_audited_and_ke
     assert history["current"]["threshold"] == 0.58 and history["in_force"] == 0.58
     listed = product.get("/v1/thresholds").body
     assert {(t["scope"], t["threshold"], (t["previous"] or {}).get("threshold")) for t in listed["thresholds"]} == {
-        ("site", 0.52, None), ("unit", 0.58, 0.55), ("device", 0.6, None)}
+        ("site", 0.53, None), ("unit", 0.58, 0.55), ("device", 0.6, None)}
     # and every change is in the audit trail, with the old and the new value
     trail = product.get(f"/v1/audit?{NOVEMBER}&action=threshold.set").body["entries"]
     unit_changes = [e["details"] for e in trail if e["subject"] == f"unit:{unit_a}"]
     assert [(d["previous"], d["threshold"]) for d in unit_changes] == [(0.55, 0.58), (None, 0.55)]
-    assert unit_changes[1]["in_force_before"] == 0.5 and unit_changes[1]["reason"] == "Camera ngược sáng"
+    assert unit_changes[1]["in_force_before"] == MODEL_DEFAULT and unit_changes[1]["reason"] == "Camera ngược sáng"
     assert len(trail) == 4
 
     # A threshold set for another embedding model is ignored (the model may have been switched since).
@@ -199,8 +202,8 @@ def test_a_threshold_applied_per_unit_reaches_its_devices_only_is_audited_and_ke
     product.clock.advance(minutes=5)
     removed = product.request("PUT", f"/v1/thresholds/device/{device_b.device_id}",
                               {"threshold": None, "reason": "Trả về ngưỡng chung"})
-    assert removed.status == 200 and removed.body["in_force"] == 0.52
-    assert threshold_for(container, device_b) == 0.52
+    assert removed.status == 200 and removed.body["in_force"] == 0.53
+    assert threshold_for(container, device_b) == 0.53
 
     # Refusals: out of range, unknown scope, nothing to name.
     for value in (0.1, 0.96, 1):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from face_engine import Gallery, Match
+from face_engine import Gallery, Match, decide
 
 DIM = 8
 
@@ -117,3 +117,56 @@ def test_hundred_thousand_faces_find_the_right_one() -> None:
     # THEN that face is found, with its person
     assert match is not None and match.face_id == "f77777" and match.staff_id == "s38888"
     assert match.similarity == pytest.approx(1.0, abs=1e-5)
+
+
+def test_identify_decides_per_person_not_per_photo() -> None:
+    # GIVEN alice with two photos and bob with one, and a probe between alice's second photo and bob's
+    alice1, alice2, bob = _unit(11), _unit(12), _unit(13)
+    vectors = np.stack([alice1, alice2, bob])
+    gallery = Gallery.from_embeddings("m", ["alice", "alice", "bob"], ["a1", "a2", "b1"], vectors)
+    probe = 0.8 * alice2 + 0.3 * bob
+    # WHEN identifying
+    ranked = gallery.ranked_people(probe, top=2)
+    match = gallery.identify(probe, threshold=0.1)
+    # THEN alice, through her closest photo, with bob as the runner-up person (not alice's other photo)
+    assert [m.staff_id for m in ranked] == ["alice", "bob"]
+    assert match is not None and (match.staff_id, match.face_id) == ("alice", "a2")
+    bob_score = float(bob @ (probe / np.linalg.norm(probe)))
+    assert match.runner_up == pytest.approx(bob_score, abs=1e-6)
+    # AND below the threshold, or too close to the runner-up, nobody
+    assert gallery.identify(probe, threshold=match.similarity + 0.01) is None
+    assert gallery.identify(probe, threshold=0.1, margin=match.similarity - bob_score + 0.01) is None
+
+
+def test_top2_mean_rule_averages_a_persons_two_closest_photos() -> None:
+    vectors = np.stack([_unit(21), _unit(22), _unit(23), _unit(24)])
+    gallery = Gallery.from_embeddings("m", ["a", "a", "a", "b"], ["a1", "a2", "a3", "b1"], vectors)
+    probe = _unit(21) + _unit(22)
+    scores = vectors @ (probe / np.linalg.norm(probe))
+    best = gallery.ranked_people(probe, rule="top2_mean", top=1)[0]
+    assert best.staff_id == "a"
+    assert best.similarity == pytest.approx(float(np.mean(np.sort(scores[:3])[-2:])), abs=1e-6)
+    with pytest.raises(ValueError):
+        gallery.ranked_people(probe, rule="median")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("similarity", "runner_up", "threshold", "margin", "decided"),
+    [
+        (0.60, 0.20, 0.52, 0.0, True),
+        (0.51, 0.20, 0.52, 0.0, False),  # below the threshold
+        (0.52, None, 0.52, 0.1, True),  # one person enrolled: no runner-up to beat
+        (0.60, 0.58, 0.52, 0.05, False),  # two people both close
+        (0.60, 0.58, 0.52, 0.0, True),
+    ],
+)
+def test_decide_table(
+    similarity: float, runner_up: float | None, threshold: float, margin: float, decided: bool
+) -> None:
+    ranked = [Match("s", "f", similarity, runner_up)]
+    assert (decide(ranked, threshold, margin) is not None) is decided
+
+
+def test_identify_on_an_empty_gallery_is_unknown() -> None:
+    assert Gallery.empty("m", DIM).identify(_unit(1), 0.0) is None
+    assert decide([], 0.0) is None

@@ -4,8 +4,9 @@ YuNet detection, 5-point alignment, ONNX embeddings, enrolment quality, the gall
 Importing the package loads no model and touches no network or disk beyond the package itself.
 """
 
-from .engine import DetectedFace, FaceEngine, blur_score
-from .gallery import Gallery, Match
+from .engine import DetectedFace, EngineOptions, FaceEngine, blur_score
+from .fusion import fuse
+from .gallery import Gallery, Match, decide
 from .image import InvalidImage, decode_image, encode_jpeg
 from .liveness import LivenessModel, LivenessPolicy, LivenessVerdict, judge
 from .manifest import ModelManifest, UnknownModelError, available_manifests, load_manifest
@@ -25,6 +26,7 @@ from .quality import (
 
 __all__ = [
     "DetectedFace",
+    "EngineOptions",
     "FaceAnalysis",
     "FaceEngine",
     "Gallery",
@@ -46,10 +48,12 @@ __all__ = [
     "available_manifests",
     "blur_score",
     "blur_sigma",
+    "decide",
     "decode_image",
     "encode_jpeg",
     "estimate_pose",
     "fetch_url",
+    "fuse",
     "judge",
     "judge_photo",
     "load_manifest",

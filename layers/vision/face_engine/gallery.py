@@ -10,17 +10,47 @@ import io
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
 
 import numpy as np
 
 _FORMAT = 1
 
+PersonRule = Literal["max", "top2_mean"]
+# How a person's several enrolment photos make one score: "max" = their closest photo; "top2_mean" = the
+# mean of their two closest (one photo for people with a single one). Measured in bench/accuracy.py.
+PERSON_RULE: PersonRule = "max"
+# The best person must beat the runner-up person by this much (cosine), or the passage is "unknown":
+# two enrolled people both close to a face is not an answer to record. Measured in bench/accuracy.py.
+IDENTIFY_MARGIN = 0.0
+
 
 @dataclass(frozen=True)
 class Match:
+    """Who a face is: their closest enrolled face and the similarity the decision used (for `identify`,
+    the person's score by `PERSON_RULE`); `runner_up` is the best score of anyone else (None when the
+    gallery holds one person, or from `best_match`)."""
+
     staff_id: str
     face_id: str
     similarity: float
+    runner_up: float | None = None
+
+
+def decide(
+    ranked: Sequence[Match], threshold: float, margin: float = IDENTIFY_MARGIN
+) -> Match | None:
+    """The identification rule, pure: the best-scoring person if they reach `threshold` and beat the
+    runner-up by `margin`; None (unknown) otherwise. `ranked` is `Gallery.ranked_people`'s answer."""
+    if not ranked:
+        return None
+    best = ranked[0]
+    if best.similarity < threshold:
+        return None
+    if best.runner_up is not None and best.similarity - best.runner_up < margin:
+        return None
+    return best
 
 
 def _unit_row(embedding: np.ndarray, dimension: int) -> np.ndarray:
@@ -137,9 +167,60 @@ class Gallery:
             return None
         return Match(self.staff_ids[best], self.face_ids[best], similarity)
 
-    def identify(self, embedding: np.ndarray, threshold: float) -> Match | None:
-        """Whose face this is, or None when nobody enrolled is close enough."""
-        return self.best_match(embedding, min_similarity=threshold)
+    @cached_property
+    def _people(self) -> tuple[np.ndarray, np.ndarray, tuple[str, ...]]:
+        """Rows sorted by person (`order`), where each person's rows start in that order, and the people."""
+        people, inverse = np.unique(np.array(self.staff_ids, dtype=np.str_), return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        starts = np.flatnonzero(np.r_[True, np.diff(inverse[order]) != 0]) if len(order) else np.zeros(0, int)
+        return order, starts, tuple(str(p) for p in people)
+
+    def ranked_people(self, embedding: np.ndarray, rule: PersonRule = PERSON_RULE, top: int = 2) -> list[Match]:
+        """The `top` best-scoring people for `embedding`, best first, each with their closest face and
+        (on the first) the runner-up's score. A person's score combines their faces by `rule`."""
+        if len(self) == 0:
+            return []
+        scores = self.matrix @ _unit_row(embedding, self.dimension)
+        order, starts, people = self._people
+        by_person = scores[order]
+        best = np.maximum.reduceat(by_person, starts)
+        counts = np.diff(np.r_[starts, len(order)])
+        if rule == "top2_mean":
+            # The second best of each person: mask each person's best row and take the max again.
+            first_rows = starts + np.array(
+                [int(np.argmax(by_person[a : a + n])) for a, n in zip(starts, counts, strict=True)], dtype=int
+            )
+            masked = by_person.copy()
+            masked[first_rows] = -np.inf
+            second = np.maximum.reduceat(masked, starts)
+            person_scores = np.where(counts > 1, (best + second) / 2, best)
+        elif rule == "max":
+            person_scores = best
+        else:
+            raise ValueError(f"unknown person rule {rule!r}")
+        ranking = np.argsort(-person_scores, kind="stable")[: max(top, 2)]
+        matches = []
+        for place, person in enumerate(ranking[:top]):
+            rows = order[starts[person] : starts[person] + counts[person]]
+            closest = int(rows[int(np.argmax(scores[rows]))])
+            runner_up = float(person_scores[ranking[1]]) if place == 0 and len(ranking) > 1 else None
+            matches.append(Match(people[person], self.face_ids[closest], float(person_scores[person]), runner_up))
+        return matches
+
+    def identify(
+        self,
+        embedding: np.ndarray,
+        threshold: float,
+        *,
+        margin: float = IDENTIFY_MARGIN,
+        rule: PersonRule = PERSON_RULE,
+    ) -> Match | None:
+        """Whose face this is: one decision over people, not photos (see `decide`); None = unknown.
+
+        The threshold is the embedder's `default_threshold` or a site's calibrated one. `margin` and
+        `rule` default to what bench/accuracy.py measured best; they are parameters for the benchmark.
+        """
+        return decide(self.ranked_people(embedding, rule=rule, top=1), threshold, margin)
 
     def to_bytes(self) -> bytes:
         """Portable .npz bytes (no pickles: a tampered gallery file cannot run code when loaded)."""

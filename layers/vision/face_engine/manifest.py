@@ -45,6 +45,9 @@ class ModelManifest(BaseModel):
     # Detector: minimum detection score. Embedder: minimum cosine similarity for a match. Liveness: minimum
     # real − spoof logit difference of a frame (and of a passage's mean).
     default_threshold: float
+    # Embedder: the embedding is the normalised sum of the aligned face's and its mirror image's. Part of the
+    # model's vector space: galleries built with and without it are not comparable, so it is fixed per model id.
+    flip_average: bool = False
     source_url: str
     licence: str
     notes: str = ""
@@ -57,6 +60,8 @@ class ModelManifest(BaseModel):
             raise ValueError(f"{self.kind} manifest {self.model_id!r} must not have a dimension")
         if (self.kind == "liveness") != (self.context is not None):
             raise ValueError(f"manifest {self.model_id!r}: a context (crop scale) goes with liveness models only")
+        if self.kind != "embedder" and self.flip_average:
+            raise ValueError(f"{self.kind} manifest {self.model_id!r} cannot flip-average")
         return self
 
 
