@@ -167,3 +167,12 @@ def test_every_faces_dev_photo_is_accepted_as_live(engine: FaceEngine, liveness:
             refused.append((path.parent.name, path.name, round(frame.score, 1), round(passage.score, 1)))
     # THEN nobody is asked to look at the camera again
     assert refused == []
+
+
+def test_a_passage_s_frames_scored_together_are_each_what_they_are_alone(engine: FaceEngine,
+                                                                         liveness: LivenessModel) -> None:
+    frames = [decode_image((SAMPLES_DIR / name).read_bytes()) for name in ("spoof-1.jpg", "live-1.jpg")]
+    pairs = [(frame, engine.detect(frame)[0]) for frame in frames]
+    together = liveness.scores(pairs)
+    assert together == pytest.approx([liveness.score(frame, face) for frame, face in pairs], abs=1e-4)
+    assert together[0] < liveness.default_policy().threshold < together[1] and liveness.scores([]) == []

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 import pytest
 
-from face_engine import EngineOptions, FaceEngine, Gallery, ModelManifest, fuse
+from face_engine import EngineOptions, FaceEngine, Gallery, ModelManifest, decode_image, fuse
 
 Photo = Callable[[str], np.ndarray]
 
@@ -202,3 +202,13 @@ def test_refined_landmarks_bring_a_small_face_closer_to_its_full_resolution_self
             plain_scores.append(float(unrefined.embed_face(canvas, face) @ full))
     # THEN on average the refined embedding is closer to the one of the full-resolution photo
     assert np.mean(refined_scores) > np.mean(plain_scores) + 0.005
+
+
+def test_a_passage_s_frames_embedded_together_are_each_what_they_are_alone(engine: FaceEngine, faces_dir: Path) -> None:
+    """The server embeds a passage's frames (and their mirrors) in one forward pass: same vectors, less time."""
+    images = [decode_image(path.read_bytes()) for path in sorted((faces_dir / "obama").glob("*.jpg"))[:3]]
+    pairs = [(image, engine.detect(image)[0]) for image in images]
+    together = engine.embed_faces(pairs)
+    assert len(together) == 3 and engine.embed_faces([]) == []
+    for vector, (image, face) in zip(together, pairs, strict=True):
+        np.testing.assert_allclose(vector, engine.embed_face(image, face), atol=1e-5)

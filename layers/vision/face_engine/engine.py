@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -331,9 +332,14 @@ class FaceEngine:
         return l2_normalise(vector)
 
     def _forward(self, aligned: np.ndarray) -> np.ndarray:
+        return self._forward_batch([aligned])[0]
+
+    def _forward_batch(self, crops: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Unit embeddings of aligned crops, in one forward pass (a passage's frames and their mirrors at once
+        cost less than one pass each)."""
         manifest = self.embedder_manifest
-        blob = cv2.dnn.blobFromImage(
-            aligned,
+        blob = cv2.dnn.blobFromImages(
+            list(crops),
             scalefactor=manifest.scale,
             size=(manifest.input_width, manifest.input_height),
             mean=manifest.mean,
@@ -342,8 +348,18 @@ class FaceEngine:
         )
         with self._net_lock:
             self._net.setInput(blob)
-            output = self._net.forward()
-        return l2_normalise(output)
+            output = np.asarray(self._net.forward()).reshape(len(crops), -1)
+        return [l2_normalise(row) for row in output]
+
+    def embed_faces(self, faces: Sequence[tuple[np.ndarray, DetectedFace]]) -> list[np.ndarray]:
+        """`embed_face` of several (image, face) pairs — the frames of one passage — in one forward pass."""
+        aligned = [self.align(image, face) for image, face in faces]
+        if not aligned:
+            return []
+        if not self.embedder_manifest.flip_average:
+            return self._forward_batch(aligned)
+        views = self._forward_batch(aligned + [cv2.flip(crop, 1) for crop in aligned])
+        return [l2_normalise(views[i] + views[i + len(aligned)]) for i in range(len(aligned))]
 
     def embed_face(self, image: np.ndarray, face: DetectedFace) -> np.ndarray:
         """Align and embed one face `detect` found in `image`: what recognition and enrolment compare."""

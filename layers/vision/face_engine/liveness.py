@@ -130,8 +130,15 @@ class LivenessModel:
 
         `face` is a detection in `image` (FaceEngine.detect on the same array).
         """
-        crop = self._crop(image, face)
-        return float(self._differences([crop, np.ascontiguousarray(crop[:, ::-1])]).mean())
+        return self.scores([(image, face)])[0]
+
+    def scores(self, faces: Sequence[tuple[np.ndarray, DetectedFace]]) -> list[float]:
+        """`score` of several (image, face) pairs — the frames of one passage — in one forward pass."""
+        crops = [self._crop(image, face) for image, face in faces]
+        if not crops:
+            return []
+        differences = self._differences(crops + [np.ascontiguousarray(crop[:, ::-1]) for crop in crops])
+        return [float((differences[i] + differences[i + len(crops)]) / 2) for i in range(len(crops))]
 
 
 # How far below the passage threshold a single frame may score (see LivenessPolicy). On the simulated passages

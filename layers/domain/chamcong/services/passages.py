@@ -53,18 +53,19 @@ def judge(container: Container, model: RecognitionModel, images: Sequence[np.nda
     from face_engine.fusion import fuse
 
     engine = model.engine
-    frames = []
+    found = []
     for index, image in enumerate(images):
         with watch.lap("detect"):
             faces = engine.detect(image)
-        if not faces:
-            continue
-        # A crop holds one person; if the detector also sees a sliver of a neighbour, the largest face wins.
-        with watch.lap("align_embed"):
-            embedding = engine.embed_face(image, faces[0])
-        frames.append(Frame(index, image, faces[0], embedding))
-    if not frames:
+        if faces:
+            # A crop holds one person; if the detector also sees a sliver of a neighbour, the largest face wins.
+            found.append((index, image, faces[0]))
+    if not found:
         return Passage("no_face")
+    with watch.lap("align_embed"):  # every frame (and its mirror) in one forward pass
+        embeddings = engine.embed_faces([(image, face) for _, image, face in found])
+    frames = [Frame(index, image, face, embedding)
+              for (index, image, face), embedding in zip(found, embeddings, strict=True)]
 
     liveness = None
     live = True
@@ -73,7 +74,7 @@ def judge(container: Container, model: RecognitionModel, images: Sequence[np.nda
         from face_engine.liveness import judge as judge_liveness
 
         with watch.lap("liveness"):
-            verdict = judge_liveness([liveness_model.score(frame.image, frame.face) for frame in frames],
+            verdict = judge_liveness(liveness_model.scores([(frame.image, frame.face) for frame in frames]),
                                      liveness_model.default_policy())
         liveness, live = round(float(verdict.score), 3), verdict.live
 
