@@ -59,6 +59,7 @@ fuzz: venv
 bench: venv
 	$(PY) -m bench.recognition
 	$(PY) -m bench.accuracy
+	$(PY) -m bench.accuracy_http
 	$(PY) -m bench.calibration
 	$(PY) -m bench.liveness
 	$(PY) -m bench.edge
