@@ -39,6 +39,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from bench.tables import print_table
 from edge_uploader.detector import Face
 from edge_uploader.passages import crop_face, face_quality
 from face_engine import (
@@ -399,15 +400,6 @@ def rates(outcome: Outcome, threshold: float) -> tuple[float, int, float]:
 
 
 # --- printing ------------------------------------------------------------------------------------------
-
-
-def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
-    print(f"\n{title}")
-    print("  ".join(str(cell).ljust(width) for cell, width in zip(header, widths, strict=True)))
-    print("  ".join("-" * width for width in widths))
-    for row in rows:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 
 def pct(value: float) -> str:

@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,6 +31,8 @@ from zoneinfo import ZoneInfo
 import cv2
 import numpy as np
 import requests
+
+from bench.tables import print_table
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -163,15 +164,6 @@ def _pct(part: int, whole: int) -> str:
     return f"{100 * part / whole:.1f} %" if whole else "—"
 
 
-def _print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
-    print(f"\n{title}")
-    print("  ".join(str(cell).ljust(width) for cell, width in zip(header, widths, strict=True)))
-    print("  ".join("-" * width for width in widths))
-    for row in rows:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.accuracy_http", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -225,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
                          f"{time.monotonic() - started:.0f}"))
             print(f"  {set_name}, {count} enrolment photo(s): done in {time.monotonic() - started:.0f} s; "
                   f"not matched: {tally.other_results}", flush=True)
-    _print_table("Through the HTTP API of the local stack: one photo = one passage of one frame (targets, 1 photo: "
+    print_table("Through the HTTP API of the local stack: one photo = one passage of one frame (targets, 1 photo: "
                  "≥ 95 % recognised, 0 wrong person, ≤ 0.1 % strangers; 3 photos: ≥ 98 %)",
                  ("set", "enrolled photos", "people + strangers", "people refused", "genuine recognised",
                   "wrong person", "strangers matched", "median ms", "s"), rows)

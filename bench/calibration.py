@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.engine import embed_photos, photos_by_person
+from bench.tables import print_table
 from chamcong.rules.calibration import Basis, propose_threshold
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,15 +31,6 @@ SETS = {"faces-dev": SHARED / "faces-dev", "asian-celeb29": SHARED / "faces-eval
 MODEL_DEFAULT = 0.5  # mobilefacenet_128d's manifest
 _SHORT = {"too_few_impostor_pairs": "few pairs", "too_few_faces_for_passages": "few faces",
           "raised_to_model_floor": "floor", "capped_at_maximum": "capped"}
-
-
-def _print_table(title: str, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
-    print(f"\n{title}")
-    print("  ".join(cell.ljust(width) for cell, width in zip(header, widths, strict=True)))
-    print("  ".join("-" * width for width in widths))
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 
 def _pairs(embeddings: Mapping[str, Sequence[np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -116,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                                   if w.code != "too_few_genuine_scores") or "-",
                          f"{proposal.accept_rate:.1%}" if proposal.accept_rate is not None else "-",
                          fmr, tar, strangers, default_fmr, default_tar))
-    _print_table("Calibrated on half the people, applied to the other half (each way)",
+    print_table("Calibrated on half the people, applied to the other half (each way)",
                  ("set", "target", "per", "calib people/faces/pairs", "proposed", "warnings", "expected TAR",
                   "held-out FMR", "held-out TAR", "held-out strangers", "FMR at 0.50", "TAR at 0.50"), rows)
 
@@ -133,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
                 fmr, tar, strangers = _apply(proposal.threshold, *_pairs(embedded[target]))
                 cross.append((source, target, f"{rate:g}", f"{proposal.threshold:.3f}", fmr, tar, strangers,
                               f"{own.threshold:.3f}"))
-        _print_table("Calibrated on one set, applied to another (why a site calibrates on its own faces)",
+        print_table("Calibrated on one set, applied to another (why a site calibrates on its own faces)",
                      ("calibrated on", "applied to", "target FMR", "threshold", "FMR there", "TAR there",
                       "strangers there", "its own proposal"), cross)
     return 0

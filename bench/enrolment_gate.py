@@ -33,6 +33,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from bench.tables import print_table
 from face_engine import FaceEngine, Verdict, blur_score, decode_image, judge_photo, load_manifest
 from face_engine.pose import estimate_pose
 from face_engine.quality import QualityPolicy, blur_sigma, main_face
@@ -128,16 +129,6 @@ def against_others(photo: Photo, embedding: np.ndarray, clean: dict[tuple[str, s
     others = [o.measure.embedding for o in clean[(photo.set, photo.person)] if o is not photo and o.measure]
     sims = np.array(others) @ embedding
     return float(sims.mean()), float(np.mean(sims >= threshold))
-
-
-def print_table(title: str, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
-    cells = [[str(c) for c in header]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    print(f"\n{title}")
-    for n, row in enumerate(cells):
-        print("  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))))
-        if n == 0:
-            print("  ".join("-" * w for w in widths))
 
 
 def binned(photos: Sequence[Photo], key: Callable[[Measure], float], edges: Sequence[float],

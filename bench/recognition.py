@@ -17,23 +17,14 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from bench.engine import median, time_gallery_match
+from bench.tables import print_table
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def _print_table(title: str, header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
-    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
-    print(f"\n{title}")
-    print("  ".join(str(cell).ljust(width) for cell, width in zip(header, widths, strict=True)))
-    print("  ".join("-" * width for width in widths))
-    for row in rows:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 
 def passage_crops(engine: Any, photo: Path, frames: int) -> list[bytes]:
@@ -140,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [(name, f"{median(stages.get(name, [])):.1f}", f"{median(passages.get(name, [])):.1f}",
              f"{median(passages.get(name, [])) / median(stages.get(name, [])):.2f}×" if stages.get(name) else "",
              str(len(stages.get(name, [])))) for name in order]
-    _print_table("One recognition: one crop (≈160 px, as a device sends it) and a passage of 3 crops (server time)",
+    print_table("One recognition: one crop (≈160 px, as a device sends it) and a passage of 3 crops (server time)",
                  ("stage", "1 crop, median ms", "3 crops, median ms", "3 / 1", "samples"), rows)
     print("gallery = the version check (a GetItem); record = idempotency claim, snapshot to S3 and the event\n"
           "transaction. Both run against in-process moto here, which costs far more per call than DynamoDB/S3\n"
@@ -152,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     for size in sizes:
         timings = time_gallery_match(size, 128, repeats=30)
         match_rows.append((f"{size:,}", f"{median(timings):.2f}", f"{max(timings):.2f}"))
-    _print_table("1:N match, 128-d gallery of random unit vectors", ("gallery", "median ms", "max ms"), match_rows)
+    print_table("1:N match, 128-d gallery of random unit vectors", ("gallery", "median ms", "max ms"), match_rows)
     return 0
 
 
