@@ -53,6 +53,7 @@ class Tally:
     wrong_person: int = 0
     stranger_passages: int = 0
     strangers_matched: int = 0
+    refused_as_spoofs: int = 0  # photos judged not live (web photos are photos of photos; tight crops lack context)
     other_results: dict[str, int] = field(default_factory=dict)
     ms: list[float] = field(default_factory=list)
 
@@ -153,6 +154,7 @@ def run_config(folder: Path, set_name: str, enrol_count: int, every: int, models
                     tally.genuine += 1
                     tally.recognised += int(matched and answer.get("staff_id") == staff_of[name])
                     tally.wrong_person += int(matched and answer.get("staff_id") != staff_of[name])
+                tally.refused_as_spoofs += int(result == "spoof_suspected")
                 if not matched:
                     tally.other_results[result] = tally.other_results.get(result, 0) + 1
                 if reply.status_code != 200:
@@ -213,6 +215,7 @@ def main(argv: list[str] | None = None) -> int:
                          str(tally.wrong_person),
                          f"{tally.strangers_matched}/{tally.stranger_passages} "
                          f"({_pct(tally.strangers_matched, tally.stranger_passages)})",
+                         str(tally.refused_as_spoofs),
                          f"{float(np.median(tally.ms)) if tally.ms else float('nan'):.0f}",
                          f"{time.monotonic() - started:.0f}"))
             print(f"  {set_name}, {count} enrolment photo(s): done in {time.monotonic() - started:.0f} s; "
@@ -220,7 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     print_table("Through the HTTP API of the local stack: one photo = one passage of one frame (targets, 1 photo: "
                  "≥ 95 % recognised, 0 wrong person, ≤ 0.1 % strangers; 3 photos: ≥ 98 %)",
                  ("set", "enrolled photos", "people + strangers", "people refused", "genuine recognised",
-                  "wrong person", "strangers matched", "median ms", "s"), rows)
+                  "wrong person", "strangers matched", "passages refused as spoofs", "median ms", "s"), rows)
     return 0
 
 
