@@ -386,3 +386,25 @@ def test_single_frame_policy_and_a_pause_too_short_for_its_frames() -> None:
         PassagePolicy(pause_seconds=0.8, frame_gap_seconds=0.5)
     with pytest.raises(ValueError, match="1 to 3"):
         PassagePolicy(frames_per_passage=4)
+
+
+def test_the_uploader_re_arms_the_track_whose_capture_was_refused_as_a_spoof() -> None:
+    """The sender thread only notes the verdict; the main loop re-arms the track (the tracker is not thread-safe)."""
+    import threading
+
+    from edge_uploader.runner import Uploader
+
+    tracker = PassageTracker()
+    [(_, emission)] = run(tracker, walk([400, 440, 480]) + stand(520, 25))
+    uploader = Uploader.__new__(Uploader)  # only the parts the verdict touches: no camera, queue or sender
+    uploader.tracker, uploader._lock = tracker, threading.Lock()
+    uploader._captures, uploader._answers, uploader._look_again, uploader._banner = {}, {}, [], None
+    uploader._captures[emission.track_id] = "c-1"
+    uploader._answered("c-2-someone-else", {"result": "matched", "display_message": "Xin chào"})
+    uploader._answered("c-1", {"result": "spoof_suspected", "display_message": "Vui lòng nhìn thẳng vào camera."})
+    uploader._rearm_refused(at(28))
+    [track] = tracker.tracks
+    assert (track.sent, track.looked_again) == (False, True)
+    assert uploader._look_again == []
+    uploader._rearm_refused(at(29))  # nothing pending: nothing changes
+    assert track.anchor_time == at(28)
