@@ -92,6 +92,33 @@ def test_bucket_is_private_encrypted_and_expires_snapshots() -> None:
     assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
     rules = {rule["Id"]: rule for rule in bucket["LifecycleConfiguration"]["Rules"]}
     assert rules["snapshot-retention"]["Prefix"] == "snapshots/"
+    assert rules["snapshot-retention"]["ExpirationInDays"] == {"Ref": "SnapshotRetentionDays"}
+
+
+def test_the_frames_of_a_refused_spoof_have_their_own_shorter_retention() -> None:
+    template = load_template()
+    rules = {rule["Id"]: rule for rule in
+             resources_of_type("AWS::S3::Bucket")["DataBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]}
+    # The frames under spoofs/ expire on their own clock, and the record in the spoofs table with them
+    assert rules["spoof-retention"]["Prefix"] == "spoofs/"
+    assert rules["spoof-retention"]["ExpirationInDays"] == {"Ref": "SpoofRetentionDays"}
+    parameters = template["Parameters"]
+    assert parameters["SpoofRetentionDays"]["Default"] < parameters["SnapshotRetentionDays"]["Default"]
+    assert parameters["SpoofRetentionDays"]["Default"] == Settings.model_fields["spoof_retention_days"].default
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["SPOOF_RETENTION_DAYS"] == {"Ref": "SpoofRetentionDays"}
+    table = resources_of_type("AWS::DynamoDB::Table")["SpoofsTable"]["Properties"]
+    assert table["TimeToLiveSpecification"] == {"AttributeName": "expires_at", "Enabled": True}
+    # Only the recognition function writes them (frames and record); the reports read the day's records
+    granted = {name: [(action, str(resource)) for statement in function["Properties"]["Policies"][0]["Statement"]
+                      for action in statement["Action"] for resource in statement["Resource"]]
+               for name, function in resources_of_type("AWS::Serverless::Function").items()}
+    writers = {name for name, grants in granted.items()
+               if ("dynamodb:PutItem", str({"Fn::GetAtt": ["SpoofsTable", "Arn"]})) in grants}
+    assert writers == {"RecognitionFunction"}
+    assert any(action == "s3:PutObject" and "/spoofs/*" in resource
+               for action, resource in granted["RecognitionFunction"])
+    assert ("dynamodb:Query", str({"Fn::GetAtt": ["SpoofsTable", "Arn"]})) in granted["ReportsFunction"]
 
 
 def test_no_function_is_granted_wildcard_actions() -> None:
