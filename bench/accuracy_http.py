@@ -28,11 +28,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import cv2
 import numpy as np
 import requests
 
 from bench.tables import print_table
+from face_engine import FaceEngine, InvalidImage, decode_image, encode_jpeg
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -64,24 +64,20 @@ def photos(folder: Path) -> dict[str, list[Path]]:
     return {name: paths for name, paths in found.items() if paths}
 
 
-def camera_crop(detector: cv2.FaceDetectorYN, path: Path) -> bytes | None:
-    """What a lobby device sends for this photo: the largest face, 1.6× its box, at most 320 px, JPEG q92."""
+def camera_crop(engine: FaceEngine, path: Path) -> bytes | None:
+    """What a lobby device sends for this photo: its largest face cut as the edge uploader cuts it, JPEG q92."""
+    from bench.liveness import EDGE_JPEG
     from edge_uploader.detector import Face
     from edge_uploader.passages import crop_face
 
-    image = cv2.imread(str(path), cv2.IMREAD_COLOR)
-    if image is None:
+    try:
+        image = decode_image(path.read_bytes())
+    except InvalidImage:
         return None
-    scale = min(1.0, 1280 / max(image.shape[:2]))
-    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else image
-    detector.setInputSize((small.shape[1], small.shape[0]))
-    _, rows = detector.detect(small)
-    if rows is None or len(rows) == 0:
+    faces = engine.detect(image)
+    if not faces:
         return None
-    row = max(rows, key=lambda r: r[2] * r[3]) / np.float32(scale)
-    face = Face((float(row[0]), float(row[1]), float(row[2]), float(row[3])), row[4:14].reshape(5, 2), float(row[14]))
-    ok, jpeg = cv2.imencode(".jpg", crop_face(image, face), [cv2.IMWRITE_JPEG_QUALITY, 92])
-    return jpeg.tobytes() if ok else None
+    return encode_jpeg(crop_face(image, Face(faces[0].box, faces[0].landmarks, faces[0].score)), EDGE_JPEG)
 
 
 class Client:
@@ -99,9 +95,9 @@ class Client:
         return dict(reply.json())
 
 
-def run_config(folder: Path, set_name: str, enrol_count: int, every: int, models_dir: Path,
-               detector: cv2.FaceDetectorYN) -> Tally:
+def run_config(folder: Path, set_name: str, enrol_count: int, every: int, models_dir: Path) -> Tally:
     from chamcong import device_signature
+    from chamcong.container import get_container
     from infra.local_stack import free_port, running_stack
 
     people = photos(folder)
@@ -111,6 +107,7 @@ def run_config(folder: Path, set_name: str, enrol_count: int, every: int, models
     with tempfile.TemporaryDirectory(prefix="bench-http-") as out, \
             running_stack(free_port(), models_dir, Path(out), PASSWORD, access_log=False) as stack:
         api = Client(stack.api_url)
+        engine = get_container().engine()  # the stack's own detector, loaded in this process
         unit = api.call("POST", "/v1/units", json={"name": f"Đo độ chính xác {set_name}"})["unit_id"]
         device = api.call("POST", "/v1/devices", json={"name": "Camera đo", "unit_id": unit})
         device_id, secret = str(device["device_id"]), str(device["secret"])
@@ -130,7 +127,7 @@ def run_config(folder: Path, set_name: str, enrol_count: int, every: int, models
         for name in names:
             probes = people[name] if name in strangers else people[name][enrol_count:]
             for path in probes[::every]:
-                crop = path.read_bytes() if set_name in TIGHT_CROPS else camera_crop(detector, path)
+                crop = path.read_bytes() if set_name in TIGHT_CROPS else camera_crop(engine, path)
                 stranger = name in strangers
                 if crop is None:  # the device would not even have sent it: a missed passage
                     if not stranger:
@@ -178,9 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.one:
         set_name, count = args.one.split(":")
         os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
-        detector = cv2.FaceDetectorYN.create(str(args.models_dir / "face_detection_yunet_2023mar.onnx"), "",
-                                             (320, 320), 0.6, 0.3, 5000)
-        tally = run_config(SETS[set_name], set_name, int(count), args.every, args.models_dir, detector)
+        tally = run_config(SETS[set_name], set_name, int(count), args.every, args.models_dir)
         print("RESULT " + json.dumps(asdict(tally)))
         return 0
     chosen = [name.strip() for name in args.sets.split(",") if name.strip()]

@@ -326,13 +326,7 @@ class FaceEngine:
         """L2-normalised float32 embedding of an aligned face, in the model's vector space: with
         `flip_average` in its manifest, the normalised sum of the face's and its mirror image's embeddings
         (a face and its mirror are the same person; averaging cancels part of the pose and light noise)."""
-        vector = self._forward(aligned)
-        if self.embedder_manifest.flip_average:
-            vector = vector + self._forward(cv2.flip(aligned, 1))
-        return l2_normalise(vector)
-
-    def _forward(self, aligned: np.ndarray) -> np.ndarray:
-        return self._forward_batch([aligned])[0]
+        return self._embed_aligned([aligned])[0]
 
     def _forward_batch(self, crops: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Unit embeddings of aligned crops, in one forward pass (a passage's frames and their mirrors at once
@@ -353,7 +347,10 @@ class FaceEngine:
 
     def embed_faces(self, faces: Sequence[tuple[np.ndarray, DetectedFace]]) -> list[np.ndarray]:
         """`embed_face` of several (image, face) pairs — the frames of one passage — in one forward pass."""
-        aligned = [self.align(image, face) for image, face in faces]
+        return self._embed_aligned([self.align(image, face) for image, face in faces])
+
+    def _embed_aligned(self, aligned: list[np.ndarray]) -> list[np.ndarray]:
+        """`embed` of several aligned crops, with their mirrors when the manifest says so, in one forward pass."""
         if not aligned:
             return []
         if not self.embedder_manifest.flip_average:

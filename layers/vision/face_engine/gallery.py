@@ -198,7 +198,10 @@ class Gallery:
             person_scores = best
         else:
             raise ValueError(f"unknown person rule {rule!r}")
-        ranking = np.argsort(-person_scores, kind="stable")[: max(top, 2)]
+        # Only the best few are ranked: a full sort of 50 000 people for one passage is wasted work.
+        wanted = min(max(top, 2), len(person_scores))
+        candidates = np.argpartition(-person_scores, wanted - 1)[:wanted]
+        ranking = candidates[np.argsort(-person_scores[candidates], kind="stable")]
         matches = []
         for place, person in enumerate(ranking[:top]):
             rows = order[starts[person] : starts[person] + counts[person]]

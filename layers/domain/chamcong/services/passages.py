@@ -51,6 +51,7 @@ def judge(container: Container, model: RecognitionModel, images: Sequence[np.nda
     """Detect and embed every crop with `model`, check liveness on the whole passage, then identify the fused face
     in the same model's gallery (never one model's embedding against another's gallery, even mid-switch)."""
     from face_engine.fusion import fuse
+    from face_engine.gallery import decide
 
     engine = model.engine
     found = []
@@ -81,11 +82,11 @@ def judge(container: Container, model: RecognitionModel, images: Sequence[np.nda
     with watch.lap("gallery"):
         gallery = model.gallery.current()  # one GetItem on the version pointer; reload only if it moved
     with watch.lap("match"):
-        fused = fuse([frame.embedding for frame in frames])
-        match = gallery.identify(fused, threshold)
-        nearest = match or gallery.best_match(fused)  # an unknown face still says how close it came
+        # One ranking for both the decision and, for an unknown face, how close it came.
+        ranked = gallery.ranked_people(fuse([frame.embedding for frame in frames]), top=1)
+        match = decide(ranked, threshold)
     staff = _staff(match.staff_id) if match is not None else None
-    similarity = round(float(nearest.similarity), 4) if nearest is not None else None
+    similarity = round(float(ranked[0].similarity), 4) if ranked else None
     if not live:
         return Passage("spoof_suspected", tuple(frames), staff, similarity, liveness)
     if staff is None:
