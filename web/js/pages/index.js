@@ -3,5 +3,6 @@
 // js/messages/index.js. `allowed(session)` decides who sees the page (the API refuses the rest anyway).
 import signin from './signin.js';
 import password from './password.js';
+import help from './help.js';
 
-export const pages = [signin, password];
+export const pages = [signin, password, help];
