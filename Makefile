@@ -73,7 +73,7 @@ demo: venv web
 fuzz: venv
 	$(PY) -m tests.fuzz.harness --budget long --out out/fuzz
 
-bench: venv
+bench: venv web browser
 	$(PY) -m bench.recognition
 	$(PY) -m bench.accuracy
 	$(PY) -m bench.accuracy_http
@@ -82,6 +82,7 @@ bench: venv
 	$(PY) -m bench.edge
 	$(PY) -m bench.contract
 	$(PY) -m bench.enrolment_gate
+	$(PY) -m bench.web
 
 # Build the Lambda layers as `sam build` does and check Lambda's 250 MB unzipped limit
 # (function + layers) for the function that carries both.
