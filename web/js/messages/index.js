@@ -2,10 +2,11 @@
 // A page's texts live in the file of its area; a key defined twice is an error (a test checks).
 import common from './common.js';
 import help from './help.js';
+import bulk from './bulk.js';
 import lobby from './lobby.js';
 import signin from './signin.js';
 
-const parts = [common, signin, lobby, help];
+const parts = [common, signin, lobby, help, bulk];
 
 export const catalogue = {};
 for (const part of parts) {

@@ -4,5 +4,6 @@
 import signin from './signin.js';
 import password from './password.js';
 import help from './help.js';
+import bulk from './bulk.js';
 
-export const pages = [signin, password, help];
+export const pages = [signin, password, bulk, help];
