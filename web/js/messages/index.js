@@ -2,8 +2,9 @@
 // A page's texts live in the file of its area; a key defined twice is an error (a test checks).
 import common from './common.js';
 import signin from './signin.js';
+import staff from './staff.js';
 
-const parts = [common, signin];
+const parts = [common, signin, staff];
 
 export const catalogue = {};
 for (const part of parts) {

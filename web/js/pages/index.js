@@ -3,5 +3,7 @@
 // js/messages/index.js. `allowed(session)` decides who sees the page (the API refuses the rest anyway).
 import signin from './signin.js';
 import password from './password.js';
+import staff from './staff.js';
+import staffPerson from './staff-person.js';
 
-export const pages = [signin, password];
+export const pages = [signin, password, staff, staffPerson];
