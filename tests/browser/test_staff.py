@@ -221,3 +221,15 @@ def test_oversight_sees_every_unit_and_names_are_text_never_html(page, district:
     page.get_by_role("button", name="English").click()
     page.get_by_label("Search by name").wait_for()
     page.get_by_role("link", name="Record and face photos of " + district.person("late1").full_name).wait_for()
+
+
+def test_the_staff_pages_fit_a_360_px_phone(page, district: District) -> None:
+    page.set_viewport_size({"width": 360, "height": 740})
+    sign_in(page, "quantri", PASSWORD, "/#/staff")
+    page.get_by_role("link", name=district.person("late1").full_name, exact=True).wait_for()
+    # the page itself never scrolls sideways: only the table does, inside its own frame
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.get_by_role("link", name=district.person("late1").full_name, exact=True).click()
+    page.get_by_role("button", name="Bật máy ảnh").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.get_by_role("button", name="Tải ảnh lên").bounding_box()["width"] <= 360
