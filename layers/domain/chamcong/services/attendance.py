@@ -43,7 +43,7 @@ def unit_days(container: Container, access: Access, unit_id: str, day: date | No
     get_unit(unit_id)
     access.require_unit("attendance:read", unit_id)  # before any evidence link is made
     day = day or container.today()
-    judged = judge_unit(container, unit_id, day, day, calendar or calendar_for(container, unit_id), as_of)
+    judged = judge_unit(container, unit_id, day, day, calendar, as_of)
     return {"unit_id": unit_id, "date": day.isoformat(), "days": [_row(container, one) for one in judged]}
 
 
@@ -57,15 +57,17 @@ class JudgedDay:
     correction_id: str | None
 
 
-def judge_unit(container: Container, unit_id: str, first: date, last: date, calendar: WorkCalendar,
+def judge_unit(container: Container, unit_id: str, first: date, last: date, calendar: WorkCalendar | None = None,
                as_of: datetime | None = None) -> list[JudgedDay]:
     """Every current member's days from `first` to `last`, in name order then by day: one query per table.
 
     The caller has checked that the unit is in scope. With `as_of`, the days as they stood at that moment.
+    `calendar`: the unit's, if the caller resolved it already; otherwise resolved here, only if it has members.
     """
     members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: vietnamese_key(person.full_name))
     if not members:
         return []
+    calendar = calendar or calendar_for(container, unit_id)
     events: dict[tuple[str, date], list[EventModel]] = defaultdict(list)
     for event in EventModel.of_unit_between(unit_id, first, last):
         if as_of is None or event.captured_at <= as_of:  # a report made later still tells its own hour
