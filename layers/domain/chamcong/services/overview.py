@@ -81,7 +81,7 @@ def stats(container: Container, access: Access, month: str | None, unit_id: str 
     rows: list[dict[str, Any]] = []
     every: list[DaySummary] = []
     windows: set[Window] = set()
-    for unit in units if days else []:
+    for unit in units if days else []:  # a month not begun yet has no day to judge
         calendar = calendar_for(container, unit.unit_id)
         judged = judge_unit(container, unit.unit_id, days[0], days[-1], calendar)
         if not judged:
