@@ -15,7 +15,7 @@ help:
 	@echo "make demo    - run the main job on the local stack"
 	@echo "make test    - the whole test suite (installs .venv first)"
 	@echo "make fuzz    - schemathesis over the served OpenAPI, long (about 10 minutes; out/fuzz/failures.txt)"
-	@echo "make bench   - recognition speed and accuracy, edge detection, calibration, liveness, enrolment gate"
+	@echo "make bench   - recognition speed and accuracy, edge detection, calibration, liveness, enrolment gate, Today/Charts"
 	@echo "make edge    - the edge uploader as one file, out/edge/chamcong-edge.pyz"
 	@echo "make lint    - ruff, mypy, cfn-lint"
 
@@ -81,6 +81,7 @@ bench: venv web browser
 	$(PY) -m bench.liveness
 	$(PY) -m bench.edge
 	$(PY) -m bench.contract
+	$(PY) -m bench.today
 	$(PY) -m bench.enrolment_gate
 	$(PY) -m bench.web
 
