@@ -2,8 +2,10 @@
 // A page's texts live in the file of its area; a key defined twice is an error (a test checks).
 import common from './common.js';
 import signin from './signin.js';
+import admin from './admin.js';
+import reports from './reports.js';
 
-const parts = [common, signin];
+const parts = [common, signin, admin, reports];
 
 export const catalogue = {};
 for (const part of parts) {
