@@ -61,7 +61,7 @@ export default {
     vi: 'Ngày cuối cùng để đổi mật khẩu tạm thời khi triển khai; mặc định 5 ngày kể từ hôm nay.',
     en: 'The last day to change the temporary password in a roll-out; by default 5 days from today.',
   },
-  'admin.accounts.create_title': { vi: 'Tạo tài khoản', en: 'Create an account' },
+  'admin.accounts.create_title': { vi: 'Tạo tài khoản mới', en: 'New account' },
   'admin.accounts.create': { vi: 'Tạo tài khoản', en: 'Create the account' },
   'admin.accounts.created': { vi: 'Đã tạo tài khoản {username}.', en: 'Account {username} created.' },
   'admin.accounts.temporary_title': { vi: 'Mật khẩu tạm thời của {username}', en: 'Temporary password of {username}' },

@@ -84,7 +84,8 @@ export default {
 
     function attachmentButton(report) {
       const button = h('button', { type: 'button', class: 'outline small',
-        'aria-label': t('reports.attachment_named', { name: report.audience_name, kind: kindName(report.kind) }) },
+        'aria-label': t('reports.attachment_named', { name: report.audience_name,
+        kind: kindName(report.kind).toLocaleLowerCase() }) },
       t('reports.attachment'));
       button.addEventListener('click', async () => {
         const file = await submitting(button, messages, () => apiFile(report.attachment));
@@ -111,7 +112,8 @@ export default {
         { label: t('reports.recipients'), cell: (report) => report.recipients.join(', ') || '—' },
         { label: t('admin.actions'), cell: (report) => (report.download ? h('div', { class: 'row-actions' },
           h('button', { type: 'button', class: 'small', onclick: (event) => open(report, event.target),
-            'aria-label': t('reports.open_named', { name: report.audience_name, kind: kindName(report.kind) }) },
+            'aria-label': t('reports.open_named', { name: report.audience_name,
+              kind: kindName(report.kind).toLocaleLowerCase() }) },
           t('reports.open')), attachmentButton(report)) : t('reports.not_archived')) },
       ], reply.reports, t('reports.caption', { date: formatDate(reply.date) }))
         : notice(t('reports.empty', { date: formatDate(reply.date) })));
