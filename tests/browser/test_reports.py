@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.browser.conftest import ADMIN_PASSWORD, screenshot, sign_in
 from tests.browser.district import PASSWORD, UNIT_A, UNIT_B, District
+from tests.browser.district import sign_in as api_sign_in
 
 
 def test_an_admin_reruns_a_days_reports_and_reads_and_downloads_them(page, district: District) -> None:
@@ -38,14 +41,12 @@ def test_an_admin_reruns_a_days_reports_and_reads_and_downloads_them(page, distr
         page.get_by_role("button", name=f"Tải tệp đính kèm buổi sáng của {UNIT_A}").first.click()
     download = downloaded.value
     assert download.suggested_filename == f"cham-cong-{day}-sang-phong-noi-vu.csv"
-    content = open(download.path(), encoding="utf-8-sig").read()  # noqa: PTH123, SIM115
+    content = Path(download.path()).read_text(encoding="utf-8-sig")
     assert district.person("late1").full_name in content
 
 
 def test_a_leader_reads_only_their_units_reports_and_cannot_run_them(page, district: District) -> None:
     # GIVEN a day whose morning reports exist (the admin's run above, or this one)
-    from tests.browser.district import sign_in as api_sign_in
-
     admin = api_sign_in(district.url, "admin", ADMIN_PASSWORD)
     admin.call("POST", "/v1/reports/daily/run", json={"date": district.day.isoformat(), "kind": "morning"})
     # WHEN the leader of Phòng Nội vụ opens the reports of that day

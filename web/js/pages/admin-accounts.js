@@ -65,8 +65,8 @@ export default adminPage('admin-accounts', PATH, async (main, context) => {
       { label: t('admin.accounts.username'), cell: (account) => h('strong', {}, account.username) },
       { label: t('admin.accounts.display_name'), cell: (account) => account.display_name || '—' },
       { label: t('common.unit'), cell: (account) => unitName(account.unit_id) },
-      { label: t('admin.accounts.roles'), cell: (account) => h('ul', { class: 'plain' },
-        account.grants.map((grant) => h('li', {}, grantText(grant, unitName)))) },
+      { label: t('admin.accounts.roles'), cell: (account) => (account.grants.length ? h('ul', { class: 'plain' },
+        account.grants.map((grant) => h('li', {}, grantText(grant, unitName)))) : '—') },
       { label: t('admin.accounts.status'), cell: (account) => h('span', {
         class: `badge account-${account.status}` }, statusText(account)) },
       canWrite() ? { label: t('admin.actions'), cell: (account) => h('button', {

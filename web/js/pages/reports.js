@@ -5,8 +5,8 @@ import { download, field, h, show, table } from '../dom.js';
 import { formatDate, t, todayInHanoi } from '../i18n.js';
 import { blobAsBinary, readMail } from '../mail.js';
 import * as session from '../session.js';
-import { busy, errorBox, heading, notice, submitting } from '../ui.js';
-import { confirmAction, when } from './admin-common.js';
+import { busy, errorBox, heading, loadUnits, notice, submitting } from '../ui.js';
+import { confirmAction, unitNamer, when } from './admin-common.js';
 
 const PATH = '/reports';
 const KINDS = ['morning', 'evening'];
@@ -50,11 +50,17 @@ export default {
         const run = await submitting(button, result, () => api('POST', '/v1/reports/daily/run', {
           body: { date: day, kind: kind.value } }));
         if (!run) return;
+        let unitName = (unitId) => unitId;
+        try {
+          unitName = unitNamer(await loadUnits());
+        } catch {
+          // the ids are shown instead of the names
+        }
         show(result, notice(run.working_day ? t('reports.run_done', { count: run.reports.length })
           : t('reports.run_not_working_day'), 'success'),
         run.reports.length ? table([
           { label: t('reports.audience'), cell: (outcome) => outcome.audience === 'district'
-            ? t('reports.district') : outcome.audience },
+            ? t('reports.district') : unitName(outcome.audience) },
           { label: t('reports.status'), cell: (outcome) => (OUTCOMES.includes(outcome.status)
             ? t(`reports.outcome.${outcome.status}`) : outcome.status) },
           { label: t('reports.recipients'), cell: (outcome) => outcome.recipients.join(', ') || '—' },
