@@ -182,3 +182,42 @@ def test_a_unit_gets_its_own_hours_and_shows_where_its_holidays_come_from(page, 
     assert (schedule["work_start"], schedule["late_grace_minutes"], schedule["weekdays"]) == ("07:45", 5,
                                                                                                 [0, 1, 2, 3, 4, 5])
     screenshot(page, "admin-calendar")
+
+
+def test_an_account_is_locked_unlocked_reset_and_given_roles_from_its_dialog(page, district: District) -> None:
+    # GIVEN an account of Phòng Nội vụ with the leader's role
+    username = unique("quanly")
+    admin = api_sign_in(district.url, "admin", ADMIN_PASSWORD)
+    admin.call("POST", "/v1/accounts", 201, json={"username": username, "unit_id": district.units[UNIT_A],
+                                                  "grants": [{"role": "unit_leader",
+                                                              "unit_id": district.units[UNIT_A]}]})
+    sign_in(page, "quantri", PASSWORD, f"/#/admin/accounts?unit_id={district.units[UNIT_A]}")
+    page.get_by_role("button", name=f"Quản lý tài khoản {username}").click()
+    dialog = page.get_by_role("dialog")
+    # WHEN the unit admin locks it with a reason (kept in the audit trail) THEN the status says so
+    dialog.get_by_label("Lý do khoá").fill("Nghỉ hưu")
+    dialog.get_by_role("button", name="Khoá tài khoản").click()
+    dialog.get_by_text("Bị khoá bởi quản trị viên").wait_for()
+    # WHEN they unlock it THEN it is active again (its temporary password still to change)
+    dialog.get_by_role("button", name="Mở khoá").click()
+    dialog.get_by_role("status").filter(has_text="Đã mở khoá tài khoản.").wait_for()
+    # WHEN they grant the unit admin's role and revoke the leader's THEN the roles follow
+    dialog.get_by_label("Vai trò", exact=True).select_option("unit_admin")
+    dialog.get_by_role("button", name="Cấp vai trò").click()
+    dialog.get_by_role("button", name=f"Thu hồi vai trò Quản trị đơn vị · {UNIT_A}").wait_for()
+    dialog.get_by_role("button", name=f"Thu hồi vai trò Lãnh đạo đơn vị · {UNIT_A}").click()
+    page.locator("dialog[open]").last.get_by_role("button", name="Thu hồi").click()
+    dialog.get_by_role("status").filter(has_text="Đã thu hồi vai trò.").wait_for()
+    assert dialog.get_by_role("button", name=f"Thu hồi vai trò Lãnh đạo đơn vị · {UNIT_A}").count() == 0
+    # WHEN they issue a new temporary password THEN it is shown once, in the dialog
+    dialog.get_by_role("button", name="Cấp lại mật khẩu tạm thời").click()
+    page.locator("dialog[open]").last.get_by_role("button", name="Cấp lại mật khẩu tạm thời").click()
+    secret = dialog.locator("[data-secret]")
+    secret.wait_for()
+    temporary = secret.inner_text().strip()
+    # AND after closing the dialog the list shows the new roles, and the password is nowhere
+    dialog.get_by_role("button", name="Đóng").click()
+    row = page.get_by_role("row").filter(has_text=username)
+    row.filter(has_text="Quản trị đơn vị").wait_for()
+    assert "Lãnh đạo đơn vị" not in row.inner_text() and temporary not in page.content()
+    assert api_sign_in(district.url, username, temporary).call("GET", "/v1/auth/me")["username"] == username

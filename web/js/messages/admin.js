@@ -76,7 +76,11 @@ export default {
   'admin.accounts.status': { vi: 'Trạng thái', en: 'Status' },
   'admin.accounts.active': { vi: 'Đang hoạt động', en: 'Active' },
   'admin.accounts.locked': { vi: 'Bị khoá', en: 'Locked' },
-  'admin.accounts.locked_because': { vi: 'Bị khoá: {reason}', en: 'Locked: {reason}' },
+  'admin.accounts.locked_by_admin': { vi: 'Bị khoá bởi quản trị viên', en: 'Locked by an administrator' },
+  'admin.accounts.locked_expired': {
+    vi: 'Bị khoá: quá hạn đổi mật khẩu tạm thời (cấp lại mật khẩu để mở)',
+    en: 'Locked: the temporary password expired (reset it to open the account)',
+  },
   'admin.accounts.blocked_until': {
     vi: 'Tạm chặn đến {time} (đăng nhập sai nhiều lần)',
     en: 'Blocked until {time} (too many failed sign-ins)',

@@ -21,8 +21,10 @@ function grantText(grant, unitName) {
 
 function statusText(account) {
   if (account.status === 'locked') {
-    return account.lock_reason ? t('admin.accounts.locked_because', { reason: account.lock_reason })
-      : t('admin.accounts.locked');
+    // lock_reason is a code (chamcong/store/models/accounts.py); the admin's note is in the audit trail.
+    if (account.lock_reason === 'by_admin') return t('admin.accounts.locked_by_admin');
+    if (account.lock_reason === 'password_expired') return t('admin.accounts.locked_expired');
+    return t('admin.accounts.locked');
   }
   if (account.blocked_until) return t('admin.accounts.blocked_until', { time: when(account.blocked_until) });
   if (account.must_change_password) {
