@@ -4,10 +4,12 @@ import common from './common.js';
 import signin from './signin.js';
 import staff from './staff.js';
 import bulk from './bulk.js';
+import admin from './admin.js';
+import reports from './reports.js';
 import help from './help.js';
 import lobby from './lobby.js';
 
-const parts = [common, signin, staff, bulk, help, lobby];
+const parts = [common, signin, staff, bulk, admin, reports, help, lobby];
 
 export const catalogue = {};
 for (const part of parts) {

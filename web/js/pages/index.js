@@ -7,6 +7,14 @@ import password from './password.js';
 import staff from './staff.js';
 import bulk from './bulk.js';
 import staffPerson from './staff-person.js';
+import reports from './reports.js';
+import admin from './admin.js';
+import adminUnits from './admin-units.js';
+import adminAccounts from './admin-accounts.js';
+import adminDevices from './admin-devices.js';
+import adminCalendar from './admin-calendar.js';
+import adminAudit from './admin-audit.js';
 import help from './help.js';
 
-export const pages = [signin, password, staff, bulk, staffPerson, help];
+export const pages = [signin, password, staff, bulk, staffPerson, reports, admin, adminUnits, adminAccounts,
+  adminDevices, adminCalendar, adminAudit, help];
