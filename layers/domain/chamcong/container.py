@@ -41,6 +41,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def s3_client(settings: Settings) -> Any:
+    """Path-style addressing and SigV4 so presigned links also work against the local moto server; the regional
+    endpoint everywhere (us-east-1 too), so the evidence links are https://s3.REGION.amazonaws.com/BUCKET/…, the
+    source the site's Content-Security-Policy allows images from (template.yaml, SiteHeadersPolicy)."""
+    return boto3.session.Session().client(
+        "s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url,
+        config=Config(signature_version="s3v4",
+                      s3={"addressing_style": "path", "us_east_1_regional_endpoint": "regional"}),
+    )
+
+
 @dataclass
 class Container:
     settings: Settings
@@ -55,11 +66,7 @@ class Container:
 
     @cached_property
     def s3(self) -> Any:
-        # Path-style addressing and SigV4 so presigned links also work against the local moto server.
-        return boto3.session.Session().client(
-            "s3", region_name=self.settings.aws_region, endpoint_url=self.settings.aws_endpoint_url,
-            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
-        )
+        return s3_client(self.settings)
 
     @cached_property
     def ses(self) -> Any:
