@@ -8,7 +8,7 @@ export MODELS_DIR ?= $(SHARED)/models
 export FACES_DIR ?= $(SHARED)/faces-dev
 PORT ?= 8000
 
-.PHONY: help venv test lint serve demo bench layers edge lock clean fuzz
+.PHONY: help venv test lint serve demo bench layers edge lock clean fuzz publish-web
 
 help:
 	@echo "make serve   - local stack (moto + chalice) on 127.0.0.1:$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench   - recognition speed and accuracy, edge detection, calibration, liveness, enrolment gate"
 	@echo "make edge    - the edge uploader as one file, out/edge/chamcong-edge.pyz"
 	@echo "make lint    - ruff, mypy, cfn-lint"
+	@echo "make publish-web BUCKET=<SiteBucketName> [DISTRIBUTION=<id>] - upload web/ to the deployed site"
 
 # The virtual environment is rebuilt whenever the pins change.
 $(VENV)/.installed: requirements/dev.txt
@@ -90,6 +91,12 @@ edge: venv
 	cp edge_uploader/requirements.txt out/edge/
 	rm -rf out/edge/src
 	@echo "built out/edge/chamcong-edge.pyz and out/edge/requirements.txt; try: python3 out/edge/chamcong-edge.pyz --help"
+
+# The officials' web site to its bucket (the stack's SiteBucketName output); DISTRIBUTION (the CloudFront
+# distribution's id) also invalidates the cached copies. Uploads what `make serve` serves of web/, vendor/ included.
+publish-web: venv
+	@test -n "$(BUCKET)" || { echo "usage: make publish-web BUCKET=<SiteBucketName output> [DISTRIBUTION=<id>]"; exit 2; }
+	$(PY) -m infra.publish_web --bucket "$(BUCKET)" $(if $(DISTRIBUTION),--distribution "$(DISTRIBUTION)")
 
 lock:
 	rm -rf /tmp/chamcong-lock && $(PYTHON) -m venv /tmp/chamcong-lock
