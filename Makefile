@@ -79,8 +79,8 @@ layers: venv
 	  test $$total -lt 250
 
 # The edge uploader as one file for the box beside the camera: its code and the shared device signature
-# (chamcong/device_signature.py, standard library only). The box also needs out/edge/requirements.txt and the YuNet model,
-# and for --screen the out/edge/screen/ folder beside the .pyz.
+# (chamcong/device_signature.py, standard library only). The box also needs out/edge/requirements.txt, the YuNet
+# model, and for --screen the out/edge/screen/ folder beside the .pyz.
 edge: venv
 	rm -rf out/edge && mkdir -p out/edge/src/chamcong
 	cp -r edge_uploader out/edge/src/
@@ -93,7 +93,8 @@ edge: venv
 	rm -rf out/edge/src
 	# The lobby page for --screen (web/lobby.html and what it loads), beside the .pyz where the uploader looks for it.
 	$(PY) -m infra.lobby_files out/edge/screen
-	@echo "built out/edge/chamcong-edge.pyz, out/edge/requirements.txt and out/edge/screen/; try: python3 out/edge/chamcong-edge.pyz --help"
+	@echo "built out/edge/chamcong-edge.pyz, out/edge/requirements.txt and out/edge/screen/;" \
+	  "try: python3 out/edge/chamcong-edge.pyz --help"
 
 # The officials' web site to its bucket (the stack's SiteBucketName output); DISTRIBUTION (the CloudFront
 # distribution's id) also invalidates the cached copies. Uploads what `make serve` serves of web/, vendor/ included.

@@ -158,3 +158,22 @@ def test_the_reports_know_the_site_address_and_the_stack_says_where_the_site_is(
     assert "site_url" in Settings.model_fields
     assert template["Outputs"]["SiteUrl"]["Value"] == site_url
     assert template["Outputs"]["SiteBucketName"]["Value"] == {"Ref": "SiteBucket"}
+
+
+def test_the_api_function_finds_the_site_address_in_a_parameter_the_stack_writes() -> None:
+    # The API function cannot be given the distribution's address (the distribution's origin is the API): it reads
+    # the SSM parameter the stack writes with the same value as the reports function's SITE_URL
+    names = {"AWS::StackName": "chamcong", "AWS::Partition": "aws", "AWS::Region": "ap-southeast-1",
+             "AWS::AccountId": "123456789012", "SiteDistribution.DomainName": "d111.cloudfront.net"}
+    parameter = resources_of_type("AWS::SSM::Parameter")["SiteUrlParameter"]["Properties"]
+    reports = resources_of_type("AWS::Serverless::Function")["ReportsFunction"]["Properties"]
+    assert parameter["Value"] == reports["Environment"]["Variables"]["SITE_URL"]
+    api = resources_of_type("AWS::Serverless::Function")["ApiFunction"]["Properties"]
+    assert "SITE_URL" not in api["Environment"]["Variables"]
+    assert render_sub(api["Environment"]["Variables"]["SITE_URL_PARAMETER"], names) == render_sub(
+        parameter["Name"], names) == "/chamcong/site-url"
+    assert "site_url_parameter" in Settings.model_fields
+    granted = [(action, render_sub(resource, names)) for statement in api["Policies"][0]["Statement"]
+               if any(action.startswith("ssm:") for action in statement["Action"])
+               for action in statement["Action"] for resource in statement["Resource"]]
+    assert granted == [("ssm:GetParameter", "arn:aws:ssm:ap-southeast-1:123456789012:parameter/chamcong/site-url")]

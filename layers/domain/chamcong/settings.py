@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # The officials' web site (https://…, no trailing slash): the e-mails link each exception to the person's day
     # there. "" = no links (the e-mail says where the evidence is, without one).
     site_url: str = ""
+    # Where the API function finds it instead (an SSM parameter the stack writes): the distribution depends on the
+    # API, so the API function cannot be given the distribution's address directly.
+    site_url_parameter: str = ""
 
     # Face models: the deployment default is SFace; the local stack and tests use MobileFaceNet.
     detector_model: str = "yunet_2023mar"
@@ -96,12 +99,17 @@ class Settings(BaseSettings):
     @field_validator("site_url")
     @classmethod
     def _site_url(cls, value: str) -> str:
-        value = value.strip().rstrip("/")
-        if value:
-            parts = urlsplit(value)
-            if parts.scheme not in ("http", "https") or not parts.netloc or "?" in value or "#" in value:
-                raise ValueError("SITE_URL must be an http(s) address without query or fragment, or empty")
-        return value
+        return clean_site_url(value)
+
+
+def clean_site_url(value: str) -> str:
+    """The site's address without its trailing slash; ValueError unless "" or http(s) without query or fragment."""
+    value = value.strip().rstrip("/")
+    if value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or "?" in value or "#" in value:
+            raise ValueError("SITE_URL must be an http(s) address without query or fragment, or empty")
+    return value
 
 
 @lru_cache(maxsize=1)
