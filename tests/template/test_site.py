@@ -158,6 +158,7 @@ def test_the_reports_know_the_site_address_and_the_stack_says_where_the_site_is(
     assert "site_url" in Settings.model_fields
     assert template["Outputs"]["SiteUrl"]["Value"] == site_url
     assert template["Outputs"]["SiteBucketName"]["Value"] == {"Ref": "SiteBucket"}
+    assert template["Outputs"]["SiteDistributionId"]["Value"] == {"Ref": "SiteDistribution"}
 
 
 def test_the_api_function_finds_the_site_address_in_a_parameter_the_stack_writes() -> None:
