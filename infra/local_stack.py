@@ -78,6 +78,37 @@ class _ApiHandler(ChaliceRequestHandler):
             return
         super()._send_error_response(error)
 
+    def do_GET(self) -> None:
+        if not self._send_site_file(head=False):
+            self._generic_handle()
+
+    def do_HEAD(self) -> None:
+        if not self._send_site_file(head=True):
+            self._generic_handle()
+
+    def _send_site_file(self, head: bool) -> bool:
+        """The web site at `/` beside the API, as CloudFront serves it deployed (same origin, same headers)."""
+        from infra.site import content_type, security_headers, site_file
+
+        path = self.path.split("?", 1)[0]
+        if path.startswith(("/v1/", "/docs")) or path == "/v1":
+            return False
+        found = site_file(path)
+        if found is None:
+            return False
+        body = found.read_bytes()
+        self.send_response(200)
+        headers = {"Content-Type": content_type(found) or "application/octet-stream",
+                   "Content-Length": str(len(body)),
+                   "Cache-Control": "no-cache" if found.suffix == ".html" else "max-age=300",
+                   **security_headers(os.environ.get("AWS_ENDPOINT_URL", ""))}
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+        return True
+
     def __getattr__(self, name: str) -> Any:
         # Any other method (TRACE, QUERY, …) goes to the app like GET does, which answers a JSON 405 with Allow
         # (or 404 for an unknown path), not the HTML 501 of http.server.
@@ -204,8 +235,26 @@ def serve(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     password = os.environ.get("BOOTSTRAP_ADMIN_PASSWORD") or None
+    demo = None
+    if args.demo:
+        from infra.demo.run import ADMIN_PASSWORD, HOME_AFFAIRS, plan
+
+        demo = plan(["--models-dir", args.models_dir, "--out", str(Path(args.out) / "demo")],
+                    prog="python -m infra.local_stack serve --demo")
+        password = ADMIN_PASSWORD
+        os.environ.setdefault("HOME_AFFAIRS_RECIPIENTS", HOME_AFFAIRS)
     with running_stack(args.port, Path(args.models_dir), Path(args.out), password) as stack:
-        if stack.admin_password is not None and not os.environ.get("BOOTSTRAP_ADMIN_PASSWORD"):
+        if demo is not None:
+            from infra.demo.run import DEMO_ACCOUNTS, play
+
+            print(f"Loading the demo district (about a minute) on {stack.api_url} …", flush=True)
+            day = play(stack.api_url, demo)
+            print(day.text)
+            print(f"\nThe demo district is loaded; its working day is {day.day:%d/%m/%Y}.")
+            print(f"Open {stack.api_url}/#/today?date={day.day.isoformat()} and sign in as:")
+            for username, secret, label in DEMO_ACCOUNTS:
+                print(f"  {username:<14} {secret!r:<38} {label}")
+        elif stack.admin_password is not None and not os.environ.get("BOOTSTRAP_ADMIN_PASSWORD"):
             print(f"Admin account: admin / {stack.admin_password}  "
                   "(shown once; set BOOTSTRAP_ADMIN_PASSWORD to choose it)")
         print(f"Local AWS (moto) at {stack.moto_url}; output folder {stack.out_dir}")
@@ -215,6 +264,7 @@ def serve(args: argparse.Namespace) -> int:
               "for the district summary; until then they are only archived. "
               f"List a day's reports, sent or archived, with GET {stack.api_url}/v1/reports/daily?date=YYYY-MM-DD")
         print(f"API docs at {stack.api_url}/docs (OpenAPI at {stack.api_url}/v1/openapi.json)")
+        print(f"Web site at {stack.api_url}/")
         print(f"API ready at {stack.api_url}", flush=True)
         stop.wait()
         print("Stopping…", flush=True)
@@ -229,6 +279,9 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve_parser.add_argument("--models-dir", default=os.environ.get("MODELS_DIR", str(DEFAULT_MODELS_DIR)))
     serve_parser.add_argument("--out", default=os.environ.get("OUT_DIR", str(REPO / "out")))
+    serve_parser.add_argument("--demo", action="store_true",
+                              help="load the demo district of `make demo` first (units, people, a day of captures, "
+                                   "the accounts), then keep serving")
     args = parser.parse_args(argv)
     if not 0 < args.port < 65536:
         parser.error("--port must be between 1 and 65535")

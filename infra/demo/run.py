@@ -57,6 +57,14 @@ ENROL_TWO_FROM = 4  # people with at least this many photos are enrolled with tw
 # What the demo's accounts chose when they changed their temporary passwords, printed so a person can try them.
 DEMO_PASSWORD = "Một câu dài dễ nhớ cho buổi demo"  # noqa: S105 - a demo's published password
 ADMIN_PASSWORD = "demo-admin-password"  # noqa: S105 - the local stack's admin, printed by the demo
+# The demo's accounts, printed by `make serve DEMO=1` to sign in to the web site with.
+DEMO_ACCOUNTS = [
+    ("admin", ADMIN_PASSWORD, "Quản trị hệ thống / system admin"),
+    ("noivu-huyen", DEMO_PASSWORD, "Phòng Nội vụ, giám sát cả huyện / Home Affairs, oversees the district"),
+    ("truongphong", DEMO_PASSWORD, "Lãnh đạo Phòng Nội vụ / leader of Phòng Nội vụ"),
+    ("quantri-noivu", DEMO_PASSWORD, "Quản trị Phòng Nội vụ / unit admin of Phòng Nội vụ"),
+    ("canbo", DEMO_PASSWORD, "Cán bộ Phòng Nội vụ / a civil servant of Phòng Nội vụ"),
+]
 
 
 @dataclass
@@ -303,8 +311,17 @@ def _reset_elsewhere(api: Api, token: str, unit_id: str) -> str:
     return "✓" if reply.status_code == 200 else f"✗ {reply.status_code} {reply.json().get('code')}"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m infra.demo", description=__doc__,
+@dataclass
+class DemoPlan:
+    people: list[Person]
+    models_dir: Path
+    out_dir: Path
+    strangers: int
+
+
+def plan(argv: list[str] | None = None, prog: str = "python -m infra.demo") -> DemoPlan:
+    """The demo's arguments checked, its people chosen, and its output folder emptied."""
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--faces", default=os.environ.get("FACES") or os.environ.get(
         "FACES_DIR", str(REPO.parent / "shared" / "faces-dev")), help="folder of <person>/*.jpg")
@@ -327,63 +344,83 @@ def main(argv: list[str] | None = None) -> int:
     out_dir = Path(args.out)
     shutil.rmtree(out_dir, ignore_errors=True)
     out_dir.mkdir(parents=True)
+    return DemoPlan(everyone, models_dir, out_dir, args.strangers)
+
+
+@dataclass
+class DemoDay:
+    day: date
+    text: str
+    failures: int
+    rate: float
+
+
+def play(stack_url: str, demo: DemoPlan) -> DemoDay:
+    """The demo district on a running stack: enrolment, a morning and an evening in the lobby, reports, accounts."""
+    everyone, models_dir, out_dir = demo.people, demo.models_dir, demo.out_dir
+    api = Api(stack_url)
+    token = api.call("POST", "/v1/auth/login", 200, json={"username": "admin", "password": ADMIN_PASSWORD})
+    api.session.headers["Authorization"] = f"Bearer {token['token']}"
+    units = enrol(api, everyone)
+    for person in everyone:
+        others = [p for p in person.photos if p not in person.enrolled]
+        person.probes = usable(others, models_dir / DETECTOR_FILE, limit=2)
+        if not person.probes:
+            print(f"  {person.folder}: no other photo with a usable face for the lobby clip; left out")
+            person.staff_id, person.stranger = None, False
+    enrolled = [p for p in everyone if p.staff_id]
+    print(f"Enrolled {len(enrolled)} people ({sum(len(p.enrolled) for p in enrolled)} photos) in "
+          f"{len(units) - 1} units under {DISTRICT}; {demo.strangers} kept as strangers")
+    device = api.call("POST", "/v1/devices", 201,
+                      json={"name": "Camera sảnh chính", "unit_id": units[0]["unit_id"]})
+    day = last_working_day(datetime.now(HANOI).date())
+    walkers = [p for p in everyone if p.staff_id or p.stranger]
+    queue = out_dir / "edge-queue.sqlite3"
+    failures = run_window("morning", walkers, day, device, stack_url, models_dir, out_dir, queue)
+    spoof_text, spoof_failures = attempt_spoofs(day, device, stack_url, models_dir, out_dir, queue)
+    failures += spoof_failures + run_window("evening", walkers, day, device, stack_url, models_dir, out_dir, queue)
+    for unit_id in {p.unit_id for p in enrolled}:
+        rows = api.call("GET", "/v1/attendance/days", 200, params={"unit_id": unit_id, "date": day.isoformat()})
+        by_staff = {row["staff_id"]: row for row in rows["days"]}  # type: ignore[attr-defined]
+        for person in enrolled:
+            person.day = by_staff.get(person.staff_id, person.day)
+    snapshots = out_dir / "snapshots"
+    snapshots.mkdir()
+    for person in enrolled:
+        person.events = list(api.call("GET", f"/v1/staff/{person.staff_id}/events", 200,
+                                      params={"date": day.isoformat()})["events"])  # type: ignore[call-overload]
+        for event in person.events:
+            image = requests.get(str(event["snapshot_url"]), timeout=30)
+            name = f"{person.folder}-{event['event']}-{str(event['captured_at_local'])[11:19].replace(':', '')}.jpg"
+            (snapshots / name).write_bytes(image.content)
+    text, rate = report(walkers, day)
+    text += spoof_text
+    for kind in ("morning", "evening"):  # what the schedule sends at 08:15 and 18:15, run on demand here
+        run = api.call("POST", "/v1/reports/daily/run", 200, json={"date": day.isoformat(), "kind": kind})
+        sent = [r for r in run["reports"] if r["status"] == "sent"]  # type: ignore[attr-defined]
+        label = "sáng" if kind == "morning" else "chiều"
+        text += f"\nBáo cáo {label} / {kind} reports: {len(sent)} thư đã gửi / sent"
+    mails = sorted((out_dir / "mail").glob("*.eml"))
+    text += "\n" + "\n".join(f"  {path.relative_to(out_dir)}" for path in mails)
+    text += accounts(api, units, enrolled, day)
+    shutil.rmtree(out_dir / "clips", ignore_errors=True)
+    return DemoDay(day, text, failures, rate)
+
+
+def main(argv: list[str] | None = None) -> int:
+    demo = plan(argv)
     started = time.monotonic()
     os.environ["HOME_AFFAIRS_RECIPIENTS"] = HOME_AFFAIRS
-    with running_stack(free_port(), models_dir, out_dir, ADMIN_PASSWORD, access_log=False) as stack:
+    with running_stack(free_port(), demo.models_dir, demo.out_dir, ADMIN_PASSWORD, access_log=False) as stack:
         print(f"Local stack up at {stack.api_url}")
-        api = Api(stack.api_url)
-        token = api.call("POST", "/v1/auth/login", 200, json={"username": "admin", "password": ADMIN_PASSWORD})
-        api.session.headers["Authorization"] = f"Bearer {token['token']}"
-        units = enrol(api, everyone)
-        for person in everyone:
-            others = [p for p in person.photos if p not in person.enrolled]
-            person.probes = usable(others, models_dir / DETECTOR_FILE, limit=2)
-            if not person.probes:
-                print(f"  {person.folder}: no other photo with a usable face for the lobby clip; left out")
-                person.staff_id, person.stranger = None, False
-        enrolled = [p for p in everyone if p.staff_id]
-        print(f"Enrolled {len(enrolled)} people ({sum(len(p.enrolled) for p in enrolled)} photos) in "
-              f"{len(units) - 1} units under {DISTRICT}; {args.strangers} kept as strangers")
-        device = api.call("POST", "/v1/devices", 201,
-                          json={"name": "Camera sảnh chính", "unit_id": units[0]["unit_id"]})
-        day = last_working_day(datetime.now(HANOI).date())
-        walkers = [p for p in everyone if p.staff_id or p.stranger]
-        queue = out_dir / "edge-queue.sqlite3"
-        failures = run_window("morning", walkers, day, device, stack.api_url, models_dir, out_dir, queue)
-        spoof_text, spoof_failures = attempt_spoofs(day, device, stack.api_url, models_dir, out_dir, queue)
-        failures += spoof_failures + run_window("evening", walkers, day, device, stack.api_url, models_dir, out_dir,
-                                                queue)
-        for unit_id in {p.unit_id for p in enrolled}:
-            rows = api.call("GET", "/v1/attendance/days", 200, params={"unit_id": unit_id, "date": day.isoformat()})
-            by_staff = {row["staff_id"]: row for row in rows["days"]}  # type: ignore[attr-defined]
-            for person in enrolled:
-                person.day = by_staff.get(person.staff_id, person.day)
-        snapshots = out_dir / "snapshots"
-        snapshots.mkdir()
-        for person in enrolled:
-            person.events = list(api.call("GET", f"/v1/staff/{person.staff_id}/events", 200,
-                                          params={"date": day.isoformat()})["events"])  # type: ignore[call-overload]
-            for event in person.events:
-                image = requests.get(str(event["snapshot_url"]), timeout=30)
-                name = f"{person.folder}-{event['event']}-{str(event['captured_at_local'])[11:19].replace(':', '')}.jpg"
-                (snapshots / name).write_bytes(image.content)
-        text, rate = report(walkers, day)
-        text += spoof_text
-        for kind in ("morning", "evening"):  # what the schedule sends at 08:15 and 18:15, run on demand here
-            run = api.call("POST", "/v1/reports/daily/run", 200, json={"date": day.isoformat(), "kind": kind})
-            sent = [r for r in run["reports"] if r["status"] == "sent"]  # type: ignore[attr-defined]
-            label = "sáng" if kind == "morning" else "chiều"
-            text += f"\nBáo cáo {label} / {kind} reports: {len(sent)} thư đã gửi / sent"
-        mails = sorted((out_dir / "mail").glob("*.eml"))
-        text += "\n" + "\n".join(f"  {path.relative_to(out_dir)}" for path in mails)
-        text += accounts(api, units, enrolled, day)
-    shutil.rmtree(out_dir / "clips", ignore_errors=True)
+        result = play(stack.api_url, demo)
     print()
-    print(text)
-    (out_dir / "report.txt").write_text(text + "\n", encoding="utf-8")
+    print(result.text)
+    (demo.out_dir / "report.txt").write_text(result.text + "\n", encoding="utf-8")
+    out_dir = demo.out_dir
     shown = os.path.relpath(out_dir) if out_dir.resolve().is_relative_to(Path.cwd()) else out_dir
     print(f"\nReport, lobby videos and evidence snapshots in {shown} ({time.monotonic() - started:.0f} s)")
-    return 0 if failures == 0 and rate > 0 else 1
+    return 0 if result.failures == 0 and result.rate > 0 else 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,200 @@
+"""A small district with a known morning and evening, made through the HTTP API of a served stack.
+
+The browser tests read the web site against it, so what is "right" is known here, not derived from the API:
+who came when, who is late and by how much, who never came, who is on leave, and a photo held up to the camera.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import cv2
+import numpy as np
+import requests
+
+from chamcong.device_signature import signed_headers
+from edge_uploader.detector import Detector
+from edge_uploader.passages import crop_face
+from edge_uploader.wire import recognition_body
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+PASSWORD = "Một câu dài dễ nhớ cho trình duyệt"
+DISTRICT = "UBND huyện Thử Nghiệm"
+UNIT_A = "Phòng Nội vụ"
+UNIT_B = "Phòng Tài chính - Kế hoạch"
+# A name a careless page would run as HTML (the site must show it as text).
+HOSTILE_NAME = "<script>window.__pwned = 1</script> O'Brien \"Bà\" <img src=x onerror=window.__pwned=2>"
+
+
+@dataclass
+class Person:
+    key: str  # how the tests name this person
+    full_name: str
+    unit: str
+    folder: str
+    arrives: str | None = None  # local HH:MM of the morning capture
+    leaves: str | None = None
+    staff_id: str = ""
+
+
+@dataclass
+class Account:
+    username: str
+    password: str
+    staff: str | None = None  # the Person.key of a personal account
+
+
+@dataclass
+class District:
+    url: str
+    day: date
+    admin_password: str
+    units: dict[str, str] = field(default_factory=dict)  # name → unit_id
+    people: dict[str, Person] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    temporary: Account | None = None  # an account whose temporary password was never changed
+    device_id: str = ""
+    spoof_captures: int = 0
+
+    def person(self, key: str) -> Person:
+        return self.people[key]
+
+
+# Who works where and when they passed the lobby on the test day (work starts 07:30, ends 17:00).
+PEOPLE = [
+    Person("leader", "Nguyễn Văn An", UNIT_A, "", "07:05", "17:10"),
+    Person("clerk", "Trần Thị Bình", UNIT_A, "", "07:20", "16:40"),   # left 20 minutes early
+    Person("late1", "Lê Hoàng Cường", UNIT_A, "", "07:47", "17:20"),  # 17 minutes late
+    Person("late2", "Phạm Thu Dung", UNIT_A, "", "07:58", None),      # 28 minutes late, no check-out
+    Person("missing", "Hoàng Minh Đức", UNIT_A, "", None, None),      # never came: absent
+    Person("leave", "Vũ Thị Hà", UNIT_A, "", None, None),             # on leave (entered by the leader)
+    Person("other", "Đặng Quốc Hùng", UNIT_B, "", "07:12", "17:05"),
+    Person("hostile", HOSTILE_NAME, UNIT_B, "", None, None),
+]
+
+
+def last_working_day(today: date) -> date:
+    day = today - timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+class Client:
+    def __init__(self, url: str, token: str | None = None) -> None:
+        self.url = url
+        self.session = requests.Session()
+        if token:
+            self.session.headers["Authorization"] = f"Bearer {token}"
+
+    def call(self, method: str, path: str, expected: int = 200, **kwargs: object) -> dict[str, object]:
+        reply = self.session.request(method, self.url + path, timeout=120, **kwargs)  # type: ignore[arg-type]
+        assert reply.status_code == expected, f"{method} {path} → {reply.status_code} {reply.text[:300]}"
+        return dict(reply.json()) if reply.content else {}
+
+
+def sign_in(url: str, username: str, password: str) -> Client:
+    token = Client(url).call("POST", "/v1/auth/login", json={"username": username, "password": password})["token"]
+    return Client(url, str(token))
+
+
+def post_capture(url: str, device_id: str, secret: str, captured: datetime, images: list[bytes]) -> dict[str, object]:
+    body = recognition_body(uuid.uuid4().hex, captured.isoformat(), images)
+    headers = {"Content-Type": "application/json",
+               **signed_headers(device_id, secret, int(time.time()), body)}
+    reply = requests.post(f"{url}/v1/recognitions", data=body, headers=headers, timeout=120)
+    assert reply.status_code in (200, 201), reply.text[:300]
+    return dict(reply.json())
+
+
+def camera_crop(detector: Detector, photo: Path) -> bytes:
+    """What the lobby device sends for this photo: the edge uploader's own crop of the largest face, as JPEG."""
+    image = cv2.imdecode(np.frombuffer(photo.read_bytes(), np.uint8), cv2.IMREAD_COLOR)
+    faces = detector.detect(image)
+    assert faces, f"no face in {photo}"
+    ok, jpeg = cv2.imencode(".jpg", crop_face(image, max(faces, key=lambda f: f.box[2] * f.box[3])))
+    assert ok
+    return bytes(jpeg)
+
+
+def build(url: str, admin_password: str, faces_dir: Path, models_dir: Path, liveness_dir: Path) -> District:
+    detector = Detector(str(models_dir / "face_detection_yunet_2023mar.onnx"))
+    folders = sorted(p for p in faces_dir.iterdir() if p.is_dir() and len(list(p.glob("*.jpg"))) >= 2)
+    district = District(url, last_working_day(datetime.now(HANOI).date()), admin_password)
+    admin = sign_in(url, "admin", admin_password)
+    top = admin.call("POST", "/v1/units", 201, json={"name": DISTRICT})
+    district.units[DISTRICT] = str(top["unit_id"])
+    for name in (UNIT_A, UNIT_B):
+        unit = admin.call("POST", "/v1/units", 201, json={"name": name, "parent_id": top["unit_id"]})
+        district.units[name] = str(unit["unit_id"])
+    device = admin.call("POST", "/v1/devices", 201, json={"name": "Camera sảnh", "unit_id": top["unit_id"]})
+    district.device_id, secret = str(device["device_id"]), str(device["secret"])
+    candidates = iter(folders)
+    for template in PEOPLE:
+        person = Person(**{**template.__dict__})
+        staff = admin.call("POST", "/v1/staff", 201, json={"full_name": person.full_name,
+                                                            "unit_id": district.units[person.unit]})
+        person.staff_id = str(staff["staff_id"])
+        # Enrol the first folder whose photo the server takes and whose camera crop it recognises.
+        for folder in candidates:
+            photo = sorted(folder.glob("*.jpg"))[0]
+            enrolled = admin.session.post(f"{url}/v1/staff/{person.staff_id}/faces", timeout=120,
+                                          json={"image_b64": base64.b64encode(photo.read_bytes()).decode()})
+            if enrolled.status_code != 201:
+                continue
+            person.folder = folder.name
+            crop = camera_crop(detector, photo)
+            break
+        else:
+            raise AssertionError("not enough usable people in faces-dev for the browser tests")
+        for at in (person.arrives, person.leaves):
+            if at is None:
+                continue
+            hour, minute = map(int, at.split(":"))
+            captured = datetime(district.day.year, district.day.month, district.day.day, hour, minute, tzinfo=HANOI)
+            answer = post_capture(url, district.device_id, secret, captured, [crop])
+            assert answer.get("result") == "matched" and answer.get("staff_id") == person.staff_id, answer
+        district.people[person.key] = person
+    # Leave for one person, entered as a leader would.
+    admin.call("POST", "/v1/absences", 201, json={
+        "staff_id": district.person("leave").staff_id, "kind": "leave", "first_day": district.day.isoformat(),
+        "last_day": district.day.isoformat(), "reason": "Nghỉ phép năm"})
+    # A photo held up to the camera at 07:50.
+    spoof = (liveness_dir / "spoof-1.jpg").read_bytes()
+    captured = datetime(district.day.year, district.day.month, district.day.day, 7, 50, tzinfo=HANOI)
+    answer = post_capture(url, district.device_id, secret, captured, [spoof])
+    district.spoof_captures = int(answer.get("result") == "spoof_suspected")
+    # Accounts, as the offices make them; each chose PASSWORD in place of its temporary one.
+    unit_a, unit_b = district.units[UNIT_A], district.units[UNIT_B]
+    plans = [
+        ("noivu", top["unit_id"], None, [{"role": "oversight", "unit_id": top["unit_id"]}]),
+        ("lanhdao", unit_a, "leader", [{"role": "unit_leader", "unit_id": unit_a},
+                                       {"role": "staff", "unit_id": unit_a}]),
+        ("quantri", unit_a, None, [{"role": "unit_admin", "unit_id": unit_a}]),
+        ("canbo", unit_a, "clerk", None),
+        ("canbo-b", unit_b, "other", None),
+    ]
+    for username, unit_id, person_key, grants in plans:
+        body: dict[str, object] = {"username": username, "unit_id": unit_id,
+                                   "staff_id": district.person(person_key).staff_id if person_key else None}
+        if grants is not None:
+            body["grants"] = grants
+        created = admin.call("POST", "/v1/accounts", 201, json=body)
+        first = sign_in(url, username, str(created["temporary_password"]))
+        first.call("POST", "/v1/auth/password", json={"current_password": created["temporary_password"],
+                                                      "new_password": PASSWORD})
+        district.accounts[username] = Account(username, PASSWORD, person_key)
+    created = admin.call("POST", "/v1/accounts", 201, json={"username": "moi", "unit_id": unit_a})
+    district.temporary = Account("moi", str(created["temporary_password"]))
+    return district
+
+
+def dump(district: District) -> str:
+    return json.dumps(district, default=lambda o: o.__dict__ if hasattr(o, "__dict__") else str(o))

@@ -1,0 +1,18 @@
+// The site's one message catalogue, assembled from one file per area: key → {vi, en}.
+// A page's texts live in the file of its area; a key defined twice is an error (a test checks).
+import common from './common.js';
+import signin from './signin.js';
+import staff from './staff.js';
+import bulk from './bulk.js';
+import help from './help.js';
+import lobby from './lobby.js';
+
+const parts = [common, signin, staff, bulk, help, lobby];
+
+export const catalogue = {};
+for (const part of parts) {
+  for (const [key, entry] of Object.entries(part)) {
+    if (key in catalogue) throw new Error(`message ${key} defined twice`);
+    catalogue[key] = entry;
+  }
+}

@@ -1,0 +1,12 @@
+// Every page of the site, in navigation order. Adding a page: write js/pages/<name>.js exporting
+// {id, path, title, nav?, allowed?, render}, put its texts in js/messages/<name>.js, and list both here and in
+// js/messages/index.js. `allowed(session)` decides who sees the page (the API refuses the rest anyway).
+// A fixed path is listed before a pattern that would also match it (/staff/bulk before /staff/:staff_id).
+import signin from './signin.js';
+import password from './password.js';
+import staff from './staff.js';
+import bulk from './bulk.js';
+import staffPerson from './staff-person.js';
+import help from './help.js';
+
+export const pages = [signin, password, staff, bulk, staffPerson, help];
