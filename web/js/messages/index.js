@@ -5,8 +5,9 @@ import help from './help.js';
 import bulk from './bulk.js';
 import lobby from './lobby.js';
 import signin from './signin.js';
+import today from './today.js';
 
-const parts = [common, signin, lobby, help, bulk];
+const parts = [common, signin, lobby, help, bulk, today];
 
 export const catalogue = {};
 for (const part of parts) {

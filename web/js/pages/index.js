@@ -5,5 +5,6 @@ import signin from './signin.js';
 import password from './password.js';
 import help from './help.js';
 import bulk from './bulk.js';
+import today from './today.js';
 
-export const pages = [signin, password, bulk, help];
+export const pages = [signin, password, today, bulk, help];
