@@ -6,8 +6,9 @@ import bulk from './bulk.js';
 import lobby from './lobby.js';
 import signin from './signin.js';
 import today from './today.js';
+import charts from './charts.js';
 
-const parts = [common, signin, lobby, help, bulk, today];
+const parts = [common, signin, lobby, help, bulk, today, charts];
 
 export const catalogue = {};
 for (const part of parts) {

@@ -28,7 +28,6 @@ export default {
     vi: 'Bấm tên một đơn vị để xem từng người.',
     en: 'Choose a unit to see each person.',
   },
-  'today.col_unit': { vi: 'Đơn vị', en: 'Unit' },
   'today.col_away': { vi: 'Phép / công tác / tại nhà', en: 'Leave / trip / home' },
   'today.no_units': { vi: 'Không có đơn vị nào trong phạm vi của bạn.', en: 'No unit is within your reach.' },
   'today.late': { vi: 'Đi muộn', en: 'Late' },
@@ -47,8 +46,8 @@ export default {
   'today.spoofs': { vi: 'Lần chấm công bị từ chối vì nghi giả mạo ({count})', en: 'Captures refused as spoofs ({count})' },
   'today.spoofs_none': { vi: 'Không có lần giả mạo nào trong ngày.', en: 'No spoof attempt this day.' },
   'today.spoofs_hint': {
-    vi: 'Ảnh hoặc màn hình được đưa trước camera. Bấm để xem các khung hình (đường dẫn chỉ dùng được trong thời gian ngắn).',
-    en: 'A photo or a screen held up to the camera. Open to see the frames (the links work for a short time only).',
+    vi: 'Ảnh hoặc màn hình được đưa trước camera. Đường dẫn tới các khung hình chỉ dùng được trong thời gian ngắn: tải lại trang để xem lại sau.',
+    en: 'A photo or a screen held up to the camera. The links to the frames work for a short time only: reload the page to see them later.',
   },
   'today.spoof_at': { vi: 'Lúc {time}, {device}', en: 'At {time}, {device}' },
   'today.spoof_resembles': { vi: 'Giống: {name} (độ giống {similarity})', en: 'Resembles: {name} (similarity {similarity})' },

@@ -6,5 +6,6 @@ import password from './password.js';
 import help from './help.js';
 import bulk from './bulk.js';
 import today from './today.js';
+import charts from './charts.js';
 
-export const pages = [signin, password, today, bulk, help];
+export const pages = [signin, password, today, charts, bulk, help];

@@ -53,12 +53,13 @@ function countCard(label, value, extra) {
   return h('div', { class: 'count' }, h('strong', {}, formatNumber(value)), label, extra ? h('small', {}, extra) : null);
 }
 
-function countsOf(counts, spoofs, lateMinutes) {
+/** The cards at the top: `late` is people late by the rules (a late arrival never checked out included). */
+function countsOf(counts, late, lateMinutes, spoofs) {
   const sum = (...statuses) => statuses.reduce((total, status) => total + (counts[status] || 0), 0);
   return [
     ['present', t('today.count_present'), sum(...PRESENT)],
-    ['on_time', t('today.count_on_time'), sum('on_time', 'left_early')],
-    ['late', t('today.count_late'), sum('late'), lateMinutes ? t('today.late_total', { minutes: lateMinutes }) : null],
+    ['on_time', t('today.count_on_time'), Math.max(0, sum(...PRESENT) - late)],
+    ['late', t('today.count_late'), late, lateMinutes ? t('today.late_total', { minutes: lateMinutes }) : null],
     ['not_in', t('today.count_not_in'), sum('missing_check_in', 'pending')],
     ['absent', t('today.count_absent'), sum('absent')],
     ['on_leave', t('today.count_leave'), sum('on_leave')],
@@ -80,37 +81,37 @@ function countsSection(date, rows) {
 
 // --- all units -------------------------------------------------------------------------------------------
 
-function overviewView(answer, date) {
+function overviewView(answer, spoofs, date, spoofsOpen, onToggle) {
   const { totals } = answer;
+  // Units with nobody employed (a district's own level) are shown only when something happened at their camera.
   const units = answer.units.filter((unit) => unit.staff > 0 || unit.spoofs > 0);
   const sum = (counts, ...statuses) => statuses.reduce((total, status) => total + (counts[status] || 0), 0);
-  const body = h('tbody');
-  const fragment = document.createDocumentFragment();
+  const list = document.createDocumentFragment();
   for (const unit of units) {
     const { counts } = unit;
-    fragment.append(h('tr', { dataset: { unit: unit.unit_id } },
-      h('th', { scope: 'row' }, h('a', { href: link('/today', { date, unit_id: unit.unit_id }) }, unit.name)),
-      h('td', { class: 'numeric' }, formatNumber(unit.staff)),
-      h('td', { class: 'numeric' }, formatNumber(sum(counts, ...PRESENT))),
-      h('td', { class: 'numeric' }, formatNumber(counts.late),
-        unit.late_minutes ? h('small', {}, ` (${t('common.minutes', { minutes: unit.late_minutes })})`) : null),
-      h('td', { class: 'numeric' }, formatNumber(sum(counts, 'missing_check_in', 'pending'))),
-      h('td', { class: 'numeric' }, formatNumber(counts.absent)),
-      h('td', { class: 'numeric' }, formatNumber(sum(counts, 'on_leave', 'business_trip', 'work_from_home'))),
-      h('td', { class: 'numeric' }, formatNumber(unit.spoofs))));
+    const late = unit.late ?? counts.late;
+    const line = (key, label, value, extra) => h('li', { dataset: { count: key } },
+      h('strong', {}, formatNumber(value)), ' ', label, extra ? h('small', {}, ` (${extra})`) : null);
+    list.append(h('li', { class: 'unit-card', dataset: { unit: unit.unit_id } }, h('article', {},
+      h('h3', {}, h('a', { href: link('/today', { date, unit_id: unit.unit_id }) }, unit.name)),
+      h('ul', { class: 'unit-counts' },
+        line('staff', t('today.count_staff'), unit.staff),
+        line('present', t('today.count_present'), sum(counts, ...PRESENT)),
+        line('late', t('today.count_late'), late,
+          unit.late_minutes ? t('common.minutes', { minutes: unit.late_minutes }) : null),
+        line('not_in', t('today.count_not_in'), sum(counts, 'missing_check_in', 'pending')),
+        line('absent', t('today.count_absent'), counts.absent),
+        line('away', t('today.col_away'), sum(counts, 'on_leave', 'business_trip', 'work_from_home')),
+        line('spoofs', t('today.count_spoofs'), unit.spoofs)))));
   }
-  body.append(fragment);
-  const columns = [t('today.col_unit'), t('today.count_staff'), t('today.count_present'), t('today.count_late'),
-    t('today.count_not_in'), t('today.count_absent'), t('today.col_away'), t('today.count_spoofs')];
   return [
-    countsSection(date, countsOf(totals.counts, totals.spoofs, totals.late_minutes)),
+    countsSection(date, countsOf(totals.counts, totals.late ?? totals.counts.late, totals.late_minutes,
+      totals.spoofs)),
     h('section', { 'aria-labelledby': 'today-units' },
       h('h2', { id: 'today-units' }, t('today.units')),
-      units.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'striped today-units' },
-        h('caption', {}, t('today.units_caption')),
-        h('thead', {}, h('tr', {}, columns.map((label, index) => h('th', { scope: 'col',
-          class: index ? 'numeric' : null }, label)))),
-        body)) : notice(t('today.no_units'))),
+      units.length ? [h('p', {}, t('today.units_caption')), h('ul', { class: 'unit-cards' }, list)]
+        : notice(t('today.no_units'))),
+    spoofsSection(spoofs, spoofsOpen, onToggle),
   ];
 }
 
@@ -154,6 +155,7 @@ function spoofFrames(attempt) {
 }
 
 function spoofsSection(reply, open, onToggle) {
+  if (reply === null) return null;
   if (reply instanceof Error) {
     return h('section', { class: 'spoofs' }, notice(t('today.spoofs_unavailable', { message: reply.message }),
       'warning'));
@@ -194,9 +196,7 @@ function unitView(reply, spoofs, date) {
   for (const day of reply.days) counts[day.status] = (counts[day.status] || 0) + 1;
   const lateMinutes = groups.get('late').reduce((total, day) => total + day.late_minutes, 0);
   const spoofCount = spoofs instanceof Error ? 0 : spoofs.attempts.length;
-  const cards = countsOf(counts, spoofCount, lateMinutes);
-  cards[2][2] = groups.get('late').length;  // late by the rules, even when a missing check-out comes first
-  cards[1][2] = groups.get('on_time').length;
+  const cards = countsOf(counts, groups.get('late').length, lateMinutes, spoofCount);
   const fragment = document.createDocumentFragment();
   fragment.append(countsSection(date, cards));
   for (const group of GROUPS) {
@@ -265,16 +265,18 @@ export default {
           const unit = units.find((one) => one.unit_id === unitId);
           title.textContent = t('today.unit_title', { unit: unit ? unit.name : unitId });
           document.title = `${title.textContent} · ${t('app.name')}`;
-          const keep = results.querySelector('details.spoofs');
-          spoofsOpen = keep ? keep.open : spoofsOpen;
           const view = unitView(days, spoofs, date);
           view.append(spoofsSection(spoofs, spoofsOpen, (open) => { spoofsOpen = open; }));
           results.replaceChildren(view);
           live = inUsualWindow(date);
         } else {
-          const answer = await api('GET', '/v1/attendance/overview', { query: { date }, signal: controller.signal });
+          const [answer, spoofs] = await Promise.all([
+            api('GET', '/v1/attendance/overview', { query: { date }, signal: controller.signal }),
+            api('GET', '/v1/attendance/spoofs', { query: { date }, signal: controller.signal })
+              .catch((error) => (error.name === 'AbortError' ? Promise.reject(error) : error)),
+          ]);
           if (!context.isCurrent()) return;
-          results.replaceChildren(...overviewView(answer, date));
+          results.replaceChildren(...overviewView(answer, spoofs, date, spoofsOpen, (open) => { spoofsOpen = open; }));
           live = answer.in_check_in_window;
         }
         updated.replaceChildren(t('today.updated', { time: hanoiClock() }), live ? ` · ${t('today.live')}` : '');
@@ -285,7 +287,7 @@ export default {
         }
       } catch (error) {
         if (error.name === 'AbortError' || !context.isCurrent()) return;
-        if (timer && results.querySelector('.today-group, .today-units')) {
+        if (timer && results.querySelector('.today-group, .unit-cards')) {
           updated.replaceChildren(errorBox(error));  // keep the last good answer on screen
         } else {
           show(results, errorBox(error));
