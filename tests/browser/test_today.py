@@ -66,7 +66,7 @@ def test_home_affairs_sees_every_unit_counted_then_drills_into_one(page, distric
     link = page.get_by_role("link", name=district.person("late1").full_name)
     assert link.get_attribute("href") == (f"#/people/{district.person('late1').staff_id}/month"
                                           f"?month={district.day:%Y-%m}&date={district.day.isoformat()}")
-    screenshot(page, "today-unit")
+    screenshot(page, "today")
 
 
 def test_the_spoof_attempts_of_the_day_are_listed_with_their_frames(page, district: District) -> None:
