@@ -120,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
             tab.goto("/#/help")
             tab.goto(f"/#/today?date={day}&unit_id={unit_id}")
             # a hash change is no new document: wait for the unit's groups, not for the network to go quiet
-            tab.locator("section.today-group").first.wait_for(timeout=60_000)  # type: ignore[attr-defined]
+            tab.locator("section.today-group").first.wait_for(timeout=60_000)
             tab.wait_for_timeout(100)
             timings.append(tab.evaluate("""() => {
                 const marks = performance.getEntriesByName('chamcong:rendered:today');
