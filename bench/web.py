@@ -119,8 +119,9 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.loads):
             tab.goto("/#/help")
             tab.goto(f"/#/today?date={day}&unit_id={unit_id}")
-            tab.wait_for_load_state("networkidle")
-            tab.wait_for_timeout(300)
+            # a hash change is no new document: wait for the unit's groups, not for the network to go quiet
+            tab.locator("section.today-group").first.wait_for(timeout=60_000)
+            tab.wait_for_timeout(100)
             timings.append(tab.evaluate("""() => {
                 const marks = performance.getEntriesByName('chamcong:rendered:today');
                 const answers = performance.getEntriesByType('resource')

@@ -99,7 +99,8 @@ def test_a_leader_sees_their_unit_counted_as_the_days_read_during_the_window(dis
         "Phòng Tài chính - Kế hoạch", district.district, 4, 12, 1)
     assert {k: v for k, v in row["counts"].items() if v} == {"on_time": 1, "late": 1, "pending": 2}
     assert set(row["counts"]) == {status.value for status in DayStatus}
-    assert today["totals"] == {"staff": 4, "counts": row["counts"], "late_minutes": 12, "spoofs": 1}
+    assert today["totals"] == {"staff": 4, "counts": row["counts"], "late": 1, "late_minutes": 12, "spoofs": 1}
+    assert row["late"] == 1
 
 
 def test_oversight_sees_every_unit_and_the_counts_match_each_units_day(district: District) -> None:
@@ -120,6 +121,7 @@ def test_oversight_sees_every_unit_and_the_counts_match_each_units_day(district:
         by_status = Counter(day["status"] for day in days["days"])
         assert {k: v for k, v in row["counts"].items() if v} == dict(by_status), unit_id
         assert row["late_minutes"] == sum(day["late_minutes"] for day in days["days"])
+        assert row["late"] == sum("late" in day["flags"] for day in days["days"])
     assert rows[district.finance]["counts"]["missing_check_in"] == 2
     assert today["totals"]["staff"] == 5 and today["totals"]["spoofs"] == 1
     assert today["totals"]["counts"]["missing_check_in"] == 3

@@ -75,6 +75,16 @@ def test_tallies_add_up_and_the_counts_are_the_response_fields() -> None:
     both = tally([ON_TIME]) + tally([LATE_12, day(S.ABSENT)])
     assert (both.staff, both.expected, both.present, both.late_minutes) == (3, 3, 2, 12)
     assert (both.counts["on_time"], both.counts["late"], both.counts["absent"]) == (1, 1, 1)
+    assert both.late == 1
+
+
+def test_late_people_are_counted_by_the_rules_not_by_the_status_that_comes_first() -> None:
+    # late and never checked out: the status says the missing check-out, the lateness still counts
+    late_no_out = day(S.MISSING_CHECK_OUT, arrived="07:58:00", late=28, flags=(S.MISSING_CHECK_OUT, S.LATE))
+    # late, then corrected to on time: not late any more
+    forgiven = day(S.ON_TIME, arrived="07:40:00", late=10, flags=(S.LATE,), corrected_from=S.LATE)
+    counted = tally([ON_TIME, LATE_12, late_no_out, forgiven])
+    assert (counted.late, counted.late_minutes, counted.counts["late"]) == (2, 40, 1)
     assert set(StatusCounts.model_fields) == {status.value for status in DayStatus}
 
 

@@ -6,10 +6,12 @@ import staff from './staff.js';
 import bulk from './bulk.js';
 import admin from './admin.js';
 import reports from './reports.js';
+import today from './today.js';
+import charts from './charts.js';
 import help from './help.js';
 import lobby from './lobby.js';
 
-const parts = [common, signin, staff, bulk, admin, reports, help, lobby];
+const parts = [common, signin, today, charts, staff, bulk, admin, reports, help, lobby];
 
 export const catalogue = {};
 for (const part of parts) {

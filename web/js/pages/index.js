@@ -4,6 +4,8 @@
 // A fixed path is listed before a pattern that would also match it (/staff/bulk before /staff/:staff_id).
 import signin from './signin.js';
 import password from './password.js';
+import today from './today.js';
+import charts from './charts.js';
 import staff from './staff.js';
 import bulk from './bulk.js';
 import staffPerson from './staff-person.js';
@@ -16,5 +18,5 @@ import adminCalendar from './admin-calendar.js';
 import adminAudit from './admin-audit.js';
 import help from './help.js';
 
-export const pages = [signin, password, staff, bulk, staffPerson, reports, admin, adminUnits, adminAccounts,
-  adminDevices, adminCalendar, adminAudit, help];
+export const pages = [signin, password, today, charts, staff, bulk, staffPerson, reports, admin, adminUnits,
+  adminAccounts, adminDevices, adminCalendar, adminAudit, help];

@@ -37,11 +37,12 @@ class Tally:
     late_minutes: int = 0
     expected: int = 0
     present: int = 0
+    late: int = 0  # people late by the rules, whatever status comes first (a missing check-out, say)
 
     def __add__(self, other: Tally) -> Tally:
         return Tally(self.staff + other.staff, {k: v + other.counts[k] for k, v in self.counts.items()},
                      self.late_minutes + other.late_minutes, self.expected + other.expected,
-                     self.present + other.present)
+                     self.present + other.present, self.late + other.late)
 
 
 @dataclass(frozen=True)
@@ -78,14 +79,16 @@ def is_present(summary: DaySummary) -> bool:
 def tally(summaries: Iterable[DaySummary]) -> Tally:
     """Counts per status (every status named, zero or not), staff employed, late minutes, expected and present."""
     counts = Counter[str]()
-    staff = minutes = expected = present = 0
+    staff = minutes = expected = present = late = 0
     for summary in summaries:
+        late += is_late(summary)
         counts[summary.status.value] += 1
         staff += summary.status != DayStatus.NOT_EMPLOYED
         minutes += late_minutes(summary)
         expected += is_expected(summary)
         present += is_expected(summary) and is_present(summary)
-    return Tally(staff, {status.value: counts[status.value] for status in DayStatus}, minutes, expected, present)
+    return Tally(staff, {status.value: counts[status.value] for status in DayStatus}, minutes, expected, present,
+                 late)
 
 
 def rate(present: int, expected: int) -> float | None:

@@ -121,6 +121,8 @@ class UnitOverview(View):
     parent_id: str | None
     staff: int = Field(description="People of the unit employed that day")
     counts: StatusCounts
+    late: int = Field(description="People late by the rules, whichever status comes first (a late arrival without a "
+                                  "check-out counts as missing_check_out in counts, and here)")
     late_minutes: int = Field(description="Minutes late, added up over the unit's late people")
     spoofs: int = Field(description="Captures refused as a photo or a screen at the unit's devices that day")
 
@@ -128,6 +130,8 @@ class UnitOverview(View):
 class OverviewTotals(View):
     staff: int
     counts: StatusCounts
+    late: int = Field(description="People late by the rules, whichever status comes first (a late arrival without a "
+                                  "check-out counts as missing_check_out in counts, and here)")
     late_minutes: int
     spoofs: int
 

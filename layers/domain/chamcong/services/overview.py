@@ -40,10 +40,12 @@ def overview(container: Container, access: Access, day: date | None) -> dict[str
         counted = statistics.tally(judged.summary for judged in judge_unit(container, unit.unit_id, day, day))
         total += counted
         rows.append({"unit_id": unit.unit_id, "name": unit.name, "parent_id": unit.parent_id,
-                     "staff": counted.staff, "counts": counted.counts, "late_minutes": counted.late_minutes,
+                     "staff": counted.staff, "counts": counted.counts, "late": counted.late,
+                     "late_minutes": counted.late_minutes,
                      "spoofs": spoofs[unit.unit_id]})
     return {"date": day.isoformat(), "in_check_in_window": _in_check_in_window(container, day),
-            "totals": {"staff": total.staff, "counts": total.counts, "late_minutes": total.late_minutes,
+            "totals": {"staff": total.staff, "counts": total.counts, "late": total.late,
+                       "late_minutes": total.late_minutes,
                        "spoofs": sum(row["spoofs"] for row in rows)},
             "units": rows}
 
