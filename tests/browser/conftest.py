@@ -58,7 +58,7 @@ def page(browser: object, site: str) -> Iterator[object]:
     """A fresh tab (its own session storage) on a desktop screen, Vietnamese first."""
     context = browser.new_context(base_url=site, viewport={"width": 1280, "height": 900},  # type: ignore[attr-defined]
                                   locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(30_000)  # generous: CI runs these beside the fuzzers on two cores
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda error: errors.append(str(error)))
