@@ -8,7 +8,7 @@ export MODELS_DIR ?= $(SHARED)/models
 export FACES_DIR ?= $(SHARED)/faces-dev
 PORT ?= 8000
 
-.PHONY: help venv web browser test lint serve demo bench layers edge lock clean fuzz publish-web
+.PHONY: help venv web browser screenshots test lint serve demo bench layers edge lock clean fuzz publish-web
 
 help:
 	@echo "make serve   - local stack (moto + chalice) on 127.0.0.1:$(PORT), the web site at /; DEMO=1 loads the demo district first"
@@ -58,6 +58,10 @@ test: venv web browser $(ZXCVBN_WHEEL)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
+
+# The pictures of the README and the user guide (web/help/img), retaken by the browser tests; none shows a face.
+screenshots: venv web browser
+	SCREENSHOTS_DIR=$(CURDIR)/web/help/img $(PY) -m pytest -q -p no:cacheprovider tests/browser
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -8,8 +8,8 @@ const SECTIONS = [
   ['staff', 4, ['month']],
   ['leaders', 4, ['today', 'absences', 'reports', 'charts']],
   ['compiler', 2, []],
-  ['admins', 3, ['staff', 'admin-accounts']],
-  ['home_affairs', 1, ['today-overview']],
+  ['admins', 3, ['staff-list', 'staff-enrolment', 'admin-accounts', 'admin-devices']],
+  ['home_affairs', 1, ['today-overview', 'admin-audit']],
 ];
 
 function picture(name) {
