@@ -2,8 +2,10 @@
 // A page's texts live in the file of its area; a key defined twice is an error (a test checks).
 import common from './common.js';
 import signin from './signin.js';
+import month from './month.js';
+import absences from './absences.js';
 
-const parts = [common, signin];
+const parts = [common, signin, month, absences];
 
 export const catalogue = {};
 for (const part of parts) {
