@@ -51,6 +51,8 @@ def test_a_trip_entered_by_the_leader_appears_in_the_list_and_the_persons_month(
     row = page.locator("#absence-list ~ .table-wrap tbody tr").filter(has_text=newcomer.full_name)
     row.filter(has_text="Họp tại Sở Nội vụ tỉnh").wait_for()
     assert "Đi công tác" in row.inner_text() and "lanhdao" in row.inner_text()
+    form.locator("summary").click()  # folded again: the picture shows the filter, the forms and the list
+    page.evaluate("window.scrollTo(0, 0)")
     screenshot(page, "absences")
     # WHEN they open the person's month from the list THEN the day reads "Đi công tác" with the reason
     row.get_by_role("link", name=newcomer.full_name).click()

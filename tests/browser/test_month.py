@@ -102,3 +102,15 @@ def test_the_month_fits_a_360_pixel_phone(browser, site: str, district: District
         screenshot(phone, "month-phone")
     finally:
         context.close()
+
+
+def test_the_month_reads_in_english_too(page, district: District) -> None:
+    sign_in(page, "lanhdao", PASSWORD, month_url(district, "late1"))
+    page.get_by_role("heading", name="Lê Hoàng Cường").wait_for()
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("button", name="Previous month").wait_for()
+    day = page.locator(f"td[data-date='{district.day.isoformat()}']")
+    assert "Late" in day.inner_text() and "17 min late" in day.inner_text()
+    assert page.locator("table.calendar thead").inner_text().split()[:2] == ["Mon", "Tue"]
+    page.get_by_role("button", name="Tiếng Việt").click()
+    page.get_by_role("button", name="Tháng trước").wait_for()

@@ -248,8 +248,8 @@ export default {
           `${t('month.next')} →`)),
       form,
       details,
-      countsBlock(totals(data.days)),
       calendar(data, staffId, month, date, byAbsence, byCorrection),
+      countsBlock(totals(data.days)),
       h('p', {}, h('small', {}, t('month.hint'))));
     const day = date && data.days.find((candidate) => candidate.date === date);
     if (day) {
