@@ -99,6 +99,9 @@ def test_a_correction_with_its_reason_shows_in_the_list_and_the_month(page, dist
     cell = page.locator(f"td[data-date='{day.isoformat()}']")
     cell.get_by_text("Đúng giờ").wait_for()
     assert "sửa từ" in cell.inner_text() and "Camera sảnh hỏng buổi sáng" in cell.inner_text()
+    # and the day, opened from the list, says who corrected it and why
+    details = page.locator("#day-details").inner_text()
+    assert "Đã điều chỉnh từ" in details and "Camera sảnh hỏng buổi sáng" in details and "lanhdao" in details
 
 
 def test_home_affairs_reads_every_units_list_without_the_forms(page, district: District) -> None:
@@ -111,6 +114,9 @@ def test_home_affairs_reads_every_units_list_without_the_forms(page, district: D
     assert page.get_by_text("Nhập nghỉ phép, công tác, làm việc tại nhà").count() == 0
     assert page.get_by_role("button", name="Huỷ đăng ký").count() == 0
     assert page.get_by_label("Đơn vị", exact=True).input_value() == ""  # every unit
+    # and the lists fit a phone
+    page.set_viewport_size({"width": 360, "height": 780})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 
 def test_a_civil_servant_is_not_offered_the_page(page, district: District) -> None:

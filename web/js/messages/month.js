@@ -45,6 +45,14 @@ export default {
   },
   'month.day_title': { vi: 'Ngày {date}', en: '{date}' },
   'month.day_times': { vi: 'Giờ đến {in}, giờ về {out}', en: 'In at {in}, out at {out}' },
+  'month.absence_line': {
+    vi: '{kind}: {reason} (do {who} nhập lúc {when}).',
+    en: '{kind}: {reason} (entered by {who} at {when}).',
+  },
+  'month.correction_line': {
+    vi: 'Đã điều chỉnh từ “{before}” thành “{status}”: {reason} (do {who} điều chỉnh lúc {when}).',
+    en: 'Corrected from “{before}” to “{status}”: {reason} (by {who} at {when}).',
+  },
   'month.day_not_in_month': {
     vi: 'Ngày được chọn không thuộc tháng này.',
     en: 'The chosen day is not in this month.',

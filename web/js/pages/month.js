@@ -146,7 +146,25 @@ function evidenceFigure(evidence) {
       h('small', {}, t('month.evidence_personal'))));
 }
 
-async function dayDetails(where, staffId, day, month) {
+/** The absence and the correction that apply to a day, with their reasons and authors. */
+function dayReasons(day, absences, corrections) {
+  const lines = [];
+  const absence = day.absence_id ? absences.get(day.absence_id) : null;
+  if (absence) {
+    lines.push(h('p', {}, t('month.absence_line', { kind: statusLabel(day.status), reason: absence.reason,
+      who: absence.created_by, when: formatDateTime(absence.created_at) })));
+  }
+  const correction = day.correction_id ? corrections.get(day.correction_id) : null;
+  if (day.status_before_correction) {
+    lines.push(h('p', {}, t('month.correction_line', { before: statusLabel(day.status_before_correction),
+      status: statusLabel(day.status), reason: correction ? correction.reason : '—',
+      who: correction ? correction.created_by : '—',
+      when: correction ? formatDateTime(correction.created_at) : '—' })));
+  }
+  return lines;
+}
+
+async function dayDetails(where, staffId, day, month, absences, corrections) {
   const events = h('div', {}, busy());
   show(where, h('article', { id: 'day-details', 'aria-labelledby': 'day-details-title' },
     h('header', {}, h('h2', { id: 'day-details-title' }, t('month.day_title', {
@@ -155,7 +173,8 @@ async function dayDetails(where, staffId, day, month) {
       day.check_in || day.check_out
         ? t('month.day_times', { in: hhmm(day.check_in) || '—', out: hhmm(day.check_out) || '—' }) : null),
     day.late_minutes > 0 ? h('p', {}, t('month.late_by', { minutes: day.late_minutes })) : null,
-    day.early_minutes > 0 ? h('p', {}, t('month.early_by', { minutes: day.early_minutes })) : null),
+    day.early_minutes > 0 ? h('p', {}, t('month.early_by', { minutes: day.early_minutes })) : null,
+    dayReasons(day, absences, corrections)),
     day.evidence ? evidenceFigure(day.evidence) : null,
     h('h3', {}, t('month.events_title')), events,
     h('footer', {}, h('a', { href: link(`/people/${encodeURIComponent(staffId)}/month`, { month }) },
@@ -253,7 +272,7 @@ export default {
       h('p', {}, h('small', {}, t('month.hint'))));
     const day = date && data.days.find((candidate) => candidate.date === date);
     if (day) {
-      await dayDetails(details, staffId, day, month);
+      await dayDetails(details, staffId, day, month, byAbsence, byCorrection);
       if (context.isCurrent()) document.getElementById('day-details')?.scrollIntoView({ block: 'start' });
     } else if (date) {
       show(details, notice(t('month.day_not_in_month'), 'warning'));
