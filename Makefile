@@ -8,16 +8,17 @@ export MODELS_DIR ?= $(SHARED)/models
 export FACES_DIR ?= $(SHARED)/faces-dev
 PORT ?= 8000
 
-.PHONY: help venv web browser test lint serve demo bench layers edge lock clean fuzz
+.PHONY: help venv web browser test lint serve demo bench layers edge lock clean fuzz publish-web
 
 help:
 	@echo "make serve   - local stack (moto + chalice) on 127.0.0.1:$(PORT), the web site at /; DEMO=1 loads the demo district first"
 	@echo "make demo    - run the main job on the local stack"
 	@echo "make test    - the whole test suite (installs .venv first)"
 	@echo "make fuzz    - schemathesis over the served OpenAPI, long (about 10 minutes; out/fuzz/failures.txt)"
-	@echo "make bench   - recognition speed and accuracy, edge detection, calibration, liveness, enrolment gate"
+	@echo "make bench   - recognition speed and accuracy, edge detection, calibration, liveness, enrolment gate, Today/Charts"
 	@echo "make edge    - the edge uploader as one file, out/edge/chamcong-edge.pyz"
 	@echo "make lint    - ruff, mypy, cfn-lint"
+	@echo "make publish-web BUCKET=<SiteBucketName> [DISTRIBUTION=<id>] - upload web/ to the deployed site"
 
 # The virtual environment is rebuilt whenever the pins change.
 $(VENV)/.installed: requirements/dev.txt
@@ -73,7 +74,7 @@ demo: venv web
 fuzz: venv
 	$(PY) -m tests.fuzz.harness --budget long --out out/fuzz
 
-bench: venv
+bench: venv web browser
 	$(PY) -m bench.recognition
 	$(PY) -m bench.accuracy
 	$(PY) -m bench.accuracy_http
@@ -81,7 +82,9 @@ bench: venv
 	$(PY) -m bench.liveness
 	$(PY) -m bench.edge
 	$(PY) -m bench.contract
+	$(PY) -m bench.today
 	$(PY) -m bench.enrolment_gate
+	$(PY) -m bench.web
 
 # Build the Lambda layers as `sam build` does and check Lambda's 250 MB unzipped limit
 # (function + layers) for the function that carries both.
@@ -95,7 +98,8 @@ layers: venv
 	  test $$total -lt 250
 
 # The edge uploader as one file for the box beside the camera: its code and the shared device signature
-# (chamcong/device_signature.py, standard library only). The box also needs out/edge/requirements.txt and the YuNet model.
+# (chamcong/device_signature.py, standard library only). The box also needs out/edge/requirements.txt, the YuNet
+# model, and for --screen the out/edge/screen/ folder beside the .pyz.
 edge: venv
 	rm -rf out/edge && mkdir -p out/edge/src/chamcong
 	cp -r edge_uploader out/edge/src/
@@ -106,7 +110,16 @@ edge: venv
 	$(PY) -m zipapp out/edge/src -o out/edge/chamcong-edge.pyz -p "/usr/bin/env python3"
 	cp edge_uploader/requirements.txt out/edge/
 	rm -rf out/edge/src
-	@echo "built out/edge/chamcong-edge.pyz and out/edge/requirements.txt; try: python3 out/edge/chamcong-edge.pyz --help"
+	# The lobby page for --screen (web/lobby.html and what it loads), beside the .pyz where the uploader looks for it.
+	$(PY) -m infra.lobby_files out/edge/screen
+	@echo "built out/edge/chamcong-edge.pyz, out/edge/requirements.txt and out/edge/screen/;" \
+	  "try: python3 out/edge/chamcong-edge.pyz --help"
+
+# The officials' web site to its bucket (the stack's SiteBucketName output); DISTRIBUTION (the CloudFront
+# distribution's id) also invalidates the cached copies. Uploads what `make serve` serves of web/, vendor/ included.
+publish-web: venv
+	@test -n "$(BUCKET)" || { echo "usage: make publish-web BUCKET=<SiteBucketName output> [DISTRIBUTION=<id>]"; exit 2; }
+	$(PY) -m infra.publish_web --bucket "$(BUCKET)" $(if $(DISTRIBUTION),--distribution "$(DISTRIBUTION)")
 
 lock:
 	rm -rf /tmp/chamcong-lock && $(PYTHON) -m venv /tmp/chamcong-lock

@@ -23,9 +23,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from edge_uploader.errors import ConfigError
 from edge_uploader.roi import Roi
+from edge_uploader.screen import parse_address
 
 MODEL_NAME = "face_detection_yunet_2023mar.onnx"
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+
+
+def default_screen_files() -> Path:
+    """screen/ beside the uploader: beside the .pyz `make edge` builds (out/edge/screen), or beside the package."""
+    home = Path(__file__).resolve().parents[1]
+    return (home.parent if home.is_file() else home) / "screen"
 
 
 def _default_model(environ: dict[str, str]) -> str:
@@ -66,6 +73,8 @@ OPTIONS = [
     Option("recorded_at", str, None, "recorded sources: when the recording started (ISO 8601 with offset)"),
     Option("fps", float, 10.0, "recorded sources: frame rate of a folder (and of a file that does not say)"),
     Option("display", str, None, "annotated frames to a .jpg/.png (latest frame), an .avi/.mp4, or 'window'"),
+    Option("screen", str, None, "serve the lobby screen (its page and /screen.json) on HOST:PORT, e.g. 0.0.0.0:8080"),
+    Option("screen_files", str, None, "the lobby page's folder (default: screen/ beside the uploader, from make edge)"),
     Option("request_timeout", float, 15.0, "seconds to wait for the API"),
     Option("backoff_base", float, 1.0, "first retry delay (s); doubles per failure, with jitter"),
     Option("backoff_cap", float, 300.0, "longest retry delay (s)"),
@@ -97,6 +106,8 @@ class Config:
     recorded_at: datetime | None
     fps: float
     display: str | None
+    screen: tuple[str, int] | None
+    screen_files: Path
     request_timeout: float
     backoff_base: float
     backoff_cap: float
@@ -278,6 +289,10 @@ def _validate(values: dict[str, Any]) -> Config:
         raise ConfigError("config_invalid", "drain_timeout must not be negative")
     if converted["log_level"].upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise ConfigError("config_invalid", "log_level must be DEBUG, INFO, WARNING or ERROR")
+    screen = parse_address(converted["screen"]) if converted["screen"] else None
+    screen_files = Path(converted["screen_files"]).expanduser() if converted["screen_files"] else default_screen_files()
+    if screen is not None and converted["screen_files"] and not screen_files.is_dir():
+        raise ConfigError("config_invalid", f"screen_files {screen_files} is not a folder")
     return Config(
         api_url=connection.api_url, device_id=connection.device_id, device_secret=connection.device_secret,
         source=converted["source"], site_timezone=connection.site_timezone,
@@ -286,7 +301,8 @@ def _validate(values: dict[str, Any]) -> Config:
         min_face_px=converted["min_face_px"], pause_seconds=converted["pause_seconds"],
         frames_per_passage=converted["frames_per_passage"], frame_gap_seconds=converted["frame_gap_seconds"],
         send_unpaused=converted["send_unpaused"], recorded_at=recorded_at, fps=converted["fps"],
-        display=converted["display"], request_timeout=connection.request_timeout,
+        display=converted["display"], screen=screen, screen_files=screen_files,
+        request_timeout=connection.request_timeout,
         backoff_base=converted["backoff_base"], backoff_cap=converted["backoff_cap"],
         drain_timeout=converted["drain_timeout"], log_level=converted["log_level"].upper(),
         status_interval=converted["status_interval"])

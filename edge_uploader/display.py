@@ -15,7 +15,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,12 +23,11 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from edge_uploader.errors import DisplayError
+from edge_uploader.view import LOOK_AT_CAMERA, SENT, WAITING, Overlay
+
+__all__ = ["LOOK_AT_CAMERA", "SENT", "WAITING", "Display", "Overlay", "annotate", "find_font"]
 
 log = logging.getLogger("edge_uploader.display")
-
-WAITING = "Bỏ khẩu trang, dừng 2 giây"
-SENT = "Đang nhận diện…"
-LOOK_AT_CAMERA = "Vui lòng nhìn thẳng vào camera"  # the server answered spoof_suspected: nothing was recorded
 FONT_CANDIDATES = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
@@ -39,13 +37,6 @@ FONT_CANDIDATES = [
 ]
 COLOURS = {"waiting": (255, 200, 0), "sent": (80, 160, 255), "matched": (40, 200, 90), "look": (230, 50, 50),
            "other": (255, 140, 0)}
-
-
-@dataclass(frozen=True)
-class Overlay:
-    box: tuple[float, float, float, float]
-    text: str
-    state: str  # waiting, sent, matched, look (asked to look at the camera: judged a spoof), other
 
 
 def find_font(explicit: str | None = None) -> str | None:

@@ -15,14 +15,18 @@ import cv2
 
 from edge_uploader.config import Config
 from edge_uploader.detector import Detector
-from edge_uploader.display import LOOK_AT_CAMERA, SENT, WAITING, Display, Overlay
+from edge_uploader.display import Display
 from edge_uploader.errors import EXIT_OK, EXIT_REJECTED, EXIT_UNDELIVERED, ConfigError
 from edge_uploader.logs import Stats, StatusLine
 from edge_uploader.passages import Emission, PassagePolicy, PassageTracker
 from edge_uploader.queue import CaptureQueue
+from edge_uploader.screen import ScreenBoard, ScreenServer
 from edge_uploader.sender import Backoff, Sender
 from edge_uploader.sources import LiveSource, open_source
+from edge_uploader.view import Answer, Overlay, View, banner_of, overlay_for, screen_state
 from edge_uploader.wire import SPOOF_SUSPECTED
+
+__all__ = ["Uploader", "banner_of"]
 
 log = logging.getLogger("edge_uploader")
 
@@ -51,11 +55,15 @@ class Uploader:
                              timeout=config.request_timeout, backoff=Backoff(config.backoff_base, config.backoff_cap),
                              on_answer=self._answered)
         self.display = Display(config.display, fps=config.fps) if config.display else None
+        # The lobby page's data: the same View the display draws, answered as /screen.json
+        self.board = ScreenBoard(datetime.now(self.zone)) if config.screen else None
+        self.screen = (ScreenServer(self.board, *config.screen, config.screen_files)
+                       if self.board is not None and config.screen else None)
         self.stats = Stats()
         self._captures: dict[int, str] = {}        # track id → capture id
         self._answers: dict[str, dict[str, Any]] = {}
         self._look_again: list[str] = []         # captures answered spoof_suspected, for the main loop to re-arm
-        self._banner: tuple[str, float] | None = None
+        self._banner: tuple[str, float, Answer] | None = None
         self._lock = threading.Lock()
 
     def run(self, stop: threading.Event) -> int:
@@ -68,6 +76,8 @@ class Uploader:
         sender_stop = threading.Event()
         sender = threading.Thread(target=self.sender.run, args=(sender_stop,), name="sender", daemon=True)
         sender.start()
+        if self.screen is not None:
+            self.screen.start()
         status = StatusLine(sys.stdout, self.config.status_interval)
         purged_at = time.monotonic()
         try:
@@ -81,8 +91,7 @@ class Uploader:
                     self._enqueue(emission)
                 self.stats.frames += 1
                 self.stats.faces += len(faces)
-                if self.display is not None:
-                    self.display.show(frame.image, self._overlays(frame.time), self._banner_text())
+                self._show(frame.image, frame.time)
                 status.update(self._status, self.stats.frames)
             for emission in self.tracker.flush():
                 self._enqueue(emission)
@@ -101,6 +110,8 @@ class Uploader:
             status.end()
             if self.display is not None:
                 self.display.close()
+            if self.screen is not None:
+                self.screen.stop()
         return self._finish(stop.is_set())
 
     def _finish(self, stopped: bool) -> int:
@@ -163,7 +174,21 @@ class Uploader:
             self._answers[capture_id] = answer
             if len(self._answers) > 200:
                 self._answers.pop(next(iter(self._answers)))
-            self._banner = (banner_of(answer), time.monotonic())
+            self._banner = (banner_of(answer), time.monotonic(), Answer.of(answer))
+
+    def _show(self, image: Any, now: float) -> None:
+        """One View a frame, to the display (drawn) and to the lobby page (/screen.json): they say the same."""
+        if self.display is None and self.board is None:
+            return
+        view = self._view(now)
+        if self.display is not None:
+            self.display.show(image, view.overlays, view.banner)
+        if self.board is not None:
+            self.board.update(screen_state(view), datetime.now(self.zone))
+
+    def _view(self, now: float) -> View:
+        """What the screen says this frame: the display draws it, the --screen server answers it."""
+        return View(self._overlays(now), *self._banner_now())
 
     def _overlays(self, now: float) -> list[Overlay]:
         overlays = []
@@ -171,25 +196,15 @@ class Uploader:
             for track in self.tracker.visible(now):
                 capture_id = self._captures.get(track.track_id)
                 answer = self._answers.get(capture_id) if capture_id else None
-                if answer is not None:  # the name above the face; the whole message goes to the banner
-                    if answer.get("result") == "matched":
-                        overlays.append(Overlay(track.face.box, str(answer.get("full_name") or ""), "matched"))
-                    elif answer.get("result") == SPOOF_SUSPECTED:
-                        overlays.append(Overlay(track.face.box, LOOK_AT_CAMERA, "look"))
-                    else:
-                        message = str(answer.get("display_message", ""))
-                        overlays.append(Overlay(track.face.box, message.split(".")[0], "other"))
-                elif capture_id is not None:
-                    overlays.append(Overlay(track.face.box, SENT, "sent"))
-                else:
-                    overlays.append(Overlay(track.face.box, WAITING, "waiting"))
+                # the name above the face; the whole message goes to the banner
+                overlays.append(overlay_for(track.face.box, capture_id is not None, answer))
         return overlays
 
-    def _banner_text(self) -> str:
+    def _banner_now(self) -> tuple[str, Answer | None]:
         with self._lock:
             if self._banner and time.monotonic() - self._banner[1] < BANNER_SECONDS:
-                return self._banner[0]
-        return ""
+                return self._banner[0], self._banner[2]
+        return "", None
 
     def _status(self, fps: float) -> str:
         sender = self.sender.stats
@@ -197,10 +212,3 @@ class Uploader:
                 f"queued {self.stats.queued} | sent {sender.sent} | spoof {sender.spoof_suspected} | "
                 f"failed attempts {sender.failed_attempts} | rejected {sender.rejected} | dropped {self.stats.dropped}")
 
-
-def banner_of(answer: dict[str, Any]) -> str:
-    """What the bottom of the lobby screen says about an answer: the server's message, except that a passage
-    judged a spoof always asks the person to look straight into the camera (whatever the server's wording)."""
-    if answer.get("result") == SPOOF_SUSPECTED:
-        return LOOK_AT_CAMERA
-    return str(answer.get("display_message", ""))

@@ -37,8 +37,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def local_environment(moto_port: int, out_dir: Path) -> dict[str, str]:
-    """What the functions would get from the template, pointed at moto."""
+def local_environment(moto_port: int, out_dir: Path, site_url: str = "") -> dict[str, str]:
+    """What the functions would get from the template, pointed at moto; `site_url`: where the site is served
+    (here the API's own address: the same origin serves both), for the links in the daily report e-mails."""
     return {
         "AWS_ENDPOINT_URL": f"http://127.0.0.1:{moto_port}",
         "AWS_REGION": "ap-southeast-1",
@@ -50,6 +51,7 @@ def local_environment(moto_port: int, out_dir: Path) -> dict[str, str]:
         "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "WARNING"),
         # Every e-mail the local stack sends through (moto's) SES is also written here, to open and read.
         "MAIL_COPY_DIR": str(out_dir / "mail"),
+        "SITE_URL": site_url,
         # An answer outside a route's declared contract is a 500 here, so it is seen (deployed: logged, counted).
         "STRICT_CONTRACT": os.environ.get("STRICT_CONTRACT", "true"),
         # Metrics are CloudWatch's business; on this machine they would only fill the terminal.
@@ -186,7 +188,7 @@ def running_stack(port: int, models_dir: Path, out_dir: Path, admin_password: st
     moto.start()
     api_server = None
     try:
-        os.environ.update(local_environment(moto_port, out_dir))
+        os.environ.update(local_environment(moto_port, out_dir, site_url=f"http://{host}:{port}"))
         from chamcong.container import Container, set_container
         from chamcong.services.auth import ensure_bootstrap_admin
         from chamcong.settings import Settings

@@ -6,6 +6,7 @@ ResponseHeadersPolicy sets the same ones in AWS (a template test holds the two t
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,7 +67,7 @@ def content_type(path: Path) -> str | None:
     return CONTENT_TYPES.get(path.suffix.lower())
 
 
-def site_file(url_path: str) -> Path | None:
+def site_file(url_path: str, web_dir: Path = WEB_DIR) -> Path | None:
     """The file of web/ a URL path names (`/` is index.html), or None when it names nothing servable."""
     relative = url_path.split("?", 1)[0].split("#", 1)[0].lstrip("/") or "index.html"
     if relative.endswith("/"):
@@ -74,7 +75,23 @@ def site_file(url_path: str) -> Path | None:
     parts = Path(relative).parts
     if not parts or parts[0] in NOT_SERVED or any(part.startswith(".") or part == ".." for part in parts):
         return None
-    candidate = (WEB_DIR / relative).resolve()
-    if not candidate.is_relative_to(WEB_DIR.resolve()) or not candidate.is_file() or content_type(candidate) is None:
+    candidate = (web_dir / relative).resolve()
+    if not candidate.is_relative_to(web_dir.resolve()) or not candidate.is_file() or content_type(candidate) is None:
         return None
     return candidate
+
+
+def site_files(web_dir: Path = WEB_DIR) -> dict[str, Path]:
+    """Every file of the site: its URL path without the leading slash (the object key in the site bucket) → the file.
+    Exactly what `site_file` serves, nothing under node_modules or hidden folders."""
+    files: dict[str, Path] = {}
+    for folder, subfolders, names in os.walk(web_dir):
+        directory = Path(folder)
+        subfolders[:] = sorted(d for d in subfolders
+                               if not d.startswith(".") and not (directory == web_dir and d in NOT_SERVED))
+        for name in sorted(names):
+            key = (directory / name).relative_to(web_dir).as_posix()
+            served = site_file(key, web_dir)
+            if served is not None:
+                files[key] = served
+    return files

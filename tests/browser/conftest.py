@@ -21,7 +21,7 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # As the machine's notes advise: no background connections (the network is closed), a throwaway profile.
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-capture"]
+                 "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
 ADMIN_PASSWORD = "browser-test-admin-password"
 # `make screenshots` sets SCREENSHOTS_DIR=docs/screenshots (the README's pictures); otherwise they go to out/.
 SCREENSHOTS = Path(os.environ.get("SCREENSHOTS_DIR", Path(__file__).resolve().parents[2] / "out" / "screenshots"))

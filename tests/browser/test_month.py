@@ -37,7 +37,7 @@ def test_a_late_day_shows_its_minutes_and_opens_with_the_evidence_snapshot(page,
     assert page.get_by_text("Phòng Nội vụ").first.is_visible()
     totals = page.locator("[data-total='month.total_late_minutes']").inner_text()
     assert totals.startswith("17"), totals
-    assert page.locator("table.calendar thead").inner_text().split()[:2] == ["T2", "T3"]  # Monday first
+    assert page.locator("table.month-calendar thead").inner_text().split()[:2] == ["T2", "T3"]  # Monday first
     screenshot(page, "month")  # the calendar: no face on it
     # WHEN the late day is clicked
     day.get_by_role("link").click()
@@ -86,7 +86,7 @@ def test_a_civil_servant_cannot_open_someone_elses_month_by_editing_the_address(
         assert refusal.status_code in (403, 404)
         page.get_by_role("alert").filter(has_text=refusal.json()["message"]).wait_for()
         assert district.person(key).full_name not in page.locator("main").inner_text()
-        assert page.locator("table.calendar").count() == 0
+        assert page.locator("table.month-calendar").count() == 0
 
 
 def test_the_month_fits_a_360_pixel_phone(browser, site: str, district: District) -> None:
@@ -111,6 +111,6 @@ def test_the_month_reads_in_english_too(page, district: District) -> None:
     page.get_by_role("button", name="Previous month").wait_for()
     day = page.locator(f"td[data-date='{district.day.isoformat()}']")
     assert "Late" in day.inner_text() and "17 min late" in day.inner_text()
-    assert page.locator("table.calendar thead").inner_text().split()[:2] == ["Mon", "Tue"]
+    assert page.locator("table.month-calendar thead").inner_text().split()[:2] == ["Mon", "Tue"]
     page.get_by_role("button", name="Tiếng Việt").click()
     page.get_by_role("button", name="Tháng trước").wait_for()

@@ -82,6 +82,12 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/thresholds/{scope}/{scope_id}?device": {"unit_admin"},
     "GET /v1/staff/{staff_id}/events": PEOPLE_READERS,
     "GET /v1/attendance/days": PEOPLE_READERS,
+    # Today and the charts: without a unit, every unit the reader oversees (a staff account has none: 403)
+    "GET /v1/attendance/overview": PEOPLE_READERS,
+    "GET /v1/attendance/spoofs": PEOPLE_READERS,
+    "GET /v1/attendance/spoofs?unit_id": PEOPLE_READERS,
+    "GET /v1/attendance/stats": PEOPLE_READERS,
+    "GET /v1/attendance/stats?unit_id": PEOPLE_READERS,
     "GET /v1/staff/{staff_id}/days": PEOPLE_READERS,
     "POST /v1/absences": {"unit_leader"},
     "GET /v1/absences?unit_id": PEOPLE_READERS,
@@ -267,6 +273,13 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "GET", f"/v1/staff/{_person(w, t)}/events?date=2026-11-20", None)),
     "GET /v1/attendance/days": (UNIT_TARGETS, lambda w, t: (
         "GET", f"/v1/attendance/days?unit_id={_unit(w, t)}&date=2026-11-20", None)),
+    "GET /v1/attendance/overview": (("own",), lambda w, t: ("GET", "/v1/attendance/overview?date=2026-11-20", None)),
+    "GET /v1/attendance/spoofs": (("own",), lambda w, t: ("GET", "/v1/attendance/spoofs?date=2026-11-20", None)),
+    "GET /v1/attendance/spoofs?unit_id": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/attendance/spoofs?date=2026-11-20&unit_id={_unit(w, t)}", None)),
+    "GET /v1/attendance/stats": (("own",), lambda w, t: ("GET", "/v1/attendance/stats?month=2026-11", None)),
+    "GET /v1/attendance/stats?unit_id": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/attendance/stats?month=2026-11&unit_id={_unit(w, t)}", None)),
     "GET /v1/staff/{staff_id}/days": (PERSON_TARGETS, lambda w, t: (
         "GET", f"/v1/staff/{_person(w, t)}/days?month=2026-11", None)),
     "POST /v1/absences": (PERSON_TARGETS, lambda w, t: ("POST", "/v1/absences", {
@@ -298,7 +311,8 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
     "GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": (UNIT_TARGETS, lambda w, t: (
         "GET", f"/v1/reports/daily/2026-11-18/morning/{_reported_unit(w, t)}/attachment", None)),
 }
-SITE_WIDE = {"GET /v1/auth/me", "GET /v1/calendars/site", "PUT /v1/calendars/site", "POST /v1/reports/daily/run",
+SITE_WIDE = {"GET /v1/attendance/overview", "GET /v1/attendance/spoofs", "GET /v1/attendance/stats",
+             "GET /v1/auth/me", "GET /v1/calendars/site", "PUT /v1/calendars/site", "POST /v1/reports/daily/run",
              "GET /v1/reports/daily", "GET /v1/thresholds", "PUT /v1/thresholds/{scope}/{scope_id}?site"}
 ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404}
 

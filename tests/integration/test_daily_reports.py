@@ -24,6 +24,13 @@ from tests.integration.photos import face_crop, photos_of
 
 LEADERS = ["truong-phong@dabac.example.gov.vn", "pho-phong@dabac.example.gov.vn"]
 HOME_AFFAIRS = "phong-noi-vu@dabac.example.gov.vn"
+SITE = "https://d111111abcdef8.cloudfront.net"
+
+
+def html_of(message: Message) -> str:
+    payload = next(p for p in message.walk() if p.get_content_type() == "text/html").get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode("utf-8")
 
 
 def parse(data: bytes) -> Message:
@@ -55,7 +62,11 @@ def district(models_dir: Path, faces_dir: Path, tmp_path_factory: pytest.TempPat
     with pytest.MonkeyPatch.context() as monkeypatch:
         monkeypatch.setenv("HOME_AFFAIRS_RECIPIENTS", HOME_AFFAIRS)
         monkeypatch.setenv("MAIL_COPY_DIR", str(mail_dir))
+        # As deployed: the API function finds the site's address in the stack's SSM parameter
+        monkeypatch.setenv("SITE_URL_PARAMETER", "/chamcong/site-url")
         with running_product(models_dir, tmp_path_factory.mktemp("cache"), monkeypatch) as product:
+            boto3.client("ssm", region_name="ap-southeast-1").put_parameter(
+                Name="/chamcong/site-url", Value=f"{SITE}/", Type="String")
             top = product.unit("UBND huyện Đà Bắc")
             reply = product.post("/v1/units", {"name": "Phòng Tài chính - Kế hoạch", "parent_id": top,
                                                "report_recipients": LEADERS})
@@ -95,6 +106,12 @@ def test_the_morning_report_goes_to_the_unit_leaders_and_the_district_summary_to
     body = text.decode("utf-8")
     assert "Đi muộn (1):\n  - Trần Thị Bình, đến 07:44:00, muộn 14 phút" in body
     assert "Thiếu giờ đến (1):\n  - Lê Văn Cường" in body
+    # and each of them links to their day on the site, to see the evidence
+    for person, name in (("biden", "Trần Thị Bình"), ("person01", "Lê Văn Cường")):
+        link = f"{SITE}/#/people/{district.staff[person]}/month?month=2026-11&date=2026-11-20"
+        assert link in body
+        assert f'<a href="{link.replace("&", "&amp;")}">{name}</a>' in html_of(unit_mail)
+    assert district.staff["obama"] not in body  # on time: nothing to look into
     assert "Đúng giờ: 1" in body
     html = next(p for p in unit_mail.walk() if p.get_content_type() == "text/html").get_payload(decode=True)
     assert "Trần Thị Bình" in html.decode("utf-8") and "<table" in html.decode("utf-8")

@@ -105,3 +105,79 @@ def test_the_message_is_dated_its_csv_declares_utf8_and_is_named_after_the_unit(
             for m in (morning, evening, summary)] == [
         "cham-cong-2026-11-20-sang-phong-noi-vu.csv", "cham-cong-2026-11-20-chieu-doi-quan-ly-trat-tu-do-thi.csv",
         "cham-cong-2026-11-20-sang-tong-hop.csv"]
+
+
+SITE = "https://d111111abcdef8.cloudfront.net"
+
+
+def _exceptions_day() -> UnitDay:
+    return UnitDay("unit_x", "Phòng Nội vụ", [
+        {**row("Nguyễn Văn An", "late", ("late",), check_in="07:44:00", late_minutes=14), "staff_id": "stf_an"},
+        {**row("Trần Thị Bình", "absent"), "staff_id": "stf_binh"},
+        {**row("Lê Văn Cường", "missing_check_in"), "staff_id": "stf_cuong"},
+        {**row("Phạm Thị Dung", "left_early", ("left_early",), check_in="07:20:00", check_out="16:10:00",
+               early_minutes=50), "staff_id": "stf_dung"},
+        {**row("Hoàng Văn Em", "on_leave"), "staff_id": "stf_em"},
+        {**row("Vũ Thị Giang", "on_time", check_in="07:25:00"), "staff_id": "stf_giang"},
+    ])
+
+
+def _day_url(staff_id: str) -> str:
+    return f"{SITE}/#/people/{staff_id}/month?month=2026-11&date=2026-11-20"
+
+
+def test_with_the_site_each_late_early_absent_or_missing_person_links_to_their_day() -> None:
+    # GIVEN a unit's day with a late, an absent, a missing, an early, someone on leave and someone on time
+    unit = _exceptions_day()
+    # WHEN the reports are composed for a deployment whose site is SITE
+    for message in (received(unit_report(unit, FRIDAY, "morning", SENDER, LEADERS, AT, site_url=SITE)),
+                    received(district_report([unit], FRIDAY, "morning", SENDER, LEADERS, AT, site_url=SITE))):
+        html, text = part(message, "text/html"), part(message, "text/plain")
+        # THEN each exception's name in the HTML is a link to that person's month, opened at the day
+        for staff_id, name in (("stf_an", "Nguyễn Văn An"), ("stf_binh", "Trần Thị Bình"),
+                               ("stf_cuong", "Lê Văn Cường"), ("stf_dung", "Phạm Thị Dung")):
+            assert f'<a href="{_day_url(staff_id).replace("&", "&amp;")}">{name}</a>' in html
+            # and the plain text gives the same address on the line under the name
+            lines = text.splitlines()
+            at = next(i for i, line in enumerate(lines) if name in line)
+            assert lines[at + 1].strip() == _day_url(staff_id)
+        # and leave or an on-time day is not an exception to look into: no link
+        assert "stf_em" not in html + text and "stf_giang" not in html + text
+        # and the mail tells the reader to open the link rather than look "on the system"
+        assert "trên hệ thống chấm công." not in html + text
+        assert "trên trang chấm công" in html and "Mở đường dẫn dưới tên một người" in text
+
+
+def test_without_the_site_the_mail_has_no_links_and_says_the_evidence_is_on_the_system() -> None:
+    # GIVEN the same day, and a deployment without SITE_URL
+    unit = _exceptions_day()
+    message = received(unit_report(unit, FRIDAY, "morning", SENDER, LEADERS, AT))
+    summary = received(district_report([unit], FRIDAY, "morning", SENDER, LEADERS, AT, site_url=""))
+    # THEN no name is a link and no address appears
+    for composed in (message, summary):
+        html, text = part(composed, "text/html"), part(composed, "text/plain")
+        assert "<a " not in html and "#/people/" not in html + text and "http" not in text
+        assert "Nguyễn Văn An" in html and "Nguyễn Văn An" in text
+    # and the unit report still says where the evidence is, as before
+    assert "Ảnh bằng chứng xem trên hệ thống chấm công." in part(message, "text/html")
+    assert "Ảnh bằng chứng xem trên hệ thống chấm công." in part(message, "text/plain")
+
+
+def test_site_url_is_read_from_the_environment_without_its_trailing_slash_and_a_bad_one_is_refused(
+        monkeypatch: Any) -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from chamcong.settings import Settings
+
+    # GIVEN no SITE_URL: no links
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert Settings().site_url == ""
+    # GIVEN the distribution's address with a trailing slash: links are built without a double slash
+    monkeypatch.setenv("SITE_URL", f"{SITE}/")
+    assert Settings().site_url == SITE
+    # GIVEN something that is not a web address: the function refuses to start rather than mail broken links
+    for bad in ("d111111abcdef8.cloudfront.net", "javascript:alert(1)", f"{SITE}/?x=1", f"{SITE}/#/"):
+        monkeypatch.setenv("SITE_URL", bad)
+        with pytest.raises(ValidationError):
+            Settings()

@@ -70,6 +70,11 @@ export async function api(method, path, { query, body, signal } = {}) {
 
 /** Fetch a file the API serves (an attachment) as a Blob, with the same headers and errors. */
 export async function apiBlob(path, query) {
+  return (await apiFile(path, query)).blob;
+}
+
+/** A file the API serves, with the name its Content-Disposition gives (null if none): {blob, filename}. */
+export async function apiFile(path, query) {
   const headers = { 'Accept-Language': lang() };
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
@@ -84,7 +89,9 @@ export async function apiBlob(path, query) {
     throw new ApiError(reply.status, data?.code || `http_${reply.status}`,
       data?.message || t('error.unexpected', { status: reply.status }), data?.details);
   }
-  return reply.blob();
+  const disposition = reply.headers.get('Content-Disposition') || '';
+  const named = /filename="([^"]+)"/.exec(disposition);
+  return { blob: await reply.blob(), filename: named ? named[1] : null };
 }
 
 /** A file as base64 (no data: prefix), for the JSON bodies that carry photos and spreadsheets. */

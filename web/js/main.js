@@ -132,7 +132,11 @@ async function render() {
   } catch (error) {
     if (ticket === rendering) show(container, errorBox(error));
   }
-  if (ticket === rendering) container.querySelector('h1')?.focus({ preventScroll: true });
+  if (ticket === rendering) {
+    container.querySelector('h1')?.focus({ preventScroll: true });
+    // For the page-weight and render-time benchmark (bench/web.py): when this page finished drawing.
+    performance.mark(`chamcong:rendered:${page.id}`);
+  }
 }
 
 onSessionOver(() => {

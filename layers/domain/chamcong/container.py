@@ -6,6 +6,7 @@ Nothing is built at import time; `get_container()` builds on first use, and test
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,12 +19,13 @@ from zoneinfo import ZoneInfo
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist
 
 from chamcong.rules.calendar import Schedule, WorkCalendar, holidays_from, shipped_holidays
 from chamcong.rules.windows import SiteWindows, Window
-from chamcong.settings import Settings, get_settings
+from chamcong.settings import Settings, clean_site_url, get_settings
 from chamcong.store.blobs import BlobStore
 from chamcong.store.gallery import GalleryRepository
 from chamcong.store.models import bind_models
@@ -37,8 +39,22 @@ if TYPE_CHECKING:
     from face_engine.model_files import ModelStore
 
 
+log = logging.getLogger("chamcong")
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def s3_client(settings: Settings) -> Any:
+    """Path-style addressing and SigV4 so presigned links also work against the local moto server; the regional
+    endpoint everywhere (us-east-1 too), so the evidence links are https://s3.REGION.amazonaws.com/BUCKET/…, the
+    source the site's Content-Security-Policy allows images from (template.yaml, SiteHeadersPolicy)."""
+    return boto3.session.Session().client(
+        "s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url,
+        config=Config(signature_version="s3v4",
+                      s3={"addressing_style": "path", "us_east_1_regional_endpoint": "regional"}),
+    )
 
 
 @dataclass
@@ -49,22 +65,38 @@ class Container:
     _models: dict[str, RecognitionModel] = field(default_factory=dict, repr=False)
     _galleries: dict[str, GalleryRepository] = field(default_factory=dict, repr=False)
     _active_checked: tuple[str, float] | None = field(default=None, repr=False)
+    _site_url: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         bind_models(self.settings)
 
     @cached_property
     def s3(self) -> Any:
-        # Path-style addressing and SigV4 so presigned links also work against the local moto server.
-        return boto3.session.Session().client(
-            "s3", region_name=self.settings.aws_region, endpoint_url=self.settings.aws_endpoint_url,
-            config=Config(signature_version="s3v4", s3={"addressing_style": "path"}),
-        )
+        return s3_client(self.settings)
 
     @cached_property
     def ses(self) -> Any:
         return boto3.session.Session().client("ses", region_name=self.settings.aws_region,
                                               endpoint_url=self.settings.aws_endpoint_url)
+
+    def site_url(self) -> str:
+        """The web site's address for links in e-mails: SITE_URL, else the stack's SSM parameter (read once per warm
+        function), else "" (no links). A parameter that cannot be read gives "" this time, is logged, and is tried
+        again next time: a report is never held up by a link."""
+        if self.settings.site_url or not self.settings.site_url_parameter:
+            return self.settings.site_url
+        with self._lock:
+            if self._site_url is None:
+                try:
+                    client = boto3.session.Session().client("ssm", region_name=self.settings.aws_region,
+                                                            endpoint_url=self.settings.aws_endpoint_url)
+                    value = client.get_parameter(Name=self.settings.site_url_parameter)["Parameter"]["Value"]
+                    self._site_url = clean_site_url(str(value))
+                except (BotoCoreError, ClientError, ValueError, KeyError) as error:
+                    log.warning("site address unavailable: e-mails go without links", extra={
+                        "event": "site_url_unavailable", "error": type(error).__name__})
+                    return ""
+            return self._site_url
 
     @cached_property
     def dynamodb(self) -> Connection:

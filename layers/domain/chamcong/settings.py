@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -44,6 +45,12 @@ class Settings(BaseSettings):
     sender_email: str = "chamcong@example.gov.vn"
     home_affairs_recipients: str = ""
     mail_copy_dir: str | None = None
+    # The officials' web site (https://…, no trailing slash): the e-mails link each exception to the person's day
+    # there. "" = no links (the e-mail says where the evidence is, without one).
+    site_url: str = ""
+    # Where the API function finds it instead (an SSM parameter the stack writes): the distribution depends on the
+    # API, so the API function cannot be given the distribution's address directly.
+    site_url_parameter: str = ""
 
     # Face models: the deployment default is SFace; the local stack and tests use MobileFaceNet.
     detector_model: str = "yunet_2023mar"
@@ -88,6 +95,21 @@ class Settings(BaseSettings):
     # How often a warm function re-reads the thresholds set per site, unit or device (a change made in the same
     # function is seen at once).
     threshold_check_seconds: float = 30.0
+
+    @field_validator("site_url")
+    @classmethod
+    def _site_url(cls, value: str) -> str:
+        return clean_site_url(value)
+
+
+def clean_site_url(value: str) -> str:
+    """The site's address without its trailing slash; ValueError unless "" or http(s) without query or fragment."""
+    value = value.strip().rstrip("/")
+    if value:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or "?" in value or "#" in value:
+            raise ValueError("SITE_URL must be an http(s) address without query or fragment, or empty")
+    return value
 
 
 @lru_cache(maxsize=1)

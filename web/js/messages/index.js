@@ -2,10 +2,18 @@
 // A page's texts live in the file of its area; a key defined twice is an error (a test checks).
 import common from './common.js';
 import signin from './signin.js';
+import staff from './staff.js';
+import bulk from './bulk.js';
+import admin from './admin.js';
+import reports from './reports.js';
+import today from './today.js';
+import charts from './charts.js';
 import month from './month.js';
 import absences from './absences.js';
+import help from './help.js';
+import lobby from './lobby.js';
 
-const parts = [common, signin, month, absences];
+const parts = [common, signin, today, charts, staff, bulk, admin, reports, month, absences, help, lobby];
 
 export const catalogue = {};
 for (const part of parts) {

@@ -47,7 +47,7 @@ export default {
   id: 'absences',
   path: '/absences',
   title: 'absences.title',
-  nav: { order: 40 },
+  nav: { order: 50 },
   allowed: (s) => s.hasRole('unit_leader', 'oversight', 'system_admin'),
   async render(main, context) {
     const today = todayInHanoi();

@@ -124,7 +124,7 @@ function calendar(data, staffId, month, selected, absences, corrections) {
   while (cells.length % 7 !== 0) cells.push(h('td', { class: 'pad', 'aria-hidden': 'true' }));
   const rows = [];
   for (let i = 0; i < cells.length; i += 7) rows.push(h('tr', {}, cells.slice(i, i + 7)));
-  return h('div', { class: 'calendar-wrap' }, h('table', { class: 'calendar' },
+  return h('div', { class: 'month-calendar-wrap' }, h('table', { class: 'month-calendar' },
     h('caption', {}, t('month.calendar_caption', { month: monthTitle(month) })),
     h('thead', {}, h('tr', {}, WEEKDAYS.map((name) => h('th', { scope: 'col' },
       h('abbr', { title: t(`month.weekday_long_${name}`) }, t(`month.weekday_${name}`)))))),

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from typing import Any, Literal
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
@@ -29,6 +30,8 @@ KIND_TITLES = {"morning": "buổi sáng (sau giờ chấm công đến)", "eveni
 # What each report lists by name, in this order; the other statuses are only counted.
 EXCEPTIONS = ("absent", "missing_check_in", "missing_check_out", "late", "left_early", "on_leave", "business_trip",
               "work_from_home")
+# The exceptions whose rows link to the person's day on the site (with SITE_URL): where the evidence is.
+LINKED = ("absent", "missing_check_in", "missing_check_out", "late", "left_early")
 CSV_COLUMNS = ("Họ và tên", "Đơn vị", "Ngày", "Trạng thái", "Giờ đến", "Giờ về", "Đi muộn (phút)", "Về sớm (phút)",
                "Ảnh bằng chứng (mã lượt chụp)")
 
@@ -77,9 +80,25 @@ class SpoofAttempt:
     frames: int
 
 
+def day_link(site_url: str, staff_id: str, day: date) -> str:
+    """The person's month on the site, opened at the day: {site}/#/people/{id}/month?month=YYYY-MM&date=YYYY-MM-DD."""
+    query = urlencode({"month": f"{day:%Y-%m}", "date": day.isoformat()})
+    return f"{site_url}/#/people/{quote(staff_id, safe='')}/month?{query}"
+
+
+def _links(site_url: str, day: date) -> Any:
+    """The templates' `link(status, row)`: the row's day on the site, or None (no site, or not an exception)."""
+    def link(status: str, row: dict[str, Any]) -> str | None:
+        if not site_url or status not in LINKED or not row.get("staff_id"):
+            return None
+        return day_link(site_url, str(row["staff_id"]), day)
+    return link
+
+
 def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: Sequence[str],
-                sent_at: datetime) -> EmailMessage:
-    context = {"unit": unit, "day": day, "kind": kind, "title": KIND_TITLES[kind], "labels": DAY_STATUS_LABELS}
+                sent_at: datetime, site_url: str = "") -> EmailMessage:
+    context = {"unit": unit, "day": day, "kind": kind, "title": KIND_TITLES[kind], "labels": DAY_STATUS_LABELS,
+               "site_url": site_url, "link": _links(site_url, day)}
     # "—", not ":": Python's header folding drops the space after a colon between encoded words
     subject = f"[Chấm công] {unit.unit_name} — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
     return _message(subject, sender, recipients, sent_at, "daily_unit", context,
@@ -87,12 +106,13 @@ def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: S
 
 
 def district_report(units: Sequence[UnitDay], day: date, kind: Kind, sender: str, recipients: Sequence[str],
-                    sent_at: datetime, spoofs: Sequence[SpoofAttempt] = ()) -> EmailMessage:
+                    sent_at: datetime, spoofs: Sequence[SpoofAttempt] = (), site_url: str = "") -> EmailMessage:
     totals: Counter[str] = Counter()
     for unit in units:
         totals.update(unit.counts)
     context = {"units": units, "day": day, "kind": kind, "title": KIND_TITLES[kind], "totals": totals,
-               "exceptions": EXCEPTIONS, "labels": DAY_STATUS_LABELS, "spoofs": spoofs}
+               "exceptions": EXCEPTIONS, "labels": DAY_STATUS_LABELS, "spoofs": spoofs, "site_url": site_url,
+               "link": _links(site_url, day)}
     subject = f"[Chấm công] Tổng hợp toàn huyện — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
     return _message(subject, sender, recipients, sent_at, "daily_district", context,
                     attachment=(attachment_name(day, kind, "Tổng hợp", "district"), _csv(units, day)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from chamcong.rules.attendance import DayStatus
 from chamcong.schemas.common import Day, Id, Month, Query, View
@@ -79,3 +79,121 @@ class StaffDays(View):
     staff_id: str
     month: str
     days: list[WorkingDay]
+
+
+# --- the Today page and the Charts page ----------------------------------------------------------------
+
+class OverviewQuery(Query):
+    date: Day | None = Field(default=None, description="A local day; default today (Asia/Ho_Chi_Minh)")
+
+
+class SpoofsQuery(Query):
+    date: Day | None = Field(default=None, description="A local day; default today")
+    unit_id: Id | None = Field(default=None, description="One unit; default every unit the caller may read")
+
+
+class StatsQuery(Query):
+    month: Month | None = Field(default=None, description="YYYY-MM; default this month")
+    unit_id: Id | None = Field(default=None, description="One unit; default every unit the caller may read")
+
+
+class StatusCounts(View):
+    """How many people have each status (every status is named, zero or not)."""
+
+    on_time: int
+    late: int
+    left_early: int
+    missing_check_in: int
+    missing_check_out: int
+    absent: int
+    on_leave: int
+    business_trip: int
+    work_from_home: int
+    holiday: int
+    weekend: int
+    not_employed: int
+    pending: int
+
+
+class UnitOverview(View):
+    unit_id: str
+    name: str
+    parent_id: str | None
+    staff: int = Field(description="People of the unit employed that day")
+    counts: StatusCounts
+    late: int = Field(description="People late by the rules, whichever status comes first (a late arrival without a "
+                                  "check-out counts as missing_check_out in counts, and here)")
+    late_minutes: int = Field(description="Minutes late, added up over the unit's late people")
+    spoofs: int = Field(description="Captures refused as a photo or a screen at the unit's devices that day")
+
+
+class OverviewTotals(View):
+    staff: int
+    counts: StatusCounts
+    late: int = Field(description="People late by the rules, whichever status comes first (a late arrival without a "
+                                  "check-out counts as missing_check_out in counts, and here)")
+    late_minutes: int
+    spoofs: int
+
+
+class Overview(View):
+    date: str
+    in_check_in_window: bool = Field(description="Now is inside that day's check-in window of the site calendar "
+                                                 "(refresh every minute while true); false for other days")
+    totals: OverviewTotals
+    units: list[UnitOverview] = Field(description="Every unit the caller may read, in Vietnamese name order")
+
+
+class SpoofAttempt(View):
+    attempt_key: str
+    captured_at_local: str
+    unit_id: str
+    device_id: str
+    device_name: str
+    frames: int
+    liveness: float
+    resembles_staff_id: str | None = Field(description="Whose face was shown, if the caller may see that person")
+    resembles_name: str | None
+    similarity: float | None
+    snapshot_urls: list[str] = Field(description="The passage's frames: short-lived links")
+    snapshot_url_expires_at: str
+
+
+class SpoofList(View):
+    date: str
+    attempts: list[SpoofAttempt] = Field(description="Newest first")
+
+
+class DayRate(View):
+    date: str
+    expected: int = Field(description="People expected at work: a working day, employed, not away, already judged")
+    present: int = Field(description="Of those, checked in (on time or late)")
+    rate: float | None = Field(description="present / expected, 0..1; null when nobody was expected")
+
+
+class UnitMonth(View):
+    unit_id: str
+    name: str
+    days: list[DayRate] = Field(description="Every day of the month up to today")
+    rate: float | None
+
+
+class WeekdayLateness(View):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday")
+    late_days: int
+    late_minutes: int
+
+
+class ArrivalBucket(View):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    from_: str = Field(alias="from", description="HH:MM, included")
+    to: str = Field(description="HH:MM, excluded")
+    count: int
+
+
+class MonthStats(View):
+    month: str
+    units: list[UnitMonth] = Field(description="Units with staff, in Vietnamese name order")
+    lateness_by_weekday: list[WeekdayLateness]
+    arrivals: list[ArrivalBucket] = Field(description="First check-ins of present days, 15-minute buckets across "
+                                                       "the check-in window")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar as months
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -42,20 +43,43 @@ def unit_days(container: Container, access: Access, unit_id: str, day: date | No
     get_unit(unit_id)
     access.require_unit("attendance:read", unit_id)  # before any evidence link is made
     day = day or container.today()
+    judged = judge_unit(container, unit_id, day, day, calendar, as_of)
+    return {"unit_id": unit_id, "date": day.isoformat(), "days": [_row(container, one) for one in judged]}
+
+
+@dataclass(frozen=True)
+class JudgedDay:
+    """A person's day as the rules judge it, with the events it was judged from (for the evidence)."""
+
+    person: StaffModel
+    summary: DaySummary
+    recorded: dict[tuple[str, str], EventModel]
+    correction_id: str | None
+
+
+def judge_unit(container: Container, unit_id: str, first: date, last: date, calendar: WorkCalendar | None = None,
+               as_of: datetime | None = None) -> list[JudgedDay]:
+    """Every current member's days from `first` to `last`, in name order then by day: one query per table.
+
+    The caller has checked that the unit is in scope. With `as_of`, the days as they stood at that moment.
+    `calendar`: the unit's, if the caller resolved it already; otherwise resolved here, only if it has members.
+    """
     members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: vietnamese_key(person.full_name))
-    events: dict[str, list[EventModel]] = defaultdict(list)
-    for event in EventModel.of_unit_on(unit_id, day):
-        if as_of is None or event.captured_at <= as_of:  # a report made later still tells its own hour
-            events[event.staff_id].append(event)
-    away: dict[str, list[Absence]] = defaultdict(list)
-    for record in active_absences(AbsenceModel.of_unit_between(unit_id, day, day)):
-        away[record.staff_id].append(to_absence(record))
-    corrections = latest_corrections(CorrectionModel.of_unit_on(unit_id, day))
-    now = min(container.clock(), as_of) if as_of else container.clock()
+    if not members:
+        return []
     calendar = calendar or calendar_for(container, unit_id)
-    return {"unit_id": unit_id, "date": day.isoformat(),
-            "days": [_row(container, calendar, person, day, events[person.staff_id], now, away[person.staff_id],
-                          corrections.get((person.staff_id, day))) for person in members]}
+    events: dict[tuple[str, date], list[EventModel]] = defaultdict(list)
+    for event in EventModel.of_unit_between(unit_id, first, last):
+        if as_of is None or event.captured_at <= as_of:  # a report made later still tells its own hour
+            events[(event.staff_id, date.fromisoformat(event.local_date))].append(event)
+    away: dict[str, list[Absence]] = defaultdict(list)
+    for record in active_absences(AbsenceModel.of_unit_between(unit_id, first, last)):
+        away[record.staff_id].append(to_absence(record))
+    corrections = latest_corrections(CorrectionModel.of_unit_between(unit_id, first, last))
+    now = min(container.clock(), as_of) if as_of else container.clock()
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    return [_judge(calendar, person, day, events[(person.staff_id, day)], now, away[person.staff_id],
+                   corrections.get((person.staff_id, day))) for person in members for day in days]
 
 
 def staff_days(container: Container, access: Access, staff_id: str, month: str | None) -> dict[str, Any]:
@@ -72,24 +96,30 @@ def staff_days(container: Container, access: Access, staff_id: str, month: str |
     calendar = calendar_for(container, person.unit_id)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return {"staff_id": staff_id, "month": f"{first:%Y-%m}",
-            "days": [_row(container, calendar, person, day, events[day], now, away,
-                          corrections.get((staff_id, day))) for day in days]}
+            "days": [_row(container, _judge(calendar, person, day, events[day], now, away,
+                                            corrections.get((staff_id, day)))) for day in days]}
 
 
-def _row(container: Container, calendar: WorkCalendar, person: StaffModel, day: date, events: Iterable[EventModel],
-         now: datetime, absences: list[Absence], correction: tuple[str, Correction] | None) -> dict[str, Any]:
+def _judge(calendar: WorkCalendar, person: StaffModel, day: date, events: Iterable[EventModel], now: datetime,
+           absences: list[Absence], correction: tuple[str, Correction] | None) -> JudgedDay:
+    """The one place a stored day becomes a judged day (unit_days, staff_days, the overview and the charts)."""
     recorded = {(event.device_id, event.capture_id): event for event in events}
     summary = summarise_day(day, calendar=calendar, now=now, absences=absences,
                             employed_from=date.fromisoformat(person.employed_from) if person.employed_from else None,
                             events=[_attendance(event) for event in recorded.values()],
                             correction=correction[1] if correction else None)
-    return {"staff_id": person.staff_id, "full_name": person.full_name, "date": day.isoformat(),
+    return JudgedDay(person, summary, recorded, correction[0] if correction else None)
+
+
+def _row(container: Container, judged: JudgedDay) -> dict[str, Any]:
+    summary, person = judged.summary, judged.person
+    return {"staff_id": person.staff_id, "full_name": person.full_name, "date": summary.day.isoformat(),
             "status": summary.status.value, "flags": [flag.value for flag in summary.flags],
             "check_in": _clock(summary.check_in), "check_out": _clock(summary.check_out),
             "late_minutes": summary.late_minutes, "early_minutes": summary.early_minutes,
-            "holiday": summary.holiday, "evidence": _evidence(container, summary, recorded),
+            "holiday": summary.holiday, "evidence": _evidence(container, summary, judged.recorded),
             "absence_id": summary.absence.absence_id if summary.absence else None,
-            "correction_id": correction[0] if correction else None,
+            "correction_id": judged.correction_id,
             "status_before_correction": summary.status_before_correction.value
             if summary.status_before_correction else None}
 

@@ -71,14 +71,16 @@ def run_daily(container: Container, access: Access, day: date, kind: Kind) -> di
     if not units:
         return {"date": day.isoformat(), "kind": kind, "working_day": False, "reports": []}
     sender = container.settings.sender_email
+    site_url = container.site_url()
     outcomes = [_deliver(container, day, kind, unit.unit_id, [str(a) for a in unit.report_recipients or []],
-                         [unit.unit_id], partial(unit_report, unit_day, day, kind, sender))
+                         [unit.unit_id], partial(unit_report, unit_day, day, kind, sender,
+                                                  site_url=site_url))
                 for unit, unit_day in units]
     home_affairs = [a.strip() for a in container.settings.home_affairs_recipients.split(",") if a.strip()]
     spoofs = spoof_attempts(day, kind, {unit.unit_id: unit.name for unit in every_unit})
     outcomes.append(_deliver(container, day, kind, DISTRICT, home_affairs, [unit.unit_id for unit, _ in units],
                              partial(district_report, [unit_day for _, unit_day in units], day, kind, sender,
-                                     spoofs=spoofs)))
+                                     spoofs=spoofs, site_url=site_url)))
     failed = [o for o in outcomes if o["status"] == "failed"]
     count("ReportsSent", sum(o["status"] == "sent" for o in outcomes), kind=kind)
     count("ReportsFailed", len(failed), kind=kind)

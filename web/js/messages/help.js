@@ -1,0 +1,71 @@
+// The user guide (#/help): one section per audience that document 001 trains.
+export default {
+  'help.title': { vi: 'Hướng dẫn sử dụng', en: 'User guide' },
+  'help.intro': {
+    vi: 'Chọn phần dành cho bạn. Mỗi phần nói việc cần làm hằng ngày, theo thứ tự, kèm hình minh hoạ.',
+    en: 'Choose the part for you. Each says what to do day to day, step by step, with pictures.',
+  },
+  'help.contents': { vi: 'Nội dung', en: 'Contents' },
+  'help.picture': { vi: 'Hình: {name}', en: 'Picture: {name}' },
+  'help.staff.title': { vi: 'Cán bộ, công chức', en: 'Civil servants' },
+  'help.staff.1': {
+    vi: 'Khi đến và khi về, đi qua camera ở sảnh: bỏ khẩu trang, nhìn thẳng vào camera và dừng khoảng 2 giây. Màn hình bên cạnh hiện tên của bạn khi đã được ghi nhận. Giờ đến được nhận từ 05:30 đến 08:00, giờ về từ 16:30 đến 18:00.',
+    en: 'When you arrive and when you leave, walk past the lobby camera: take off your mask, look straight at it and stop for about 2 seconds. The screen beside it shows your name once you are recorded. Arrivals count from 05:30 to 08:00, departures from 16:30 to 18:00.',
+  },
+  'help.staff.2': {
+    vi: 'Lần đầu đăng nhập bằng mật khẩu tạm thời do quản trị đơn vị cấp, bạn phải đổi mật khẩu trong vòng 5 ngày; quá hạn tài khoản tự khoá và bạn cần nhờ quản trị đơn vị cấp lại.',
+    en: 'The first time you sign in with the temporary password from your unit admin, you must change it within 5 days; after that the account locks and your unit admin must issue a new one.',
+  },
+  'help.staff.3': {
+    vi: 'Mục "Ngày công của tôi" cho xem từng ngày trong tháng: giờ đến, giờ về, số phút đi muộn, về sớm, ngày nghỉ phép, công tác, làm việc tại nhà. Bấm vào một ngày đi muộn hoặc về sớm để xem ảnh bằng chứng do camera chụp.',
+    en: '"My days" shows each day of the month: arrival and departure times, minutes late or early, leave, trips and work from home. Click a late or early day to see the evidence photo the camera took.',
+  },
+  'help.staff.4': {
+    vi: 'Nếu thấy sai (camera không nhận ra bạn, bạn đi công tác nhưng chưa được ghi), báo lãnh đạo đơn vị để điều chỉnh kèm lý do; mọi điều chỉnh đều được lưu vết.',
+    en: 'If something is wrong (the camera missed you, a trip is not recorded), tell your unit leader, who corrects it with a reason; every correction is kept in the audit trail.',
+  },
+  'help.leaders.title': { vi: 'Lãnh đạo đơn vị', en: 'Unit leaders' },
+  'help.leaders.1': {
+    vi: 'Trang "Hôm nay" cho biết ai đã đến, ai đi muộn và muộn bao nhiêu phút, ai chưa đến, ai nghỉ phép, đi công tác hoặc làm việc tại nhà, và các lần đưa ảnh hay màn hình trước camera. Trong giờ chấm công đến, trang tự cập nhật mỗi phút.',
+    en: '"Today" shows who has arrived, who is late and by how much, who is missing, on leave, on a trip or at home, and any photo or screen held up to the camera. During the check-in window it refreshes every minute.',
+  },
+  'help.leaders.2': {
+    vi: 'Mục "Nghỉ phép và điều chỉnh": nhập nghỉ phép, công tác, làm việc tại nhà cho cán bộ của đơn vị; điều chỉnh một ngày công kèm lý do; huỷ khi nhập nhầm.',
+    en: '"Absences and corrections": enter leave, business trips and work from home for your staff; correct a day with a reason; cancel an entry made by mistake.',
+  },
+  'help.leaders.3': {
+    vi: 'Mỗi sáng (08:15) và chiều (18:15) hệ thống gửi thư báo cáo ngày; mỗi trường hợp đi muộn, về sớm, vắng có đường dẫn tới ngày công của người đó kèm ảnh bằng chứng. Mục "Báo cáo" cho xem lại và tải tệp đính kèm.',
+    en: 'Every morning (08:15) and evening (18:15) the daily report is e-mailed; each late, early or absent case links to that person\'s day with its evidence. "Reports" shows them again and downloads the attachment.',
+  },
+  'help.leaders.4': {
+    vi: 'Mục "Biểu đồ" cho thấy tỉ lệ có mặt theo ngày, đi muộn theo thứ trong tuần và giờ đến trong buổi sáng.',
+    en: '"Charts" shows the attendance rate per day, lateness by weekday and arrival times in the morning.',
+  },
+  'help.compiler.title': { vi: 'Cán bộ tổng hợp của đơn vị', en: 'The unit\'s compiling officer' },
+  'help.compiler.1': {
+    vi: 'Cuối tháng, mở "Ngày công" của từng người hoặc tải báo cáo ngày để đối chiếu; các ngày nghỉ phép, công tác và điều chỉnh đã có lý do và người nhập.',
+    en: 'At the end of the month, open each person\'s days or download the daily reports to check; leave, trips and corrections carry their reason and who entered them.',
+  },
+  'help.compiler.2': {
+    vi: 'Kết quả chấm công là căn cứ cho đánh giá, xếp loại hằng tháng; phần đánh giá theo Nghị định 335/2025 sẽ có trong hệ thống ở bản sau.',
+    en: 'Attendance is a basis of the monthly rating; the evaluation under Decree 335/2025 comes to the system in a later version.',
+  },
+  'help.admins.title': { vi: 'Quản trị đơn vị', en: 'Unit admins' },
+  'help.admins.1': {
+    vi: 'Mỗi đơn vị có một tài khoản quản trị. Mục "Cán bộ": thêm người, tải ảnh đăng ký khuôn mặt (ảnh chính diện, rõ nét, không đeo kính râm hay khẩu trang) hoặc chụp bằng camera của máy; hệ thống cho biết ảnh nào dùng được và vì sao ảnh khác bị từ chối.',
+    en: 'Each unit has one admin account. "Staff": add people, upload face photos (frontal, sharp, no sunglasses or mask) or take them with the device camera; the system says which photos it took and why others were refused.',
+  },
+  'help.admins.2': {
+    vi: 'Khi triển khai, dùng "Đăng ký hàng loạt": một bảng tính (họ tên, đơn vị, mã cán bộ, email) và một thư mục hoặc tệp ZIP ảnh đặt tên theo mã cán bộ; hệ thống báo kết quả từng dòng.',
+    en: 'For a roll-out use "Bulk enrolment": a spreadsheet (name, unit, employee code, e-mail) and a folder or ZIP of photos named by employee code; the result is reported row by row.',
+  },
+  'help.admins.3': {
+    vi: 'Mục "Quản trị": tạo tài khoản (mật khẩu tạm thời chỉ hiện một lần — hãy trao tận tay), cấp lại mật khẩu, khoá, mở khoá, phân quyền trong phạm vi đơn vị; đăng ký thiết bị camera (khoá bí mật chỉ hiện một lần); lịch làm việc và ngày nghỉ lễ; nhật ký thao tác.',
+    en: '"Administration": create accounts (the temporary password is shown once — hand it over in person), reset, lock, unlock and grant roles within your unit; register camera devices (the secret is shown once); working hours and holidays; the audit trail.',
+  },
+  'help.home_affairs.title': { vi: 'Phòng Nội vụ', en: 'Home Affairs office' },
+  'help.home_affairs.1': {
+    vi: 'Tài khoản giám sát xem được mọi đơn vị được giao: trang "Hôm nay" có số liệu từng đơn vị, bấm vào một đơn vị để xem chi tiết; thư tổng hợp của huyện được gửi mỗi sáng và chiều.',
+    en: 'An oversight account sees every unit it is given: "Today" has each unit\'s figures, click one for details; the district summary is e-mailed every morning and evening.',
+  },
+};
