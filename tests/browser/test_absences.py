@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.browser.conftest import screenshot, sign_in
-from tests.browser.district import PASSWORD, UNIT_A, District, last_working_day
+from tests.browser.district import HOSTILE_NAME, PASSWORD, UNIT_A, District, last_working_day
 from tests.browser.district import sign_in as api_sign_in
 
 
@@ -114,6 +114,12 @@ def test_home_affairs_reads_every_units_list_without_the_forms(page, district: D
     assert page.get_by_text("Nhập nghỉ phép, công tác, làm việc tại nhà").count() == 0
     assert page.get_by_role("button", name="Huỷ đăng ký").count() == 0
     assert page.get_by_label("Đơn vị", exact=True).input_value() == ""  # every unit
+    # and a name written like HTML is shown as text, in the person's month too
+    page.goto(f"/#/people/{district.person('hostile').staff_id}/month?month={district.day:%Y-%m}")
+    page.get_by_role("heading", name=HOSTILE_NAME).wait_for()
+    assert page.evaluate("window.__pwned === undefined")
+    page.go_back()
+    page.get_by_role("heading", name="Nghỉ phép và điều chỉnh").wait_for()
     # and the lists fit a phone
     page.set_viewport_size({"width": 360, "height": 780})
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
