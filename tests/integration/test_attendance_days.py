@@ -185,6 +185,15 @@ def test_a_correction_overrides_the_day_and_every_correction_stays(unit: Unit) -
     assert [(c["status"], c["created_by"]) for c in history] == [("missing_check_out", "admin"), ("on_time", "admin")]
     assert history[0]["created_at"] < history[1]["created_at"]
     assert unit.product.get(f"/v1/corrections?unit_id={unit.unit_id}&date=2026-11-18").body["corrections"] == history
+    # and a period (the site's list of a unit's month) holds them; one that ends before the day does not
+    month = f"/v1/corrections?unit_id={unit.unit_id}&from=2026-11-01&to=2026-11-30"
+    assert unit.product.get(month).body["corrections"] == history
+    assert unit.product.get(f"/v1/corrections?staff_id={person01}&from=2026-11-18&to=2026-11-18").body[
+        "corrections"] == history
+    assert unit.product.get(f"/v1/corrections?unit_id={unit.unit_id}&from=2026-11-01&to=2026-11-17").body[
+        "corrections"] == []
+    half = unit.product.get(f"/v1/corrections?unit_id={unit.unit_id}&from=2026-11-01")
+    assert (half.status, half.body["code"]) == (400, "validation_error")
     # and a day that has not come cannot be corrected
     future = unit.product.post("/v1/corrections", {"staff_id": person01, "date": "2026-11-23", "status": "on_time",
                                                    "reason": "Trước"})

@@ -29,10 +29,14 @@ function homePath() {
 function renderHeader(current) {
   const signedIn = session.current();
   const navLinks = signedIn && !signedIn.must_change_password
-    ? router.navigable().map((page) => h('li', {}, h('a', {
-      href: link(typeof page.nav.path === 'function' ? page.nav.path(session) : page.path),
-      'aria-current': current && current.page === page ? 'page' : null,
-    }, t(page.title))))
+    ? router.navigable().map((page) => {
+      const href = link(typeof page.nav.path === 'function' ? page.nav.path(session) : page.path);
+      // A page reached with other parameters (someone else's month) is not the navigation's own item.
+      const here = current && current.page === page && (typeof page.nav.path !== 'function'
+        || href === `#${current.path}`);
+      return h('li', {}, h('a', { href, 'aria-current': here ? 'page' : null },
+        t(page.nav.label || page.title)));
+    })
     : [];
   const other = LANGUAGES.find((code) => code !== lang());
   show(frame.header, h('nav', { class: 'container-fluid', 'aria-label': t('nav.label') },
@@ -75,7 +79,13 @@ async function render() {
   if (!resolved) {
     const path = window.location.hash.replace(/^#/, '').split('?')[0];
     if (path === '' || path === '/') {
-      navigate(homePath());
+      // The home of a civil servant is their own month: it needs the account (its staff_id) first.
+      try {
+        await loadAccount();
+      } catch {
+        // the home page chosen without the account; the page it leads to shows the error
+      }
+      if (ticket === rendering) navigate(homePath());
     } else {
       renderHeader(null);
       show(frame.main, h('section', {}, h('h1', { tabindex: '-1' }, t('error.not_found_title')),

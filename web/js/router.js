@@ -35,7 +35,9 @@ export class Router {
 
   /** Pages the signed-in account may open, for the navigation. */
   navigable() {
-    return this.pages.filter((page) => page.nav && allowed(page)).sort((a, b) => a.nav.order - b.nav.order);
+    // nav.visible(session), if given, hides the item for some accounts of a page they may still open by link.
+    return this.pages.filter((page) => page.nav && allowed(page) && (!page.nav.visible || page.nav.visible(session)))
+      .sort((a, b) => a.nav.order - b.nav.order);
   }
 }
 

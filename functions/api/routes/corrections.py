@@ -18,9 +18,9 @@ def create_correction(ctx: RequestContext) -> dict[str, Any]:
     return corrections.create_correction(ctx.container, ctx.access, ctx.body, ctx.source)
 
 
-@routes.route("/v1/corrections", "GET", summary="Corrections of a unit's day, or of one person",
+@routes.route("/v1/corrections", "GET", summary="Corrections of a unit's day or period, or of one person",
               auth="user", permission="corrections:read", query=CorrectionsQuery, response=CorrectionList,
               errors=("staff_not_found", "unit_not_found"))
 def list_corrections(ctx: RequestContext) -> dict[str, Any]:
     q = ctx.query
-    return corrections.list_corrections(ctx.access, q.unit_id, q.staff_id, q.date)
+    return corrections.list_corrections(ctx.access, q.unit_id, q.staff_id, q.date, q.from_, q.to)

@@ -8,10 +8,12 @@ import admin from './admin.js';
 import reports from './reports.js';
 import today from './today.js';
 import charts from './charts.js';
+import month from './month.js';
+import absences from './absences.js';
 import help from './help.js';
 import lobby from './lobby.js';
 
-const parts = [common, signin, today, charts, staff, bulk, admin, reports, help, lobby];
+const parts = [common, signin, today, charts, staff, bulk, admin, reports, month, absences, help, lobby];
 
 export const catalogue = {};
 for (const part of parts) {

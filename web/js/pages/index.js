@@ -1,6 +1,7 @@
 // Every page of the site, in navigation order. Adding a page: write js/pages/<name>.js exporting
 // {id, path, title, nav?, allowed?, render}, put its texts in js/messages/<name>.js, and list both here and in
 // js/messages/index.js. `allowed(session)` decides who sees the page (the API refuses the rest anyway).
+// nav: {order, label? (the item's text, default title), path?(session), visible?(session) (hide the item only)}.
 // A fixed path is listed before a pattern that would also match it (/staff/bulk before /staff/:staff_id).
 import signin from './signin.js';
 import password from './password.js';
@@ -16,7 +17,9 @@ import adminAccounts from './admin-accounts.js';
 import adminDevices from './admin-devices.js';
 import adminCalendar from './admin-calendar.js';
 import adminAudit from './admin-audit.js';
+import month from './month.js';
+import absences from './absences.js';
 import help from './help.js';
 
 export const pages = [signin, password, today, charts, staff, bulk, staffPerson, reports, admin, adminUnits,
-  adminAccounts, adminDevices, adminCalendar, adminAudit, help];
+  adminAccounts, adminDevices, adminCalendar, adminAudit, month, absences, help];

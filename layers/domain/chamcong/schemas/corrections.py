@@ -16,9 +16,12 @@ class CreateCorrection(Body):
 
 
 class CorrectionsQuery(Query):
-    staff_id: Id | None = Field(default=None, description="One person (optionally one date)")
-    unit_id: Id | None = Field(default=None, description="One unit (with date)")
+    staff_id: Id | None = Field(default=None, description="One person (optionally one date, or a period)")
+    unit_id: Id | None = Field(default=None, description="One unit (with date, or with from and to)")
     date: Day | None = Field(default=None, description="A local day")
+    from_: Day | None = Field(default=None, alias="from", description="First local day of a period (with to, "
+                              "instead of date)")
+    to: Day | None = Field(default=None, description="Last local day of the period (at most a year after from)")
 
 
 class CorrectionRecord(View):

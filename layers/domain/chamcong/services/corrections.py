@@ -22,6 +22,8 @@ from chamcong.services.staff import get_staff
 from chamcong.services.units import get_unit
 from chamcong.store.models.corrections import CorrectionModel
 
+MAX_PERIOD_DAYS = 366
+
 
 def create_correction(container: Container, access: Access, body: CreateCorrection,
                       source: Source) -> dict[str, Any]:
@@ -43,21 +45,37 @@ def create_correction(container: Container, access: Access, body: CreateCorrecti
     return correction_view(correction)
 
 
-def list_corrections(access: Access, unit_id: str | None, staff_id: str | None, day: date | None) -> dict[str, Any]:
-    """Every correction of a unit's day, or of one person (optionally one day), oldest first."""
+def list_corrections(access: Access, unit_id: str | None, staff_id: str | None, day: date | None,
+                     first: date | None = None, last: date | None = None) -> dict[str, Any]:
+    """Every correction of a unit's day or period, or of one person (optionally one day or a period), oldest
+    first."""
+    period = _period(day, first, last)
+    if period is None and day is not None:
+        period = (day, day)
     found: Iterable[CorrectionModel]
     if staff_id is not None:
         person = get_staff(staff_id)
         access.require_person("corrections:read", staff_id, person.unit_id)
-        found = CorrectionModel.of_person(staff_id, day)
-    elif unit_id is not None and day is not None:
+        found = CorrectionModel.of_person_between(staff_id, *period) if period else CorrectionModel.of_person(staff_id)
+    elif unit_id is not None and period is not None:
         get_unit(unit_id)
         access.require_unit("corrections:read", unit_id)
-        found = CorrectionModel.of_unit_on(unit_id, day)
+        found = CorrectionModel.of_unit_between(unit_id, *period)
     else:
         raise BadRequest("validation_error", details={"field": "staff_id or unit_id+date",
                                                       "reason": "say whose corrections"})
     return {"corrections": [correction_view(c) for c in sorted(found, key=lambda c: (c.staff_id, c.correction_key))]}
+
+
+def _period(day: date | None, first: date | None, last: date | None) -> tuple[date, date] | None:
+    """from+to (both, not with date, from ≤ to, at most a year), or None when no period was asked."""
+    if first is None and last is None:
+        return None
+    if first is None or last is None or day is not None or last < first or \
+            (last - first).days > MAX_PERIOD_DAYS:
+        raise BadRequest("validation_error", details={"field": "from/to",
+                                                      "reason": "both, not with date, from ≤ to, at most a year"})
+    return first, last
 
 
 def latest_corrections(found: Iterable[CorrectionModel]) -> dict[tuple[str, date], tuple[str, Correction]]:

@@ -59,6 +59,10 @@ class CorrectionModel(Model):
         return cls.query(staff_id, cls.correction_key.startswith(f"{first:%Y-%m}-"))
 
     @classmethod
+    def of_person_between(cls, staff_id: str, first: date, last: date) -> Iterator[CorrectionModel]:
+        return cls.query(staff_id, cls.correction_key.between(f"{first.isoformat()}#", f"{last.isoformat()}#~"))
+
+    @classmethod
     def of_unit_on(cls, unit_id: str, day: date) -> Iterator[CorrectionModel]:
         return cls.by_unit.query(unit_id, cls.correction_key.startswith(f"{day.isoformat()}#"))
 
