@@ -1,0 +1,274 @@
+"""Staff from a spreadsheet (bulk enrolment): each row creates, updates or leaves a person, named by employee code.
+
+A row whose code nobody holds creates the person (record, code claim and audit entry in one transaction); a
+row whose code a person in the caller's scope holds updates that person's name, unit and e-mail where they
+differ, or leaves them unchanged. So posting the same file again changes nothing, and a retry after a cut-off
+request finishes the rows the first one did not reach without doubling any. A problem in a row refuses that row
+only, with a code and a message; only a file that cannot be read at all is refused as a whole (400).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import openpyxl
+from pynamodb.exceptions import PynamoDBException
+
+from chamcong.access import Access, Target
+from chamcong.container import Container
+from chamcong.errors import BadRequest
+from chamcong.messages import message_for
+from chamcong.rules.staff_sheet import (
+    HeaderMissing,
+    RowRefusal,
+    SheetRow,
+    find_header,
+    parse_rows,
+    unit_name_key,
+)
+from chamcong.schemas.staff import MAX_IMPORT_FILE_BYTES, MAX_IMPORT_ROWS, ImportStaff
+from chamcong.services import audit
+from chamcong.services.audit import Source
+from chamcong.services.common import new_id
+from chamcong.services.staff import staff_condition
+from chamcong.store.models.base import lost_condition
+from chamcong.store.models.staff import EmployeeCodeClaim, StaffModel
+from chamcong.store.models.units import UnitModel
+
+Cells = Sequence[Any]
+MAX_COLUMNS = 30  # columns read per row: the four we know, wherever they are among a sheet's others
+MAX_SHEET_ROWS = 4 * MAX_IMPORT_ROWS  # rows read at most, blank ones included
+TRAILING_BLANK_ROWS = 1000  # this many blank rows in a row end the sheet (formatting left below the data)
+
+
+# --- reading the file ----------------------------------------------------------------------------------------
+
+def decode_file(content_b64: str) -> bytes:
+    if len(content_b64) > (MAX_IMPORT_FILE_BYTES + 2) // 3 * 4 + 4:
+        raise BadRequest("import_too_large")
+    try:
+        data = base64.b64decode(content_b64, validate=True)
+    except (binascii.Error, ValueError):
+        raise BadRequest("import_file_invalid") from None
+    if len(data) > MAX_IMPORT_FILE_BYTES:
+        raise BadRequest("import_too_large")
+    return data
+
+
+def read_table(filename: str, data: bytes) -> list[tuple[int, Cells]]:
+    """The first sheet's rows as (spreadsheet row number, cells), blank rows kept so the numbers stay true."""
+    kind = filename.lower().rsplit(".", 1)[-1]
+    if kind == "xlsx":
+        rows = _xlsx_rows(data)
+    elif kind == "csv":
+        rows = _csv_rows(data)
+    else:
+        raise BadRequest("import_file_invalid")
+    table: list[tuple[int, Cells]] = []
+    last_filled = 0
+    try:
+        for number, cells in rows:
+            if any(cell not in (None, "") for cell in cells):
+                last_filled = number
+            elif number - last_filled >= TRAILING_BLANK_ROWS:
+                break
+            if number > MAX_SHEET_ROWS:
+                raise BadRequest("import_too_large")
+            table.append((number, cells))
+    except BadRequest:
+        raise
+    except Exception as exc:  # anything a broken file makes the readers raise: the file is unreadable
+        raise BadRequest("import_file_invalid") from exc
+    return table
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Cells]]:
+    if not data.startswith(b"PK\x03\x04"):
+        raise BadRequest("import_file_invalid")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # a broken zip, or a zip that is not a workbook (openpyxl's own errors)
+        raise BadRequest("import_file_invalid") from exc
+    return _sheet_rows(book)
+
+
+def _sheet_rows(book: Any) -> Iterator[tuple[int, Cells]]:
+    try:
+        if not book.worksheets:
+            raise BadRequest("import_file_invalid")
+        sheet = book.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
+            yield number, cells
+    finally:
+        book.close()
+
+
+def _csv_rows(data: bytes) -> Iterator[tuple[int, Cells]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadRequest("import_file_invalid") from None
+    if "\x00" in text:
+        raise BadRequest("import_file_invalid")
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)  # what Excel writes depends on the region settings
+    for number, cells in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1):
+        yield number, cells[:MAX_COLUMNS]
+
+
+# --- the import ----------------------------------------------------------------------------------------------
+
+class _Units:
+    """The units a row may name: by id anywhere (to tell "not yours" from "no such unit"), by name in scope."""
+
+    def __init__(self, access: Access) -> None:
+        writable = access.visible_units("staff:write")  # None: every unit
+        names = {unit.unit_id: unit.name for unit in UnitModel.scan(attributes_to_get=["unit_id", "name"])}
+        self.all = set(names)
+        self.writable = self.all if writable is None else self.all & writable
+        self.by_name: dict[str, list[str]] = {}
+        for unit_id in sorted(self.writable):
+            self.by_name.setdefault(unit_name_key(names[unit_id]), []).append(unit_id)
+
+    def resolve(self, written: str) -> tuple[str | None, str | None]:
+        """(unit id, None) or (None, the refusal code)."""
+        if written in self.all:
+            return (written, None) if written in self.writable else (None, "import_unit_out_of_scope")
+        found = self.by_name.get(unit_name_key(written), [])
+        if len(found) > 1:
+            return None, "import_unit_ambiguous"
+        return (found[0], None) if found else (None, "import_unit_unknown")
+
+
+def _holders(rows: list[SheetRow]) -> tuple[dict[str, EmployeeCodeClaim], dict[str, StaffModel]]:
+    """The claims of the rows' codes (by upper-cased code) and the people holding them (by staff id)."""
+    keys = sorted({EmployeeCodeClaim.claim_key(row.employee_code) for row in rows})
+    claims = {claim.staff_id[len(EmployeeCodeClaim.PREFIX):]: claim
+              for claim in EmployeeCodeClaim.batch_get(keys, consistent_read=True)}
+    owners = sorted({claim.owner for claim in claims.values()})
+    people = {person.staff_id: person for person in StaffModel.batch_get(owners, consistent_read=True)}
+    return claims, people
+
+
+def import_staff(container: Container, access: Access, body: ImportStaff, source: Source,
+                 lang: str) -> dict[str, Any]:
+    table = read_table(body.filename, decode_file(body.content_b64))
+    try:
+        header = find_header(table)
+    except HeaderMissing:
+        raise BadRequest("import_columns_missing") from None
+    parsed = parse_rows(table, header)
+    if len(parsed) > MAX_IMPORT_ROWS:
+        raise BadRequest("import_too_large")
+    units = _Units(access)
+    claims, people = _holders([row for row in parsed if isinstance(row, SheetRow)])
+    importer = _Importer(container, access, source, body.dry_run, claims, people)
+    results = [importer.refused(row.row, row.code, row.employee_code, row.full_name) if isinstance(row, RowRefusal)
+               else importer.apply(row, units) for row in parsed]
+    counts = {status: sum(1 for result in results if result["status"] == status)
+              for status in ("created", "updated", "unchanged", "refused")}
+    for result in results:
+        if result["code"] is not None:
+            result["message"] = message_for(result["code"], lang)
+    return {"rows": results, **counts, "dry_run": body.dry_run}
+
+
+class _Importer:
+    def __init__(self, container: Container, access: Access, source: Source, dry_run: bool,
+                 claims: dict[str, EmployeeCodeClaim], people: dict[str, StaffModel]) -> None:
+        self.container, self.access, self.source, self.dry_run = container, access, source, dry_run
+        self.claims, self.people = claims, people
+
+    @staticmethod
+    def result(row: SheetRow, status: str, staff_id: str | None) -> dict[str, Any]:
+        return {"row": row.row, "employee_code": row.employee_code, "full_name": row.full_name, "status": status,
+                "staff_id": staff_id, "code": None, "message": None}
+
+    @staticmethod
+    def refused(number: int, code: str, employee_code: str | None, full_name: str | None) -> dict[str, Any]:
+        return {"row": number, "employee_code": employee_code, "full_name": full_name, "status": "refused",
+                "staff_id": None, "code": code, "message": None}
+
+    def holder(self, row: SheetRow) -> StaffModel | None:
+        claim = self.claims.get(row.code_key)
+        return self.people.get(claim.owner) if claim is not None else None
+
+    def apply(self, row: SheetRow, units: _Units) -> dict[str, Any]:
+        unit_id, problem = units.resolve(row.unit)
+        if unit_id is None:
+            return self.refused(row.row, problem or "import_unit_unknown", row.employee_code, row.full_name)
+        holder = self.holder(row)
+        if holder is None:
+            created = self.create(row, unit_id)
+            if created is not None:
+                return created
+            holder = self.reread(row)  # someone took the code meanwhile (a concurrent import of the same file)
+            if holder is None:
+                return self.refused(row.row, "conflict", row.employee_code, row.full_name)
+        return self.update(row, holder, unit_id)
+
+    def create(self, row: SheetRow, unit_id: str) -> dict[str, Any] | None:
+        """The new person, or None if the code was claimed meanwhile."""
+        if self.dry_run:
+            return self.result(row, "created", None)
+        clock = self.container.clock()
+        staff = StaffModel(new_id("stf"), unit_id=unit_id, full_name=row.full_name, email=row.email,
+                           employee_code=row.employee_code, created_at=clock)
+        stale = self.claims.get(row.code_key)  # a claim whose person is gone may be taken over
+        condition = (EmployeeCodeClaim.owner == stale.owner if stale is not None
+                     else EmployeeCodeClaim.staff_id.does_not_exist())
+        claim = EmployeeCodeClaim(EmployeeCodeClaim.claim_key(row.employee_code), owner=staff.staff_id)
+        try:
+            audit.write(self.container,
+                        audit.entry(clock, self.access.username, "staff.create", unit_id=unit_id,
+                                    subject=staff.staff_id, source=self.source,
+                                    details={"employee_code": row.employee_code, "via": "import"}),
+                        ("save", staff, {"condition": StaffModel.staff_id.does_not_exist()}),
+                        ("save", claim, {"condition": condition}))
+        except PynamoDBException as exc:
+            if not lost_condition(exc):
+                raise
+            return None
+        self.claims[row.code_key], self.people[staff.staff_id] = claim, staff
+        return self.result(row, "created", staff.staff_id)
+
+    def reread(self, row: SheetRow) -> StaffModel | None:
+        claims, people = _holders([row])
+        self.claims.update(claims)
+        self.people.update(people)
+        return self.holder(row)
+
+    def update(self, row: SheetRow, person: StaffModel, unit_id: str) -> dict[str, Any]:
+        if not self.access.allows("staff:write", Target(person.unit_id, person.staff_id)):
+            return self.refused(row.row, "import_staff_out_of_scope", row.employee_code, row.full_name)
+        diff: dict[str, list[Any]] = {}
+        actions: list[Any] = []
+        if row.full_name != person.full_name:
+            diff["full_name"] = [person.full_name, row.full_name]
+            actions.append(StaffModel.full_name.set(row.full_name))
+        if unit_id != person.unit_id:
+            diff["unit_id"] = [person.unit_id, unit_id]
+            actions.append(StaffModel.unit_id.set(unit_id))
+        if row.email is not None and row.email != person.email:
+            diff["email"] = [person.email, row.email]
+            actions.append(StaffModel.email.set(row.email))
+        if not actions:
+            return self.result(row, "unchanged", person.staff_id)
+        if self.dry_run:
+            return self.result(row, "updated", person.staff_id)
+        try:
+            audit.write(self.container,
+                        audit.entry(self.container.clock(), self.access.username, "staff.update", unit_id=unit_id,
+                                    subject=person.staff_id, details={**diff, "via": "import"},
+                                    source=self.source),
+                        ("update", person, {"actions": actions, "condition": staff_condition(person)}))
+        except PynamoDBException as exc:
+            if not lost_condition(exc):
+                raise
+            return self.refused(row.row, "conflict", row.employee_code, row.full_name)
+        return self.result(row, "updated", person.staff_id)
