@@ -29,7 +29,8 @@ ENROL_ERRORS = ("staff_not_found", "invalid_base64", "invalid_image", "image_too
 
 
 @routes.route("/v1/staff", "POST", summary="Create a staff record", auth="user", permission="staff:write",
-              body=CreateStaff, response=Staff, status=201, errors=("unit_not_found", "employee_code_taken", "conflict"))
+              body=CreateStaff, response=Staff, status=201,
+              errors=("unit_not_found", "employee_code_taken", "conflict"))
 def create_staff(ctx: RequestContext) -> dict[str, Any]:
     return staff.create_staff(ctx.container, ctx.access, ctx.body, ctx.source)
 

@@ -8,7 +8,6 @@ from pydantic import EmailStr, Field
 
 from chamcong.schemas.common import Body, Day, Id, Name, Query, View
 
-
 # The office's staff number (mã cán bộ): unique in the deployment, compared without regard to case.
 EMPLOYEE_CODE_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
 EmployeeCode = Annotated[str, Field(pattern=EMPLOYEE_CODE_PATTERN, min_length=1, max_length=32,

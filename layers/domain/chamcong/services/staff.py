@@ -96,7 +96,7 @@ def holder_of(code: str) -> StaffModel | None:
 def claim_code(code: str, staff_id: str) -> Change:
     """The write that gives `code` to `staff_id`: refused (409) if a living person holds it already."""
     claim = find_claim(code)
-    condition = EmployeeCodeClaim.staff_id.does_not_exist()
+    condition: Any = EmployeeCodeClaim.staff_id.does_not_exist()
     if claim is not None:
         if claim.owner != staff_id and find_staff(claim.owner) is not None:
             raise Conflict("employee_code_taken")

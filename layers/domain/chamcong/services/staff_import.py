@@ -102,8 +102,7 @@ def _sheet_rows(book: Any) -> Iterator[tuple[int, Cells]]:
         if not book.worksheets:
             raise BadRequest("import_file_invalid")
         sheet = book.worksheets[0]
-        for number, cells in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1):
-            yield number, cells
+        yield from enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), start=1)
     finally:
         book.close()
 
