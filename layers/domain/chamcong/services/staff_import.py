@@ -14,10 +14,12 @@ import binascii
 import csv
 import io
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import openpyxl
 from pynamodb.exceptions import PynamoDBException
+from pynamodb.transactions import TransactWrite
 
 from chamcong.access import Access, Target
 from chamcong.container import Container
@@ -35,7 +37,8 @@ from chamcong.schemas.staff import MAX_IMPORT_FILE_BYTES, MAX_IMPORT_ROWS, Impor
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import new_id
-from chamcong.services.staff import staff_condition
+from chamcong.services.staff import Change, staff_condition
+from chamcong.store.models.audit import AuditModel
 from chamcong.store.models.base import lost_condition
 from chamcong.store.models.staff import EmployeeCodeClaim, StaffModel
 from chamcong.store.models.units import UnitModel
@@ -166,9 +169,13 @@ def import_staff(container: Container, access: Access, body: ImportStaff, source
         raise BadRequest("import_too_large")
     units = _Units(access)
     claims, people = _holders([row for row in parsed if isinstance(row, SheetRow)])
-    importer = _Importer(container, access, source, body.dry_run, claims, people)
-    results = [importer.refused(row.row, row.code, row.employee_code, row.full_name) if isinstance(row, RowRefusal)
-               else importer.apply(row, units) for row in parsed]
+    importer = _Importer(container, access, source, claims, people)
+    plans = [_refused(row.row, row.code, row.employee_code, row.full_name) if isinstance(row, RowRefusal)
+             else importer.plan(row, units) for row in parsed]
+    results = [plan if isinstance(plan, dict) else plan.result for plan in plans]
+    if not body.dry_run:
+        importer.write([plan for plan in plans if isinstance(plan, _Write)])
+        results = [plan if isinstance(plan, dict) else plan.result for plan in plans]
     counts = {status: sum(1 for result in results if result["status"] == status)
               for status in ("created", "updated", "unchanged", "refused")}
     for result in results:
@@ -177,44 +184,50 @@ def import_staff(container: Container, access: Access, body: ImportStaff, source
     return {"rows": results, **counts, "dry_run": body.dry_run}
 
 
+def _result(row: SheetRow, status: str, staff_id: str | None) -> dict[str, Any]:
+    return {"row": row.row, "employee_code": row.employee_code, "full_name": row.full_name, "status": status,
+            "staff_id": staff_id, "code": None, "message": None}
+
+
+def _refused(number: int, code: str, employee_code: str | None, full_name: str | None) -> dict[str, Any]:
+    return {"row": number, "employee_code": employee_code, "full_name": full_name, "status": "refused",
+            "staff_id": None, "code": code, "message": None}
+
+
+@dataclass
+class _Write:
+    """A person to create or update: the row's answer if it lands, and the writes (with their audit entry)."""
+
+    row: SheetRow
+    unit_id: str
+    staff_id: str
+    result: dict[str, Any]
+    changes: list[Change]
+
+
+# People written per transaction: each takes up to three of DynamoDB's 100 items (record, claim, audit entry).
+PEOPLE_PER_TRANSACTION = 33
+
+
 class _Importer:
-    def __init__(self, container: Container, access: Access, source: Source, dry_run: bool,
+    def __init__(self, container: Container, access: Access, source: Source,
                  claims: dict[str, EmployeeCodeClaim], people: dict[str, StaffModel]) -> None:
-        self.container, self.access, self.source, self.dry_run = container, access, source, dry_run
+        self.container, self.access, self.source = container, access, source
         self.claims, self.people = claims, people
-
-    @staticmethod
-    def result(row: SheetRow, status: str, staff_id: str | None) -> dict[str, Any]:
-        return {"row": row.row, "employee_code": row.employee_code, "full_name": row.full_name, "status": status,
-                "staff_id": staff_id, "code": None, "message": None}
-
-    @staticmethod
-    def refused(number: int, code: str, employee_code: str | None, full_name: str | None) -> dict[str, Any]:
-        return {"row": number, "employee_code": employee_code, "full_name": full_name, "status": "refused",
-                "staff_id": None, "code": code, "message": None}
 
     def holder(self, row: SheetRow) -> StaffModel | None:
         claim = self.claims.get(row.code_key)
         return self.people.get(claim.owner) if claim is not None else None
 
-    def apply(self, row: SheetRow, units: _Units) -> dict[str, Any]:
+    def plan(self, row: SheetRow, units: _Units) -> dict[str, Any] | _Write:
+        """What the row will do: a final answer (refused, unchanged), or the writes that create or update."""
         unit_id, problem = units.resolve(row.unit)
         if unit_id is None:
-            return self.refused(row.row, problem or "import_unit_unknown", row.employee_code, row.full_name)
+            return _refused(row.row, problem or "import_unit_unknown", row.employee_code, row.full_name)
         holder = self.holder(row)
-        if holder is None:
-            created = self.create(row, unit_id)
-            if created is not None:
-                return created
-            holder = self.reread(row)  # someone took the code meanwhile (a concurrent import of the same file)
-            if holder is None:
-                return self.refused(row.row, "conflict", row.employee_code, row.full_name)
-        return self.update(row, holder, unit_id)
+        return self.plan_create(row, unit_id) if holder is None else self.plan_update(row, holder, unit_id)
 
-    def create(self, row: SheetRow, unit_id: str) -> dict[str, Any] | None:
-        """The new person, or None if the code was claimed meanwhile."""
-        if self.dry_run:
-            return self.result(row, "created", None)
+    def plan_create(self, row: SheetRow, unit_id: str) -> _Write:
         clock = self.container.clock()
         staff = StaffModel(new_id("stf"), unit_id=unit_id, full_name=row.full_name, email=row.email,
                            employee_code=row.employee_code, created_at=clock)
@@ -222,29 +235,16 @@ class _Importer:
         condition = (EmployeeCodeClaim.owner == stale.owner if stale is not None
                      else EmployeeCodeClaim.staff_id.does_not_exist())
         claim = EmployeeCodeClaim(EmployeeCodeClaim.claim_key(row.employee_code), owner=staff.staff_id)
-        try:
-            audit.write(self.container,
-                        audit.entry(clock, self.access.username, "staff.create", unit_id=unit_id,
-                                    subject=staff.staff_id, source=self.source,
-                                    details={"employee_code": row.employee_code, "via": "import"}),
-                        ("save", staff, {"condition": StaffModel.staff_id.does_not_exist()}),
-                        ("save", claim, {"condition": condition}))
-        except PynamoDBException as exc:
-            if not lost_condition(exc):
-                raise
-            return None
-        self.claims[row.code_key], self.people[staff.staff_id] = claim, staff
-        return self.result(row, "created", staff.staff_id)
+        entry = audit.entry(clock, self.access.username, "staff.create", unit_id=unit_id, subject=staff.staff_id,
+                            source=self.source, details={"employee_code": row.employee_code, "via": "import"})
+        return _Write(row, unit_id, staff.staff_id, _result(row, "created", None), [
+            ("save", staff, {"condition": StaffModel.staff_id.does_not_exist()}),
+            ("save", claim, {"condition": condition}),
+            ("save", entry, {"condition": AuditModel.entry_key.does_not_exist()})])
 
-    def reread(self, row: SheetRow) -> StaffModel | None:
-        claims, people = _holders([row])
-        self.claims.update(claims)
-        self.people.update(people)
-        return self.holder(row)
-
-    def update(self, row: SheetRow, person: StaffModel, unit_id: str) -> dict[str, Any]:
+    def plan_update(self, row: SheetRow, person: StaffModel, unit_id: str) -> dict[str, Any] | _Write:
         if not self.access.allows("staff:write", Target(person.unit_id, person.staff_id)):
-            return self.refused(row.row, "import_staff_out_of_scope", row.employee_code, row.full_name)
+            return _refused(row.row, "import_staff_out_of_scope", row.employee_code, row.full_name)
         diff: dict[str, list[Any]] = {}
         actions: list[Any] = []
         if row.full_name != person.full_name:
@@ -257,17 +257,53 @@ class _Importer:
             diff["email"] = [person.email, row.email]
             actions.append(StaffModel.email.set(row.email))
         if not actions:
-            return self.result(row, "unchanged", person.staff_id)
-        if self.dry_run:
-            return self.result(row, "updated", person.staff_id)
+            return _result(row, "unchanged", person.staff_id)
+        entry = audit.entry(self.container.clock(), self.access.username, "staff.update", unit_id=unit_id,
+                            subject=person.staff_id, details={**diff, "via": "import"}, source=self.source)
+        return _Write(row, unit_id, person.staff_id, _result(row, "updated", person.staff_id), [
+            ("update", person, {"actions": actions, "condition": staff_condition(person)}),
+            ("save", entry, {"condition": AuditModel.entry_key.does_not_exist()})])
+
+    def write(self, writes: list[_Write]) -> None:
+        """Many people per transaction; a chunk that loses a condition (someone changed meanwhile) goes one by one."""
+        for first in range(0, len(writes), PEOPLE_PER_TRANSACTION):
+            chunk = writes[first:first + PEOPLE_PER_TRANSACTION]
+            if self.commit([change for write in chunk for change in write.changes]):
+                for write in chunk:
+                    self.landed(write)
+            else:
+                for write in chunk:
+                    self.write_one(write)
+
+    def commit(self, changes: list[Change]) -> bool:
         try:
-            audit.write(self.container,
-                        audit.entry(self.container.clock(), self.access.username, "staff.update", unit_id=unit_id,
-                                    subject=person.staff_id, details={**diff, "via": "import"},
-                                    source=self.source),
-                        ("update", person, {"actions": actions, "condition": staff_condition(person)}))
+            with TransactWrite(connection=self.container.dynamodb) as transaction:
+                for kind, model, kwargs in changes:
+                    getattr(transaction, kind)(model, **kwargs)
         except PynamoDBException as exc:
             if not lost_condition(exc):
                 raise
-            return self.refused(row.row, "conflict", row.employee_code, row.full_name)
-        return self.result(row, "updated", person.staff_id)
+            return False
+        return True
+
+    def landed(self, write: _Write) -> None:
+        write.result["staff_id"] = write.staff_id
+
+    def write_one(self, write: _Write) -> None:
+        if self.commit(write.changes):
+            self.landed(write)
+            return
+        row = write.row
+        # Lost: the code was taken, or the person changed, since the file was read. Read again and retry once.
+        claims, people = _holders([row])
+        self.claims.update(claims)
+        self.people.update(people)
+        holder = self.holder(row)
+        again = self.plan_update(row, holder, write.unit_id) if holder is not None else None
+        if isinstance(again, _Write) and self.commit(again.changes):
+            self.landed(again)
+            write.result.update(again.result)
+        elif isinstance(again, dict):
+            write.result.update(again)  # unchanged after all (the same file, imported at the same time)
+        else:
+            write.result.update(_refused(row.row, "conflict", row.employee_code, row.full_name))
