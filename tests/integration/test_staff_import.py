@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import openpyxl
+import pytest
 
 from tests.integration.harness import Product, b64
 
@@ -187,3 +188,26 @@ def test_a_file_that_cannot_be_read_is_refused_whole_with_a_code(product: Produc
     assert not_base64.status == 400 and not_base64.body["code"] == "import_file_invalid"
     # AND nothing was written by any of them
     assert product.get("/v1/staff").body["staff"] == []
+
+
+def test_a_file_imported_twice_at_once_creates_each_person_once(product: Product,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from chamcong.services import staff_import
+
+    unit = product.unit()
+    data = f"Họ và tên,Đơn vị,Mã cán bộ\nVàng A Dế,{unit},NV-1\nGiàng Thị Dua,{unit},NV-2\n".encode()
+    # GIVEN the first import of a file has landed
+    assert post_file(product, "ds.csv", data).body["created"] == 2
+    first_ids = {p["employee_code"]: p["staff_id"] for p in product.get(f"/v1/staff?unit_id={unit}").body["staff"]}
+    # WHEN a second import of the same file had read the codes before the first landed (nobody held them then)
+    real = staff_import._holders
+    calls = iter([True])
+    monkeypatch.setattr(staff_import, "_holders", lambda rows: ({}, {}) if next(calls, False) else real(rows))
+    reply = post_file(product, "ds.csv", data.replace("Giàng Thị Dua".encode(), "Giàng Thị Dưa".encode()))
+    # THEN its creations lose to the claims, and each row is read again: one person per code, never two
+    assert reply.status == 200, reply.body
+    assert [(row["status"], row["staff_id"]) for row in reply.body["rows"]] == [
+        ("unchanged", first_ids["NV-1"]), ("updated", first_ids["NV-2"])]
+    listed = product.get(f"/v1/staff?unit_id={unit}").body["staff"]
+    assert sorted((p["employee_code"], p["full_name"]) for p in listed) == [("NV-1", "Vàng A Dế"),
+                                                                           ("NV-2", "Giàng Thị Dưa")]
