@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 import openpyxl
@@ -167,6 +168,9 @@ def test_a_unit_admin_imports_only_into_their_units(product: Product) -> None:
 def test_a_file_that_cannot_be_read_is_refused_whole_with_a_code(product: Product) -> None:
     unit = product.unit()
     header = "Họ và tên,Đơn vị,Mã cán bộ\n"
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as packed:
+        packed.writestr("xl/sharedStrings.xml", b" " * (65 * 1024 * 1024))
     cases = {
         "not a workbook": ("ds.xlsx", b"PK\x03\x04 this is no zip", "import_file_invalid"),
         "a picture named .xlsx": ("ds.xlsx", b"\xff\xd8\xff\xe0 jpeg", "import_file_invalid"),
@@ -179,6 +183,9 @@ def test_a_file_that_cannot_be_read_is_refused_whole_with_a_code(product: Produc
                          "import_too_large"),
         "over 2 MiB": ("ds.csv", (header + f"Tên,{unit},C1," + "x" * (2 * 1024 * 1024) + "\n").encode(),
                        "import_too_large"),
+        "a small zip that unpacks into 65 MiB": ("ds.xlsx", bomb.getvalue(), "import_too_large"),
+        "a workbook without the unit column": ("ds.xlsx", xlsx([["Họ và tên", "Mã cán bộ"], ["A", "B"]]),
+                                               "import_columns_missing"),
     }
     for case, (filename, data, code) in cases.items():
         reply = post_file(product, filename, data)

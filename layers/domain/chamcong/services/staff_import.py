@@ -13,6 +13,7 @@ import base64
 import binascii
 import csv
 import io
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -47,6 +48,7 @@ Cells = Sequence[Any]
 MAX_COLUMNS = 30  # columns read per row: the four we know, wherever they are among a sheet's others
 MAX_SHEET_ROWS = 4 * MAX_IMPORT_ROWS  # rows read at most, blank ones included
 TRAILING_BLANK_ROWS = 1000  # this many blank rows in a row end the sheet (formatting left below the data)
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # a workbook's parts once unzipped (2,000 people take well under 2 MiB)
 
 
 # --- reading the file ----------------------------------------------------------------------------------------
@@ -93,6 +95,12 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, Cells]]:
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Cells]]:
     if not data.startswith(b"PK\x03\x04"):
         raise BadRequest("import_file_invalid")
+    try:
+        unpacked = sum(member.file_size for member in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise BadRequest("import_file_invalid") from None
+    if unpacked > MAX_UNPACKED_BYTES:  # a small file that would unpack into more than a Lambda holds
+        raise BadRequest("import_too_large")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a broken zip, or a zip that is not a workbook (openpyxl's own errors)
