@@ -14,6 +14,7 @@ evidence links.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 from collections.abc import Callable
@@ -38,7 +39,8 @@ REACH: dict[str, set[str]] = {
     "staff": set(),
 }
 # Routes a plain staff account may use, for its own person only.
-STAFF_SELF_ROUTES = {"GET /v1/staff/{staff_id}", "GET /v1/staff/{staff_id}/events", "GET /v1/staff/{staff_id}/days",
+STAFF_SELF_ROUTES = {"GET /v1/staff/{staff_id}", "GET /v1/staff?employee_code",
+                     "GET /v1/staff/{staff_id}/events", "GET /v1/staff/{staff_id}/days",
                      "GET /v1/absences?staff_id", "GET /v1/corrections?staff_id"}
 
 READERS = {"oversight", "unit_admin", "unit_leader"}
@@ -62,8 +64,12 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "DELETE /v1/units/{unit_id}": {"unit_admin"},
     "POST /v1/staff": {"unit_admin"},
     "GET /v1/staff?unit_id": READERS,
+    "GET /v1/staff?employee_code": READERS,
     "GET /v1/staff/{staff_id}": READERS,
+    "PATCH /v1/staff/{staff_id}": {"unit_admin"},
     "DELETE /v1/staff/{staff_id}": {"unit_admin"},
+    # Who may import at all; where each row may go is the import's own test (tests/integration/test_staff_import.py).
+    "POST /v1/staff/import": {"unit_admin"},
     "POST /v1/staff/{staff_id}/faces": {"unit_admin"},
     "POST /v1/staff/{staff_id}/faces/batch": {"unit_admin"},
     "DELETE /v1/staff/{staff_id}/faces/{face_id}": {"unit_admin"},
@@ -203,6 +209,19 @@ def _fresh_unit_under(world: World, target: str) -> str:
                                                      "parent_id": world.units[target]}).body["unit_id"])
 
 
+def _coded_person(world: World, target: str) -> str:
+    """The target person's employee code (given to them by the site's admin on first use)."""
+    code = f"MA-{target}"
+    world.as_admin("PATCH", f"/v1/staff/{world.people[target]}", {"employee_code": code})
+    return code
+
+
+def _staff_sheet(world: World, target: str) -> dict[str, object]:
+    code = world.unique("NEW-")
+    sheet = f"Họ và tên,Đơn vị,Mã cán bộ\nNgười mới {code},{world.units[target]},{code}\n"
+    return {"filename": "danh-sach.csv", "content_b64": base64.b64encode(sheet.encode()).decode()}
+
+
 def _fresh_person_in(world: World, target: str) -> str:
     return str(world.as_admin("POST", "/v1/staff", {"full_name": world.unique("Người tạm "),
                                                      "unit_id": _unit_of(world, target)}).body["staff_id"])
@@ -236,7 +255,12 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
     "POST /v1/staff": (UNIT_TARGETS, lambda w, t: ("POST", "/v1/staff", {"full_name": "Người mới",
                                                                           "unit_id": _unit(w, t)})),
     "GET /v1/staff?unit_id": (UNIT_TARGETS, lambda w, t: ("GET", f"/v1/staff?unit_id={_unit(w, t)}", None)),
+    "GET /v1/staff?employee_code": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/staff?employee_code={_coded_person(w, t)}", None)),
     "GET /v1/staff/{staff_id}": (PERSON_TARGETS, lambda w, t: ("GET", f"/v1/staff/{_person(w, t)}", None)),
+    "PATCH /v1/staff/{staff_id}": (PERSON_TARGETS, lambda w, t: (
+        "PATCH", f"/v1/staff/{_person(w, t)}", {"email": f"{w.unique('canbo')}@dabac.gov.vn"})),
+    "POST /v1/staff/import": (("own",), lambda w, t: ("POST", "/v1/staff/import", _staff_sheet(w, t))),
     "DELETE /v1/staff/{staff_id}": (UNIT_TARGETS, lambda w, t: (
         "DELETE", f"/v1/staff/{_fresh_person_in(w, t)}", None)),
     # The photo is not a photo: an allowed caller gets past the scope check to 400 invalid_image.
@@ -312,7 +336,7 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "GET", f"/v1/reports/daily/2026-11-18/morning/{_reported_unit(w, t)}/attachment", None)),
 }
 SITE_WIDE = {"GET /v1/attendance/overview", "GET /v1/attendance/spoofs", "GET /v1/attendance/stats",
-             "GET /v1/auth/me", "GET /v1/calendars/site", "PUT /v1/calendars/site", "POST /v1/reports/daily/run",
+             "GET /v1/auth/me", "POST /v1/staff/import", "GET /v1/calendars/site", "PUT /v1/calendars/site", "POST /v1/reports/daily/run",
              "GET /v1/reports/daily", "GET /v1/thresholds", "PUT /v1/thresholds/{scope}/{scope_id}?site"}
 ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404}
 

@@ -7,16 +7,20 @@ from typing import Any
 from chamcong.http import RequestContext, Routes
 from chamcong.schemas.staff import (
     MAX_BATCH_BODY_BYTES,
+    MAX_IMPORT_BODY_BYTES,
     CreateStaff,
     EnrolFace,
     EnrolFaces,
     EnrolmentBatch,
     Face,
+    ImportReport,
+    ImportStaff,
     Staff,
     StaffList,
     StaffQuery,
+    UpdateStaff,
 )
-from chamcong.services import enrolment, staff
+from chamcong.services import enrolment, staff, staff_import
 
 routes = Routes("staff", "Cán bộ và ảnh khuôn mặt — staff and their enrolled faces")
 
@@ -25,7 +29,8 @@ ENROL_ERRORS = ("staff_not_found", "invalid_base64", "invalid_image", "image_too
 
 
 @routes.route("/v1/staff", "POST", summary="Create a staff record", auth="user", permission="staff:write",
-              body=CreateStaff, response=Staff, status=201, errors=("unit_not_found",))
+              body=CreateStaff, response=Staff, status=201,
+              errors=("unit_not_found", "employee_code_taken", "conflict"))
 def create_staff(ctx: RequestContext) -> dict[str, Any]:
     return staff.create_staff(ctx.container, ctx.access, ctx.body, ctx.source)
 
@@ -33,13 +38,29 @@ def create_staff(ctx: RequestContext) -> dict[str, Any]:
 @routes.route("/v1/staff", "GET", summary="The staff of a unit, or of every unit in the caller's scope",
               auth="user", permission="staff:read", query=StaffQuery, response=StaffList, errors=("unit_not_found",))
 def list_staff(ctx: RequestContext) -> dict[str, Any]:
-    return staff.list_staff(ctx.access, ctx.query.unit_id)
+    return staff.list_staff(ctx.access, ctx.query.unit_id, ctx.query.employee_code)
+
+
+# Each row's refusal is in its result (a code with its message); the file as a whole answers only these.
+@routes.route("/v1/staff/import", "POST", summary="Create or update staff from a spreadsheet (.xlsx or .csv)",
+              auth="user", permission="staff:write", body=ImportStaff, response=ImportReport,
+              errors=("import_file_invalid", "import_columns_missing", "import_too_large"),
+              max_body_bytes=MAX_IMPORT_BODY_BYTES)
+def import_staff(ctx: RequestContext) -> dict[str, Any]:
+    return staff_import.import_staff(ctx.container, ctx.access, ctx.body, ctx.source, ctx.lang)
 
 
 @routes.route("/v1/staff/{staff_id}", "GET", summary="A staff record with its enrolled faces", auth="user",
               permission="staff:read", response=Staff, errors=("staff_not_found",))
 def read_staff(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
     return staff.read_staff(ctx.access, staff_id)
+
+
+@routes.route("/v1/staff/{staff_id}", "PATCH", summary="Rename, re-address, re-code or move a person",
+              auth="user", permission="staff:write", body=UpdateStaff, response=Staff,
+              errors=("staff_not_found", "unit_not_found", "employee_code_taken", "conflict"))
+def update_staff(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
+    return staff.update_staff(ctx.container, ctx.access, staff_id, ctx.body, ctx.source)
 
 
 @routes.route("/v1/staff/{staff_id}", "DELETE", summary="Remove a person with their photos and embeddings",

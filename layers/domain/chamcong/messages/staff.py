@@ -49,4 +49,75 @@ MESSAGES: dict[str, Message] = {
         'Không tìm thấy ảnh khuôn mặt.',
         'Face photo not found.',
     ),
+    # Employee codes (mã cán bộ)
+    "employee_code_taken": Message(
+        409,
+        'Mã cán bộ này đã được dùng cho một cán bộ khác: mỗi mã chỉ dùng cho một người (không phân biệt chữ hoa, '
+        'chữ thường).',
+        'This employee code already belongs to another person: each code names one person (in any case).',
+    ),
+    # A staff spreadsheet as a whole (POST /v1/staff/import): nothing is changed.
+    "import_file_invalid": Message(
+        400,
+        'Không đọc được tệp: hãy gửi tệp Excel (.xlsx) hoặc CSV (UTF-8) có dòng tiêu đề ở dòng đầu tiên.',
+        'The file cannot be read: send an Excel (.xlsx) or CSV (UTF-8) file with its header on the first row.',
+    ),
+    "import_columns_missing": Message(
+        400,
+        'Tệp thiếu cột bắt buộc: dòng tiêu đề cần có các cột "Họ và tên", "Đơn vị" và "Mã cán bộ" '
+        '(cột "Email" không bắt buộc).',
+        'The file lacks a required column: the header needs "Họ và tên" (full_name), "Đơn vị" (unit) and '
+        '"Mã cán bộ" (employee_code); "Email" is optional.',
+    ),
+    "import_too_large": Message(
+        400,
+        'Tệp quá lớn: mỗi lần nhập tối đa 2 MiB và 2.000 cán bộ; hãy chia tệp thành nhiều phần.',
+        'The file is too large: at most 2 MiB and 2,000 people per import; split it into several files.',
+    ),
+    # One row of a staff spreadsheet: the row is refused, the others are still imported.
+    "import_name_invalid": Message(
+        422,
+        'Họ và tên trống hoặc không hợp lệ (tối đa 200 ký tự, trên một dòng).',
+        'The full name is empty or not valid (at most 200 characters, on one line).',
+    ),
+    "import_code_invalid": Message(
+        422,
+        'Mã cán bộ trống hoặc không hợp lệ: 1 đến 32 ký tự gồm chữ, số, dấu chấm, gạch dưới hoặc gạch ngang.',
+        'The employee code is empty or not valid: 1 to 32 letters, digits, dots, underscores or hyphens.',
+    ),
+    "import_code_repeated": Message(
+        422,
+        'Mã cán bộ này xuất hiện ở nhiều dòng của tệp: hãy giữ lại một dòng cho mỗi người.',
+        'This employee code appears on several rows of the file: keep one row per person.',
+    ),
+    "import_unit_missing": Message(
+        422,
+        'Chưa ghi đơn vị: hãy ghi mã đơn vị hoặc tên chính xác của đơn vị.',
+        'No unit given: write the unit id or the exact name of the unit.',
+    ),
+    "import_unit_unknown": Message(
+        422,
+        'Không tìm thấy đơn vị này trong các đơn vị bạn quản lý: hãy ghi mã đơn vị hoặc tên chính xác của đơn vị.',
+        'No unit you manage has this id or name: write the unit id or the exact name of the unit.',
+    ),
+    "import_unit_ambiguous": Message(
+        422,
+        'Có nhiều đơn vị cùng tên này trong phạm vi bạn quản lý: hãy ghi mã đơn vị thay cho tên.',
+        'Several units you manage have this name: write the unit id instead of the name.',
+    ),
+    "import_unit_out_of_scope": Message(
+        403,
+        'Bạn không có quyền thêm hoặc sửa cán bộ của đơn vị này.',
+        'You may not add or change the staff of this unit.',
+    ),
+    "import_staff_out_of_scope": Message(
+        403,
+        'Mã cán bộ này thuộc về một cán bộ của đơn vị ngoài phạm vi bạn quản lý.',
+        'This employee code belongs to a person of a unit outside your scope.',
+    ),
+    "import_email_invalid": Message(
+        422,
+        'Địa chỉ email không hợp lệ.',
+        'The e-mail address is not valid.',
+    ),
 }

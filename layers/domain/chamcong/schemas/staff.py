@@ -8,6 +8,11 @@ from pydantic import EmailStr, Field
 
 from chamcong.schemas.common import Body, Day, Id, Name, Query, View
 
+# The office's staff number (mã cán bộ): unique in the deployment, compared without regard to case.
+EMPLOYEE_CODE_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
+EmployeeCode = Annotated[str, Field(pattern=EMPLOYEE_CODE_PATTERN, min_length=1, max_length=32,
+                                    description="Mã cán bộ: 1-32 letters, digits, '.', '_', '-'; unique, any case")]
+
 
 class CreateStaff(Body):
     full_name: Name
@@ -15,10 +20,21 @@ class CreateStaff(Body):
     email: EmailStr | None = None
     employed_from: Day | None = Field(default=None, description="First working day; earlier days are "
                                                                 "'not_employed'")
+    employee_code: EmployeeCode | None = None
+
+
+class UpdateStaff(Body):
+    """Only the fields sent change; `email` or `employee_code` sent as null are removed."""
+
+    full_name: Name | None = None
+    email: EmailStr | None = None
+    employee_code: EmployeeCode | None = None
+    unit_id: Id | None = Field(default=None, description="Move the person to this unit (both units in your scope)")
 
 
 class StaffQuery(Query):
     unit_id: Id | None = Field(default=None, description="One unit; default: every unit in the caller's scope")
+    employee_code: EmployeeCode | None = Field(default=None, description="The one person with this code (any case)")
 
 
 class Face(View):
@@ -35,6 +51,7 @@ class Staff(View):
     unit_id: str
     email: str | None
     employed_from: str | None = None
+    employee_code: str | None = None
     created_at: str
     faces: list[Face] | None = None
 
@@ -71,3 +88,34 @@ class EnrolmentResult(View):
 class EnrolmentBatch(View):
     results: list[EnrolmentResult]
     enrolled: int
+
+
+# A staff spreadsheet: at most 2 MiB of file (≈ 2.7 MiB of base64) and 2,000 people.
+MAX_IMPORT_FILE_BYTES = 2 * 1024 * 1024
+MAX_IMPORT_ROWS = 2000
+MAX_IMPORT_BODY_BYTES = 3 * 1024 * 1024
+
+
+class ImportStaff(Body):
+    filename: Name = Field(max_length=200, description="The file's name: .xlsx or .csv says how it is read")
+    content_b64: str = Field(min_length=1, description="The file, base64; at most 2 MiB once decoded")
+    dry_run: bool = Field(default=False, description="Check and report every row without changing anything")
+
+
+class ImportRow(View):
+    row: int = Field(description="The row's number in the spreadsheet (the header is row 1)")
+    employee_code: str | None
+    full_name: str | None
+    status: Literal["created", "updated", "unchanged", "refused"]
+    staff_id: str | None
+    code: str | None = Field(description="Why the row was refused")
+    message: str | None = Field(description="What to fix, in the language asked for (Accept-Language)")
+
+
+class ImportReport(View):
+    rows: list[ImportRow]
+    created: int
+    updated: int
+    unchanged: int
+    refused: int
+    dry_run: bool

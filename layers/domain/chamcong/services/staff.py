@@ -2,26 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from pynamodb.exceptions import DoesNotExist
+from pynamodb.exceptions import DoesNotExist, PynamoDBException
+from pynamodb.models import Model
 
 from chamcong.access import Access
 from chamcong.container import Container
-from chamcong.errors import NotFound
+from chamcong.errors import BadRequest, Conflict, NotFound
 from chamcong.rules.collation import vietnamese_key
-from chamcong.schemas.staff import CreateStaff
+from chamcong.schemas.staff import CreateStaff, UpdateStaff
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import iso, new_id
 from chamcong.services.units import get_unit
-from chamcong.store.models.staff import FaceModel, StaffModel
+from chamcong.store.models.base import lost_condition
+from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, StaffModel
+
+Change = tuple[str, Model, dict[str, Any]]
 
 
 def staff_view(staff: StaffModel, faces: list[FaceModel] | None = None) -> dict[str, Any]:
     view: dict[str, Any] = {"staff_id": staff.staff_id, "full_name": staff.full_name, "unit_id": staff.unit_id,
                             "email": staff.email, "employed_from": staff.employed_from,
-                            "created_at": iso(staff.created_at)}
+                            "employee_code": staff.employee_code, "created_at": iso(staff.created_at)}
     if faces is not None:
         view["faces"] = [face_view(face) for face in faces]
     return view
@@ -33,6 +39,8 @@ def face_view(face: FaceModel) -> dict[str, Any]:
 
 
 def find_staff(staff_id: str) -> StaffModel | None:
+    if EmployeeCodeClaim.is_claim_key(staff_id):
+        return None
     try:
         return StaffModel.get(staff_id)
     except DoesNotExist:
@@ -59,26 +67,136 @@ def create_staff(container: Container, access: Access, body: CreateStaff, source
     staff = StaffModel(new_id("stf"), unit_id=body.unit_id, full_name=body.full_name,
                        email=str(body.email) if body.email else None,
                        employed_from=body.employed_from.isoformat() if body.employed_from else None,
-                       created_at=container.clock())
-    audit.write(container, audit.entry(container.clock(), access.username, "staff.create", unit_id=body.unit_id,
-                                       subject=staff.staff_id, source=source),
-                ("save", staff, {"condition": StaffModel.staff_id.does_not_exist()}))
+                       employee_code=body.employee_code, created_at=container.clock())
+    details = {"employee_code": body.employee_code} if body.employee_code else None
+    changes: list[Change] = [("save", staff, {"condition": StaffModel.staff_id.does_not_exist()})]
+    if body.employee_code:
+        changes.append(claim_code(body.employee_code, staff.staff_id))
+    with code_conflicts(body.employee_code, staff.staff_id):
+        audit.write(container, audit.entry(container.clock(), access.username, "staff.create", unit_id=body.unit_id,
+                                           subject=staff.staff_id, details=details, source=source), *changes)
     return staff_view(staff, [])
+
+
+# --- employee codes: each held by one person through a claim item written with the record -----------------
+
+def find_claim(code: str) -> EmployeeCodeClaim | None:
+    try:
+        return EmployeeCodeClaim.get(EmployeeCodeClaim.claim_key(code), consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def holder_of(code: str) -> StaffModel | None:
+    """The person holding the code (a claim whose person is gone holds nothing)."""
+    claim = find_claim(code)
+    return find_staff(claim.owner) if claim is not None else None
+
+
+def claim_code(code: str, staff_id: str) -> Change:
+    """The write that gives `code` to `staff_id`: refused (409) if a living person holds it already."""
+    claim = find_claim(code)
+    condition: Any = EmployeeCodeClaim.staff_id.does_not_exist()
+    if claim is not None:
+        if claim.owner != staff_id and find_staff(claim.owner) is not None:
+            raise Conflict("employee_code_taken")
+        condition = EmployeeCodeClaim.owner == claim.owner  # our own, or a claim left by a person now gone
+    return ("save", EmployeeCodeClaim(EmployeeCodeClaim.claim_key(code), owner=staff_id), {"condition": condition})
+
+
+def release_code(code: str, staff_id: str) -> Change:
+    """The write that frees `code`, if `staff_id` still holds it (or nobody does)."""
+    return ("delete", EmployeeCodeClaim(EmployeeCodeClaim.claim_key(code), owner=staff_id),
+            {"condition": EmployeeCodeClaim.staff_id.does_not_exist() | (EmployeeCodeClaim.owner == staff_id)})
+
+
+@contextmanager
+def code_conflicts(code: str | None, staff_id: str) -> Iterator[None]:
+    """A lost transaction as 409: `employee_code_taken` if someone else now holds the code, else `conflict`."""
+    try:
+        yield
+    except PynamoDBException as exc:
+        if not lost_condition(exc):
+            raise
+        holder = holder_of(code) if code else None
+        if holder is not None and holder.staff_id != staff_id:
+            raise Conflict("employee_code_taken") from None
+        raise Conflict("conflict") from None
+
+
+def staff_condition(staff: StaffModel) -> Any:
+    """The record is still there and still names the code it had when read (so a code moves only once)."""
+    same_code = (StaffModel.employee_code == staff.employee_code if staff.employee_code
+                 else StaffModel.employee_code.does_not_exist())
+    return StaffModel.staff_id.exists() & same_code
+
+
+def update_staff(container: Container, access: Access, staff_id: str, body: UpdateStaff,
+                 source: Source) -> dict[str, Any]:
+    """Rename, re-address, re-code or move a person; only the fields sent change. Audited as old → new."""
+    staff = person_in_scope(access, "staff:write", staff_id)
+    sent = body.model_fields_set
+    for required in ("full_name", "unit_id"):
+        if required in sent and getattr(body, required) is None:
+            raise BadRequest("validation_error", details={"errors": [{"field": required,
+                                                                      "reason": "cannot be removed"}]})
+    diff: dict[str, list[Any]] = {}
+    actions: list[Any] = []
+    extra: list[Change] = []
+    if body.unit_id is not None and body.unit_id != staff.unit_id:
+        get_unit(body.unit_id)
+        access.require_unit("staff:write", body.unit_id)  # leaving (checked above) and arriving: both in scope
+        diff["unit_id"] = [staff.unit_id, body.unit_id]
+        actions.append(StaffModel.unit_id.set(body.unit_id))
+    if body.full_name is not None and body.full_name != staff.full_name:
+        diff["full_name"] = [staff.full_name, body.full_name]
+        actions.append(StaffModel.full_name.set(body.full_name))
+    if "email" in sent:
+        email = str(body.email) if body.email is not None else None
+        if email != staff.email:
+            diff["email"] = [staff.email, email]
+            actions.append(StaffModel.email.set(email) if email else StaffModel.email.remove())
+    if "employee_code" in sent and body.employee_code != staff.employee_code:
+        old, new = staff.employee_code, body.employee_code
+        diff["employee_code"] = [old, new]
+        actions.append(StaffModel.employee_code.set(new) if new else StaffModel.employee_code.remove())
+        if new and (old is None or new.upper() != old.upper()):
+            extra.append(claim_code(new, staff_id))
+        if old and (new is None or new.upper() != old.upper()):
+            extra.append(release_code(old, staff_id))
+    if actions:
+        with code_conflicts(body.employee_code, staff_id):
+            audit.write(container, audit.entry(container.clock(), access.username, "staff.update",
+                                               unit_id=body.unit_id or staff.unit_id, subject=staff_id,
+                                               details=diff, source=source),
+                        ("update", staff, {"actions": actions, "condition": staff_condition(staff)}), *extra)
+        staff.refresh(consistent_read=True)
+    return staff_view(staff)
 
 
 def read_staff(access: Access, staff_id: str) -> dict[str, Any]:
     return staff_view(person_in_scope(access, "staff:read", staff_id), list(FaceModel.query(staff_id)))
 
 
-def list_staff(access: Access, unit_id: str | None) -> dict[str, Any]:
-    """The staff of one unit, or of every unit the reader may see."""
+def list_staff(access: Access, unit_id: str | None, employee_code: str | None = None) -> dict[str, Any]:
+    """The staff of one unit, or of every unit the reader may see; or the one person holding a code."""
     if unit_id is not None:
         get_unit(unit_id)
         access.require_unit("staff:read", unit_id)
+    if employee_code is not None:
+        holder = holder_of(employee_code)
+        if holder is None or (unit_id is not None and holder.unit_id != unit_id):
+            access.acknowledge()  # nobody to show: nothing was read
+            return {"staff": []}
+        access.require_person("staff:read", holder.staff_id, holder.unit_id)
+        return {"staff": [staff_view(holder)]}
+    if unit_id is not None:
         members = list(StaffModel.by_unit.query(unit_id))
     else:
         visible = access.visible_units("staff:read")
-        members = [staff for staff in StaffModel.scan() if visible is None or staff.unit_id in visible]
+        # The table also holds the employee codes' claims, which have no unit.
+        members = [staff for staff in StaffModel.scan(StaffModel.unit_id.exists())
+                   if visible is None or staff.unit_id in visible]
     members.sort(key=lambda staff: (vietnamese_key(staff.full_name), staff.staff_id))
     return {"staff": [staff_view(staff) for staff in members]}
 
@@ -93,6 +211,9 @@ def remove_staff(container: Container, access: Access, staff_id: str, source: So
         container.blobs.delete(*(face.photo_key for face in faces))
         for face in faces:
             face.delete()
-    staff.delete()
-    audit.record_only(audit.entry(container.clock(), access.username, "staff.remove", unit_id=staff.unit_id,
-                                  subject=staff_id, details={"faces": len(faces)}, source=source))
+    # The record and its employee code's claim go together, with the entry that says so.
+    changes: list[Change] = [("delete", staff, {})]
+    if staff.employee_code:
+        changes.append(release_code(staff.employee_code, staff_id))
+    audit.write(container, audit.entry(container.clock(), access.username, "staff.remove", unit_id=staff.unit_id,
+                                       subject=staff_id, details={"faces": len(faces)}, source=source), *changes)

@@ -27,7 +27,7 @@ from chamcong.store.models.devices import (
     SpoofModel,
 )
 from chamcong.store.models.reports import ReportModel
-from chamcong.store.models.staff import FaceModel, StaffModel
+from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, StaffModel
 from chamcong.store.models.units import CalendarModel, UnitModel
 
 # Logical name (as in the template's resource "<Name>Table") → model and the setting with its name.
@@ -55,6 +55,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
 SHARING: dict[type[Model], str] = {
     ActiveModelRecord: "galleries_table",
     ReembedJobRecord: "galleries_table",
+    EmployeeCodeClaim: "staff_table",
 }
 
 

@@ -33,8 +33,37 @@ class StaffModel(Model):
     full_name = UnicodeAttribute()
     email = UnicodeAttribute(null=True)
     employed_from = UnicodeAttribute(null=True)  # YYYY-MM-DD; None: employed before the system started
+    # The office's own staff number (mã cán bộ), as written; unique site-wide, compared upper-cased, held by an
+    # EmployeeCodeClaim written in the same transaction as the record.
+    employee_code = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
     by_unit = StaffByUnitIndex()
+
+
+class EmployeeCodeClaim(Model):
+    """Who holds an employee code: an item of the staff table under a key no staff id can take.
+
+    Written, moved and deleted in the same transaction as the staff record that names the code, each under a
+    condition (absent when claimed, owned by that person when released), so two people never hold one code.
+    Claims have no unit_id: the by_unit index never sees them; a scan of the table skips them by their key.
+    """
+
+    class Meta:
+        table_name = "staff"
+
+    staff_id = UnicodeAttribute(hash_key=True)  # claim_key(code): "#code#" + the code upper-cased
+    owner = UnicodeAttribute()  # the staff id holding the code
+    claimed_at = UTCDateTimeAttribute(default=utcnow)
+
+    PREFIX = "#code#"
+
+    @classmethod
+    def claim_key(cls, code: str) -> str:
+        return cls.PREFIX + code.upper()
+
+    @classmethod
+    def is_claim_key(cls, key: str) -> bool:
+        return key.startswith(cls.PREFIX)
 
 
 class FaceModel(Model):
