@@ -5,6 +5,7 @@ every unit's list without the forms."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -21,13 +22,16 @@ class Newcomer:
 
 
 @pytest.fixture(scope="module")
-def newcomer(district: District) -> Newcomer:
-    """A person of their own, in a team of their own under Phòng Nội vụ: the seeded people stay as they are."""
+def newcomer(district: District) -> Iterator[Newcomer]:
+    """A person of their own, in a team of their own under Phòng Nội vụ: the seeded people stay as they are, and
+    both are removed afterwards so that other pages' counts of the seeded morning are untouched."""
     admin = api_sign_in(district.url, "admin", district.admin_password)
     team = admin.call("POST", "/v1/units", 201, json={"name": "Tổ một cửa (thử trang vắng mặt)",
                                                        "parent_id": district.units[UNIT_A]})
     person = admin.call("POST", "/v1/staff", 201, json={"full_name": "Ngô Thị Giang", "unit_id": team["unit_id"]})
-    return Newcomer(str(person["staff_id"]), "Ngô Thị Giang")
+    yield Newcomer(str(person["staff_id"]), "Ngô Thị Giang")
+    admin.call("DELETE", f"/v1/staff/{person['staff_id']}", 204)
+    admin.call("DELETE", f"/v1/units/{team['unit_id']}", 204)
 
 
 def test_a_trip_entered_by_the_leader_appears_in_the_list_and_the_persons_month(page, district: District,

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +37,9 @@ def local_stack(models_dir: Path, out_dir: Path, admin_password: str) -> Iterato
         if line.startswith("API ready at "):
             break
     assert lines and lines[-1].strip() == f"API ready at http://127.0.0.1:{port}", "".join(lines)
+    # Keep reading what it prints (its access log): a pipe nobody reads fills up, and then every request the
+    # server logs blocks on writing its line.
+    threading.Thread(target=collections.deque, args=(process.stdout, 200), name="served-output", daemon=True).start()
     try:
         yield f"http://127.0.0.1:{port}", process
     finally:

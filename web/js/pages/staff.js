@@ -153,7 +153,8 @@ export default {
     unitFilter.addEventListener('change', () => context.navigate('/staff', { unit: unitFilter.value,
       q: search.value.trim() }));
 
-    show(main, heading(t('staff.title')), flashed, h('p', {}, t('staff.intro')),
+    show(main, heading(t('staff.title'), canAdd ? h('a', { href: '#/staff/bulk' },
+      t('bulk.title')) : null), flashed, h('p', {}, t('staff.intro')),
       canAdd ? addForm(units, writable, selected, context) : notice(t('staff.read_only')),
       h('div', { class: 'toolbar staff-filters' }, field(t('staff.search'), search, t('staff.search_hint')),
         field(t('common.unit'), unitFilter)),
