@@ -78,5 +78,12 @@ def sign_in(page: object, username: str, password: str, start: str = "/") -> Non
 
 def screenshot(page: object, name: str) -> None:
     """A picture of the page for the README and the help pages (never of a page that shows a face)."""
+    from PIL import Image
+
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)  # type: ignore[attr-defined]
+    target = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(target), full_page=False)  # type: ignore[attr-defined]
+    # 256 colours are plenty for pages of text and keep the committed pictures small.
+    with Image.open(target) as shot:
+        small = shot.convert("RGB").quantize(colors=256)
+    small.save(target, optimize=True)
