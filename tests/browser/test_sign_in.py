@@ -7,7 +7,8 @@ import re
 import requests
 
 from tests.browser.conftest import screenshot, sign_in
-from tests.browser.district import PASSWORD, District
+from tests.browser.district import PASSWORD, UNIT_A, District
+from tests.browser.district import sign_in as api_sign_in
 
 
 def test_a_wrong_password_is_told_in_vietnamese_and_the_form_stays(page, district: District) -> None:
@@ -100,3 +101,19 @@ def test_sign_out_ends_the_session_on_the_server(page, district: District) -> No
     page.wait_for_url(re.compile(r"#/sign-in"))
     reply = requests.get(f"{district.url}/v1/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=30)
     assert reply.status_code == 401
+
+
+def test_a_locked_account_is_told_whom_to_ask(page, district: District) -> None:
+    # GIVEN an account of Phòng Nội vụ that its admin locked
+    admin = api_sign_in(district.url, "admin", district.admin_password)
+    created = admin.call("POST", "/v1/accounts", 201, json={"username": "bi-khoa", "unit_id": district.units[UNIT_A]})
+    admin.call("POST", "/v1/accounts/bi-khoa/lock", json={"reason": "Nghỉ hưu"})
+    # WHEN its holder signs in THEN the page says it is locked and names the unit's admin to ask
+    page.goto("/")
+    page.get_by_label("Tên đăng nhập").fill("bi-khoa")
+    page.get_by_label("Mật khẩu", exact=True).fill(str(created["temporary_password"]))
+    page.get_by_role("button", name="Đăng nhập").click()
+    alert = page.get_by_role("alert").filter(has_text="Tài khoản của bạn đã bị khoá")
+    alert.wait_for()
+    assert "quản trị viên của Phòng Nội vụ" in alert.inner_text() and "(quantri)" in alert.inner_text()
+    assert page.evaluate("sessionStorage.getItem('chamcong.session')") is None
