@@ -88,3 +88,28 @@ export function statusLabel(status) {
 export function statusBadge(status) {
   return h('span', { class: `badge status-${status}` }, statusLabel(status));
 }
+
+/** A modal confirmation (Pico's <dialog>): resolves true when the person confirms. */
+export function confirmDialog(title, body, confirmLabel) {
+  return new Promise((resolve) => {
+    const cancel = h('button', { type: 'button', class: 'secondary' }, t('common.cancel'));
+    const confirm = h('button', { type: 'button', class: 'danger' }, confirmLabel);
+    const titleId = `dialog-title-${Date.now()}`;
+    const dialog = h('dialog', { 'aria-labelledby': titleId },
+      h('article', {}, h('header', {}, h('h2', { id: titleId }, title)), body,
+        h('footer', {}, cancel, confirm)));
+    let answer = false;
+    cancel.addEventListener('click', () => dialog.close());
+    confirm.addEventListener('click', () => {
+      answer = true;
+      dialog.close();
+    });
+    dialog.addEventListener('close', () => {
+      dialog.remove();
+      resolve(answer);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    cancel.focus();
+  });
+}

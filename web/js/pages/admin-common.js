@@ -3,6 +3,7 @@
 import { h } from '../dom.js';
 import { formatDateTime, t } from '../i18n.js';
 import * as session from '../session.js';
+import { confirmDialog } from '../ui.js';
 
 // Who may open each sub-page: the roles whose permissions (chamcong/access.py ROLES) the page's reads need.
 export const ADMIN_PAGES = [
@@ -37,26 +38,7 @@ export function adminNav(currentPath) {
 
 /** Asks before something that cannot be undone; resolves true when confirmed. */
 export function confirmAction(question, confirmLabel) {
-  return new Promise((resolve) => {
-    const dialog = h('dialog', { 'aria-labelledby': 'confirm-title' });
-    const finish = (answer) => {
-      dialog.close();
-      dialog.remove();
-      resolve(answer);
-    };
-    const cancel = h('button', { type: 'button', class: 'secondary', onclick: () => finish(false) },
-      t('common.cancel'));
-    dialog.append(h('article', {}, h('h2', { id: 'confirm-title' }, t('admin.confirm_title')), h('p', {}, question),
-      h('footer', {}, cancel, h('button', { type: 'button', class: 'confirm', onclick: () => finish(true) },
-        confirmLabel))));
-    dialog.addEventListener('cancel', (event) => {
-      event.preventDefault();
-      finish(false);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    cancel.focus();
-  });
+  return confirmDialog(t('admin.confirm_title'), h('p', {}, question), confirmLabel);
 }
 
 /** A modal dialog holding `content`; returns {dialog, close}. Closing removes it from the page. */

@@ -5,8 +5,8 @@ import { api, fileToBase64 } from '../api.js';
 import { field, h, show, table } from '../dom.js';
 import { TIMEZONE, formatDate, formatDateTime, formatNumber, t } from '../i18n.js';
 import { link } from '../router.js';
-import { busy, errorBox, heading, loadUnits, notice } from '../ui.js';
-import { READERS, confirmDialog, setFlash, takeFlash, writableUnits } from './staff.js';
+import { busy, confirmDialog, errorBox, heading, loadUnits, notice } from '../ui.js';
+import { READERS, setFlash, takeFlash, writableUnits } from './staff.js';
 
 // What POST /v1/staff/{id}/faces/batch takes (chamcong/schemas/staff.py): 5 photos, 5 MiB of body.
 export const MAX_BATCH_PHOTOS = 5;

@@ -44,31 +44,6 @@ export function takeFlash() {
   return taken ? notice(taken.text, taken.kind) : null;
 }
 
-/** A modal confirmation (Pico's <dialog>): resolves true when the person confirms. */
-export function confirmDialog(title, body, confirmLabel) {
-  return new Promise((resolve) => {
-    const cancel = h('button', { type: 'button', class: 'secondary' }, t('common.cancel'));
-    const confirm = h('button', { type: 'button', class: 'danger' }, confirmLabel);
-    const titleId = `dialog-title-${Date.now()}`;
-    const dialog = h('dialog', { 'aria-labelledby': titleId },
-      h('article', {}, h('header', {}, h('h2', { id: titleId }, title)), body,
-        h('footer', {}, cancel, confirm)));
-    let answer = false;
-    cancel.addEventListener('click', () => dialog.close());
-    confirm.addEventListener('click', () => {
-      answer = true;
-      dialog.close();
-    });
-    dialog.addEventListener('close', () => {
-      dialog.remove();
-      resolve(answer);
-    });
-    document.body.append(dialog);
-    dialog.showModal();
-    cancel.focus();
-  });
-}
-
 function unitName(units, unitId) {
   return units.find((unit) => unit.unit_id === unitId)?.name || unitId;
 }
