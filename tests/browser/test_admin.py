@@ -82,6 +82,8 @@ def test_registering_a_device_shows_its_secret_once_with_its_id(page, district: 
     name = unique("Camera cổng")
     # GIVEN the unit admin on the devices page WHEN they register a device in their unit
     sign_in(page, "quantri", PASSWORD, "/#/admin/devices")
+    # (the navigation shows which section the sub-page belongs to)
+    assert page.locator("#site-header").get_by_role("link", name="Quản trị").get_attribute("aria-current") == "page"
     page.get_by_text("Đăng ký thiết bị", exact=True).click()
     page.get_by_label("Tên thiết bị").fill(name)
     page.get_by_role("button", name="Đăng ký", exact=True).click()

@@ -32,8 +32,9 @@ function renderHeader(current) {
     ? router.navigable().map((page) => {
       const href = link(typeof page.nav.path === 'function' ? page.nav.path(session) : page.path);
       // A page reached with other parameters (someone else's month) is not the navigation's own item.
-      const here = current && current.page === page && (typeof page.nav.path !== 'function'
-        || href === `#${current.path}`);
+      // A page without its own entry (an administration sub-page, a person's record) lights up its section's.
+      const here = current && (current.page === page || current.page.section === page.id)
+        && (typeof page.nav.path !== 'function' || href === `#${current.path}`);
       return h('li', {}, h('a', { href, 'aria-current': here ? 'page' : null },
         t(page.nav.label || page.title)));
     })

@@ -22,7 +22,7 @@ export function allowedAdminPages(sessionModule = session) {
 export function adminPage(id, path, render) {
   const entry = ADMIN_PAGES.find((candidate) => candidate.path === path);
   return {
-    id, path, title: entry.title, nav: null,
+    id, path, title: entry.title, nav: null, section: 'admin',
     allowed: (sessionModule) => sessionModule.hasRole(...entry.roles),
     render,
   };

@@ -62,6 +62,7 @@ export default {
   path: '/staff/bulk',
   title: 'bulk.title',
   nav: null,
+  section: 'staff',
   allowed: () => session.hasRole('unit_admin', 'system_admin'),
   async render(main) {
     const sheetInput = h('input', { type: 'file', accept: '.xlsx,.csv', required: true });

@@ -67,6 +67,7 @@ export default {
   path: '/staff/:staff_id',
   title: 'staff.title',
   nav: null,
+  section: 'staff',
   allowed: (s) => s.hasRole(...READERS),
   async render(main, context) {
     const staffId = context.params.staff_id;
