@@ -117,3 +117,28 @@ def test_a_locked_account_is_told_whom_to_ask(page, district: District) -> None:
     alert.wait_for()
     assert "quản trị viên của Phòng Nội vụ" in alert.inner_text() and "(quantri)" in alert.inner_text()
     assert page.evaluate("sessionStorage.getItem('chamcong.session')") is None
+
+
+def test_signing_in_and_moving_around_needs_only_the_keyboard(page, district: District) -> None:
+    # GIVEN the sign-in page: the cursor is already in the username field
+    page.goto("/")
+    page.get_by_label("Tên đăng nhập").wait_for()
+    assert page.evaluate("document.activeElement.name") == "username"
+    # WHEN the person types, tabs to the password and presses Enter
+    page.keyboard.type("noivu")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#/today"))
+    page.locator(".counts").first.wait_for()
+    # THEN the page's heading has the focus, and the navigation is reachable with Shift+Tab and Enter
+    assert page.evaluate("document.activeElement.tagName") == "H1"
+    for _ in range(15):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.textContent") == "Biểu đồ":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"#/charts"))
+    # AND the first stop of the page offers to skip the navigation
+    first = page.evaluate("[...document.querySelectorAll('a[href], button, input, select, textarea')][0].className")
+    assert first == "skip-link"

@@ -134,7 +134,8 @@ async function render() {
     if (ticket === rendering) show(container, errorBox(error));
   }
   if (ticket === rendering) {
-    container.querySelector('h1')?.focus({ preventScroll: true });
+    // The heading takes the focus (screen readers announce the new page) unless the page put it somewhere itself.
+    if (!container.contains(document.activeElement)) container.querySelector('h1')?.focus({ preventScroll: true });
     // For the page-weight and render-time benchmark (bench/web.py): when this page finished drawing.
     performance.mark(`chamcong:rendered:${page.id}`);
   }
