@@ -97,7 +97,10 @@ class _ApiHandler(ChaliceRequestHandler):
         if found is None:
             return False
         body = found.read_bytes()
-        self.send_response(200)
+        # Not in the access log: a page load is dozens of files, and the log is there to follow the API.
+        self.send_response_only(200)
+        self.send_header("Server", self.version_string())
+        self.send_header("Date", self.date_time_string())
         headers = {"Content-Type": content_type(found) or "application/octet-stream",
                    "Content-Length": str(len(body)),
                    "Cache-Control": "no-cache" if found.suffix == ".html" else "max-age=300",

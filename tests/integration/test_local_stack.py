@@ -81,3 +81,26 @@ def test_the_local_server_answers_like_api_gateway_in_json(served: str) -> None:
         assert {m.strip() for m in refused.headers["Allow"].split(",")} == {"GET", "POST"}
     # The docs page
     assert requests.get(f"{served}/docs", timeout=10).headers["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.parametrize(("path", "kind"), [("/", "text/html"), ("/js/main.js", "text/javascript"),
+                                             ("/css/app.css", "text/css"), ("/lobby.html", "text/html")])
+def test_the_web_site_is_served_beside_the_api_with_the_deployed_headers(served: str, path: str, kind: str) -> None:
+    from infra.site import security_headers
+
+    reply = requests.get(f"{served}{path}", timeout=10)
+    assert reply.status_code == 200 and reply.headers["Content-Type"].startswith(kind)
+    policy = reply.headers["Content-Security-Policy"]
+    evidence = policy.split("img-src 'self' data: blob: ", 1)[1].split(";", 1)[0]
+    assert evidence.startswith("http://127.0.0.1:")  # the local stand-in for S3, where snapshot links point
+    for name, value in security_headers(evidence).items():
+        assert reply.headers[name] == value
+    assert requests.head(f"{served}{path}", timeout=10).content == b""
+
+
+@pytest.mark.parametrize("path", ["/package.json", "/package-lock.json", "/node_modules/jszip/package.json",
+                                  "/.gitignore", "/js/../../README.md", "/%2e%2e/README.md", "/nothing.html",
+                                  "/help/img/../../../template.yaml"])
+def test_nothing_but_the_site_s_files_is_served(served: str, path: str) -> None:
+    reply = requests.get(f"{served}{path}", timeout=10)
+    assert reply.status_code == 404 and reply.json()["code"] == "not_found"
