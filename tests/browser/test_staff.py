@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
-from tests.browser.district import HOSTILE_NAME, PASSWORD, UNIT_A, District
+from tests.browser.district import DISTRICT, HOSTILE_NAME, PASSWORD, UNIT_A, District
 from tests.browser.district import sign_in as api_sign_in
 
 NEW_NAME = "Đoàn Thị Ngọc Ánh"
@@ -217,6 +217,10 @@ def test_oversight_sees_every_unit_and_names_are_text_never_html(page, district:
     page.wait_for_url(re.compile(r"#/staff\?unit="))
     page.get_by_role("link", name=district.person("late1").full_name, exact=True).wait_for()
     expect(page.get_by_role("link", name=district.person("other").full_name, exact=True)).to_have_count(0)
+    # a unit with units below it (the district) shows everyone in its subtree
+    page.get_by_label("Đơn vị", exact=True).select_option(district.units[DISTRICT])
+    page.get_by_role("link", name=district.person("other").full_name, exact=True).wait_for()
+    page.get_by_role("link", name=district.person("late1").full_name, exact=True).wait_for()
     # and the page reads in English too
     page.get_by_role("button", name="English").click()
     page.get_by_label("Search by name").wait_for()

@@ -73,6 +73,22 @@ export function unitTree(units) {
   return ordered;
 }
 
+/** The unit and every unit below it, among `units` (the caller's scope), as a Set of ids. */
+export function subtreeOf(units, unitId) {
+  const below = new Set([unitId]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const unit of units) {
+      if (below.has(unit.parent_id) && !below.has(unit.unit_id)) {
+        below.add(unit.unit_id);
+        grew = true;
+      }
+    }
+  }
+  return below;
+}
+
 /** <select> of units; `all` adds a first option with value '' (label given). */
 export function unitSelect(units, selected, { all } = {}) {
   return h('select', {}, all ? h('option', { value: '' }, all) : null,

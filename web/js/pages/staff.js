@@ -5,7 +5,7 @@ import { field, h, show, table } from '../dom.js';
 import { formatDate, t } from '../i18n.js';
 import { link } from '../router.js';
 import * as session from '../session.js';
-import { busy, errorBox, heading, loadUnits, notice, submitting, unitSelect } from '../ui.js';
+import { busy, errorBox, heading, loadUnits, notice, submitting, subtreeOf, unitSelect } from '../ui.js';
 
 export const READERS = ['unit_admin', 'system_admin', 'unit_leader', 'oversight'];
 
@@ -85,8 +85,17 @@ export default {
     const flashed = takeFlash();
     show(main, heading(t('staff.title')), flashed, busy());
     const selected = context.query.unit || '';
-    const [units, reply] = await Promise.all([loadUnits(),
-      api('GET', '/v1/staff', { query: { unit_id: selected } }).catch((error) => error)]);
+    // A unit with units below it shows everyone in its subtree (a district: all its offices), one unit its own.
+    let units;
+    try {
+      units = await loadUnits();
+    } catch (error) {
+      show(main, heading(t('staff.title')), errorBox(error));
+      return;
+    }
+    const subtree = selected ? subtreeOf(units, selected) : null;
+    const reply = await api('GET', '/v1/staff', { query: { unit_id: subtree && subtree.size > 1 ? '' : selected } })
+      .catch((error) => error);
     if (!context.isCurrent()) return;
     const writable = writableUnits(units);
     const canAdd = writable.size > 0;
@@ -96,7 +105,8 @@ export default {
     unitFilter.name = 'unit';
     const count = h('p', { class: 'staff-count', 'aria-live': 'polite' });
     const results = h('div', {});
-    const staff = reply instanceof Error ? [] : reply.staff;
+    const staff = reply instanceof Error ? []
+      : reply.staff.filter((person) => !subtree || subtree.has(person.unit_id));
     const keyed = staff.map((person) => ({ person, key: searchKey(person.full_name) }));
 
     const columns = [
