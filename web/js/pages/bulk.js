@@ -100,7 +100,8 @@ export default {
         { label: t('bulk.col_row'), cell: (row) => String(row.row), class: 'numeric' },
         { label: t('bulk.col_code'), cell: (row) => row.employee_code || '' },
         { label: t('common.name'), cell: (row) => (row.staff_id
-          ? h('a', { href: `#/staff/${encodeURIComponent(row.staff_id)}` }, row.full_name || '') : row.full_name || '') },
+          ? h('a', { href: `#/staff/${encodeURIComponent(row.staff_id)}` }, row.full_name || '')
+          : row.full_name || '') },
         { label: t('bulk.col_sheet'), cell: (row) => row.sheet },
         { label: t('bulk.col_photos'), cell: (row) => row.photos },
       ], rows, t('bulk.report'));

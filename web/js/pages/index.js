@@ -1,6 +1,6 @@
 // Every page of the site, in navigation order. Adding a page: write js/pages/<name>.js exporting
-// {id, path, title, nav?, section?, allowed?, render}, put its texts in js/messages/<name>.js, and list both here and in
-// js/messages/index.js. `allowed(session)` decides who sees the page (the API refuses the rest anyway).
+// {id, path, title, nav?, section?, allowed?, render}, put its texts in js/messages/<name>.js, and list both
+// here and in js/messages/index.js. `allowed(session)` decides who sees the page (the API refuses the rest anyway).
 // nav: {order, label? (the item's text, default title), path?(session), visible?(session) (hide the item only)}.
 // A fixed path is listed before a pattern that would also match it (/staff/bulk before /staff/:staff_id).
 import signin from './signin.js';

@@ -50,7 +50,8 @@ function personLink(day, date) {
 }
 
 function countCard(label, value, extra) {
-  return h('div', { class: 'count' }, h('strong', {}, formatNumber(value)), label, extra ? h('small', {}, extra) : null);
+  return h('div', { class: 'count' }, h('strong', {}, formatNumber(value)), label,
+    extra ? h('small', {}, extra) : null);
 }
 
 /** The cards at the top: `late` is people late by the rules (a late arrival never checked out included). */
