@@ -61,21 +61,25 @@ def test_a_temporary_password_must_be_changed_first_with_the_rules_explained(pag
 
 
 def test_an_expired_session_returns_to_sign_in_and_then_to_the_same_page(page, district: District) -> None:
-    # GIVEN a signed-in leader
+    # GIVEN a signed-in leader, on their unit's Today once it has loaded
     sign_in(page, "lanhdao", PASSWORD)
+    page.wait_for_url(re.compile(r"#/today\?unit_id="))
+    page.locator(".counts").first.wait_for()
     # WHEN the session ends on the server (here: the token is signed out behind the page's back)
     token = page.evaluate("JSON.parse(sessionStorage.getItem('chamcong.session')).token")
     assert requests.post(f"{district.url}/v1/auth/logout", headers={"Authorization": f"Bearer {token}"},
                          timeout=30).status_code == 204
     # AND the person opens a page (with its query) that asks the API
-    page.goto(f"/#/today?date={district.day.isoformat()}")
-    # THEN they are sent to sign in, told why, and brought back after signing in
+    target = f"/today?date={district.day.isoformat()}&unit_id={district.units[UNIT_A]}"
+    page.goto(f"/#{target}")
+    # THEN they are sent to sign in, told why, and brought back to that page after signing in
     page.wait_for_url(re.compile(r"#/sign-in"))
     page.get_by_text("Phiên đăng nhập đã hết hạn").wait_for()
     page.get_by_label("Tên đăng nhập").fill("lanhdao")
     page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_url(re.compile(rf"#/today\?date={district.day.isoformat()}$"))
+    page.wait_for_url(lambda url: url.endswith(f"#{target}"))
+    page.locator(".counts").first.wait_for()
 
 
 def test_english_is_one_click_away_and_remembered(page, district: District) -> None:

@@ -142,6 +142,9 @@ async function render() {
 }
 
 onSessionOver(() => {
+  // A page asks several things at once: only the first answer of an ended session sends the person to sign in
+  // (a later one would find the sign-in page and forget where they were).
+  if (!session.current()) return;
   const here = window.location.hash.replace(/^#/, '');
   session.end();
   navigate('/sign-in', { next: here.startsWith('/sign-in') ? '' : here, expired: '1' });
