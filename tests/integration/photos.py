@@ -31,3 +31,14 @@ def face_crop(engine: FaceEngine, photo: Path, side: int = 160, margin: float = 
 def blank_jpeg(width: int = 200, height: int = 200) -> bytes:
     gradient = np.tile(np.linspace(60, 200, width, dtype=np.uint8), (height, 1))
     return encode_jpeg(cv2.cvtColor(gradient, cv2.COLOR_GRAY2BGR))
+
+
+def passage(engine: FaceEngine, sample: str, seed: int) -> list[bytes]:
+    """Three crops of one pause in front of the camera of a liveness sample, as the edge sends them (jittered box,
+    sensor noise)."""
+    from bench.liveness import SAMPLES_DIR, edge_crop, jittered
+
+    frame = decode_image((SAMPLES_DIR / sample).read_bytes())
+    face = engine.detect(frame)[0]
+    rng = np.random.default_rng(seed)
+    return [encode_jpeg(edge_crop(frame, jittered(face, rng), rng=rng), 92) for _ in range(3)]

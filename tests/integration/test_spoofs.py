@@ -14,16 +14,15 @@ from datetime import date
 from pathlib import Path
 
 import boto3
-import numpy as np
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 
-from bench.liveness import SAMPLES_DIR, edge_crop, jittered
+from bench.liveness import SAMPLES_DIR
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.devices import SpoofModel
-from face_engine import decode_image, encode_jpeg
 from tests.integration.harness import Product, running_product
+from tests.integration.photos import passage
 
 HOME_AFFAIRS = "phong-noi-vu@dabac.example.gov.vn"
 # The man of the phone samples: enrolled from his live frame, then shown to the camera on a phone and on paper.
@@ -41,13 +40,6 @@ class Lobby:
     device_id: str
     staff_id: str
 
-
-def passage(product: Product, sample: str, seed: int) -> list[bytes]:
-    """Three crops of one pause in front of the camera, as the edge sends them (jittered box, sensor noise)."""
-    frame = decode_image((SAMPLES_DIR / sample).read_bytes())
-    face = product.container.engine().detect(frame)[0]
-    rng = np.random.default_rng(seed)
-    return [encode_jpeg(edge_crop(frame, jittered(face, rng), rng=rng), 92) for _ in range(3)]
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +59,8 @@ def test_his_photo_shown_to_the_camera_is_refused_and_kept_as_evidence(lobby: Lo
     product = lobby.product
     for number, sample in enumerate(HIS_PHOTOS_SHOWN):
         # WHEN a colleague holds up his photo (a phone screen, a print) for the 2-second pause
-        reply = product.recognise(lobby.device_id, f"spoof-{number}", passage(product, sample, number),
+        frames = passage(product.container.engine(), sample, number)
+        reply = product.recognise(lobby.device_id, f"spoof-{number}", frames,
                                   MORNING.format(minute=10 + number))
         # THEN nobody is checked in, and the lobby screen only asks to look at the camera
         assert reply.status == 200, reply.body
@@ -95,22 +88,24 @@ def test_his_photo_shown_to_the_camera_is_refused_and_kept_as_evidence(lobby: Lo
 
 def test_he_himself_is_checked_in_and_other_photos_are_refused(lobby: Lobby) -> None:
     product = lobby.product
-    live = product.recognise(lobby.device_id, "live-him", passage(product, ENROLLED_LIVE, 7),
+    live = product.recognise(lobby.device_id, "live-him", passage(product.container.engine(), ENROLLED_LIVE, 7),
                              MORNING.format(minute=20))
     assert (live.body["result"], live.body["staff_id"], live.body["recorded"]) == ("matched", lobby.staff_id, True)
     for number, sample in enumerate(OTHER_SPOOFS):
-        reply = product.recognise(lobby.device_id, f"other-spoof-{number}", passage(product, sample, 20 + number),
+        frames = passage(product.container.engine(), sample, 20 + number)
+        reply = product.recognise(lobby.device_id, f"other-spoof-{number}", frames,
                                   MORNING.format(minute=21 + number))
         assert reply.body["result"] == "spoof_suspected", sample
     for number, sample in enumerate(OTHER_LIVES):
-        reply = product.recognise(lobby.device_id, f"other-live-{number}", passage(product, sample, 30 + number),
+        frames = passage(product.container.engine(), sample, 30 + number)
+        reply = product.recognise(lobby.device_id, f"other-live-{number}", frames,
                                   MORNING.format(minute=25 + number))
         assert reply.body["result"] == "unknown", sample  # live, and not enrolled
 
 
 def test_a_retried_spoof_is_answered_the_same_and_recorded_once(lobby: Lobby) -> None:
     product = lobby.product
-    frames = passage(product, "phone-spoof-3.jpg", 40)
+    frames = passage(product.container.engine(), "phone-spoof-3.jpg", 40)
     first = product.recognise(lobby.device_id, "spoof-retry", frames, MORNING.format(minute=40))
     again = product.recognise(lobby.device_id, "spoof-retry", frames, MORNING.format(minute=40))
     assert first.body == again.body and first.body["result"] == "spoof_suspected"

@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from bench.liveness import SAMPLES_DIR, edge_crop, jittered
+from bench.liveness import SAMPLES_DIR
 from chamcong.rules.attendance import DayStatus
-from face_engine import decode_image, encode_jpeg
 from tests.integration.harness import Product, running_product
-from tests.integration.photos import face_crop, photos_of
+from tests.integration.photos import face_crop, passage, photos_of
 
 PEOPLE = {"obama": "Nguyễn Văn An", "biden": "Trần Thị Bình", "person01": "Lê Hoàng Cường"}
 
@@ -40,13 +38,6 @@ class District:
         reply = self.product.get(path, token=self.tokens[role])
         return reply.status, reply.body
 
-
-def passage(product: Product, sample: str, seed: int) -> list[bytes]:
-    """Three crops of one pause in front of the camera, as the edge sends them."""
-    frame = decode_image((SAMPLES_DIR / sample).read_bytes())
-    face = product.container.engine().detect(frame)[0]
-    rng = np.random.default_rng(seed)
-    return [encode_jpeg(edge_crop(frame, jittered(face, rng), rng=rng), 92) for _ in range(3)]
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +71,7 @@ def district(models_dir: Path, faces_dir: Path, tmp_path_factory: pytest.TempPat
             crop = face_crop(product.container.engine(), photos_of(faces_dir, person)[1])
             reply = product.recognise(device_id, f"in-{person}", crop, f"2026-11-20T{at}+07:00")
             assert reply.status == 200 and reply.body["recorded"], reply.body
-        spoof = product.recognise(device_id, "spoof-thanh", passage(product, "phone-spoof-2.jpg", 1),
+        spoof = product.recognise(device_id, "spoof-thanh", passage(product.container.engine(), "phone-spoof-2.jpg", 1),
                                   "2026-11-20T07:45:00+07:00")
         assert spoof.body["result"] == "spoof_suspected", spoof.body
         yield District(product, district_id, finance, culture, device_id, staff, thanh, tokens)

@@ -44,10 +44,6 @@ export function takeFlash() {
   return taken ? notice(taken.text, taken.kind) : null;
 }
 
-function unitName(units, unitId) {
-  return units.find((unit) => unit.unit_id === unitId)?.name || unitId;
-}
-
 function addForm(units, writable, selected, context) {
   const choices = units.filter((unit) => writable.has(unit.unit_id));
   const name = h('input', { name: 'full_name', required: true, maxlength: 200, autocomplete: 'off' });
@@ -98,6 +94,7 @@ export default {
       .catch((error) => error);
     if (!context.isCurrent()) return;
     const writable = writableUnits(units);
+    const unitNames = new Map(units.map((unit) => [unit.unit_id, unit.name]));
     const canAdd = writable.size > 0;
 
     const search = h('input', { type: 'search', name: 'q', value: context.query.q || '', autocomplete: 'off' });
@@ -112,7 +109,7 @@ export default {
     const columns = [
       { label: t('common.name'), cell: (person) => h('a', { href: link(`/staff/${person.staff_id}`) },
         person.full_name) },
-      { label: t('common.unit'), cell: (person) => unitName(units, person.unit_id) },
+      { label: t('common.unit'), cell: (person) => unitNames.get(person.unit_id) || person.unit_id },
       { label: t('staff.email'), cell: (person) => person.email || t('staff.not_given') },
       { label: t('staff.employed_from'), cell: (person) => (person.employed_from
         ? formatDate(person.employed_from) : t('staff.not_given')) },

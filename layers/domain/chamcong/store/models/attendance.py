@@ -67,10 +67,6 @@ class EventModel(Model):
         return cls.query(staff_id, cls.event_key.startswith(f"{first:%Y-%m}-"))
 
     @classmethod
-    def of_unit_on(cls, unit_id: str, day: date) -> Iterator[EventModel]:
-        return cls.by_unit.query(unit_id, cls.event_key.startswith(f"{day.isoformat()}T"))
-
-    @classmethod
     def of_unit_between(cls, unit_id: str, first: date, last: date) -> Iterator[EventModel]:
         """A unit's events of the local days first … last (both included), in one query."""
         return cls.by_unit.query(unit_id, cls.event_key.between(f"{first.isoformat()}T", f"{last.isoformat()}T~"))

@@ -63,10 +63,6 @@ class CorrectionModel(Model):
         return cls.query(staff_id, cls.correction_key.between(f"{first.isoformat()}#", f"{last.isoformat()}#~"))
 
     @classmethod
-    def of_unit_on(cls, unit_id: str, day: date) -> Iterator[CorrectionModel]:
-        return cls.by_unit.query(unit_id, cls.correction_key.startswith(f"{day.isoformat()}#"))
-
-    @classmethod
     def of_unit_between(cls, unit_id: str, first: date, last: date) -> Iterator[CorrectionModel]:
         """A unit's corrections of the days first … last (both included), in one query."""
         return cls.by_unit.query(unit_id, cls.correction_key.between(f"{first.isoformat()}#",
