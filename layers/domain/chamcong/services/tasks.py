@@ -9,7 +9,9 @@ batch therefore never creates, counts or versions anything twice.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -30,8 +32,6 @@ from chamcong.store.models.base import lost_condition
 from chamcong.store.models.staff import EmployeeCodeClaim, StaffModel
 from chamcong.store.models.tasks import IntegrationClientModel, TaskModel
 
-import re
-
 _ID = re.compile(ID_PATTERN)
 
 
@@ -51,6 +51,28 @@ def _content(record: TaskRecord) -> dict[str, Any]:
 def _field_of(exc: ValidationError) -> str:
     error = exc.errors(include_input=False, include_url=False)[0]
     return ".".join(str(part) for part in error["loc"]) or "(record)"
+
+
+@dataclass(frozen=True)
+class Rejected:
+    external_id: str | None
+    code: str
+    params: dict[str, str | tuple[str, str]] | None = None
+
+
+def judge_record(raw: Any, now: datetime) -> TaskRecord | Rejected:
+    """One record on its own (no I/O): its fields' shapes, then what is impossible in it. The assignee, the
+    client's reach and the stored version are judged afterwards, for the whole batch at once."""
+    given = raw.get("external_id") if isinstance(raw, dict) else None
+    external_id = given if isinstance(given, str) and _ID.match(given) else None  # echoed only if well-formed
+    try:
+        record = TaskRecord.model_validate(raw)
+    except ValidationError as exc:
+        return Rejected(external_id, "task_invalid", {"field": _field_of(exc)})
+    refusal = check_record(record.status, record.assigned_at, record.due_at, record.completed_at, now)
+    if refusal is not None:
+        return Rejected(record.external_id, refusal.code, {"reason": (refusal.reason_vi, refusal.reason_en)})
+    return record
 
 
 class _Batch:
@@ -89,22 +111,15 @@ def post_batch(container: Container, client: IntegrationClientModel, body: TaskB
     valid: list[tuple[int, TaskRecord]] = []
     seen: set[str] = set()
     for index, raw in enumerate(body.tasks):
-        given = raw.get("external_id") if isinstance(raw, dict) else None
-        external_id = given if isinstance(given, str) and _ID.match(given) else None
-        try:
-            record = TaskRecord.model_validate(raw)
-        except ValidationError as exc:
-            batch.reject(index, external_id, "task_invalid", {"field": _field_of(exc)})
+        verdict = judge_record(raw, now)
+        if isinstance(verdict, Rejected):
+            batch.reject(index, verdict.external_id, verdict.code, verdict.params)
             continue
-        if record.external_id in seen:
-            batch.reject(index, record.external_id, "task_duplicate_in_batch")
+        if verdict.external_id in seen:
+            batch.reject(index, verdict.external_id, "task_duplicate_in_batch")
             continue
-        seen.add(record.external_id)
-        refusal = check_record(record.status, record.assigned_at, record.due_at, record.completed_at, now)
-        if refusal is not None:
-            batch.reject(index, record.external_id, refusal.code, {"reason": (refusal.reason_vi, refusal.reason_en)})
-            continue
-        valid.append((index, record))
+        seen.add(verdict.external_id)
+        valid.append((index, verdict))
 
     holders = _holders(record.assignee for _, record in valid)
     # The client's reach: its unit and every unit below it, as the tree stands now.
