@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from chamcong.services.integrations import find_client, key_hash
 from chamcong.store.models.tasks import TaskModel
 from tests.integration.harness import Product, Reply
 
@@ -228,7 +229,6 @@ def test_rotating_and_revoking_a_client(product: Product) -> None:
         ("integration.create", office.client_id), ("integration.rotate", office.client_id),
         ("integration.revoke", office.client_id), ("tasks.batch", office.client_id)}
     # AND only the key's hash is stored
-    from chamcong.services.integrations import key_hash, find_client
     stored = find_client(office.client_id)
     assert stored is not None and stored.key_sha256 == key_hash(rotated.body["key"])
     assert rotated.body["key"] not in str(stored.attribute_values)
