@@ -17,14 +17,17 @@ from routes import (
     calibration,
     corrections,
     devices,
+    integrations,
     meta,
     reports,
     staff,
+    tasks,
     units,
 )
 
 app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
 
-for area in (meta, accounts, units, staff, devices, calibration, attendance, absences, corrections, reports, audit):
+for area in (meta, accounts, units, staff, devices, integrations, tasks, calibration, attendance, absences, corrections,
+             reports, audit):
     api.include(area.routes)

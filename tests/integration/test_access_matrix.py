@@ -41,7 +41,7 @@ REACH: dict[str, set[str]] = {
 # Routes a plain staff account may use, for its own person only.
 STAFF_SELF_ROUTES = {"GET /v1/staff/{staff_id}", "GET /v1/staff?employee_code",
                      "GET /v1/staff/{staff_id}/events", "GET /v1/staff/{staff_id}/days",
-                     "GET /v1/absences?staff_id", "GET /v1/corrections?staff_id"}
+                     "GET /v1/absences?staff_id", "GET /v1/corrections?staff_id", "GET /v1/staff/{staff_id}/tasks"}
 
 READERS = {"oversight", "unit_admin", "unit_leader"}
 PEOPLE_READERS = {"oversight", "unit_leader"}  # attendance, events, absences, corrections: not the unit admin
@@ -77,6 +77,14 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/devices?unit_id": {"unit_admin", "oversight"},
     "POST /v1/devices/{device_id}/rotate": {"unit_admin"},
     "POST /v1/devices/{device_id}/revoke": {"unit_admin"},
+    # Integration clients (the e-office system): a unit admin for their subtree, like devices.
+    "POST /v1/integrations": {"unit_admin"},
+    "GET /v1/integrations?unit_id": {"unit_admin"},
+    "POST /v1/integrations/{client_id}/rotate": {"unit_admin"},
+    "POST /v1/integrations/{client_id}/revoke": {"unit_admin"},
+    # Tasks from the e-office system: read like attendance (a person their own).
+    "GET /v1/staff/{staff_id}/tasks": PEOPLE_READERS,
+    "GET /v1/units/{unit_id}/tasks": PEOPLE_READERS,
     # Match thresholds: a unit admin calibrates their subtree (units and devices); the site, a system admin only.
     "GET /v1/thresholds/proposal?unit_id": {"unit_admin"},
     "GET /v1/thresholds/proposal?device_id": {"unit_admin"},
@@ -126,6 +134,7 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)  # role → token
     accounts: dict[str, str] = field(default_factory=dict)  # unit target → a plain account living there
     devices: dict[str, str] = field(default_factory=dict)  # unit target → device id
+    integrations: dict[str, str] = field(default_factory=dict)  # unit target → integration client id
     absences: dict[str, str] = field(default_factory=dict)  # person target → absence id
     reported: bool = False  # Wednesday's morning reports archived (no recipients set)
     counter: itertools.count = field(default_factory=itertools.count)
@@ -166,6 +175,8 @@ def build_world(product: Product) -> World:
                                                 "grants": [{"role": "unit_leader", "unit_id": unit}]})
         world.devices[target] = world.as_admin("POST", "/v1/devices", {"name": f"Camera {target}",
                                                                        "unit_id": unit}).body["device_id"]
+        world.integrations[target] = world.as_admin("POST", "/v1/integrations", {
+            "name": f"Văn phòng điện tử {target}", "unit_id": unit}).body["client_id"]
     for target, staff_id in world.people.items():
         world.absences[target] = world.as_admin("POST", "/v1/absences", {
             "staff_id": staff_id, "kind": "leave", "first_day": "2026-12-01", "last_day": "2026-12-01",
@@ -280,6 +291,18 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "POST", f"/v1/devices/{w.devices[t]}/revoke", None)),
     "GET /v1/thresholds/proposal?unit_id": (UNIT_TARGETS, lambda w, t: (
         "GET", f"/v1/thresholds/proposal?fmr=0.001&unit_id={_unit(w, t)}", None)),
+    "POST /v1/integrations": (UNIT_TARGETS, lambda w, t: ("POST", "/v1/integrations", {
+        "name": "Hệ thống quản lý văn bản", "unit_id": _unit(w, t)})),
+    "GET /v1/integrations?unit_id": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/integrations?unit_id={_unit(w, t)}", None)),
+    "POST /v1/integrations/{client_id}/rotate": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/integrations/{w.integrations[t]}/rotate", None)),
+    "POST /v1/integrations/{client_id}/revoke": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/integrations/{w.integrations[t]}/revoke", None)),
+    "GET /v1/staff/{staff_id}/tasks": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/staff/{_person(w, t)}/tasks?period=month&date=2026-11-20", None)),
+    "GET /v1/units/{unit_id}/tasks": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/units/{_unit(w, t)}/tasks?period=quarter&date=2026-11-20", None)),
     "GET /v1/thresholds/proposal?device_id": (UNIT_TARGETS, lambda w, t: (
         "GET", f"/v1/thresholds/proposal?device_id={w.devices[t]}", None)),
     "GET /v1/thresholds": (("own",), lambda w, t: ("GET", "/v1/thresholds", None)),

@@ -13,10 +13,12 @@ from chalice import Chalice
 
 import app as api_module
 from chamcong.access import PERMISSIONS, SELF
-from chamcong.http import DEVICE, PUBLIC, ApiRouter, RequestContext
+from chamcong.http import DEVICE, INTEGRATION, PUBLIC, ApiRouter, RequestContext
 
 PUBLIC_ROUTES = {("/v1/openapi.json", "GET"), ("/v1/auth/login", "POST"), ("/docs", "GET"), ("/docs/{asset}", "GET")}
 DEVICE_ROUTES = {("/v1/recognitions", "POST")}
+# What an integration client's key opens: posting tasks, nothing else.
+API_KEY_ROUTES = {("/v1/tasks/batch", "POST")}
 # What a temporary password opens: its own change, the account itself, and signing out.
 SELF_ROUTES = {("/v1/auth/password", "POST"), ("/v1/auth/me", "GET"), ("/v1/auth/logout", "POST")}
 
@@ -58,9 +60,11 @@ def test_route_names_are_unique() -> None:
 def test_every_route_declares_a_permission_its_auth_kind_allows(spec: Any) -> None:
     if spec.auth == "user":
         assert spec.permission in PERMISSIONS
-        assert spec.permission not in {PUBLIC, DEVICE, "*"}
+        assert spec.permission not in {PUBLIC, DEVICE, INTEGRATION, "*"}
     elif spec.auth == "public":
         assert spec.permission == PUBLIC
+    elif spec.auth == "apikey":
+        assert spec.permission == INTEGRATION
     else:
         assert spec.auth == "device"
         assert spec.permission == DEVICE
@@ -68,6 +72,10 @@ def test_every_route_declares_a_permission_its_auth_kind_allows(spec: Any) -> No
 
 def test_the_only_device_route_is_the_recognition_upload() -> None:
     assert {(s.path, s.method) for s in api_module.api.specs if s.auth == "device"} == DEVICE_ROUTES
+
+
+def test_the_only_api_key_route_is_posting_tasks() -> None:
+    assert {(s.path, s.method) for s in api_module.api.specs if s.auth == "apikey"} == API_KEY_ROUTES
 
 
 def test_the_only_public_routes_are_the_api_description_and_login() -> None:
@@ -135,6 +143,10 @@ def _handler(ctx: RequestContext) -> dict[str, Any]:
     ("public", DEVICE),
     ("device", PUBLIC),
     ("device", "staff:read"),
+    ("user", INTEGRATION),
+    ("apikey", DEVICE),
+    ("apikey", "tasks:read"),
+    ("device", INTEGRATION),
 ])
 def test_declaring_a_route_with_a_permission_its_auth_kind_may_not_declare_fails(auth: Any, permission: str) -> None:
     app, api = _throwaway()
@@ -151,6 +163,7 @@ def test_declaring_a_route_with_a_permission_its_auth_kind_may_not_declare_fails
     ("user", "audit:read"),
     ("public", PUBLIC),
     ("device", DEVICE),
+    ("apikey", INTEGRATION),
 ])
 def test_declaring_a_route_with_a_valid_permission_registers_it(auth: Any, permission: str) -> None:
     app, api = _throwaway()

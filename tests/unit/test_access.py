@@ -114,14 +114,15 @@ def test_a_ring_is_cut_where_it_closes() -> None:
 # --- the roles as the product promises them ------------------------------------------------------
 
 # Written out here on purpose, not derived from the module: a change to a role must change this test too.
-READ_OWN = {"staff:read", "events:read", "attendance:read", "absences:read", "corrections:read"}
+# tasks:read: the tasks the e-office system posted (a person sees their own; leaders and oversight their subtree)
+READ_OWN = {"staff:read", "events:read", "attendance:read", "absences:read", "corrections:read", "tasks:read"}
 EXPECTED_ROLES: dict[str, set[str]] = {
     "staff": {"account:self", *READ_OWN},
     "unit_leader": {"account:self", *READ_OWN, "units:read", "calendars:read", "absences:write",
                     "corrections:write", "reports:read"},
     "unit_admin": {"account:self", "accounts:read", "accounts:write", "roles:write", "units:read", "units:write",
                    "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "calendars:read",
-                   "calendars:write", "recognition:calibrate"},
+                   "calendars:write", "recognition:calibrate", "integrations:read", "integrations:write"},
     "oversight": {"account:self", *READ_OWN, "units:read", "calendars:read", "devices:read", "accounts:read",
                   "audit:read", "reports:read"},
     "system_admin": {"*"},
@@ -133,7 +134,8 @@ EVERY_PERMISSION = {
     "account:self", "accounts:read", "accounts:write", "roles:write", "audit:read", "units:read", "units:write",
     "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "events:read", "attendance:read",
     "absences:read", "absences:write", "corrections:read", "corrections:write", "calendars:read",
-    "calendars:write", "reports:run", "reports:read", "recognition:calibrate",
+    "calendars:write", "reports:run", "reports:read", "recognition:calibrate", "tasks:read", "integrations:read",
+    "integrations:write",
 }
 
 

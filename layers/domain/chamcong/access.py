@@ -35,7 +35,7 @@ class Role:
     delegable: bool
 
 
-_READ_PEOPLE = {"staff:read", "events:read", "attendance:read", "absences:read", "corrections:read"}
+_READ_PEOPLE = {"staff:read", "events:read", "attendance:read", "absences:read", "corrections:read", "tasks:read"}
 
 ROLES: dict[str, Role] = {
     "staff": Role("Cán bộ", "Staff", "self", frozenset({SELF, *_READ_PEOPLE}), delegable=True),
@@ -46,7 +46,7 @@ ROLES: dict[str, Role] = {
     "unit_admin": Role("Quản trị đơn vị", "Unit admin", "subtree", frozenset({
         SELF, "units:read", "units:write", "staff:read", "staff:write", "faces:write", "devices:read",
         "devices:write", "calendars:read", "calendars:write", "accounts:read", "accounts:write", "roles:write",
-        "recognition:calibrate"}),
+        "recognition:calibrate", "integrations:read", "integrations:write"}),
         delegable=True),
     "oversight": Role("Giám sát (Nội vụ, Ban Tổ chức)", "Oversight (Home Affairs, organisation board)", "subtree",
                       frozenset({SELF, *_READ_PEOPLE, "units:read", "calendars:read", "devices:read",

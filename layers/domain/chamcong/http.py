@@ -41,13 +41,17 @@ from chamcong.schemas.common import ID_PATTERN, Error, FileResult
 from chamcong.services.audit import Source
 from chamcong.services.auth import authenticate
 from chamcong.services.devices import authenticate_device
+from chamcong.services.integrations import authenticate_client
 from chamcong.services.units import load_tree
 from chamcong.store.models.devices import DeviceModel
+from chamcong.store.models.tasks import IntegrationClientModel
 
-Auth = Literal["public", "user", "device"]
+Auth = Literal["public", "user", "device", "apikey"]
 # What a route that is not for signed-in accounts declares as its permission.
 PUBLIC = "public"
 DEVICE = "device:recognise"  # a lobby device's signed upload: the only thing a device secret opens
+# An integration client (Authorization: ApiKey <key>): the only thing its key opens is posting tasks.
+INTEGRATION = "integration:tasks"
 REQUEST_ID_HEADER = "X-Request-Id"
 
 # Codes a route may answer because of what it is; each route declares only its own on top of these.
@@ -58,6 +62,7 @@ PATH_ERRORS = ("not_found",)
 USER_ERRORS = ("unauthenticated", "token_expired", "token_revoked", "forbidden", "password_change_required",
                "password_expired", "account_locked")
 DEVICE_ERRORS = ("missing_device_headers", "invalid_signature", "stale_timestamp", "unknown_device")
+API_KEY_ERRORS = ("missing_api_key", "invalid_api_key", "api_key_revoked")
 
 # The shape of each path parameter: a value that cannot be one names nothing (404 before any lookup).
 PATH_PATTERNS = {"username": r"^[a-z0-9][a-z0-9._-]{0,127}$",  # wider than a new username: any stored one
@@ -111,6 +116,8 @@ class RouteSpec:
             codes += USER_ERRORS
         elif self.auth == "device":
             codes += DEVICE_ERRORS
+        elif self.auth == "apikey":
+            codes += API_KEY_ERRORS
         return tuple(dict.fromkeys(codes))
 
 
@@ -124,6 +131,7 @@ class RequestContext:
     source: Source = field(default_factory=Source)
     authorised: Access | None = None
     device: DeviceModel | None = None
+    integration: IntegrationClientModel | None = None
     body: Any = None
     query: Any = None
     raw_body: bytes = b""
@@ -177,7 +185,7 @@ class Routes:
               errors: Iterable[str] = (), produces: str | None = None,
               max_body_bytes: int | None = None) -> Callable[[Handler], Handler]:
         # Refused at import time if the route asks for what its kind may not have.
-        expected = {"public": {PUBLIC}, "device": {DEVICE}, "user": PERMISSIONS}[auth]
+        expected = {"public": {PUBLIC}, "device": {DEVICE}, "apikey": {INTEGRATION}, "user": PERMISSIONS}[auth]
         if permission not in expected:
             raise ValueError(f"{method} {path}: permission {permission!r} is not one a {auth} route may declare")
         unknown = [code for code in errors if code not in CATALOGUE]
@@ -287,6 +295,8 @@ class ApiRouter:
         if spec.auth == "device":
             ctx.device = authenticate_device(ctx.request.headers, ctx.raw_body, ctx.now,
                                              settings.signature_tolerance_seconds)
+        elif spec.auth == "apikey":
+            ctx.integration = authenticate_client(ctx.request.headers.get("authorization"))
         elif spec.auth == "user":
             principal = authenticate(ctx.request.headers.get("authorization"), ctx.now,
                                      ctx.container.site_windows.timezone)
@@ -388,6 +398,8 @@ class ApiRouter:
                 operation["x-permission"] = spec.permission
             elif spec.auth == "device":
                 operation["security"] = [{"deviceSignature": [], "deviceId": [], "deviceTimestamp": []}]
+            elif spec.auth == "apikey":
+                operation["security"] = [{"integrationKey": []}]
             else:
                 operation["security"] = []
             paths.setdefault(spec.path, {})[spec.method.lower()] = operation
@@ -404,6 +416,8 @@ class ApiRouter:
                 "securitySchemes": {
                     "bearerAuth": {"type": "http", "scheme": "bearer"},
                     "deviceId": {"type": "apiKey", "in": "header", "name": "X-Device-Id"},
+                    "integrationKey": {"type": "apiKey", "in": "header", "name": "Authorization",
+                                       "description": "ApiKey <key>: the key of an integration client"},
                     "deviceTimestamp": {"type": "apiKey", "in": "header", "name": "X-Timestamp",
                                         "description": "unix seconds, within 300 s of server time"},
                     "deviceSignature": {

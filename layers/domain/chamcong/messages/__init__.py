@@ -18,6 +18,7 @@ from chamcong.messages import (
     galleries,
     reports,
     staff,
+    tasks,
     units,
 )
 from chamcong.messages.attendance import DAY_STATUS_LABELS, day_status_label
@@ -38,7 +39,8 @@ def _merge(*areas: dict[str, Message]) -> dict[str, Message]:
 
 CATALOGUE: dict[str, Message] = _merge(common.MESSAGES, accounts.MESSAGES, devices.MESSAGES, staff.MESSAGES,
                                        units.MESSAGES, absences.MESSAGES, corrections.MESSAGES, reports.MESSAGES,
-                                       galleries.MESSAGES, calibration.MESSAGES)
+                                       galleries.MESSAGES, calibration.MESSAGES,
+                                       tasks.MESSAGES)
 
 
 def status_of(code: str) -> int:

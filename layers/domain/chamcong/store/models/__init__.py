@@ -28,6 +28,7 @@ from chamcong.store.models.devices import (
 )
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, StaffModel
+from chamcong.store.models.tasks import IntegrationClientModel, TaskModel
 from chamcong.store.models.units import CalendarModel, UnitModel
 
 # Logical name (as in the template's resource "<Name>Table") → model and the setting with its name.
@@ -48,6 +49,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Calendars": (CalendarModel, "calendars_table"),
     "Audit": (AuditModel, "audit_table"),
     "Thresholds": (ThresholdModel, "thresholds_table"),
+    "Tasks": (TaskModel, "tasks_table"),
 }
 
 
@@ -56,6 +58,7 @@ SHARING: dict[type[Model], str] = {
     ActiveModelRecord: "galleries_table",
     ReembedJobRecord: "galleries_table",
     EmployeeCodeClaim: "staff_table",
+    IntegrationClientModel: "tasks_table",
 }
 
 
