@@ -19,6 +19,7 @@ from routes import (
     devices,
     meta,
     reports,
+    roster,
     staff,
     units,
 )
@@ -26,5 +27,6 @@ from routes import (
 app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
 
-for area in (meta, accounts, units, staff, devices, calibration, attendance, absences, corrections, reports, audit):
+for area in (meta, accounts, units, staff, devices, calibration, attendance, absences, corrections, roster, reports,
+             audit):
     api.include(area.routes)

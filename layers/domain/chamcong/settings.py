@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     corrections_table: str = "chamcong-corrections"
     audit_table: str = "chamcong-audit"
     thresholds_table: str = "chamcong-thresholds"
+    rosters_table: str = "chamcong-rosters"
 
     data_bucket: str = "chamcong-data"
 

@@ -27,6 +27,7 @@ from chamcong.store.models.devices import (
     SpoofModel,
 )
 from chamcong.store.models.reports import ReportModel
+from chamcong.store.models.roster import RosterExceptionModel, RosterModel
 from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, StaffModel
 from chamcong.store.models.units import CalendarModel, UnitModel
 
@@ -48,6 +49,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Calendars": (CalendarModel, "calendars_table"),
     "Audit": (AuditModel, "audit_table"),
     "Thresholds": (ThresholdModel, "thresholds_table"),
+    "Rosters": (RosterModel, "rosters_table"),
 }
 
 
@@ -56,6 +58,7 @@ SHARING: dict[type[Model], str] = {
     ActiveModelRecord: "galleries_table",
     ReembedJobRecord: "galleries_table",
     EmployeeCodeClaim: "staff_table",
+    RosterExceptionModel: "rosters_table",
 }
 
 
