@@ -230,3 +230,24 @@ def test_sending_the_same_roster_again_changes_nothing(office: Office) -> None:
 def test_an_impossible_date_is_not_found(office: Office) -> None:
     reply = office.product.get(f"/v1/units/{office.unit}/roster/2026-02-30", token=office.leader)
     assert reply.status == 404 and reply.body["code"] == "not_found"
+
+
+def test_a_roster_on_a_day_off_is_refused_but_may_be_cleared(office: Office) -> None:
+    # WHEN the leader names someone for a Saturday THEN refused: nobody is expected at work that day
+    reply = office.put(office.ids("Nguyễn Văn An"), day="2026-11-21")
+    assert reply.status == 422 and reply.body["code"] == "roster_day_off"
+    assert office.roster("2026-11-21")["staff"] == []
+    # AND an empty roster (clearing the day) is accepted
+    assert office.put([], day="2026-11-21").status == 200
+
+
+def test_approving_the_same_exception_again_keeps_one(office: Office) -> None:
+    body = {"from": THURSDAY, "to": THURSDAY, "max_share": 0.6, "reason": "Dịch bệnh tại địa phương"}
+    first = office.product.post(f"/v1/units/{office.unit}/roster-exceptions", body, token=office.oversight)
+    again = office.product.post(f"/v1/units/{office.unit}/roster-exceptions", body, token=office.oversight)
+    assert first.status == 201 and again.body == first.body
+    assert first.body["max_share"] == 0.6 and first.body["max_people"] is None
+    listed = office.product.get(f"/v1/units/{office.unit}/roster-exceptions", token=office.oversight).body
+    assert len(listed["exceptions"]) == 1
+    # 60% of five is three
+    assert office.put(office.ids("Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường")).status == 200

@@ -17,6 +17,7 @@ from chamcong.rules.roster import (
     conflict,
     employed_on,
     share,
+    working_day,
 )
 from tests.unit.test_attendance_rules import AFTER_THE_DAY, CALENDAR, FRIDAY, SATURDAY, check_in, check_out
 
@@ -152,3 +153,13 @@ def test_a_roster_on_a_day_off_changes_nothing(day: date, status: DayStatus) -> 
 def test_not_yet_employed_is_not_working_from_home() -> None:
     assert summarise_day(FRIDAY, calendar=CALENDAR, events=[], now=AFTER_THE_DAY, on_roster=True,
                          employed_from=SATURDAY).status == DayStatus.NOT_EMPLOYED
+
+
+@pytest.mark.parametrize(("day", "working"), [
+    (FRIDAY, True),
+    (SATURDAY, False),  # a weekend
+    (date(2026, 9, 2), False),  # a public holiday, though a Wednesday
+    (date(2026, 11, 28), True),  # a make-up Saturday is worked
+])
+def test_a_roster_is_for_working_days(day: date, working: bool) -> None:
+    assert working_day(CALENDAR, day) is working

@@ -22,7 +22,7 @@ routes = Routes("roster", "Lịch làm việc tại nhà — the work-from-home 
 @routes.route("/v1/units/{unit_id}/roster/{date}", "PUT", summary="Set who of the unit works from home on a day "
               "(refused whole over the cap)", auth="user", permission="roster:write", body=SetRoster,
               response=RosterDay, errors=("unit_not_found", "roster_staff_not_in_unit", "roster_staff_not_employed",
-                                          "wfh_cap_exceeded"))
+                                          "roster_day_off", "wfh_cap_exceeded"))
 def set_roster_day(ctx: RequestContext, unit_id: str, date: str) -> dict[str, Any]:
     return roster.set_day(ctx.container, ctx.access, unit_id, date, ctx.body, ctx.source)
 

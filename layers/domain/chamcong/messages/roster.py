@@ -22,6 +22,12 @@ MESSAGES: dict[str, Message] = {
         'Danh sách có người chưa bắt đầu công tác tại đơn vị vào ngày này. Danh sách chưa được lưu.',
         'The roster names someone not yet employed on that day. The roster was not saved.',
     ),
+    "roster_day_off": Message(
+        422,
+        'Ngày này là ngày nghỉ (cuối tuần hoặc ngày lễ) theo lịch làm việc của đơn vị, không cần lập danh sách '
+        'làm việc tại nhà.',
+        'That day is a weekend or holiday in the unit\'s work calendar: there is no work-from-home roster to set.',
+    ),
     "roster_exception_invalid": Message(
         422,
         'Thời gian ngoại lệ không hợp lệ: ngày kết thúc không được trước ngày bắt đầu và không quá một năm.',

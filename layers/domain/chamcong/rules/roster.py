@@ -11,6 +11,8 @@ Pure: numbers and dates in, decisions out. The choices, where the documents leav
   employed). When several exceptions cover a day, the most generous one applies.
 - **Who counts**: everyone named on the day's roster counts against the cap, including someone on leave that
   day (the leave may be cancelled; the roster is what the leader decided).
+- **Days off**: a roster naming anyone on a weekend or holiday of the unit's calendar is refused (nobody is
+  expected that day, so it would mean nothing); an empty one (clearing the day) is always accepted.
 - **Leave or a business trip wins**: a full-day leave or trip the same day decides the day (on leave, on a
   trip); the roster keeps the name and shows the conflict. A half-day leave does not: the person is working
   from home for the rest of the day, and the camera is not expected at all.
@@ -25,6 +27,7 @@ from datetime import date
 from fractions import Fraction
 
 from chamcong.rules.attendance import Absence, AbsenceKind, DayPart
+from chamcong.rules.calendar import DayKind, WorkCalendar
 
 DEFAULT_CAP = Fraction(1, 2)
 # Absences that win over the roster when they cover the whole day.
@@ -108,3 +111,8 @@ def conflict(day: date, absences: Iterable[Absence]) -> Absence | None:
     """The full-day leave or business trip that wins over the roster on `day`, if any."""
     return next((one for one in absences
                  if one.covers(day) and one.part == DayPart.FULL and one.kind in WINNING_KINDS), None)
+
+
+def working_day(calendar: WorkCalendar, day: date) -> bool:
+    """A day people are expected at work (as the day rules decide it): not a holiday, weekend or unscheduled."""
+    return calendar.kind_of(day) == DayKind.WORKING and calendar.schedule_on(day) is not None

@@ -17,12 +17,21 @@ from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import NotFound, Unprocessable
 from chamcong.rules.attendance import Absence
-from chamcong.rules.roster import Allowance, RosterException, allowance, conflict, employed_on, share
+from chamcong.rules.roster import (
+    Allowance,
+    RosterException,
+    allowance,
+    conflict,
+    employed_on,
+    share,
+    working_day,
+)
 from chamcong.schemas.common import FIRST_DAY, LAST_DAY
 from chamcong.schemas.roster import CreateRosterException, SetRoster
 from chamcong.services import audit
 from chamcong.services.absences import active_absences, to_absence
 from chamcong.services.audit import Source
+from chamcong.services.calendars import calendar_for
 from chamcong.services.common import iso, new_id
 from chamcong.services.staff import find_staff
 from chamcong.services.units import get_unit, wfh_cap_percent
@@ -63,6 +72,8 @@ def set_day(container: Container, access: Access, unit_id: str, day_text: str, b
     access.require_unit("roster:write", unit_id)
     unit_context = _Context.load(unit, day, day)
     wanted = list(body.staff_ids)
+    if wanted and not working_day(calendar_for(container, unit_id), day):
+        raise Unprocessable("roster_day_off")
     outside = [index for index, staff_id in enumerate(wanted) if staff_id not in unit_context.members]
     if outside:
         raise Unprocessable("roster_staff_not_in_unit", details={"indexes": outside})
@@ -96,11 +107,16 @@ def approve_exception(container: Container, access: Access, unit_id: str, body: 
     access.require_unit("roster:approve", unit_id)
     if body.to < body.from_ or (body.to - body.from_).days >= MAX_EXCEPTION_DAYS:
         raise Unprocessable("roster_exception_invalid")
+    limit = str(body.max_share) if body.max_share is not None else None
+    for existing in RosterExceptionModel.of_unit(unit_id):  # sent again (a retry): the one already approved
+        if (existing.first_day, existing.last_day, existing.max_share, existing.max_people, existing.reason) == (
+                body.from_.isoformat(), body.to.isoformat(), limit, body.max_people, body.reason):
+            return exception_view(existing)
     exception_id = new_id("wfx")
     record = RosterExceptionModel(unit_id, RosterExceptionModel.key(body.from_, exception_id),
                                   exception_id=exception_id, first_day=body.from_.isoformat(),
                                   last_day=body.to.isoformat(),
-                                  max_share=str(body.max_share) if body.max_share is not None else None,
+                                  max_share=limit,
                                   max_people=body.max_people, reason=body.reason, approved_by=access.username,
                                   approved_at=container.clock())
     audit.write(container, audit.entry(container.clock(), access.username, "roster.exception", unit_id=unit_id,
