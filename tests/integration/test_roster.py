@@ -225,6 +225,11 @@ def test_sending_the_same_roster_again_changes_nothing(office: Office) -> None:
     # an empty list clears the day (and that is a change)
     assert office.put([], note="Luân phiên").status == 200
     assert office.at_home() == [] and office.audited() == 2
+    # AND clearing a day that never had a roster writes nothing
+    assert office.put([], day=WEDNESDAY).status == 200
+    assert office.audited() == 2
+    assert [day["date"] for day in office.product.get(f"/v1/units/{office.unit}/roster?month=2026-11",
+                                                      token=office.leader).body["days"]] == [THURSDAY]
 
 
 def test_an_impossible_date_is_not_found(office: Office) -> None:

@@ -87,8 +87,9 @@ def set_day(container: Container, access: Access, unit_id: str, day_text: str, b
         raise Unprocessable("wfh_cap_exceeded", details={"date": day.isoformat(), **numbers},
                             params={"date": f"{day:%d/%m/%Y}", **{name: str(n) for name, n in numbers.items()}})
     previous = _stored(unit_id, day)
-    if previous is not None and _names(previous) == wanted and previous.note == body.note:
-        return unit_context.view(day, previous)  # sent again (a retry): nothing changes, nothing is audited twice
+    # Sent again (a retry), or clearing a day that has no roster: nothing changes, nothing is audited.
+    if (_names(previous) if previous else []) == wanted and (previous.note if previous else None) == body.note:
+        return unit_context.view(day, previous)
     record = RosterModel(unit_id, RosterModel.day_key(day), day=day.isoformat(), staff_ids=wanted, note=body.note,
                          updated_by=access.username, updated_at=container.clock())
     details = {"date": day.isoformat(), "staff_ids": [_names(previous) if previous else [], wanted],
