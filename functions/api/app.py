@@ -20,6 +20,7 @@ from routes import (
     integrations,
     meta,
     reports,
+    roster,
     staff,
     tasks,
     units,
@@ -29,5 +30,5 @@ app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
 
 for area in (meta, accounts, units, staff, devices, integrations, tasks, calibration, attendance, absences, corrections,
-             reports, audit):
+             roster, reports, audit):
     api.include(area.routes)

@@ -151,7 +151,7 @@ def _known_path(method: str, path: str) -> dict[str, str]:
     known = {"unit_id": STATE["unit_id"], "staff_id": STATE["staff_id"], "username": STATE["target_username"],
              "device_id": STATE["target_device_id"], "role": "staff",
              # a threshold scope that exists: the unit's (any other scope answers 404 unknown_threshold_scope)
-             "scope": "unit", "scope_id": STATE["unit_id"]}
+             "scope": "unit", "scope_id": STATE["unit_id"], "date": STATE["date"]}
     # Removals get records of their own, so the others stay for the rest of the run.
     if method == "DELETE" and path == "/v1/units/{unit_id}":
         known["unit_id"] = STATE["disposable_unit_id"]

@@ -110,6 +110,12 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "POST /v1/corrections": {"unit_leader"},
     "GET /v1/corrections?unit_id": PEOPLE_READERS,
     "GET /v1/corrections?staff_id": PEOPLE_READERS,
+    # The work-from-home roster: the leader sets it, oversight approves exceptions to its cap, both read it.
+    "PUT /v1/units/{unit_id}/roster/{date}": {"unit_leader"},
+    "GET /v1/units/{unit_id}/roster/{date}": PEOPLE_READERS,
+    "GET /v1/units/{unit_id}/roster": PEOPLE_READERS,
+    "POST /v1/units/{unit_id}/roster-exceptions": {"oversight"},
+    "GET /v1/units/{unit_id}/roster-exceptions": PEOPLE_READERS,
     "GET /v1/units/{unit_id}/calendar": READERS,
     "PUT /v1/units/{unit_id}/calendar": {"unit_admin"},
     # The whole site: only a system admin (not among the roles here), except reading the site's calendar.
@@ -344,6 +350,17 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "GET", f"/v1/corrections?unit_id={_unit(w, t)}&date=2026-11-19", None)),
     "GET /v1/corrections?staff_id": (PERSON_TARGETS, lambda w, t: (
         "GET", f"/v1/corrections?staff_id={_person(w, t)}", None)),
+    "PUT /v1/units/{unit_id}/roster/{date}": (UNIT_TARGETS, lambda w, t: (
+        "PUT", f"/v1/units/{_unit(w, t)}/roster/2026-12-02", {"staff_ids": [], "note": "Không ai ở nhà"})),
+    "GET /v1/units/{unit_id}/roster/{date}": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/units/{_unit(w, t)}/roster/2026-12-02", None)),
+    "GET /v1/units/{unit_id}/roster": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/units/{_unit(w, t)}/roster?month=2026-12", None)),
+    "POST /v1/units/{unit_id}/roster-exceptions": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/units/{_unit(w, t)}/roster-exceptions", {"from": "2026-12-01", "to": "2026-12-04",
+                                                               "max_share": 0.6, "reason": "Dịch bệnh"})),
+    "GET /v1/units/{unit_id}/roster-exceptions": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/units/{_unit(w, t)}/roster-exceptions", None)),
     "GET /v1/units/{unit_id}/calendar": (UNIT_TARGETS, lambda w, t: (
         "GET", f"/v1/units/{_unit(w, t)}/calendar", None)),
     "PUT /v1/units/{unit_id}/calendar": (UNIT_TARGETS, lambda w, t: (

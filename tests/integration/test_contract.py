@@ -156,3 +156,28 @@ def test_the_document_has_no_nullable_type_in_a_query_parameter(product: Product
         for operation in item.values():
             for parameter in operation.get("parameters", []):
                 assert "null" not in json.dumps(parameter["schema"]), parameter
+
+
+@pytest.mark.parametrize("body", [
+    {"staff_ids": "stf_x"},  # not a list
+    {"staff_ids": [0]},  # not an id
+    {"staff_ids": ["../x"]},
+    {"staff_ids": []},  # (valid: replaced below by the cases that are not)
+    {"staff_ids": [], "who": "everyone"},  # an unknown field
+    {"staff_ids": [], "note": "a\x00b"},
+    {"note": "Không có danh sách"},
+])
+def test_a_roster_body_of_the_wrong_shape_is_refused_and_nothing_is_written(product: Product,
+                                                                              body: dict[str, Any]) -> None:
+    unit = product.unit()
+    person = product.staff("Lê Văn Tám", unit)
+    if body == {"staff_ids": []}:
+        body = {"staff_ids": [person, person]}  # the same person twice
+    _refused(product.request("PUT", f"/v1/units/{unit}/roster/2026-11-23", body), 400, "validation_error")
+    assert product.get(f"/v1/units/{unit}/roster?month=2026-11").body["days"] == []
+
+
+@pytest.mark.parametrize("path", ["/v1/units/u/roster?month=2026-13", "/v1/units/u/roster",
+                                  "/v1/units/u/roster?month=2026-11&unit_id=u"])
+def test_a_roster_month_of_the_wrong_shape_is_refused(product: Product, path: str) -> None:
+    _refused(product.get(path), 400, "validation_error")

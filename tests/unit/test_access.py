@@ -119,12 +119,12 @@ READ_OWN = {"staff:read", "events:read", "attendance:read", "absences:read", "co
 EXPECTED_ROLES: dict[str, set[str]] = {
     "staff": {"account:self", *READ_OWN},
     "unit_leader": {"account:self", *READ_OWN, "units:read", "calendars:read", "absences:write",
-                    "corrections:write", "reports:read"},
+                    "corrections:write", "reports:read", "roster:read", "roster:write"},
     "unit_admin": {"account:self", "accounts:read", "accounts:write", "roles:write", "units:read", "units:write",
                    "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "calendars:read",
                    "calendars:write", "recognition:calibrate", "integrations:read", "integrations:write"},
     "oversight": {"account:self", *READ_OWN, "units:read", "calendars:read", "devices:read", "accounts:read",
-                  "audit:read", "reports:read"},
+                  "audit:read", "reports:read", "roster:read", "roster:approve"},
     "system_admin": {"*"},
 }
 EXPECTED_SCOPES = {"staff": "self", "unit_leader": "subtree", "unit_admin": "subtree", "oversight": "subtree",
@@ -135,7 +135,7 @@ EVERY_PERMISSION = {
     "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "events:read", "attendance:read",
     "absences:read", "absences:write", "corrections:read", "corrections:write", "calendars:read",
     "calendars:write", "reports:run", "reports:read", "recognition:calibrate", "tasks:read", "integrations:read",
-    "integrations:write",
+    "integrations:write", "roster:read", "roster:write", "roster:approve",
 }
 
 
@@ -163,10 +163,10 @@ def test_the_unit_admin_administers_but_reads_no_attendance_and_no_audit() -> No
     assert not unit_admin & {"absences:write", "corrections:write", "reports:run"}
 
 
-def test_oversight_only_reads() -> None:
+def test_oversight_only_reads_and_approves_exceptions_to_the_work_from_home_cap() -> None:
     oversight = ROLES["oversight"].permissions
-    assert {"audit:read", "accounts:read"} <= oversight
-    assert all(p == SELF or p.endswith(":read") for p in oversight), sorted(oversight)
+    assert {"audit:read", "accounts:read", "roster:approve"} <= oversight
+    assert all(p in {SELF, "roster:approve"} or p.endswith(":read") for p in oversight), sorted(oversight)
 
 
 @pytest.mark.parametrize(("permission", "holders"), [
@@ -177,6 +177,9 @@ def test_oversight_only_reads() -> None:
     ("accounts:write", {"unit_admin", "system_admin"}),
     ("absences:write", {"unit_leader", "system_admin"}),
     ("corrections:write", {"unit_leader", "system_admin"}),
+    ("roster:write", {"unit_leader", "system_admin"}),
+    ("roster:approve", {"oversight", "system_admin"}),
+    ("roster:read", {"unit_leader", "oversight", "system_admin"}),
     ("recognition:calibrate", {"unit_admin", "system_admin"}),
     (SELF, set(EXPECTED_ROLES)),
 ])

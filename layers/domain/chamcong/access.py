@@ -41,7 +41,7 @@ ROLES: dict[str, Role] = {
     "staff": Role("Cán bộ", "Staff", "self", frozenset({SELF, *_READ_PEOPLE}), delegable=True),
     "unit_leader": Role("Lãnh đạo đơn vị", "Unit leader", "subtree", frozenset({
         SELF, *_READ_PEOPLE, "units:read", "calendars:read", "absences:write", "corrections:write",
-        "reports:read"}),
+        "reports:read", "roster:read", "roster:write"}),
         delegable=True),
     "unit_admin": Role("Quản trị đơn vị", "Unit admin", "subtree", frozenset({
         SELF, "units:read", "units:write", "staff:read", "staff:write", "faces:write", "devices:read",
@@ -50,7 +50,8 @@ ROLES: dict[str, Role] = {
         delegable=True),
     "oversight": Role("Giám sát (Nội vụ, Ban Tổ chức)", "Oversight (Home Affairs, organisation board)", "subtree",
                       frozenset({SELF, *_READ_PEOPLE, "units:read", "calendars:read", "devices:read",
-                                 "accounts:read", "audit:read", "reports:read"}), delegable=False),
+                                 "accounts:read", "audit:read", "reports:read", "roster:read",
+                                 "roster:approve"}), delegable=False),
     "system_admin": Role("Quản trị hệ thống", "System admin", "site", frozenset({"*"}), delegable=False),
 }
 

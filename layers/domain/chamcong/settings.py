@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     audit_table: str = "chamcong-audit"
     thresholds_table: str = "chamcong-thresholds"
     tasks_table: str = "chamcong-tasks"
+    rosters_table: str = "chamcong-rosters"
 
     data_bucket: str = "chamcong-data"
 

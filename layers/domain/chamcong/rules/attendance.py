@@ -20,6 +20,9 @@ truth — it is derived. Where the source documents are silent, the choices are 
   afternoon leave means no check-out is expected.
 - A full-day absence (leave, business trip, work from home) overrides the camera; the events stay
   visible. A correction overrides everything, and the day keeps what the rules said before it.
+- A person on the unit's work-from-home roster that day (`on_roster`, read from the roster itself) is
+  working from home: the camera is not expected. A full-day leave or trip the same day wins over the roster
+  (see `rules.roster`); a half-day one does not (the person works from home for the rest of the day).
 """
 
 from __future__ import annotations
@@ -128,15 +131,15 @@ class DaySummary:
 
 def summarise_day(day: date, *, calendar: WorkCalendar, events: Iterable[Attendance], now: datetime,
                   absences: Iterable[Absence] = (), employed_from: date | None = None,
-                  correction: Correction | None = None) -> DaySummary:
-    summary = _by_the_rules(day, calendar, list(events), now, list(absences), employed_from)
+                  correction: Correction | None = None, on_roster: bool = False) -> DaySummary:
+    summary = _by_the_rules(day, calendar, list(events), now, list(absences), employed_from, on_roster)
     if correction is None:
         return summary
     return replace(summary, status=correction.status, correction=correction, status_before_correction=summary.status)
 
 
 def _by_the_rules(day: date, calendar: WorkCalendar, events: list[Attendance], now: datetime,
-                  absences: list[Absence], employed_from: date | None) -> DaySummary:
+                  absences: list[Absence], employed_from: date | None, on_roster: bool) -> DaySummary:
     today = [e for e in events if e.at.astimezone(calendar.timezone).date() == day]
     ins = sorted((e for e in today if e.event == EventType.CHECK_IN), key=lambda e: e.at)
     outs = sorted((e for e in today if e.event == EventType.CHECK_OUT), key=lambda e: e.at)
@@ -155,6 +158,8 @@ def _by_the_rules(day: date, calendar: WorkCalendar, events: list[Attendance], n
     if full is not None:
         return replace(seen, status=ABSENCE_STATUS[full.kind], absence=full)
     half = covering[0] if covering else None
+    if on_roster:
+        return replace(seen, status=DayStatus.WORK_FROM_HOME, absence=half)
     expect_in = half is None or half.part != DayPart.MORNING
     expect_out = half is None or half.part != DayPart.AFTERNOON
     in_closed = now >= calendar.at(day, schedule.check_in.end)

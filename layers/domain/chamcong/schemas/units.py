@@ -21,6 +21,8 @@ class UpdateUnit(Body):
     name: Name | None = None
     parent_id: Id | None = Field(default=None, description="Move under this unit (null: to the top)")
     report_recipients: list[EmailStr] | None = Field(default=None, max_length=20)
+    wfh_cap_percent: int | None = Field(default=None, ge=0, le=100, description="At most this percent of the unit's "
+                                        "staff employed on a day may work from home (null: the default, 50)")
 
 
 class Unit(View):
@@ -28,6 +30,7 @@ class Unit(View):
     name: str
     parent_id: str | None
     report_recipients: list[str]
+    wfh_cap_percent: int = Field(description="The work-from-home cap in force, in percent (default 50)")
     created_at: str
 
 

@@ -24,6 +24,7 @@ from chamcong.services.absences import active_absences, to_absence
 from chamcong.services.calendars import calendar_for
 from chamcong.services.common import iso
 from chamcong.services.corrections import latest_corrections
+from chamcong.services.roster import rostered
 from chamcong.services.staff import person_in_scope
 from chamcong.services.units import get_unit
 from chamcong.store.models.absences import AbsenceModel
@@ -76,10 +77,12 @@ def judge_unit(container: Container, unit_id: str, first: date, last: date, cale
     for record in active_absences(AbsenceModel.of_unit_between(unit_id, first, last)):
         away[record.staff_id].append(to_absence(record))
     corrections = latest_corrections(CorrectionModel.of_unit_between(unit_id, first, last))
+    at_home = rostered(unit_id, first, last)
     now = min(container.clock(), as_of) if as_of else container.clock()
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return [_judge(calendar, person, day, events[(person.staff_id, day)], now, away[person.staff_id],
-                   corrections.get((person.staff_id, day))) for person in members for day in days]
+                   corrections.get((person.staff_id, day)), (person.staff_id, day) in at_home)
+            for person in members for day in days]
 
 
 def staff_days(container: Container, access: Access, staff_id: str, month: str | None) -> dict[str, Any]:
@@ -92,22 +95,24 @@ def staff_days(container: Container, access: Access, staff_id: str, month: str |
         events[date.fromisoformat(event.local_date)].append(event)
     away = [to_absence(record) for record in active_absences(AbsenceModel.of_person_between(staff_id, first, last))]
     corrections = latest_corrections(CorrectionModel.of_person_in_month(staff_id, first))
+    at_home = rostered(person.unit_id, first, last)  # the roster of the unit the person belongs to
     now = container.clock()
     calendar = calendar_for(container, person.unit_id)
     days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return {"staff_id": staff_id, "month": f"{first:%Y-%m}",
             "days": [_row(container, _judge(calendar, person, day, events[day], now, away,
-                                            corrections.get((staff_id, day)))) for day in days]}
+                                            corrections.get((staff_id, day)), (staff_id, day) in at_home))
+                     for day in days]}
 
 
 def _judge(calendar: WorkCalendar, person: StaffModel, day: date, events: Iterable[EventModel], now: datetime,
-           absences: list[Absence], correction: tuple[str, Correction] | None) -> JudgedDay:
+           absences: list[Absence], correction: tuple[str, Correction] | None, on_roster: bool = False) -> JudgedDay:
     """The one place a stored day becomes a judged day (unit_days, staff_days, the overview and the charts)."""
     recorded = {(event.device_id, event.capture_id): event for event in events}
     summary = summarise_day(day, calendar=calendar, now=now, absences=absences,
                             employed_from=date.fromisoformat(person.employed_from) if person.employed_from else None,
                             events=[_attendance(event) for event in recorded.values()],
-                            correction=correction[1] if correction else None)
+                            correction=correction[1] if correction else None, on_roster=on_roster)
     return JudgedDay(person, summary, recorded, correction[0] if correction else None)
 
 

@@ -25,10 +25,18 @@ if TYPE_CHECKING:
     from chamcong.container import Container
     from chamcong.services.audit import Source
 
+DEFAULT_WFH_CAP_PERCENT = 50  # document 004: no more than half of a unit's staff at home
+
 
 def unit_view(unit: UnitModel) -> dict[str, Any]:
     return {"unit_id": unit.unit_id, "name": unit.name, "parent_id": unit.parent_id,
-            "report_recipients": list(unit.report_recipients or []), "created_at": iso(unit.created_at)}
+            "report_recipients": list(unit.report_recipients or []), "wfh_cap_percent": wfh_cap_percent(unit),
+            "created_at": iso(unit.created_at)}
+
+
+def wfh_cap_percent(unit: UnitModel) -> int:
+    """The unit's work-from-home cap in percent: its own, or the default of document 004 (half)."""
+    return DEFAULT_WFH_CAP_PERCENT if unit.wfh_cap_percent is None else int(unit.wfh_cap_percent)
 
 
 def get_unit(unit_id: str, code: str = "unit_not_found") -> UnitModel:
@@ -97,6 +105,10 @@ def update_unit(container: Container, access: Access, unit_id: str, body: Update
         recipients = [str(address) for address in body.report_recipients]
         changes["report_recipients"] = [list(unit.report_recipients or []), recipients]
         actions.append(UnitModel.report_recipients.set(recipients))  # type: ignore[arg-type]
+    if "wfh_cap_percent" in body.model_fields_set and body.wfh_cap_percent != unit.wfh_cap_percent:
+        changes["wfh_cap_percent"] = [unit.wfh_cap_percent, body.wfh_cap_percent]
+        actions.append(UnitModel.wfh_cap_percent.set(body.wfh_cap_percent) if body.wfh_cap_percent is not None
+                       else UnitModel.wfh_cap_percent.remove())
     if actions:
         audit.write(container, audit.entry(container.clock(), access.username, "unit.update", unit_id=unit_id,
                                            subject=unit_id, details=changes, source=source),

@@ -27,6 +27,7 @@ from chamcong.store.models.devices import (
     SpoofModel,
 )
 from chamcong.store.models.reports import ReportModel
+from chamcong.store.models.roster import RosterExceptionModel, RosterModel
 from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, StaffModel
 from chamcong.store.models.tasks import IntegrationClientModel, TaskModel
 from chamcong.store.models.units import CalendarModel, UnitModel
@@ -50,6 +51,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Audit": (AuditModel, "audit_table"),
     "Thresholds": (ThresholdModel, "thresholds_table"),
     "Tasks": (TaskModel, "tasks_table"),
+    "Rosters": (RosterModel, "rosters_table"),
 }
 
 
@@ -59,6 +61,7 @@ SHARING: dict[type[Model], str] = {
     ReembedJobRecord: "galleries_table",
     EmployeeCodeClaim: "staff_table",
     IntegrationClientModel: "tasks_table",
+    RosterExceptionModel: "rosters_table",
 }
 
 

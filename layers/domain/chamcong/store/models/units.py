@@ -5,6 +5,7 @@ from __future__ import annotations
 from pynamodb.attributes import (
     JSONAttribute,
     ListAttribute,
+    NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -23,6 +24,8 @@ class UnitModel(Model):
     name = UnicodeAttribute()
     parent_id = UnicodeAttribute(null=True)
     report_recipients = ListAttribute(of=UnicodeAttribute, default=list)  # the unit's leaders, for daily reports
+    # The work-from-home cap in percent of the unit's staff employed that day; None: the default (50%).
+    wfh_cap_percent = NumberAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
 
 
