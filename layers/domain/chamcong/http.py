@@ -37,7 +37,7 @@ from chamcong.container import Container, get_container
 from chamcong.errors import DomainError, NotFound, PayloadTooLarge
 from chamcong.messages import CATALOGUE, message_for, status_of
 from chamcong.observability import count, get_logger
-from chamcong.schemas.common import ID_PATTERN, Error, FileResult
+from chamcong.schemas.common import ID_PATTERN, Error, FileResult, is_textual
 from chamcong.services.audit import Source
 from chamcong.services.auth import authenticate
 from chamcong.services.devices import authenticate_device
@@ -228,6 +228,10 @@ class ApiRouter:
             return self._handle(spec, handler, path_params)
 
         self.app.route(spec.path, methods=[spec.method])(view)
+        if spec.produces is not None and not is_textual(spec.produces):
+            # chalice base64-encodes these answers for API Gateway, which must list them too (template.yaml)
+            if spec.produces not in self.app.api.binary_types:
+                self.app.api.binary_types.append(spec.produces)
 
     # --- one request ---------------------------------------------------------------------------------
 
