@@ -228,10 +228,10 @@ class ApiRouter:
             return self._handle(spec, handler, path_params)
 
         self.app.route(spec.path, methods=[spec.method])(view)
-        if spec.produces is not None and not is_textual(spec.produces):
-            # chalice base64-encodes these answers for API Gateway, which must list them too (template.yaml)
-            if spec.produces not in self.app.api.binary_types:
-                self.app.api.binary_types.append(spec.produces)
+        # chalice base64-encodes a binary answer for API Gateway, which must list its type too (template.yaml)
+        binary = spec.produces is not None and not is_textual(spec.produces)
+        if binary and spec.produces not in self.app.api.binary_types:
+            self.app.api.binary_types.append(str(spec.produces))
 
     # --- one request ---------------------------------------------------------------------------------
 

@@ -171,8 +171,9 @@ def _sheet(superior: str, agency: str, title: str, units: Sequence[UnitDay], day
     every_row = [row for unit in units for row in unit.rows]
     checked_in = sum(1 for row in every_row if row.get("check_in"))
     checked_out = sum(1 for row in every_row if row.get("check_out"))
-    totals: list[Cell] = [None, None, checked_in, checked_out, sum(int(row.get("late_minutes") or 0) for row in every_row),
-                          sum(int(row.get("early_minutes") or 0) for row in every_row), None]
+    late = sum(int(row.get("late_minutes") or 0) for row in every_row)
+    early = sum(int(row.get("early_minutes") or 0) for row in every_row)
+    totals: list[Cell] = [None, None, checked_in, checked_out, late, early, None]
     form = Form(superior=superior, agency=agency, title=title,
                 subtitle=f"({KIND_TITLES[kind].split('(')[1].rstrip(')')}, ngày {day:%d/%m/%Y})", day=day,
                 columns=SHEET_COLUMNS,
