@@ -236,6 +236,12 @@ def test_archived_reports_are_listed_and_downloaded_by_those_who_may_read_them(d
         'attachment; filename="cham-cong-2026-11-17-sang-phong-tai-chinh-ke-hoach.xlsx"')
     attached = next(p for p in opened.walk() if p.get_content_type() == XLSX).get_payload(decode=True)
     assert attachment.raw == attached
+    # and a client that does not name the type (API Gateway would send it as base64 text) is told so, in words
+    for accept in (None, "*/*", "text/csv"):
+        refused = product.get(f"/v1/reports/daily/2026-11-17/morning/{district.unit_id}/attachment",
+                              headers={"Accept": accept} if accept else None)
+        assert (refused.status, refused.body["code"]) == (406, "not_acceptable"), accept
+        assert refused.body["details"] == {"accept": XLSX} and "Accept" in refused.body["message"]
     sheet = load_workbook(io.BytesIO(attachment.raw)).active
     assert {row[1] for row in sheet.iter_rows(min_row=10, values_only=True) if isinstance(row[0], int)} == {
         "Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"}

@@ -58,6 +58,7 @@ PATH_ERRORS = ("not_found",)
 USER_ERRORS = ("unauthenticated", "token_expired", "token_revoked", "forbidden", "password_change_required",
                "password_expired", "account_locked")
 DEVICE_ERRORS = ("missing_device_headers", "invalid_signature", "stale_timestamp", "unknown_device")
+BINARY_ERRORS = ("not_acceptable",)  # a binary answer (an .xlsx) asked for without naming its type
 
 # The shape of each path parameter: a value that cannot be one names nothing (404 before any lookup).
 PATH_PATTERNS = {"username": r"^[a-z0-9][a-z0-9._-]{0,127}$",  # wider than a new username: any stored one
@@ -111,7 +112,14 @@ class RouteSpec:
             codes += USER_ERRORS
         elif self.auth == "device":
             codes += DEVICE_ERRORS
+        if self.binary:
+            codes += BINARY_ERRORS
         return tuple(dict.fromkeys(codes))
+
+    @property
+    def binary(self) -> bool:
+        """Whether the route answers a binary file, which API Gateway carries as bytes only when asked for."""
+        return self.produces is not None and not is_textual(self.produces)
 
 
 @dataclass
@@ -229,8 +237,7 @@ class ApiRouter:
 
         self.app.route(spec.path, methods=[spec.method])(view)
         # chalice base64-encodes a binary answer for API Gateway, which must list its type too (template.yaml)
-        binary = spec.produces is not None and not is_textual(spec.produces)
-        if binary and spec.produces not in self.app.api.binary_types:
+        if spec.binary and spec.produces not in self.app.api.binary_types:
             self.app.api.binary_types.append(str(spec.produces))
 
     # --- one request ---------------------------------------------------------------------------------
@@ -307,6 +314,12 @@ class ApiRouter:
         result = handler(ctx, **path_params)
         if ctx.authorised is not None and not ctx.authorised.checked:
             raise ScopeNotChecked(spec.name)
+        if isinstance(result, FileResult) and not result.textual and not accepts(
+                ctx.request.headers.get("accept"), result.content_type):
+            # API Gateway turns the answer into bytes only when the Accept header names its type ("*/*" does not):
+            # refused here, the same on the local stack as deployed, rather than sent as base64 text. After the
+            # handler, so that who may not read it hears 403, and a textual answer (an old CSV) needs nothing.
+            raise DomainError("not_acceptable", details={"accept": result.content_type})
         return result
 
     # --- the contract checks -----------------------------------------------------------------------
@@ -416,6 +429,12 @@ class ApiRouter:
                 },
             },
         }
+
+
+def accepts(accept: str | None, content_type: str) -> bool:
+    """Whether an Accept header names this content type itself (parameters such as q=… aside)."""
+    named = {part.split(";")[0].strip().lower() for part in (accept or "").split(",")}
+    return content_type.lower() in named
 
 
 def _file_response(result: FileResult, status: int, headers: dict[str, str | list[str]]) -> Response:
