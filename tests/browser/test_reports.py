@@ -1,8 +1,11 @@
-"""The daily reports page in Chromium: run again by a system admin, read as the e-mail's text, the CSV downloaded."""
+"""The daily reports page in Chromium: run again by a system admin, read as the e-mail's text, the XLSX downloaded."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
+
+from openpyxl import load_workbook
 
 from tests.browser.conftest import ADMIN_PASSWORD, screenshot, sign_in
 from tests.browser.district import PASSWORD, UNIT_A, UNIT_B, District
@@ -36,13 +39,17 @@ def test_an_admin_reruns_a_days_reports_and_reads_and_downloads_them(page, distr
     page.get_by_role("button", name=f"Xem e-mail buổi sáng của {UNIT_B}").click()
     page.locator("article.mail pre").filter(has_text="<script>").wait_for()
     assert page.evaluate("window.__pwned") is None
-    # WHEN they download the unit's attachment THEN it is the CSV under the e-mail's name, with the people in it
+    # WHEN they download the unit's attachment THEN it is the spreadsheet under the e-mail's name: the office's
+    # form, with the late person on a numbered row with their minutes
     with page.expect_download() as downloaded:
         page.get_by_role("button", name=f"Tải tệp đính kèm buổi sáng của {UNIT_A}").first.click()
     download = downloaded.value
-    assert download.suggested_filename == f"cham-cong-{day}-sang-phong-noi-vu.csv"
-    content = Path(download.path()).read_text(encoding="utf-8-sig")
-    assert district.person("late1").full_name in content
+    assert download.suggested_filename == f"cham-cong-{day}-sang-phong-noi-vu.xlsx"
+    sheet = load_workbook(io.BytesIO(Path(download.path()).read_bytes())).active
+    assert sheet["A5"].value == "BÁO CÁO CHẤM CÔNG BUỔI SÁNG"
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=10, values_only=True) if isinstance(row[0], int)}
+    late = rows[district.person("late1").full_name]
+    assert (late[2], late[5]) == ("Đi muộn", 17)
 
 
 def test_a_leader_reads_only_their_units_reports_and_cannot_run_them(page, district: District) -> None:

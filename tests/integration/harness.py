@@ -43,8 +43,9 @@ class FakeClock:
 @dataclass
 class Reply:
     status: int
-    body: Any
+    body: Any  # JSON parsed, else text, else (a binary file) None: see `raw`
     headers: dict[str, str]
+    raw: bytes = b""  # the body as received
 
 
 @dataclass
@@ -66,12 +67,16 @@ class Product:
         if data:
             sent.setdefault("Content-Type", "application/json")
         response = self.client.http.request(method, path, headers=sent, body=data)
-        text = response.body.decode() if isinstance(response.body, bytes) else response.body
+        raw = response.body if isinstance(response.body, bytes) else response.body.encode()
+        try:
+            text = raw.decode()
+        except UnicodeDecodeError:  # a binary file (an .xlsx)
+            return Reply(response.status_code, None, dict(response.headers), raw)
         try:
             parsed = json.loads(text) if text else None
         except ValueError:
             parsed = text
-        return Reply(response.status_code, parsed, dict(response.headers))
+        return Reply(response.status_code, parsed, dict(response.headers), raw)
 
     def post(self, path: str, body: Any = None, **kwargs: Any) -> Reply:
         return self.request("POST", path, body, **kwargs)

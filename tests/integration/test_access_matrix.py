@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 import pytest
 
 import app as api_module
+from chamcong.schemas.common import XLSX
 from chamcong.store.models.attendance import EventModel
 from tests.integration.harness import Product, Reply
 
@@ -379,6 +380,7 @@ SITE_WIDE = {"GET /v1/attendance/overview", "GET /v1/attendance/spoofs", "GET /v
              "GET /v1/auth/me", "POST /v1/staff/import", "GET /v1/calendars/site", "PUT /v1/calendars/site",
              "POST /v1/reports/daily/run",
              "GET /v1/reports/daily", "GET /v1/thresholds", "PUT /v1/thresholds/{scope}/{scope_id}?site"}
+ACCEPT = {"GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": {"Accept": XLSX}}  # a binary answer
 ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404}
 
 
@@ -404,7 +406,7 @@ def test_every_role_reaches_exactly_what_the_matrix_says(product: Product) -> No
     for route, (targets, make) in REQUESTS.items():
         for role, target in itertools.product(ROLES, targets):
             method, path, body = make(world, target)
-            reply = product.request(method, path, body, token=world.tokens[role])
+            reply = product.request(method, path, body, token=world.tokens[role], headers=ACCEPT.get(route))
             allowed = expected_allowed(route, role, target)
             checked += 1
             if allowed:

@@ -6,7 +6,6 @@ need no face photos.
 
 from __future__ import annotations
 
-import csv
 import email
 import email.policy
 import io
@@ -19,7 +18,9 @@ from pathlib import Path
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
+from openpyxl import load_workbook
 
+from chamcong.reports.xlsx import CONTENT_TYPE as XLSX
 from chamcong.store.models import EventModel, ReportModel, UnitModel
 from tests.integration.harness import ADMIN_PASSWORD, Product, running_product
 
@@ -179,7 +180,9 @@ def test_people_are_listed_in_vietnamese_alphabetical_order(offices: Offices) ->
     # WHEN the morning report is made
     assert offices.product.post("/v1/reports/daily/run", {"date": "2026-11-20", "kind": "morning"}).status == 200
     mail = _mail(offices, "[Chấm công] Văn phòng HĐND và UBND")
-    # THEN the report and its CSV list them as a Vietnamese reader expects: D, then Đ, then P
+    # THEN the report and its spreadsheet list them as a Vietnamese reader expects: D, then Đ, then P
     assert "Thiếu giờ đến (3):\n  - Dương Thị Lan\n  - Đặng Văn Hải\n  - Phạm Thu Dung\n" in _body(mail, "text/plain")
-    rows = csv.DictReader(io.StringIO(_body(mail, "text/csv").lstrip("\ufeff")))
-    assert [row["Họ và tên"] for row in rows] == ["Dương Thị Lan", "Đặng Văn Hải", "Phạm Thu Dung"]
+    attached = next(p for p in mail.walk() if p.get_content_type() == XLSX).get_payload(decode=True)
+    sheet = load_workbook(io.BytesIO(attached)).active
+    assert [(row[0], row[1]) for row in sheet.iter_rows(min_row=10, values_only=True) if isinstance(row[0], int)] == [
+        (1, "Dương Thị Lan"), (2, "Đặng Văn Hải"), (3, "Phạm Thu Dung")]

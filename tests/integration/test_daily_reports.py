@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import email
 import email.policy
 import io
@@ -10,14 +9,17 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.message import Message
+from email.message import EmailMessage, Message
 from pathlib import Path
 
 import boto3
 import pytest
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
+from openpyxl import load_workbook
 
+from chamcong.reports.xlsx import CONTENT_TYPE as XLSX
+from chamcong.store.models import ReportModel
 from tests.fakes import LambdaContext
 from tests.integration.harness import ADMIN_PASSWORD, Product, running_product
 from tests.integration.photos import face_crop, photos_of
@@ -115,12 +117,18 @@ def test_the_morning_report_goes_to_the_unit_leaders_and_the_district_summary_to
     assert "Đúng giờ: 1" in body
     html = next(p for p in unit_mail.walk() if p.get_content_type() == "text/html").get_payload(decode=True)
     assert "Trần Thị Bình" in html.decode("utf-8") and "<table" in html.decode("utf-8")
-    # and the CSV attachment opens, one row per person, with the status in Vietnamese
-    attachment = next(p for p in unit_mail.walk() if p.get_content_type() == "text/csv")
-    assert attachment.get_filename().endswith(".csv")
-    rows = list(csv.DictReader(io.StringIO(attachment.get_payload(decode=True).decode("utf-8-sig"))))
-    assert {row["Họ và tên"]: row["Trạng thái"] for row in rows} == {
+    # and the XLSX attachment opens as the office's form: the district over the unit, one numbered row per
+    # person with the status in Vietnamese, Bình's 14 minutes, and the totals
+    attachment = next(p for p in unit_mail.walk() if p.get_content_type() == XLSX)
+    assert attachment.get_filename() == "cham-cong-2026-11-20-sang-phong-tai-chinh-ke-hoach.xlsx"
+    sheet = load_workbook(io.BytesIO(attachment.get_payload(decode=True))).active
+    assert (sheet["A1"].value, sheet["A2"].value) == ("UBND HUYỆN ĐÀ BẮC", "PHÒNG TÀI CHÍNH - KẾ HOẠCH")
+    table = {row[1]: row for row in sheet.iter_rows(min_row=10, values_only=True) if isinstance(row[0], int)}
+    assert {name: row[2] for name, row in table.items()} == {
         "Nguyễn Văn An": "Đúng giờ", "Trần Thị Bình": "Đi muộn", "Lê Văn Cường": "Thiếu giờ đến"}
+    assert table["Trần Thị Bình"][3:7] == ("07:44:00", None, 14, None)
+    assert sorted(row[0] for row in table.values()) == [1, 2, 3]
+    assert [cell.value for cell in sheet[sheet.max_row]][:7] == ["Tổng cộng (3 người)", None, None, 2, 0, 14, 0]
     # and the district summary counts the unit's people
     summary_text = next(p for p in summary.walk() if p.get_content_type() == "text/plain")
     assert "Phòng Tài chính - Kế hoạch: 3 người" in summary_text.get_payload(decode=True).decode("utf-8")
@@ -220,13 +228,23 @@ def test_archived_reports_are_listed_and_downloaded_by_those_who_may_read_them(d
         'attachment; filename="cham-cong-2026-11-17-sang-phong-tai-chinh-ke-hoach.eml"')
     opened = parse(eml.body.encode("utf-8"))
     assert opened["Subject"] == "[Chấm công] Phòng Tài chính - Kế hoạch — báo cáo buổi sáng ngày 17/11/2026"
-    # and its CSV downloads on its own, under the name the e-mail gives it
-    attachment = product.get(f"/v1/reports/daily/2026-11-17/morning/{district.unit_id}/attachment")
-    assert attachment.status == 200 and attachment.headers["Content-Type"] == "text/csv; charset=utf-8"
+    # and its spreadsheet downloads on its own, under the name the e-mail gives it, as the bytes attached
+    attachment = product.get(f"/v1/reports/daily/2026-11-17/morning/{district.unit_id}/attachment",
+                             headers={"Accept": XLSX})
+    assert attachment.status == 200 and attachment.headers["Content-Type"] == XLSX
     assert attachment.headers["Content-Disposition"] == (
-        'attachment; filename="cham-cong-2026-11-17-sang-phong-tai-chinh-ke-hoach.csv"')
-    rows = list(csv.DictReader(io.StringIO(attachment.body.lstrip("\ufeff"))))
-    assert {row["Họ và tên"] for row in rows} == {"Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"}
+        'attachment; filename="cham-cong-2026-11-17-sang-phong-tai-chinh-ke-hoach.xlsx"')
+    attached = next(p for p in opened.walk() if p.get_content_type() == XLSX).get_payload(decode=True)
+    assert attachment.raw == attached
+    # and a client that does not name the type (API Gateway would send it as base64 text) is told so, in words
+    for accept in (None, "*/*", "text/csv"):
+        refused = product.get(f"/v1/reports/daily/2026-11-17/morning/{district.unit_id}/attachment",
+                              headers={"Accept": accept} if accept else None)
+        assert (refused.status, refused.body["code"]) == (406, "not_acceptable"), accept
+        assert refused.body["details"] == {"accept": XLSX} and "Accept" in refused.body["message"]
+    sheet = load_workbook(io.BytesIO(attachment.raw)).active
+    assert {row[1] for row in sheet.iter_rows(min_row=10, values_only=True) if isinstance(row[0], int)} == {
+        "Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"}
     # GIVEN the leader of another unit of the district, and the district's Home Affairs (oversight)
     top = next(u["unit_id"] for u in product.get("/v1/units").body["units"] if u["name"] == "UBND huyện Đà Bắc")
     other = product.unit("Phòng Văn hoá và Thông tin", top)
@@ -248,3 +266,26 @@ def test_archived_reports_are_listed_and_downloaded_by_those_who_may_read_them(d
     # and a report that does not exist is not found
     missing = product.get("/v1/reports/daily/2026-11-16/evening/district")
     assert (missing.status, missing.body["code"]) == (404, "report_not_found")
+
+
+def test_a_report_archived_with_a_csv_before_the_xlsx_still_downloads_its_csv(district: District) -> None:
+    # GIVEN Monday's morning report of the unit, archived as reports were before the XLSX: with a CSV attached
+    assert {r["status"] for r in district.run("2026-11-16", "morning")["reports"]} == {"sent"}  # type: ignore[index]
+    record = ReportModel.get(ReportModel.key(datetime(2026, 11, 16).date(), "morning", district.unit_id))
+    old = EmailMessage()
+    old["Subject"] = "[Chấm công] Phòng Tài chính - Kế hoạch — báo cáo buổi sáng ngày 16/11/2026"
+    old.set_content("Báo cáo chấm công")
+    csv_bytes = "\ufeffHọ và tên,Trạng thái\r\nNguyễn Văn An,Đúng giờ\r\n".encode()
+    old.add_attachment(csv_bytes, maintype="text", subtype="csv",
+                       filename="cham-cong-2026-11-16-sang-phong-tai-chinh-ke-hoach.csv", params={"charset": "utf-8"})
+    district.product.container.blobs.put(str(record.archive_key), bytes(old), "message/rfc822")
+    # WHEN its attachment and its e-mail are downloaded
+    attachment = district.product.get(f"/v1/reports/daily/2026-11-16/morning/{district.unit_id}/attachment")
+    eml = district.product.get(f"/v1/reports/daily/2026-11-16/morning/{district.unit_id}")
+    # THEN the CSV comes back as it was attached, as text, under its own name; the e-mail is named after it
+    assert attachment.status == 200 and attachment.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert attachment.headers["Content-Disposition"] == (
+        'attachment; filename="cham-cong-2026-11-16-sang-phong-tai-chinh-ke-hoach.csv"')
+    assert attachment.raw == csv_bytes
+    assert eml.headers["Content-Disposition"] == (
+        'attachment; filename="cham-cong-2026-11-16-sang-phong-tai-chinh-ke-hoach.eml"')

@@ -174,6 +174,18 @@ def test_api_gateway_s_own_answers_use_the_catalogue_s_codes_and_words() -> None
             assert int(response["StatusCode"]) == CATALOGUE[body["code"]].status, name
 
 
+def test_every_binary_answer_a_route_gives_is_carried_as_bytes_by_api_gateway_and_chalice() -> None:
+    # GIVEN the routes that answer a binary file (an .xlsx attachment)
+    from chamcong.schemas.common import is_textual
+
+    binary = {spec.produces for spec in api_module.api.specs if spec.produces and not is_textual(spec.produces)}
+    assert binary  # the daily reports' attachment at least
+    # THEN API Gateway lists each as a binary media type, and chalice base64-encodes it
+    listed = resources_of_type("AWS::Serverless::Api")["Api"]["Properties"]["BinaryMediaTypes"]
+    assert binary <= {media.replace("~1", "/") for media in listed}
+    assert binary <= set(api_module.app.api.binary_types)
+
+
 def test_every_function_handler_exists_in_its_code() -> None:
     import importlib
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import email
 import email.policy
 import io
@@ -11,7 +10,10 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from openpyxl import load_workbook
+
 from chamcong.reports.daily import UnitDay, district_report, unit_report
+from chamcong.reports.xlsx import CONTENT_TYPE as XLSX
 
 FRIDAY = date(2026, 11, 20)
 SENDER = "chamcong@dabac.example.gov.vn"
@@ -38,8 +40,13 @@ def part(message: Message, content_type: str) -> str:
     return payload.decode("utf-8-sig")
 
 
-def csv_rows(message: Message) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(part(message, "text/csv"))))
+def sheet_rows(message: Message) -> list[dict[str, Any]]:
+    """The attachment's people as a reader sees them: header (row 9, under the groups of row 8) → cell."""
+    found = next(p for p in message.walk() if p.get_content_type() == XLSX)
+    sheet = load_workbook(io.BytesIO(found.get_payload(decode=True))).active
+    headings = [low.value or high.value for high, low in zip(sheet[8], sheet[9], strict=True)]
+    return [dict(zip(headings, row, strict=True)) for row in sheet.iter_rows(min_row=10, values_only=True)
+            if isinstance(row[0], int)]
 
 
 def test_names_are_shown_as_text_in_the_html_part_never_as_markup() -> None:
@@ -59,20 +66,26 @@ def test_names_are_shown_as_text_in_the_html_part_never_as_markup() -> None:
         assert "<script>alert('chấm công')</script>" in part(message, "text/plain")
 
 
-def test_csv_cells_that_a_spreadsheet_would_run_as_a_formula_are_neutralised() -> None:
+def test_names_that_a_spreadsheet_would_run_as_a_formula_are_shown_as_text() -> None:
     # GIVEN people whose names a spreadsheet would read as formulas, in a unit named like one
-    names = ['=HYPERLINK("http://x","y")', "+84 912 345 678", "-1+1", "@SUM(A1)", "\tTab", "\rCR", "Nguyễn Văn An"]
-    unit = UnitDay("unit_x", "=cmd|' /C calc'!A0", [row(name, "on_time") for name in names])
-    # WHEN the report's CSV is opened
+    names_stored = ['=HYPERLINK("http://x","y")', "+84 912 345 678", "-1+1", "@SUM(A1)", "\tTab", "\rCR",
+                    "Nguyễn Văn An"]
+    unit = UnitDay("unit_x", "=cmd|' /C calc'!A0", [row(name, "on_time") for name in names_stored])
+    # WHEN the report's spreadsheet is opened
     for message in (received(unit_report(unit, FRIDAY, "evening", SENDER, LEADERS, AT)),
                     received(district_report([unit], FRIDAY, "evening", SENDER, LEADERS, AT))):
-        rows = csv_rows(message)
-        # THEN each such cell starts with a quote, so it is shown as text; an ordinary name is untouched
-        assert sorted(r["Họ và tên"] for r in rows) == sorted(
-            ['\'=HYPERLINK("http://x","y")', "'+84 912 345 678", "'-1+1", "'@SUM(A1)", "'\tTab", "'\rCR",
-             "Nguyễn Văn An"])
-        assert {r["Đơn vị"] for r in rows} == {"'=cmd|' /C calc'!A0"}
-        assert {r["Trạng thái"] for r in rows} == {"Đúng giờ"}
+        found = next(p for p in message.walk() if p.get_content_type() == XLSX)
+        sheet = load_workbook(io.BytesIO(found.get_payload(decode=True))).active
+        # THEN every name is a text cell showing exactly what was stored, none a formula
+        names = [sheet.cell(row=row, column=2) for row in range(1, sheet.max_row + 1)
+                 if isinstance(sheet.cell(row=row, column=1).value, int)]
+        # (a carriage return reads back as a line break: XML keeps line ends that way)
+        assert sorted(cell.value for cell in names) == sorted(name.replace("\r", "\n") for name in names_stored)
+        assert {cell.data_type for cell in names} == {"s"}
+        assert {r["Trạng thái"] for r in sheet_rows(message)} == {"Đúng giờ"}
+        # and the unit's name in the title block (or the summary's unit row) is text too
+        texts = [cell for row in sheet.iter_rows() for cell in row if "calc" in str(cell.value).lower()]
+        assert texts and {cell.data_type for cell in texts} == {"s"}
 
 
 def test_a_control_character_in_a_stored_name_becomes_a_space_in_the_headers() -> None:
@@ -86,7 +99,7 @@ def test_a_control_character_in_a_stored_name_becomes_a_space_in_the_headers() -
     assert message["Bcc"] is None and message["To"] == LEADERS[0]
 
 
-def test_the_message_is_dated_its_csv_declares_utf8_and_is_named_after_the_unit() -> None:
+def test_the_message_is_dated_and_its_spreadsheet_is_named_after_the_unit() -> None:
     # GIVEN Phòng Nội vụ's day, and the district's
     unit = UnitDay("unit_x", "Phòng Nội vụ", [row("Nguyễn Văn An", "on_time")])
     other = UnitDay("unit_y", "Đội Quản lý trật tự đô thị", [row("Trần Thị Bình", "on_time")])
@@ -97,14 +110,14 @@ def test_the_message_is_dated_its_csv_declares_utf8_and_is_named_after_the_unit(
     for message in (morning, evening, summary):
         # THEN each carries the time it was sent, as mail programs read it
         assert parsedate_to_datetime(message["Date"]) == AT
-        # and its CSV says it is UTF-8
-        attachment = next(p for p in message.walk() if p.get_content_type() == "text/csv")
-        assert attachment.get_content_charset() == "utf-8"
+        # and carries one attachment: the spreadsheet, and no CSV any more
+        attached = [p.get_content_type() for p in message.iter_attachments()]
+        assert attached == [XLSX]
     # and the files are named after the unit, in plain letters, not after an internal id
-    assert [next(p for p in m.walk() if p.get_content_type() == "text/csv").get_filename()
+    assert [next(p for p in m.walk() if p.get_content_type() == XLSX).get_filename()
             for m in (morning, evening, summary)] == [
-        "cham-cong-2026-11-20-sang-phong-noi-vu.csv", "cham-cong-2026-11-20-chieu-doi-quan-ly-trat-tu-do-thi.csv",
-        "cham-cong-2026-11-20-sang-tong-hop.csv"]
+        "cham-cong-2026-11-20-sang-phong-noi-vu.xlsx", "cham-cong-2026-11-20-chieu-doi-quan-ly-trat-tu-do-thi.xlsx",
+        "cham-cong-2026-11-20-sang-tong-hop.xlsx"]
 
 
 SITE = "https://d111111abcdef8.cloudfront.net"

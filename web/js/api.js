@@ -73,9 +73,12 @@ export async function apiBlob(path, query) {
   return (await apiFile(path, query)).blob;
 }
 
-/** A file the API serves, with the name its Content-Disposition gives (null if none): {blob, filename}. */
-export async function apiFile(path, query) {
+/** A file the API serves, with the name its Content-Disposition gives (null if none): {blob, filename}.
+ * `accept` names a binary type first (an .xlsx): API Gateway sends bytes only when the Accept header's first type
+ * is one of its binary media types. */
+export async function apiFile(path, query, accept) {
   const headers = { 'Accept-Language': lang() };
+  if (accept) headers.Accept = accept;
   const token = session.token();
   if (token) headers.Authorization = `Bearer ${token}`;
   const reply = await fetch(path + queryString(query), { headers, credentials: 'omit', cache: 'no-store' });

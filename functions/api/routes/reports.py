@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chamcong.http import RequestContext, Routes
-from chamcong.schemas.common import FileResult
+from chamcong.schemas.common import XLSX, FileResult
 from chamcong.schemas.reports import DailyReportList, DailyReportRun, ReportsQuery, RunDailyReport
 from chamcong.services import reports
 
@@ -32,8 +32,9 @@ def download_daily_report(ctx: RequestContext, date: str, kind: str, audience: s
     return reports.download_daily(ctx.container, ctx.access, date, kind, audience)
 
 
-@routes.route("/v1/reports/daily/{date}/{kind}/{audience}/attachment", "GET", summary="The CSV attached to an "
-              "archived daily report", auth="user", permission="reports:read", errors=("report_not_found",),
-              produces="text/csv")
+@routes.route("/v1/reports/daily/{date}/{kind}/{audience}/attachment", "GET", summary="The spreadsheet attached to "
+              "an archived daily report: an .xlsx laid out like the offices' forms (text/csv for a report archived "
+              "before the XLSX)", auth="user", permission="reports:read", errors=("report_not_found",),
+              produces=XLSX)
 def download_daily_report_attachment(ctx: RequestContext, date: str, kind: str, audience: str) -> FileResult:
     return reports.download_attachment(ctx.container, ctx.access, date, kind, audience)

@@ -37,7 +37,7 @@ from chamcong.container import Container, get_container
 from chamcong.errors import DomainError, NotFound, PayloadTooLarge
 from chamcong.messages import CATALOGUE, message_for, status_of
 from chamcong.observability import count, get_logger
-from chamcong.schemas.common import ID_PATTERN, Error, FileResult
+from chamcong.schemas.common import ID_PATTERN, Error, FileResult, is_textual
 from chamcong.services.audit import Source
 from chamcong.services.auth import authenticate
 from chamcong.services.devices import authenticate_device
@@ -63,6 +63,7 @@ USER_ERRORS = ("unauthenticated", "token_expired", "token_revoked", "forbidden",
                "password_expired", "account_locked")
 DEVICE_ERRORS = ("missing_device_headers", "invalid_signature", "stale_timestamp", "unknown_device")
 API_KEY_ERRORS = ("missing_api_key", "invalid_api_key", "api_key_revoked")
+BINARY_ERRORS = ("not_acceptable",)  # a binary answer (an .xlsx) asked for without naming its type
 
 # The shape of each path parameter: a value that cannot be one names nothing (404 before any lookup).
 PATH_PATTERNS = {"username": r"^[a-z0-9][a-z0-9._-]{0,127}$",  # wider than a new username: any stored one
@@ -118,7 +119,14 @@ class RouteSpec:
             codes += DEVICE_ERRORS
         elif self.auth == "apikey":
             codes += API_KEY_ERRORS
+        if self.binary:
+            codes += BINARY_ERRORS
         return tuple(dict.fromkeys(codes))
+
+    @property
+    def binary(self) -> bool:
+        """Whether the route answers a binary file, which API Gateway carries as bytes only when asked for."""
+        return self.produces is not None and not is_textual(self.produces)
 
 
 @dataclass
@@ -236,6 +244,9 @@ class ApiRouter:
             return self._handle(spec, handler, path_params)
 
         self.app.route(spec.path, methods=[spec.method])(view)
+        # chalice base64-encodes a binary answer for API Gateway, which must list its type too (template.yaml)
+        if spec.binary and spec.produces not in self.app.api.binary_types:
+            self.app.api.binary_types.append(str(spec.produces))
 
     # --- one request ---------------------------------------------------------------------------------
 
@@ -313,6 +324,12 @@ class ApiRouter:
         result = handler(ctx, **path_params)
         if ctx.authorised is not None and not ctx.authorised.checked:
             raise ScopeNotChecked(spec.name)
+        if isinstance(result, FileResult) and not result.textual and not accepts(
+                ctx.request.headers.get("accept"), result.content_type):
+            # API Gateway turns the answer into bytes only when the Accept header names its type ("*/*" does not):
+            # refused here, the same on the local stack as deployed, rather than sent as base64 text. After the
+            # handler, so that who may not read it hears 403, and a textual answer (an old CSV) needs nothing.
+            raise DomainError("not_acceptable", details={"accept": result.content_type})
         return result
 
     # --- the contract checks -----------------------------------------------------------------------
@@ -426,6 +443,12 @@ class ApiRouter:
                 },
             },
         }
+
+
+def accepts(accept: str | None, content_type: str) -> bool:
+    """Whether an Accept header names this content type itself (parameters such as q=… aside)."""
+    named = {part.split(";")[0].strip().lower() for part in (accept or "").split(",")}
+    return content_type.lower() in named
 
 
 def _file_response(result: FileResult, status: int, headers: dict[str, str | list[str]]) -> Response:

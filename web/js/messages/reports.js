@@ -20,7 +20,7 @@ export default {
   'reports.recipients': { vi: 'Người nhận', en: 'Recipients' },
   'reports.open': { vi: 'Xem e-mail', en: 'Read the e-mail' },
   'reports.open_named': { vi: 'Xem e-mail {kind} của {name}', en: 'Read the {kind} e-mail of {name}' },
-  'reports.attachment': { vi: 'Tải tệp đính kèm (CSV)', en: 'Download the attachment (CSV)' },
+  'reports.attachment': { vi: 'Tải tệp đính kèm (Excel)', en: 'Download the attachment (Excel)' },
   'reports.attachment_named': {
     vi: 'Tải tệp đính kèm {kind} của {name}',
     en: 'Download the {kind} attachment of {name}',

@@ -1,5 +1,5 @@
 // The daily reports of a day: each unit's and the district's, morning and evening; one opened as the e-mail's
-// plain-text part (never its HTML), the CSV attachment downloaded; a system admin can run a day's reports again.
+// plain-text part (never its HTML), the XLSX attachment downloaded; a system admin can run a day's reports again.
 import { apiFile, api } from '../api.js';
 import { download, field, h, show, table } from '../dom.js';
 import { formatDate, t, todayInHanoi } from '../i18n.js';
@@ -10,6 +10,8 @@ import { confirmAction, unitNamer, when } from './admin-common.js';
 
 const PATH = '/reports';
 const KINDS = ['morning', 'evening'];
+// The attachment: an .xlsx; a report archived before the XLSX attached a CSV, served as text.
+const SPREADSHEET = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet, text/csv;q=0.9, */*;q=0.8';
 const STATUSES = ['sending', 'sent', 'failed', 'archived'];
 const OUTCOMES = ['sent', 'already_sent', 'in_progress', 'archived', 'failed'];
 
@@ -94,8 +96,8 @@ export default {
         kind: kindName(report.kind).toLocaleLowerCase() }) },
       t('reports.attachment'));
       button.addEventListener('click', async () => {
-        const file = await submitting(button, messages, () => apiFile(report.attachment));
-        if (file) download(file.blob, file.filename || `${report.report_id}.csv`);
+        const file = await submitting(button, messages, () => apiFile(report.attachment, undefined, SPREADSHEET));
+        if (file) download(file.blob, file.filename || `${report.report_id}.xlsx`);
       });
       return button;
     }

@@ -43,6 +43,11 @@ MESSAGES: dict[str, Message] = {
         'Chỉ chấp nhận dữ liệu dạng application/json.',
         'Only application/json is accepted.',
     ),
+    "not_acceptable": Message(
+        406,
+        'Tệp này chỉ được gửi khi yêu cầu nêu đúng kiểu tệp trong tiêu đề Accept (xem chi tiết).',
+        'This file is sent only when the Accept header names its type (see the details).',
+    ),
     "not_found": Message(
         404,
         'Không tìm thấy địa chỉ yêu cầu.',

@@ -1,14 +1,13 @@
 """The daily attendance reports: what a unit's leaders and the Home Affairs office read every morning and evening.
 
 Composed from the day rows `GET /v1/attendance/days` gives, rendered from Jinja templates (HTML with a
-plain-text part, Vietnamese) with a CSV attachment (UTF-8 with a byte-order mark, so Excel shows the
-diacritics), and returned as a complete MIME message ready for SES and for the archive.
+plain-text part, Vietnamese) with an XLSX attachment laid out like the offices' forms (`reports.xlsx`: the
+title block, numbered rows, "Giờ chấm công" and "Số phút" over their columns, a totals row), and returned as a
+complete MIME message ready for SES and for the archive.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections import Counter
@@ -23,6 +22,7 @@ from urllib.parse import quote, urlencode
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from chamcong.messages import DAY_STATUS_LABELS, day_status_label
+from chamcong.reports.xlsx import CONTENT_TYPE, Cell, Column, Form, Section, workbook_bytes
 
 Kind = Literal["morning", "evening"]
 KIND_SLUGS = {"morning": "sang", "evening": "chieu"}  # in attachment names
@@ -32,12 +32,18 @@ EXCEPTIONS = ("absent", "missing_check_in", "missing_check_out", "late", "left_e
               "work_from_home")
 # The exceptions whose rows link to the person's day on the site (with SITE_URL): where the evidence is.
 LINKED = ("absent", "missing_check_in", "missing_check_out", "late", "left_early")
-CSV_COLUMNS = ("Họ và tên", "Đơn vị", "Ngày", "Trạng thái", "Giờ đến", "Giờ về", "Đi muộn (phút)", "Về sớm (phút)",
-               "Ảnh bằng chứng (mã lượt chụp)")
+# The attachment's table, after its STT column: one row per person.
+SHEET_COLUMNS = (Column("Họ và tên", 30), Column("Trạng thái", 20),
+                 Column("Đến", 11, group="Giờ chấm công", align="center"),
+                 Column("Về", 11, group="Giờ chấm công", align="center"),
+                 Column("Đi muộn", 10, group="Số phút", align="right"),
+                 Column("Về sớm", 10, group="Số phút", align="right"),
+                 Column("Ảnh bằng chứng (mã lượt chụp)", 26))
+SHEET_TITLES = {"morning": "Báo cáo chấm công buổi sáng", "evening": "Báo cáo chấm công buổi chiều"}
+DISTRICT_SHEET_TITLES = {"morning": "Tổng hợp chấm công toàn huyện buổi sáng",
+                         "evening": "Tổng hợp chấm công toàn huyện buổi chiều"}
 
 _CONTROL = {"Cc", "Zl", "Zp"}  # control characters, line and paragraph separators
-# Cells starting with these are formulas to Excel and LibreOffice (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 _templates = Environment(loader=PackageLoader("chamcong.reports", "templates"), undefined=StrictUndefined,
                          autoescape=select_autoescape(["html", "html.j2"]), trim_blocks=True, lstrip_blocks=True)
@@ -96,17 +102,23 @@ def _links(site_url: str, day: date) -> Any:
 
 
 def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: Sequence[str],
-                sent_at: datetime, site_url: str = "") -> EmailMessage:
+                sent_at: datetime, site_url: str = "", superior: str = "") -> EmailMessage:
+    """The unit's report to its leaders; `superior` is the agency above the unit, for the attachment's title block."""
     context = {"unit": unit, "day": day, "kind": kind, "title": KIND_TITLES[kind], "labels": DAY_STATUS_LABELS,
                "site_url": site_url, "link": _links(site_url, day)}
     # "—", not ":": Python's header folding drops the space after a colon between encoded words
     subject = f"[Chấm công] {unit.unit_name} — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
     return _message(subject, sender, recipients, sent_at, "daily_unit", context,
-                    attachment=(attachment_name(day, kind, unit.unit_name, unit.unit_id), _csv([unit], day)))
+                    attachment=(attachment_name(day, kind, unit.unit_name, unit.unit_id),
+                                _sheet(superior, unit.unit_name, SHEET_TITLES[kind], [unit], day, kind, sent_at,
+                                       sections=False)))
 
 
 def district_report(units: Sequence[UnitDay], day: date, kind: Kind, sender: str, recipients: Sequence[str],
-                    sent_at: datetime, spoofs: Sequence[SpoofAttempt] = (), site_url: str = "") -> EmailMessage:
+                    sent_at: datetime, spoofs: Sequence[SpoofAttempt] = (), site_url: str = "",
+                    agency: str = "") -> EmailMessage:
+    """The summary to Home Affairs; `agency` is the district's own name (the top of the unit tree), for the
+    attachment's title block."""
     totals: Counter[str] = Counter()
     for unit in units:
         totals.update(unit.counts)
@@ -115,12 +127,14 @@ def district_report(units: Sequence[UnitDay], day: date, kind: Kind, sender: str
                "link": _links(site_url, day)}
     subject = f"[Chấm công] Tổng hợp toàn huyện — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
     return _message(subject, sender, recipients, sent_at, "daily_district", context,
-                    attachment=(attachment_name(day, kind, "Tổng hợp", "district"), _csv(units, day)))
+                    attachment=(attachment_name(day, kind, "Tổng hợp", "district"),
+                                _sheet("", agency, DISTRICT_SHEET_TITLES[kind], units, day, kind, sent_at,
+                                       sections=True)))
 
 
 def attachment_name(day: date, kind: Kind, name: str, fallback: str) -> str:
-    """cham-cong-2026-11-20-sang-phong-noi-vu.csv: the unit's name in plain ASCII (its id if nothing is left)."""
-    return f"cham-cong-{day.isoformat()}-{KIND_SLUGS[kind]}-{ascii_slug(name) or ascii_slug(fallback)}.csv"
+    """cham-cong-2026-11-20-sang-phong-noi-vu.xlsx: the unit's name in plain ASCII (its id if nothing is left)."""
+    return f"cham-cong-{day.isoformat()}-{KIND_SLUGS[kind]}-{ascii_slug(name) or ascii_slug(fallback)}.xlsx"
 
 
 def ascii_slug(text: str) -> str:
@@ -141,8 +155,8 @@ def _message(subject: str, sender: str, recipients: Sequence[str], sent_at: date
     message.set_content(_templates.get_template(f"{template}.txt.j2").render(context))
     message.add_alternative(_templates.get_template(f"{template}.html.j2").render(context), subtype="html")
     name, data = attachment
-    message.add_attachment(data, maintype="text", subtype="csv", filename=header_text(name),
-                           params={"charset": "utf-8"})
+    maintype, subtype = CONTENT_TYPE.split("/")
+    message.add_attachment(data, maintype=maintype, subtype=subtype, filename=header_text(name))
     return message
 
 
@@ -151,22 +165,28 @@ def header_text(text: str) -> str:
     return "".join(" " if unicodedata.category(char) in _CONTROL else char for char in text)
 
 
-def csv_cell(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula is shown as text: prefixed with a quote (OWASP)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+def _sheet(superior: str, agency: str, title: str, units: Sequence[UnitDay], day: date, kind: Kind,
+           sent_at: datetime, sections: bool) -> bytes:
+    """The attachment: one numbered row per person; in the summary, under a title row per unit."""
+    every_row = [row for unit in units for row in unit.rows]
+    checked_in = sum(1 for row in every_row if row.get("check_in"))
+    checked_out = sum(1 for row in every_row if row.get("check_out"))
+    late = sum(int(row.get("late_minutes") or 0) for row in every_row)
+    early = sum(int(row.get("early_minutes") or 0) for row in every_row)
+    totals: list[Cell] = [None, None, checked_in, checked_out, late, early, None]
+    form = Form(superior=superior, agency=agency, title=title,
+                subtitle=f"({KIND_TITLES[kind].split('(')[1].rstrip(')')}, ngày {day:%d/%m/%Y})", day=day,
+                columns=SHEET_COLUMNS,
+                sections=[Section([_sheet_row(row) for row in unit.rows],
+                                  f"{unit.unit_name} ({len(unit.rows)} người)" if sections else None)
+                          for unit in units],
+                totals=totals, totals_label=f"Tổng cộng ({len(every_row)} người)",
+                sheet=f"{KIND_SLUGS[kind]}-{day.isoformat()}")
+    return workbook_bytes(form, sent_at)
 
 
-def _csv(units: Sequence[UnitDay], day: date) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
-    for unit in units:
-        for row in unit.rows:
-            evidence = row.get("evidence") or {}
-            writer.writerow([csv_cell(value) for value in (
-                row["full_name"], unit.unit_name, f"{day:%d/%m/%Y}", day_status_label(str(row["status"])),
-                row.get("check_in") or "", row.get("check_out") or "", row.get("late_minutes") or "",
-                row.get("early_minutes") or "", evidence.get("capture_id", ""))])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def _sheet_row(row: dict[str, Any]) -> list[Cell]:
+    evidence = row.get("evidence") or {}
+    return [str(row["full_name"]), day_status_label(str(row["status"])), row.get("check_in") or None,
+            row.get("check_out") or None, int(row.get("late_minutes") or 0) or None,
+            int(row.get("early_minutes") or 0) or None, evidence.get("capture_id") or None]

@@ -97,8 +97,16 @@ class FileResult:
 
     @property
     def textual(self) -> bool:
-        kind = self.content_type.split(";")[0].strip()
-        return kind.startswith("text/") or kind in {"application/javascript", "message/rfc822", "application/json"}
+        return is_textual(self.content_type)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # a report's spreadsheet
+
+
+def is_textual(content_type: str) -> bool:
+    """Whether API Gateway carries an answer of this type as text; any other is binary (see `BinaryMediaTypes`)."""
+    kind = content_type.split(";")[0].strip()
+    return kind.startswith("text/") or kind in {"application/javascript", "message/rfc822", "application/json"}
 
 
 class Error(View):

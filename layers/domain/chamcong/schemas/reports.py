@@ -38,7 +38,7 @@ class DailyReportEntry(View):
     recipients: list[str]
     sent_at: str | None
     download: str | None = Field(description="The archived e-mail (.eml); null until it is archived")
-    attachment: str | None = Field(description="Its CSV")
+    attachment: str | None = Field(description="Its spreadsheet (.xlsx; the CSV of a report archived before)")
 
 
 class DailyReportList(View):

@@ -24,6 +24,7 @@ from chamcong.container import Container
 from chamcong.errors import DomainError, Forbidden, NotFound
 from chamcong.observability import count
 from chamcong.reports.daily import Kind, SpoofAttempt, UnitDay, district_report, unit_report
+from chamcong.reports.xlsx import CONTENT_TYPE as XLSX
 from chamcong.rules.calendar import DayKind
 from chamcong.rules.collation import vietnamese_key
 from chamcong.schemas.common import FileResult
@@ -72,15 +73,18 @@ def run_daily(container: Container, access: Access, day: date, kind: Kind) -> di
         return {"date": day.isoformat(), "kind": kind, "working_day": False, "reports": []}
     sender = container.settings.sender_email
     site_url = container.site_url()
+    names = {unit.unit_id: unit.name for unit in every_unit}
+    tops = [unit.name for unit in every_unit if not unit.parent_id]
     outcomes = [_deliver(container, day, kind, unit.unit_id, [str(a) for a in unit.report_recipients or []],
                          [unit.unit_id], partial(unit_report, unit_day, day, kind, sender,
-                                                  site_url=site_url))
+                                                  site_url=site_url, superior=names.get(unit.parent_id or "", "")))
                 for unit, unit_day in units]
     home_affairs = [a.strip() for a in container.settings.home_affairs_recipients.split(",") if a.strip()]
-    spoofs = spoof_attempts(day, kind, {unit.unit_id: unit.name for unit in every_unit})
+    spoofs = spoof_attempts(day, kind, names)
     outcomes.append(_deliver(container, day, kind, DISTRICT, home_affairs, [unit.unit_id for unit, _ in units],
                              partial(district_report, [unit_day for _, unit_day in units], day, kind, sender,
-                                     spoofs=spoofs, site_url=site_url)))
+                                     spoofs=spoofs, site_url=site_url,
+                                     agency=tops[0] if len(tops) == 1 else "")))
     failed = [o for o in outcomes if o["status"] == "failed"]
     count("ReportsSent", sum(o["status"] == "sent" for o in outcomes), kind=kind)
     count("ReportsFailed", len(failed), kind=kind)
@@ -180,15 +184,16 @@ def list_daily(container: Container, access: Access, day: date | None) -> dict[s
 def download_daily(container: Container, access: Access, day_text: str, kind: str, audience: str) -> FileResult:
     """The archived e-mail of one report as sent: an .eml file a mail program opens."""
     archived = read_daily(container, access, day_text, kind, audience)
-    _, csv_name = attachment_of(archived)
-    return FileResult(archived, "message/rfc822", csv_name.removesuffix(".csv") + ".eml")
+    _, name, _ = attachment_of(archived)
+    return FileResult(archived, "message/rfc822", name.rsplit(".", 1)[0] + ".eml")
 
 
 def download_attachment(container: Container, access: Access, day_text: str, kind: str,
                         audience: str) -> FileResult:
-    """The CSV attached to an archived report, under the name the e-mail gives it."""
-    data, name = attachment_of(read_daily(container, access, day_text, kind, audience))
-    return FileResult(data, "text/csv; charset=utf-8", name)
+    """The spreadsheet attached to an archived report (XLSX; CSV for reports archived before the XLSX), under
+    the name the e-mail gives it."""
+    data, name, content_type = attachment_of(read_daily(container, access, day_text, kind, audience))
+    return FileResult(data, content_type, name)
 
 
 def read_daily(container: Container, access: Access, day_text: str, kind: str, audience: str) -> bytes:
@@ -211,13 +216,16 @@ def read_daily(container: Container, access: Access, day_text: str, kind: str, a
     return container.blobs.get(record.archive_key)
 
 
-def attachment_of(archived: bytes) -> tuple[bytes, str]:
-    """The CSV attached to an archived report, and its file name."""
+ATTACHMENT_TYPES = {XLSX: XLSX, "text/csv": "text/csv; charset=utf-8"}  # as attached → as served
+
+
+def attachment_of(archived: bytes) -> tuple[bytes, str, str]:
+    """The spreadsheet attached to an archived report: its bytes, file name and content type."""
     message = email.message_from_bytes(archived, policy=email.policy.default)
-    part = next(p for p in message.walk() if p.get_content_type() == "text/csv")
+    part = next(p for p in message.walk() if p.get_content_type() in ATTACHMENT_TYPES)
     payload = part.get_payload(decode=True)
     assert isinstance(payload, bytes)
-    return payload, str(part.get_filename())
+    return payload, str(part.get_filename()), ATTACHMENT_TYPES[part.get_content_type()]
 
 
 def _readable(access: Access, record: ReportModel) -> bool:
