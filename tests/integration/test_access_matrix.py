@@ -86,6 +86,8 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     # Tasks from the e-office system: read like attendance (a person their own).
     "GET /v1/staff/{staff_id}/tasks": PEOPLE_READERS,
     "GET /v1/units/{unit_id}/tasks": PEOPLE_READERS,
+    # A task spreadsheet (no API in the office): a unit admin for their subtree.
+    "POST /v1/tasks/import": {"unit_admin"},
     # Match thresholds: a unit admin calibrates their subtree (units and devices); the site, a system admin only.
     "GET /v1/thresholds/proposal?unit_id": {"unit_admin"},
     "GET /v1/thresholds/proposal?device_id": {"unit_admin"},
@@ -310,6 +312,11 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "GET", f"/v1/staff/{_person(w, t)}/tasks?period=month&date=2026-11-20", None)),
     "GET /v1/units/{unit_id}/tasks": (UNIT_TARGETS, lambda w, t: (
         "GET", f"/v1/units/{_unit(w, t)}/tasks?period=quarter&date=2026-11-20", None)),
+    # An allowed caller gets past the scope check to 200 with the one row judged (checked, nothing written).
+    "POST /v1/tasks/import": (UNIT_TARGETS, lambda w, t: ("POST", "/v1/tasks/import", {
+        "unit_id": _unit(w, t), "file_name": "nv.csv", "mode": "check", "content_base64": base64.b64encode(
+            "Mã nhiệm vụ,Mã cán bộ,Tên nhiệm vụ,Ngày giao,Trạng thái\nVB-1,CB-X,Việc,20/11/2026 07:00,Đã giao\n"
+            .encode()).decode()})),
     "GET /v1/thresholds/proposal?device_id": (UNIT_TARGETS, lambda w, t: (
         "GET", f"/v1/thresholds/proposal?device_id={w.devices[t]}", None)),
     "GET /v1/thresholds": (("own",), lambda w, t: ("GET", "/v1/thresholds", None)),

@@ -115,6 +115,7 @@ def test_a_ring_is_cut_where_it_closes() -> None:
 
 # Written out here on purpose, not derived from the module: a change to a role must change this test too.
 # tasks:read: the tasks the e-office system posted (a person sees their own; leaders and oversight their subtree)
+# tasks:import: a task spreadsheet for an office without an API (unit admin, their subtree)
 READ_OWN = {"staff:read", "events:read", "attendance:read", "absences:read", "corrections:read", "tasks:read"}
 EXPECTED_ROLES: dict[str, set[str]] = {
     "staff": {"account:self", *READ_OWN},
@@ -122,7 +123,8 @@ EXPECTED_ROLES: dict[str, set[str]] = {
                     "corrections:write", "reports:read", "roster:read", "roster:write"},
     "unit_admin": {"account:self", "accounts:read", "accounts:write", "roles:write", "units:read", "units:write",
                    "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "calendars:read",
-                   "calendars:write", "recognition:calibrate", "integrations:read", "integrations:write"},
+                   "calendars:write", "recognition:calibrate", "integrations:read", "integrations:write",
+                   "tasks:import"},
     "oversight": {"account:self", *READ_OWN, "units:read", "calendars:read", "devices:read", "accounts:read",
                   "audit:read", "reports:read", "roster:read", "roster:approve"},
     "system_admin": {"*"},
@@ -135,7 +137,7 @@ EVERY_PERMISSION = {
     "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "events:read", "attendance:read",
     "absences:read", "absences:write", "corrections:read", "corrections:write", "calendars:read",
     "calendars:write", "reports:run", "reports:read", "recognition:calibrate", "tasks:read", "integrations:read",
-    "integrations:write", "roster:read", "roster:write", "roster:approve",
+    "integrations:write", "roster:read", "roster:write", "roster:approve", "tasks:import",
 }
 
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from chamcong.http import INTEGRATION, RequestContext, Routes
-from chamcong.schemas.tasks import BatchResult, StaffTasks, TaskBatch, TasksQuery, UnitTasks
-from chamcong.services import tasks
+from chamcong.schemas.staff import MAX_IMPORT_BODY_BYTES
+from chamcong.schemas.tasks import (
+    BatchResult,
+    ImportTasks,
+    StaffTasks,
+    TaskBatch,
+    TaskImportReport,
+    TasksQuery,
+    UnitTasks,
+)
+from chamcong.services import task_import, tasks
 
 routes = Routes("tasks", "Nhiệm vụ từ hệ thống quản lý văn bản — tasks from the e-office system")
 
@@ -17,6 +26,16 @@ routes = Routes("tasks", "Nhiệm vụ từ hệ thống quản lý văn bản �
 def post_tasks(ctx: RequestContext) -> dict[str, Any]:
     assert ctx.integration is not None
     return tasks.post_batch(ctx.container, ctx.integration, ctx.body, ctx.lang)
+
+
+# The same records from a file; each row's refusal is in its result, the file as a whole answers only these.
+@routes.route("/v1/tasks/import", "POST", summary="Check or import tasks from a spreadsheet (.xlsx or .csv) for a "
+              "unit whose e-office system has no API; a report per row", auth="user", permission="tasks:import",
+              body=ImportTasks, response=TaskImportReport,
+              errors=("unit_not_found", "import_file_invalid", "task_import_columns_missing", "task_import_too_large"),
+              max_body_bytes=MAX_IMPORT_BODY_BYTES)
+def import_tasks(ctx: RequestContext) -> dict[str, Any]:
+    return task_import.import_tasks(ctx.container, ctx.access, ctx.body, ctx.source, ctx.lang)
 
 
 @routes.route("/v1/staff/{staff_id}/tasks", "GET", summary="A person's tasks and counts for a day, month or quarter",

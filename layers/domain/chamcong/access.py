@@ -46,7 +46,7 @@ ROLES: dict[str, Role] = {
     "unit_admin": Role("Quản trị đơn vị", "Unit admin", "subtree", frozenset({
         SELF, "units:read", "units:write", "staff:read", "staff:write", "faces:write", "devices:read",
         "devices:write", "calendars:read", "calendars:write", "accounts:read", "accounts:write", "roles:write",
-        "recognition:calibrate", "integrations:read", "integrations:write"}),
+        "recognition:calibrate", "integrations:read", "integrations:write", "tasks:import"}),
         delegable=True),
     "oversight": Role("Giám sát (Nội vụ, Ban Tổ chức)", "Oversight (Home Affairs, organisation board)", "subtree",
                       frozenset({SELF, *_READ_PEOPLE, "units:read", "calendars:read", "devices:read",

@@ -81,4 +81,17 @@ MESSAGES: dict[str, Message] = {
         'Nhiệm vụ này vừa được cập nhật đồng thời; hãy gửi lại bản ghi.',
         'This task was being updated at the same time; send the record again.',
     ),
+    # A task spreadsheet as a whole (POST /v1/tasks/import): nothing is written. Unreadable: import_file_invalid.
+    "task_import_columns_missing": Message(
+        400,
+        'Tệp thiếu cột bắt buộc: dòng tiêu đề cần có "Mã nhiệm vụ", "Mã cán bộ", "Tên nhiệm vụ", "Ngày giao" và '
+        '"Trạng thái" (hoặc tên trường của API: external_id, assignee, title, assigned_at, status).',
+        'The file lacks a required column: the header needs "Mã nhiệm vụ" (external_id), "Mã cán bộ" (assignee), '
+        '"Tên nhiệm vụ" (title), "Ngày giao" (assigned_at) and "Trạng thái" (status).',
+    ),
+    "task_import_too_large": Message(
+        400,
+        'Tệp quá lớn: mỗi lần nhập tối đa 2 MiB và 1.000 nhiệm vụ; hãy chia tệp thành nhiều phần.',
+        'The file is too large: at most 2 MiB and 1,000 tasks per import; split it into several files.',
+    ),
 }

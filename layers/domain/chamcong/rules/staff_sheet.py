@@ -70,17 +70,20 @@ class HeaderMissing(Exception):
     """No row among the first few names the required columns."""
 
 
-def find_header(rows: Iterable[tuple[int, Sequence[Any]]]) -> Header:
-    """The first row (of the first HEADER_SEARCH_ROWS) naming every required column; the first of a repeat wins."""
+def find_header(rows: Iterable[tuple[int, Sequence[Any]]], headers: dict[str, str] | None = None,
+                required: Sequence[str] = REQUIRED) -> Header:
+    """The first row (of the first HEADER_SEARCH_ROWS) naming every required column; the first of a repeat wins.
+    `headers` (folded header text → column; default the staff sheet's) lets another sheet use the same search."""
+    headers = HEADERS if headers is None else headers
     for searched, (number, cells) in enumerate(rows):
         if searched >= HEADER_SEARCH_ROWS:
             break
         columns: dict[str, int] = {}
         for index, cell in enumerate(cells):
-            name = HEADERS.get(fold(cell_text(cell)))
+            name = headers.get(fold(cell_text(cell)))
             if name is not None and name not in columns:
                 columns[name] = index
-        if all(name in columns for name in REQUIRED):
+        if all(name in columns for name in required):
             return Header(number, columns)
     raise HeaderMissing
 

@@ -177,3 +177,37 @@ class UnitTasks(View):
     counts: TaskCounts
     people: list[PersonCounts]
     tasks: list[Task]
+
+
+# --- a task spreadsheet (offices without an API) --------------------------------------------------------------
+
+MAX_TASK_IMPORT_ROWS = 1000
+
+
+class ImportTasks(Body):
+    unit_id: Id = Field(description="The unit the file is for: its tasks are stored as from the source "
+                                    "`import:<unit_id>`, and every assignee must be in this unit or below it")
+    file_name: Name = Field(max_length=200, description="The file's name: .xlsx or .csv says how it is read")
+    content_base64: str = Field(min_length=1, description="The file, base64; at most 2 MiB once decoded")
+    mode: Literal["check", "import"] = Field(description="check: judge every row and write nothing; "
+                                                         "import: store the good rows")
+
+
+class TaskImportRow(View):
+    row: int = Field(description="The row's number in the spreadsheet")
+    external_id: str | None
+    assignee: str | None
+    status: Literal["created", "updated", "unchanged", "refused"] = Field(
+        description="What importing did (mode import) or would do (mode check)")
+    code: str | None = Field(description="Why the row was refused: a code of POST /v1/tasks/batch's rejections")
+    message: str | None
+
+
+class TaskImportReport(View):
+    client_id: str = Field(description="The source the tasks are stored under: import:<unit_id>")
+    mode: Literal["check", "import"]
+    rows: list[TaskImportRow]
+    created: int
+    updated: int
+    unchanged: int
+    refused: int

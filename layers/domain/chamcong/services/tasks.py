@@ -10,7 +10,7 @@ batch therefore never creates, counts or versions anything twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -75,18 +75,33 @@ def judge_record(raw: Any, now: datetime) -> TaskRecord | Rejected:
     return record
 
 
+@dataclass(frozen=True)
+class TaskSource:
+    """Who a set of records comes from: the owner of their external ids (an integration client's id, or
+    `import:<unit_id>` for files imported for a unit) and the unit whose subtree the assignees must be in."""
+
+    client_id: str
+    unit_id: str
+
+
 class _Batch:
-    """The answer being built: counts and the rejections, each in the caller's language."""
+    """The answer being built: counts, the rejections (each in the caller's language) and each record's outcome."""
 
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.created = self.updated = self.unchanged = 0
         self.rejected: list[dict[str, Any]] = []
+        self.outcomes: dict[int, str] = {}  # index → created | updated | unchanged | refused
 
     def reject(self, index: int, external_id: str | None, code: str,
                params: dict[str, str | tuple[str, str]] | None = None) -> None:
+        self.outcomes[index] = "refused"
         self.rejected.append({"index": index, "external_id": external_id, "code": code,
                               "message": message_for(code, self.lang, params)})
+
+    def landed(self, index: int, outcome: str) -> None:
+        self.outcomes[index] = outcome
+        setattr(self, outcome, getattr(self, outcome) + 1)
 
     def answer(self) -> dict[str, Any]:
         return {"accepted": self.created + self.updated + self.unchanged, "created": self.created,
@@ -105,12 +120,25 @@ def _holders(codes: Iterable[str]) -> dict[str, StaffModel]:
 
 
 def post_batch(container: Container, client: IntegrationClientModel, body: TaskBatch, lang: str) -> dict[str, Any]:
+    batch = store_records(container, TaskSource(client.client_id, client.unit_id_of_client), body.tasks, lang)
+    if batch.created or batch.updated:
+        audit.record_only(audit.entry(container.clock(), f"integration:{client.client_id}", "tasks.batch",
+                                      unit_id=client.unit_id_of_client, subject=client.client_id,
+                                      details={"created": batch.created, "updated": batch.updated,
+                                               "unchanged": batch.unchanged, "rejected": len(batch.rejected)}))
+    return batch.answer()
+
+
+def store_records(container: Container, source: TaskSource, records: Sequence[Any], lang: str, *,
+                  write: bool = True) -> _Batch:
+    """Judge and store records as the batch does, one by one; `write=False` judges and writes nothing (the
+    outcomes say what storing would do). The same for a client's batch and for an imported file."""
     now = container.clock()
     zone = container.work_calendar.timezone
     batch = _Batch(lang)
     valid: list[tuple[int, TaskRecord]] = []
     seen: set[str] = set()
-    for index, raw in enumerate(body.tasks):
+    for index, raw in enumerate(records):
         verdict = judge_record(raw, now)
         if isinstance(verdict, Rejected):
             batch.reject(index, verdict.external_id, verdict.code, verdict.params)
@@ -122,9 +150,9 @@ def post_batch(container: Container, client: IntegrationClientModel, body: TaskB
         valid.append((index, verdict))
 
     holders = _holders(record.assignee for _, record in valid)
-    # The client's reach: its unit and every unit below it, as the tree stands now.
-    reach = load_tree().subtree(client.unit_id_of_client) if valid else set()
-    partition = TaskModel.partition_of(client.client_id)
+    # The source's reach: its unit and every unit below it, as the tree stands now.
+    reach = load_tree().subtree(source.unit_id) if valid else set()
+    partition = TaskModel.partition_of(source.client_id)
     stored = {task.entry_key: task for task in
               TaskModel.batch_get([(partition, record.external_id) for _, record in valid], consistent_read=True)} \
         if valid else {}
@@ -136,37 +164,34 @@ def post_batch(container: Container, client: IntegrationClientModel, body: TaskB
         if person.unit_id not in reach:
             batch.reject(index, record.external_id, "task_assignee_out_of_scope")
             continue
-        _store(batch, index, record, person, client, stored.get(record.external_id), now,
-               record.assigned_at.astimezone(zone).date())
-
-    if batch.created or batch.updated:
-        audit.record_only(audit.entry(now, f"integration:{client.client_id}", "tasks.batch",
-                                      unit_id=client.unit_id_of_client, subject=client.client_id,
-                                      details={"created": batch.created, "updated": batch.updated,
-                                               "unchanged": batch.unchanged, "rejected": len(batch.rejected)}))
-    return batch.answer()
+        _store(batch, index, record, person, source.client_id, stored.get(record.external_id), now,
+               record.assigned_at.astimezone(zone).date(), write)
+    return batch
 
 
-def _store(batch: _Batch, index: int, record: TaskRecord, person: StaffModel, client: IntegrationClientModel,
-           existing: TaskModel | None, now: datetime, local_day: date) -> None:
+def _store(batch: _Batch, index: int, record: TaskRecord, person: StaffModel, client_id: str,
+           existing: TaskModel | None, now: datetime, local_day: date, write: bool) -> None:
     content = _content(record)
     digest = content_hash({**content, "staff_id": person.staff_id, "unit_id": person.unit_id})
     if existing is not None and existing.content_hash == digest:
-        batch.unchanged += 1
+        batch.landed(index, "unchanged")
         return
     if (existing is not None and record.updated_at is not None and existing.source_updated_at is not None
             and record.updated_at < existing.source_updated_at):
         batch.reject(index, record.external_id, "task_outdated")
+        return
+    if not write:
+        batch.landed(index, "created" if existing is None else "updated")
         return
     history: list[dict[str, Any]] = []
     if existing is not None:
         history = [*existing.history, {"revision": int(existing.revision), "received_at": iso(existing.received_at),
                                        "content": existing.content}][-MAX_HISTORY:]
     task = TaskModel(
-        TaskModel.partition_of(client.client_id), record.external_id, client_id=client.client_id,
+        TaskModel.partition_of(client_id), record.external_id, client_id=client_id,
         external_id=record.external_id, staff_id=person.staff_id, unit_id=person.unit_id,
         employee_code=record.assignee,
-        assigned_key=TaskModel.assigned_key_of(local_day, client.client_id, record.external_id),
+        assigned_key=TaskModel.assigned_key_of(local_day, client_id, record.external_id),
         title=record.title, document_number=record.document_number, assigned_at=record.assigned_at,
         due_at=record.due_at, completed_at=record.completed_at, status=record.status, weight=record.weight,
         quality=content["quality"], late_objective_cause=record.late_objective_cause,
@@ -181,10 +206,7 @@ def _store(batch: _Batch, index: int, record: TaskRecord, person: StaffModel, cl
             raise
         batch.reject(index, record.external_id, "task_conflict")
         return
-    if existing is None:
-        batch.created += 1
-    else:
-        batch.updated += 1
+    batch.landed(index, "created" if existing is None else "updated")
 
 
 # --- reading -------------------------------------------------------------------------------------------------
