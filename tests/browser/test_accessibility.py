@@ -29,6 +29,9 @@ PAGES = [
     ("admin", "/#/admin/devices", "Thiết bị"),
     ("admin", "/#/admin/audit", "Nhật ký"),
     ("admin", "/#/reports?date={day}", "Báo cáo"),
+    ("lanhdao", "/#/tasks?date={day}", "Số liệu từ"),
+    ("quantri", "/#/tasks/import", "Nhập nhiệm vụ từ tệp"),
+    ("admin", "/#/admin/integrations", "Khách tích hợp"),
 ]
 
 

@@ -12,8 +12,9 @@ import month from './month.js';
 import absences from './absences.js';
 import help from './help.js';
 import lobby from './lobby.js';
+import tasks from './tasks.js';
 
-const parts = [common, signin, today, charts, staff, bulk, admin, reports, month, absences, help, lobby];
+const parts = [common, signin, today, charts, staff, bulk, admin, reports, month, absences, help, lobby, tasks];
 
 export const catalogue = {};
 for (const part of parts) {

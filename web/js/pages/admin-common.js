@@ -10,6 +10,7 @@ export const ADMIN_PAGES = [
   { path: '/admin/units', title: 'admin.units.title', roles: ['unit_admin', 'system_admin'] },
   { path: '/admin/accounts', title: 'admin.accounts.title', roles: ['unit_admin', 'oversight', 'system_admin'] },
   { path: '/admin/devices', title: 'admin.devices.title', roles: ['unit_admin', 'oversight', 'system_admin'] },
+  { path: '/admin/integrations', title: 'admin.integrations.title', roles: ['unit_admin', 'system_admin'] },
   { path: '/admin/calendar', title: 'admin.calendar.title', roles: ['unit_admin', 'oversight', 'system_admin'] },
   { path: '/admin/audit', title: 'admin.audit.title', roles: ['oversight', 'system_admin'] },
 ];

@@ -17,9 +17,13 @@ import adminAccounts from './admin-accounts.js';
 import adminDevices from './admin-devices.js';
 import adminCalendar from './admin-calendar.js';
 import adminAudit from './admin-audit.js';
+import adminIntegrations from './admin-integrations.js';
 import month from './month.js';
 import absences from './absences.js';
 import help from './help.js';
+import tasks, { personTasks } from './tasks.js';
+import tasksImport from './tasks-import.js';
 
 export const pages = [signin, password, today, charts, staff, bulk, staffPerson, reports, admin, adminUnits,
-  adminAccounts, adminDevices, adminCalendar, adminAudit, month, absences, help];
+  adminAccounts, adminDevices, adminIntegrations, adminCalendar, adminAudit, month, absences, tasks, tasksImport,
+  personTasks, help];

@@ -6,7 +6,9 @@ import { field, h, show, table } from '../dom.js';
 import { TIMEZONE, formatDate, formatDateTime, formatNumber, t } from '../i18n.js';
 import { link } from '../router.js';
 import { busy, confirmDialog, errorBox, heading, loadUnits, notice } from '../ui.js';
+import * as session from '../session.js';
 import { READERS, setFlash, takeFlash, writableUnits } from './staff.js';
+import { UNIT_READERS } from './tasks.js';
 
 // What POST /v1/staff/{id}/faces/batch takes (chamcong/schemas/staff.py): 5 photos, 5 MiB of body.
 export const MAX_BATCH_PHOTOS = 5;
@@ -334,8 +336,10 @@ export default {
       h('button', { type: 'button', class: 'danger outline', onclick: removePerson }, t('staff.remove'))) : null;
 
     renderFaces();
+    const tasksLink = session.hasRole(...UNIT_READERS) ? h('a', { href: link(`/tasks/person/${person.staff_id}`) },
+      t('tasks.person_link')) : null;
     show(main, back, heading(person.full_name, h('a', { href: link(`/people/${person.staff_id}/month`) },
-      t('staff.month_link'))), pageMessages,
+      t('staff.month_link')), ' ', tasksLink), pageMessages,
     h('section', { class: 'record-section' }, h('h2', {}, t('staff.record')), recordList(person, units)),
     canWrite ? null : notice(t('staff.read_only')),
     facesSection, enrolSection, removeSection);
