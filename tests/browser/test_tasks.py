@@ -44,7 +44,7 @@ def posted(district: District) -> Iterator[dict[str, str]]:
 def test_a_leader_sees_the_units_tasks_with_the_counts_and_one_persons_list(page, district: District,
                                                                              posted) -> None:
     # GIVEN the unit leader WHEN they open Tasks from the navigation and choose the test day
-    sign_in(page, "lanhdao", PASSWORD, "/#/help")
+    sign_in(page, "lanhdao", PASSWORD)
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Nhiệm vụ").click()
     page.get_by_label("Ngày").fill(district.day.isoformat())
     page.get_by_role("button", name="Xem").click()
@@ -71,7 +71,7 @@ def test_a_unit_admin_checks_and_imports_a_task_file_and_sees_the_refused_rows(p
                      f"NK-2,KHONG-CO,Công văn đến,{earlier:%d/%m/%Y} 08:00,Đã giao\n"
                      f"NK-3,NV-CLERK,Quyết định,ngày mai,Đã giao\n", encoding="utf-8")
     # GIVEN the unit admin, who has the import as a navigation entry
-    sign_in(page, "quantri", PASSWORD, "/#/help")
+    sign_in(page, "quantri", PASSWORD)
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Nhập nhiệm vụ từ tệp").click()
     page.get_by_label("Tệp nhiệm vụ (XLSX, CSV)").set_input_files(str(sheet))
     # WHEN they check the file THEN the refused rows are listed with the reason, and nothing is written
