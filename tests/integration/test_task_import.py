@@ -64,7 +64,9 @@ def test_a_csv_is_checked_then_imported_row_by_row_and_a_reimport_changes_nothin
     assert _statuses(checked) == {2: ("created", None), 3: ("created", None), 7: ("created", None), **refusals}
     assert checked.body["client_id"] == f"import:{office.unit}"
     assert (checked.body["created"], checked.body["refused"]) == (3, 4)
-    assert "assigned_at" in next(row["message"] for row in checked.body["rows"] if row["row"] == 6)
+    rows = {row["row"]: row for row in checked.body["rows"]}
+    assert (rows[4]["external_id"], rows[4]["assignee"]) == ("VB-3", "CB404")
+    assert "assigned_at" in rows[6]["message"]
     assert _imported(office) == {}
     # WHEN it is imported
     imported = _import(product, office.unit, "nhiem-vu.csv", _csv(_rows()), "import")

@@ -10,6 +10,7 @@ required column or is too large is refused whole (400), before anything is writt
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chamcong.access import Access
@@ -17,12 +18,15 @@ from chamcong.container import Container
 from chamcong.errors import BadRequest
 from chamcong.rules.staff_sheet import HeaderMissing, find_header, is_blank
 from chamcong.rules.task_sheet import HEADERS, REQUIRED, record_of
+from chamcong.schemas.staff import EMPLOYEE_CODE_PATTERN
 from chamcong.schemas.tasks import MAX_TASK_IMPORT_ROWS, ImportTasks
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.staff_import import decode_file, read_table
 from chamcong.services.tasks import TaskSource, store_records
 from chamcong.services.units import get_unit
+
+_CODE = re.compile(EMPLOYEE_CODE_PATTERN)
 
 
 def source_of(unit_id: str) -> TaskSource:
@@ -59,10 +63,11 @@ def import_tasks(container: Container, access: Access, body: ImportTasks, source
     report: list[dict[str, Any]] = []
     for index, (number, record) in enumerate(rows):
         refusal = refusals.get(index)
-        external_id, assignee = record.get("external_id"), record.get("assignee")
-        report.append({"row": number,
-                       "external_id": external_id[:64] if isinstance(external_id, str) else None,
-                       "assignee": assignee[:32] if isinstance(assignee, str) else None,
+        # The row's ids as the batch echoes them: only when well-formed (never arbitrary input back).
+        external_id = refusal["external_id"] if refusal else record["external_id"]
+        assignee = record.get("assignee")
+        report.append({"row": number, "external_id": external_id,
+                       "assignee": assignee if isinstance(assignee, str) and _CODE.match(assignee) else None,
                        "status": batch.outcomes[index], "code": refusal["code"] if refusal else None,
                        "message": refusal["message"] if refusal else None})
     counts = {status: sum(1 for row in report if row["status"] == status)
