@@ -56,6 +56,10 @@ def test_a_leader_sees_the_units_tasks_with_the_counts_and_one_persons_list(page
     assert rows.count() == 3
     assert "Trả lời kiến nghị cử tri" in rows.nth(0).inner_text() and "Có" in rows.nth(0).inner_text()
     screenshot(page, "tasks")
+    # AND the page fits a 360-pixel phone (the tables scroll inside their frame)
+    page.set_viewport_size({"width": 360, "height": 780})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 900})
     # WHEN they follow a person THEN that person's own list and counts are shown
     page.get_by_role("table", name="Theo cán bộ").get_by_role("link", name="Trần Thị Bình").click()
     page.get_by_role("heading", name="Nhiệm vụ của Trần Thị Bình").wait_for()

@@ -27,7 +27,7 @@ function periodForm(context, path, { period, date }, extra = {}, before = []) {
   const dateInput = h('input', { type: 'date', value: date, required: true });
   const form = h('form', { class: 'toolbar tasks-filters' }, before,
     field(t('tasks.period'), periodSelect), field(t('common.date'), dateInput),
-    h('button', { type: 'submit' }, t('common.show')));
+    h('div', {}, h('button', { type: 'submit' }, t('common.show'))));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const query = { ...extra(), period: periodSelect.value, date: dateInput.value };
