@@ -41,8 +41,8 @@ def posted(district: District) -> Iterator[dict[str, str]]:
         admin.call("PATCH", f"/v1/staff/{district.person(key).staff_id}", json={"employee_code": None})
 
 
-def test_a_leader_sees_the_units_tasks_with_the_counts_and_one_persons_list(page, district: District,
-                                                                             posted) -> None:
+def test_a_leader_sees_the_units_tasks_with_the_counts_and_one_persons_list(page, browser, site: str,
+                                                                             district: District, posted) -> None:
     # GIVEN the unit leader WHEN they open Tasks from the navigation and choose the test day
     sign_in(page, "lanhdao", PASSWORD)
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Nhiệm vụ").click()
@@ -64,6 +64,19 @@ def test_a_leader_sees_the_units_tasks_with_the_counts_and_one_persons_list(page
     page.get_by_role("table", name="Theo cán bộ").get_by_role("link", name="Trần Thị Bình").click()
     page.get_by_role("heading", name="Nhiệm vụ của Trần Thị Bình").wait_for()
     assert page.get_by_role("table", name="Nhiệm vụ trong kỳ").locator("tbody tr").count() == 1
+    # AND the civil servant herself finds the same list under "Nhiệm vụ của tôi" (and has no unit list)
+    context = browser.new_context(base_url=site, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    try:
+        own = context.new_page()
+        sign_in(own, "canbo", PASSWORD)
+        navigation = own.get_by_role("navigation", name="Điều hướng chính")
+        assert navigation.get_by_role("link", name="Nhiệm vụ", exact=True).count() == 0
+        navigation.get_by_role("link", name="Nhiệm vụ của tôi").click()
+        own.get_by_label("Ngày").fill(district.day.isoformat())
+        own.get_by_role("button", name="Xem").click()
+        own.get_by_role("table", name="Nhiệm vụ trong kỳ").get_by_text("Tờ trình").wait_for()
+    finally:
+        context.close()
 
 
 def test_a_unit_admin_checks_and_imports_a_task_file_and_sees_the_refused_rows(page, district: District, posted,

@@ -9,6 +9,7 @@ export default {
   'tasks.person_title': { vi: 'Nhiệm vụ của cán bộ', en: 'A person\'s tasks' },
   'tasks.person_named': { vi: 'Nhiệm vụ của {name}', en: 'Tasks of {name}' },
   'tasks.back': { vi: 'Về nhiệm vụ của đơn vị', en: 'Back to the unit\'s tasks' },
+  'tasks.mine': { vi: 'Nhiệm vụ của tôi', en: 'My tasks' },
   'tasks.person_link': { vi: 'Nhiệm vụ', en: 'Tasks' },
   'tasks.period': { vi: 'Kỳ', en: 'Period' },
   'tasks.period_day': { vi: 'Ngày', en: 'Day' },

@@ -122,7 +122,9 @@ async function renderPerson(main, context) {
   const chosen = choice(context);
   const results = h('div', {}, busy());
   const title = h('span', {}, t('tasks.person_title'));
-  show(main, h('p', {}, h('a', { href: link('/tasks', chosen) }, t('tasks.back'))), heading(title),
+  const back = session.hasRole(...UNIT_READERS) ? h('p', {}, h('a', { href: link('/tasks', chosen) }, t('tasks.back')))
+    : null;
+  show(main, back, heading(title),
     periodForm(context, `/tasks/person/${staffId}`, chosen, () => ({})), results);
   let reply;
   let person = null;
@@ -144,7 +146,13 @@ export const personTasks = {
   id: 'tasks-person',
   path: '/tasks/person/:staff_id',
   title: 'tasks.person_title',
-  nav: null,
+  // A civil servant's own tasks; leaders and oversight reach anyone's in their scope from the unit's list.
+  nav: {
+    order: 31,
+    label: 'tasks.mine',
+    path: (s) => `/tasks/person/${encodeURIComponent(s.current().account?.staff_id || '')}`,
+    visible: (s) => Boolean(s.current()?.account?.staff_id) && !s.hasRole(...UNIT_READERS),
+  },
   section: 'tasks',
   allowed: (s) => Boolean(s.current()),
   render: renderPerson,
