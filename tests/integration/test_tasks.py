@@ -274,36 +274,3 @@ def test_bad_task_queries_are_refused_with_400(product: Product, path: str) -> N
     office = _office(product)
     reply = product.get(path.format(unit=office.unit))
     assert reply.status == 400 and reply.body["code"] == "validation_error"
-
-
-def test_the_tasks_are_stored_with_their_audit_entries_and_a_task_changed_meanwhile_is_read_again(
-        product: Product, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chamcong.services import tasks as service
-    from chamcong.store.models.audit import AuditModel
-
-    office = _office(product)
-    many = [_task(f"VB-{n:03d}", "CB001") for n in range(150)]
-    # WHEN a client posts 150 tasks THEN they are stored in two transactions, each with its audit entry
-    assert _post(product, office.key, many).body["created"] == 150
-    entries = [e for e in AuditModel.scan() if e.action == "tasks.batch"]
-    assert sorted(int(e.details["created"]) for e in entries) == [51, 99]
-    # GIVEN another call stores the same task between this call's read and its write (the read misses it)
-    real = service._stored
-    misses = {"left": 1}
-
-    def stale(client_id: str, placed: Any) -> dict[str, TaskModel]:
-        if misses["left"]:
-            misses["left"] -= 1
-            return {}
-        return real(client_id, placed)
-
-    monkeypatch.setattr(service, "_stored", stale)
-    changed = [_task("VB-000", "CB001", status="in_progress"), _task("VB-NEW", "CB002")]
-    # WHEN it is posted THEN the transaction is refused, the tasks read again, and both land once
-    reply = _post(product, office.key, changed)
-    assert (reply.body["created"], reply.body["updated"], reply.body["rejected"]) == (1, 1, [])
-    assert {t.external_id: int(t.revision) for t in TaskModel.scan() if t.external_id in {"VB-000", "VB-NEW"}} == {
-        "VB-000": 2, "VB-NEW": 1}
-    # AND every stored change is in the audit trail exactly once
-    entries = [e for e in AuditModel.scan() if e.action == "tasks.batch"]
-    assert sum(int(e.details["created"]) + int(e.details["updated"]) for e in entries) == 152

@@ -25,7 +25,6 @@ from chamcong.services.audit import Source
 from chamcong.services.staff_import import decode_file, read_table
 from chamcong.services.tasks import TaskSource, store_records
 from chamcong.services.units import get_unit
-from chamcong.store.models.audit import AuditModel
 
 _CODE = re.compile(EMPLOYEE_CODE_PATTERN)
 
@@ -58,15 +57,8 @@ def import_tasks(container: Container, access: Access, body: ImportTasks, source
     if len(rows) > MAX_TASK_IMPORT_ROWS:
         raise BadRequest("task_import_too_large")
     owner = source_of(body.unit_id)
-
-    def audit_of(created: int, updated: int) -> AuditModel:
-        return audit.entry(container.clock(), access.username, "tasks.import", unit_id=body.unit_id,
-                           subject=owner.client_id, source=source,
-                           details={"file_name": body.file_name, "rows": len(rows), "created": created,
-                                    "updated": updated})
-
-    batch = store_records(container, owner, [record for _, record in rows], lang,
-                          audit_of=audit_of if body.mode == "import" else None)
+    writing = body.mode == "import"
+    batch = store_records(container, owner, [record for _, record in rows], lang, write=writing)
     refusals = {rejection["index"]: rejection for rejection in batch.rejected}
     report: list[dict[str, Any]] = []
     for index, (number, record) in enumerate(rows):
@@ -80,4 +72,8 @@ def import_tasks(container: Container, access: Access, body: ImportTasks, source
                        "message": refusal["message"] if refusal else None})
     counts = {status: sum(1 for row in report if row["status"] == status)
               for status in ("created", "updated", "unchanged", "refused")}
+    if writing:
+        audit.record_only(audit.entry(container.clock(), access.username, "tasks.import", unit_id=body.unit_id,
+                                      subject=owner.client_id, source=source,
+                                      details={"file_name": body.file_name, **counts}))
     return {"client_id": owner.client_id, "mode": body.mode, "rows": report, **counts}

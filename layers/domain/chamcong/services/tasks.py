@@ -3,16 +3,14 @@
 A batch is judged record by record: a record that cannot be stored is answered in `rejected` with its index,
 its external_id and a code; the others are stored. Storing is idempotent: a record whose content (and
 resolved assignee) equals the stored one writes nothing; a changed record becomes the next revision under a
-condition on the revision it replaced, the replaced version kept in the task's history. The writes go in
-transactions of up to 99 tasks, each with the audit entry that records them, so no task is stored unaudited.
-Retrying a whole batch therefore never creates, counts or versions anything twice.
+condition on the revision it replaced, the replaced version kept in the task's history. Retrying a whole
+batch therefore never creates, counts or versions anything twice.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -30,7 +28,6 @@ from chamcong.services import audit
 from chamcong.services.common import iso
 from chamcong.services.staff import person_in_scope
 from chamcong.services.units import get_unit, load_tree
-from chamcong.store.models.audit import AuditModel
 from chamcong.store.models.base import lost_condition
 from chamcong.store.models.staff import EmployeeCodeClaim, StaffModel
 from chamcong.store.models.tasks import IntegrationClientModel, TaskModel
@@ -122,28 +119,20 @@ def _holders(codes: Iterable[str]) -> dict[str, StaffModel]:
     return {key[len(EmployeeCodeClaim.PREFIX):]: people[owner] for key, owner in owners.items() if owner in people}
 
 
-# Builds the audit entry written in the same transaction as the tasks it records: (created, updated) → entry.
-AuditOf = Callable[[int, int], AuditModel]
-# Tasks per transaction (DynamoDB takes 100 items: these and the audit entry), and their size at most (4 MB).
-TASKS_PER_TRANSACTION = 99
-TRANSACTION_BYTES = 3_000_000
-
-
 def post_batch(container: Container, client: IntegrationClientModel, body: TaskBatch, lang: str) -> dict[str, Any]:
-    def audit_of(created: int, updated: int) -> AuditModel:
-        return audit.entry(container.clock(), f"integration:{client.client_id}", "tasks.batch",
-                           unit_id=client.unit_id_of_client, subject=client.client_id,
-                           details={"created": created, "updated": updated, "records": len(body.tasks)})
-
-    return store_records(container, TaskSource(client.client_id, client.unit_id_of_client), body.tasks, lang,
-                         audit_of=audit_of).answer()
+    batch = store_records(container, TaskSource(client.client_id, client.unit_id_of_client), body.tasks, lang)
+    if batch.created or batch.updated:
+        audit.record_only(audit.entry(container.clock(), f"integration:{client.client_id}", "tasks.batch",
+                                      unit_id=client.unit_id_of_client, subject=client.client_id,
+                                      details={"created": batch.created, "updated": batch.updated,
+                                               "unchanged": batch.unchanged, "rejected": len(batch.rejected)}))
+    return batch.answer()
 
 
 def store_records(container: Container, source: TaskSource, records: Sequence[Any], lang: str, *,
-                  audit_of: AuditOf | None = None) -> _Batch:
-    """Judge records as the batch does and store the ones that change something, each transaction of tasks with
-    its audit entry (`audit_of`); without `audit_of` nothing is written and the outcomes say what storing would
-    do. The same for a client's batch and for an imported file."""
+                  write: bool = True) -> _Batch:
+    """Judge and store records as the batch does, one by one; `write=False` judges and writes nothing (the
+    outcomes say what storing would do). The same for a client's batch and for an imported file."""
     now = container.clock()
     zone = container.work_calendar.timezone
     batch = _Batch(lang)
@@ -163,7 +152,10 @@ def store_records(container: Container, source: TaskSource, records: Sequence[An
     holders = _holders(record.assignee for _, record in valid)
     # The source's reach: its unit and every unit below it, as the tree stands now.
     reach = load_tree().subtree(source.unit_id) if valid else set()
-    placed: list[_Placed] = []
+    partition = TaskModel.partition_of(source.client_id)
+    stored = {task.entry_key: task for task in
+              TaskModel.batch_get([(partition, record.external_id) for _, record in valid], consistent_read=True)} \
+        if valid else {}
     for index, record in valid:
         person = holders.get(record.assignee.upper())
         if person is None:
@@ -172,63 +164,25 @@ def store_records(container: Container, source: TaskSource, records: Sequence[An
         if person.unit_id not in reach:
             batch.reject(index, record.external_id, "task_assignee_out_of_scope")
             continue
-        placed.append(_Placed(index, record, person, record.assigned_at.astimezone(zone).date()))
-    writes = _plan_all(batch, placed, source.client_id, now)
-    if audit_of is None:
-        for write in writes:
-            batch.landed(write.placed.index, write.outcome)
-        return batch
-    for chunk in _chunks(writes):
-        _commit(container, batch, chunk, source.client_id, now, audit_of)
+        _store(batch, index, record, person, source.client_id, stored.get(record.external_id), now,
+               record.assigned_at.astimezone(zone).date(), write)
     return batch
 
 
-@dataclass(frozen=True)
-class _Placed:
-    """A record that may be stored: its index in the call, the person it names, its local day."""
-
-    index: int
-    record: TaskRecord
-    person: StaffModel
-    local_day: date
-
-
-@dataclass(frozen=True)
-class _Write:
-    placed: _Placed
-    task: TaskModel
-    condition: Any
-    outcome: str  # created | updated
-    size: int
-
-
-def _stored(client_id: str, placed: Sequence[_Placed]) -> dict[str, TaskModel]:
-    if not placed:
-        return {}
-    partition = TaskModel.partition_of(client_id)
-    keys = [(partition, one.record.external_id) for one in placed]
-    return {task.entry_key: task for task in TaskModel.batch_get(keys, consistent_read=True)}
-
-
-def _plan_all(batch: _Batch, placed: Sequence[_Placed], client_id: str, now: datetime) -> list[_Write]:
-    stored = _stored(client_id, placed)
-    writes = [_plan(batch, one, client_id, stored.get(one.record.external_id), now) for one in placed]
-    return [write for write in writes if write is not None]
-
-
-def _plan(batch: _Batch, placed: _Placed, client_id: str, existing: TaskModel | None,
-          now: datetime) -> _Write | None:
-    """The write a record needs; None when it needs none (unchanged) or may not be applied (outdated)."""
-    record, person, index = placed.record, placed.person, placed.index
+def _store(batch: _Batch, index: int, record: TaskRecord, person: StaffModel, client_id: str,
+           existing: TaskModel | None, now: datetime, local_day: date, write: bool) -> None:
     content = _content(record)
     digest = content_hash({**content, "staff_id": person.staff_id, "unit_id": person.unit_id})
     if existing is not None and existing.content_hash == digest:
         batch.landed(index, "unchanged")
-        return None
+        return
     if (existing is not None and record.updated_at is not None and existing.source_updated_at is not None
             and record.updated_at < existing.source_updated_at):
         batch.reject(index, record.external_id, "task_outdated")
-        return None
+        return
+    if not write:
+        batch.landed(index, "created" if existing is None else "updated")
+        return
     history: list[dict[str, Any]] = []
     if existing is not None:
         history = [*existing.history, {"revision": int(existing.revision), "received_at": iso(existing.received_at),
@@ -237,7 +191,7 @@ def _plan(batch: _Batch, placed: _Placed, client_id: str, existing: TaskModel | 
         TaskModel.partition_of(client_id), record.external_id, client_id=client_id,
         external_id=record.external_id, staff_id=person.staff_id, unit_id=person.unit_id,
         employee_code=record.assignee,
-        assigned_key=TaskModel.assigned_key_of(placed.local_day, client_id, record.external_id),
+        assigned_key=TaskModel.assigned_key_of(local_day, client_id, record.external_id),
         title=record.title, document_number=record.document_number, assigned_at=record.assigned_at,
         due_at=record.due_at, completed_at=record.completed_at, status=record.status, weight=record.weight,
         quality=content["quality"], late_objective_cause=record.late_objective_cause,
@@ -245,55 +199,14 @@ def _plan(batch: _Batch, placed: _Placed, client_id: str, existing: TaskModel | 
         revision=1 if existing is None else int(existing.revision) + 1, received_at=now, history=history)
     condition = (TaskModel.entry_key.does_not_exist() if existing is None
                  else TaskModel.revision == int(existing.revision))
-    size = len(json.dumps(content, ensure_ascii=False)) * (len(history) + 2) + 1000  # generous
-    return _Write(placed, task, condition, "created" if existing is None else "updated", size)
-
-
-def _chunks(writes: Sequence[_Write]) -> list[list[_Write]]:
-    chunks: list[list[_Write]] = []
-    size = 0
-    for write in writes:
-        if not chunks or len(chunks[-1]) >= TASKS_PER_TRANSACTION or size + write.size > TRANSACTION_BYTES:
-            chunks.append([])
-            size = 0
-        chunks[-1].append(write)
-        size += write.size
-    return chunks
-
-
-def _transact(container: Container, writes: Sequence[_Write], audit_of: AuditOf) -> bool:
-    created = sum(1 for write in writes if write.outcome == "created")
     try:
-        audit.write(container, audit_of(created, len(writes) - created),
-                    *(("save", write.task, {"condition": write.condition}) for write in writes))
+        task.save(condition=condition)
     except (PutError, TransactWriteError) as exc:
         if not lost_condition(exc):
             raise
-        return False
-    return True
-
-
-def _commit(container: Container, batch: _Batch, writes: list[_Write], client_id: str, now: datetime,
-            audit_of: AuditOf) -> None:
-    """The tasks and their audit entry in one transaction. If one of them changed since it was read (another call
-    storing it at the same time), read them again and try once more; then one by one, each with its own audit
-    entry, refusing with task_conflict the ones still changing under us (the client sends them again)."""
-    if _transact(container, writes, audit_of):
-        for write in writes:
-            batch.landed(write.placed.index, write.outcome)
+        batch.reject(index, record.external_id, "task_conflict")
         return
-    again = _plan_all(batch, [write.placed for write in writes], client_id, now)
-    if not again:
-        return
-    if _transact(container, again, audit_of):
-        for write in again:
-            batch.landed(write.placed.index, write.outcome)
-        return
-    for write in again:
-        if _transact(container, [write], audit_of):
-            batch.landed(write.placed.index, write.outcome)
-        else:
-            batch.reject(write.placed.index, write.placed.record.external_id, "task_conflict")
+    batch.landed(index, "created" if existing is None else "updated")
 
 
 # --- reading -------------------------------------------------------------------------------------------------
