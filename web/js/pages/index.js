@@ -19,7 +19,8 @@ import adminCalendar from './admin-calendar.js';
 import adminAudit from './admin-audit.js';
 import month from './month.js';
 import absences from './absences.js';
+import roster from './roster.js';
 import help from './help.js';
 
 export const pages = [signin, password, today, charts, staff, bulk, staffPerson, reports, admin, adminUnits,
-  adminAccounts, adminDevices, adminCalendar, adminAudit, month, absences, help];
+  adminAccounts, adminDevices, adminCalendar, adminAudit, month, absences, roster, help];
