@@ -28,8 +28,8 @@ def set_roster_day(ctx: RequestContext, unit_id: str, date: str) -> dict[str, An
 
 
 @routes.route("/v1/units/{unit_id}/roster/{date}", "GET", summary="The unit's roster for a day, with how many may "
-              "stay home, the staff who could, and each conflict with leave or a trip", auth="user", permission="roster:read",
-              response=RosterDayDetail, errors=("unit_not_found",))
+              "stay home, the staff who could, and each conflict with leave or a trip", auth="user",
+              permission="roster:read", response=RosterDayDetail, errors=("unit_not_found",))
 def read_roster_day(ctx: RequestContext, unit_id: str, date: str) -> dict[str, Any]:
     return roster.read_day(ctx.container, ctx.access, unit_id, date)
 
