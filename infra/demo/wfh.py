@@ -19,6 +19,8 @@ from typing import Any, Protocol
 
 import requests
 
+from chamcong.messages import day_status_label
+
 DEMO_CLIENT = "Hệ thống quản lý văn bản và điều hành (demo)"
 # The tasks each person at home is given that day: (title, document number, completed at, status); the first
 # person also gets one still in progress at the end of the day.
@@ -108,11 +110,12 @@ def play(http: Http, admin: str, unit: dict[str, Any], members: list[tuple[str, 
         _call(http, admin, "PATCH", f"/v1/staff/{staff_id}", 200, {"employee_code": code})
     result.at_home = [Member(staff_id, name, codes[staff_id]) for staff_id, name in chosen]
     out.append("  trạng thái ngày / day status: " + ", ".join(
-        f"{member.full_name} {statuses.get(member.staff_id, '?')}" for member in result.at_home))
+        f"{member.full_name} — {day_status_label(statuses.get(member.staff_id, 'pending'))}"
+        for member in result.at_home))
     client = _call(http, admin, "POST", "/v1/integrations", 201, {"name": DEMO_CLIENT, "unit_id": district_id})
     result.client_id = str(client["client_id"])
     out.append(f"  admin tạo máy khách tích hợp / creates an integration client: {client['client_id']} "
-               f"(khoá chỉ hiện một lần / key shown once: {str(client['key'])[:6]}…)")
+               f"(khoá chỉ hiện một lần, gửi trong Authorization: ApiKey … / key shown once, sent as ApiKey)")
     # 3. the day's tasks of the people at home, one bad record among them; then the same batch again
     batch = {"tasks": _tasks(result.at_home, day)}
     key = f"ApiKey {client['key']}"

@@ -37,7 +37,7 @@ def test_the_demo_plays_a_work_from_home_day_through_the_api(product: Product) -
     assert wfh.day == date(2026, 11, 19)
     assert [member.full_name for member in wfh.at_home] == ["Hoàng Minh Đức", "Lê Hoàng Cường"]
     assert "2 người ở nhà, tối đa 2 trên 5 cán bộ" in text
-    assert "Hoàng Minh Đức work_from_home, Lê Hoàng Cường work_from_home" in text
+    assert "Hoàng Minh Đức — Làm việc tại nhà, Lê Hoàng Cường — Làm việc tại nhà" in text
     # AND three were refused whole, with the message a leader reads, and the roster stayed at two
     assert "3 người / people → 422 wfh_cap_exceeded: Vượt giới hạn làm việc tại nhà: ngày 19/11/2026" in text
     assert "lịch vẫn là / the roster stays: 2 người" in text
