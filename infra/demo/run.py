@@ -11,6 +11,9 @@
 4. Prints per person the check-in and check-out times the server recorded and whether each passage was
    recognised, the strangers counted as unknown, and the recognition rate; writes the report, the
    annotated lobby videos and the evidence snapshots under the output folder.
+5. A work-from-home day (infra/demo/wfh.py): the leader's roster within the cap and one refused over it, an
+   integration client posting the day's tasks of the people at home (a bad record rejected, a re-post that
+   changes nothing), then the afternoon reports (`afternoon_reports`).
 
 python -m infra.demo [--faces DIR] [--models-dir DIR] [--out DIR] [--strangers N]
 """
@@ -37,6 +40,8 @@ from chamcong.messages import day_status_label
 from edge_uploader.queue import CaptureQueue
 from infra.demo.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
 from infra.demo.spoofs import spoof_clip
+from infra.demo.wfh import RequestsHttp, afternoon_reports
+from infra.demo.wfh import play as work_from_home_day
 from infra.local_stack import DEFAULT_MODELS_DIR, REPO, free_port, running_stack
 
 SAMPLES_DIR = REPO.parent / "shared" / "liveness-samples"
@@ -304,6 +309,20 @@ def accounts(api: Api, units: list[dict[str, object]], enrolled: list[Person], d
     return "\n".join(lines)
 
 
+def work_from_home(api: Api, units: list[dict[str, object]], enrolled: list[Person], day: date) -> str:
+    """The work-from-home day of Phòng Nội vụ (infra/demo/wfh.py), then the afternoon reports' hook."""
+    own = units[1]
+    members = [(str(p.staff_id), p.full_name) for p in enrolled if p.unit_id == own["unit_id"]]
+    # `truongphong` exists when `accounts` made the unit's accounts (two people or more in the unit).
+    leader = ("truongphong", DEMO_PASSWORD) if len(members) >= 2 else None
+    http, admin = RequestsHttp(api.base), str(api.session.headers["Authorization"])
+    wfh = work_from_home_day(http, admin, own, members, day, leader, str(units[0]["unit_id"]))
+    lines = wfh.lines
+    if wfh.day is not None:
+        lines += afternoon_reports(http, admin, wfh)
+    return "\n".join(lines)
+
+
 def _reset_elsewhere(api: Api, token: str, unit_id: str) -> str:
     api.call("POST", "/v1/accounts", 201, json={"username": "canbo-khac", "unit_id": unit_id})
     reply = api.session.post(f"{api.base}/v1/accounts/canbo-khac/reset", json={}, timeout=60,
@@ -403,6 +422,7 @@ def play(stack_url: str, demo: DemoPlan) -> DemoDay:
     mails = sorted((out_dir / "mail").glob("*.eml"))
     text += "\n" + "\n".join(f"  {path.relative_to(out_dir)}" for path in mails)
     text += accounts(api, units, enrolled, day)
+    text += work_from_home(api, units, enrolled, day)
     shutil.rmtree(out_dir / "clips", ignore_errors=True)
     return DemoDay(day, text, failures, rate)
 

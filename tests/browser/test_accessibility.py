@@ -22,6 +22,8 @@ PAGES = [
     ("noivu", "/#/people/{late1}/month?month={month}&date={day}", "17 phút"),
     ("noivu", "/#/charts?month={month}", "Biểu đồ"),
     ("lanhdao", "/#/absences", "Nghỉ phép và điều chỉnh"),
+    ("lanhdao", "/#/roster?date={day}", "Ở nhà"),
+    ("noivu", "/#/roster?unit_id={unit_a}&month={month}", "Duyệt ngoại lệ về giới hạn"),
     ("quantri", "/#/staff", "Cán bộ"),
     ("quantri", "/#/staff/{clerk}", "Trần Thị Bình"),
     ("quantri", "/#/staff/bulk", "Đăng ký hàng loạt"),

@@ -256,3 +256,32 @@ def test_approving_the_same_exception_again_keeps_one(office: Office) -> None:
     assert len(listed["exceptions"]) == 1
     # 60% of five is three
     assert office.put(office.ids("Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường")).status == 200
+
+
+def test_the_editor_reads_who_may_be_named_and_which_days_are_working_days(office: Office) -> None:
+    # GIVEN Bình on leave on Thursday, and a newcomer who starts next month
+    bình = office.people["Trần Thị Bình"]
+    leave = office.product.post("/v1/absences", {"staff_id": bình, "kind": "leave", "first_day": THURSDAY,
+                                                 "last_day": THURSDAY, "reason": "Nghỉ phép năm"}, token=office.leader)
+    assert leave.status == 201, leave.body
+    office.product.post("/v1/staff", {"full_name": "Vũ Minh Hải", "unit_id": office.unit,
+                                      "employed_from": "2026-12-01"})
+    # WHEN the leader opens Thursday in the editor
+    day = office.roster()
+    # THEN every person employed that day is offered, in Vietnamese name order, Bình marked as on leave
+    assert day["working"] is True
+    assert [(person["full_name"], person["conflict"]) for person in day["candidates"]] == [
+        ("Hoàng Văn Em", None), ("Lê Hoàng Cường", None), ("Nguyễn Văn An", None), ("Phạm Thu Dung", None),
+        ("Trần Thị Bình", {"kind": "leave", "absence_id": leave.body["absence_id"]})]
+    # AND a Saturday is not a working day: nobody is offered
+    saturday = office.roster("2026-11-21")
+    assert saturday["working"] is False and saturday["candidates"] == []
+    # AND the month lists each working day with its allowance (weekends left out), Thursday among them
+    month = office.product.get(f"/v1/units/{office.unit}/roster?month=2026-11", token=office.leader).body
+    working = {entry["date"]: entry["allowance"]["allowed"] for entry in month["working_days"]}
+    assert len(working) == 21 and working[THURSDAY] == 2
+    assert "2026-11-21" not in working and "2026-11-22" not in working
+    # AND saving answers the same detail the editor redraws from
+    saved = office.put(office.ids("Nguyễn Văn An"))
+    assert saved.status == 200
+    assert [person["full_name"] for person in saved.body["candidates"]][:2] == ["Hoàng Văn Em", "Lê Hoàng Cường"]

@@ -10,11 +10,13 @@ import today from './today.js';
 import charts from './charts.js';
 import month from './month.js';
 import absences from './absences.js';
+import roster from './roster.js';
 import help from './help.js';
 import lobby from './lobby.js';
 import tasks from './tasks.js';
 
-const parts = [common, signin, today, charts, staff, bulk, admin, reports, month, absences, help, lobby, tasks];
+const parts = [common, signin, today, charts, staff, bulk, admin, reports, month, absences, roster, help, lobby,
+  tasks];
 
 export const catalogue = {};
 for (const part of parts) {

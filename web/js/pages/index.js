@@ -20,10 +20,11 @@ import adminAudit from './admin-audit.js';
 import adminIntegrations from './admin-integrations.js';
 import month from './month.js';
 import absences from './absences.js';
+import roster from './roster.js';
 import help from './help.js';
 import tasks, { personTasks } from './tasks.js';
 import tasksImport from './tasks-import.js';
 
 export const pages = [signin, password, today, charts, staff, bulk, staffPerson, reports, admin, adminUnits,
-  adminAccounts, adminDevices, adminIntegrations, adminCalendar, adminAudit, month, absences, tasks, tasksImport,
-  personTasks, help];
+  adminAccounts, adminDevices, adminIntegrations, adminCalendar, adminAudit, month, absences, roster, tasks,
+  tasksImport, personTasks, help];

@@ -63,6 +63,7 @@ class RosterAllowance(View):
 class RosterDay(View):
     unit_id: str
     date: str
+    working: bool = Field(description="A working day of the unit's calendar (a roster may name people only then)")
     staff: list[RosterPerson]
     note: str | None
     allowance: RosterAllowance
@@ -70,10 +71,22 @@ class RosterDay(View):
     updated_at: str | None
 
 
+class RosterDayDetail(RosterDay):
+    candidates: list[RosterPerson] = Field(description="The unit's staff employed that day, in Vietnamese name "
+                                           "order, each with the leave or trip that would win over the roster")
+
+
+class RosterWorkingDay(View):
+    date: str
+    allowance: RosterAllowance
+
+
 class RosterMonth(View):
     unit_id: str
     month: str
     days: list[RosterDay] = Field(description="The days that have a roster, in date order")
+    working_days: list[RosterWorkingDay] = Field(description="Every working day of the month in the unit's "
+                                                 "calendar, with how many may stay home that day")
 
 
 class RosterExceptionRecord(View):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar as months
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -17,6 +17,8 @@ from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import NotFound, Unprocessable
 from chamcong.rules.attendance import Absence
+from chamcong.rules.calendar import WorkCalendar
+from chamcong.rules.collation import vietnamese_key
 from chamcong.rules.roster import (
     Allowance,
     RosterException,
@@ -43,25 +45,30 @@ from chamcong.store.models.units import UnitModel
 MAX_EXCEPTION_DAYS = 366
 
 
-def read_day(access: Access, unit_id: str, day_text: str) -> dict[str, Any]:
-    """The unit's roster for a day (an empty one if none was set), with the allowance and each conflict."""
+def read_day(container: Container, access: Access, unit_id: str, day_text: str) -> dict[str, Any]:
+    """The unit's roster for a day (an empty one if none was set), with the allowance, each conflict, and the
+    staff who could be named (what the editor offers)."""
     day = _path_day(day_text)
     unit = get_unit(unit_id)
     access.require_unit("roster:read", unit_id)
-    unit_context = _Context.load(unit, day, day)
-    return unit_context.view(day, _stored(unit_id, day))
+    unit_context = _Context.load(container, unit, day, day)
+    return unit_context.detail(day, _stored(unit_id, day))
 
 
-def read_month(access: Access, unit_id: str, month: str) -> dict[str, Any]:
-    """Every day of a month (YYYY-MM) that has a roster, in date order."""
+def read_month(container: Container, access: Access, unit_id: str, month: str) -> dict[str, Any]:
+    """Every day of a month (YYYY-MM) that has a roster, in date order; and every working day with its allowance."""
     unit = get_unit(unit_id)
     access.require_unit("roster:read", unit_id)
     first = date.fromisoformat(f"{month}-01")
     last = first.replace(day=months.monthrange(first.year, first.month)[1])
-    unit_context = _Context.load(unit, first, last)
+    unit_context = _Context.load(container, unit, first, last)
     records = sorted(RosterModel.of_unit_between(unit_id, first, last), key=lambda record: record.day)
+    working = [day for day in (first + timedelta(days=n) for n in range((last - first).days + 1))
+               if unit_context.working(day)]
     return {"unit_id": unit_id, "month": month,
-            "days": [unit_context.view(date.fromisoformat(record.day), record) for record in records]}
+            "days": [unit_context.view(date.fromisoformat(record.day), record) for record in records],
+            "working_days": [{"date": day.isoformat(), "allowance": unit_context.allowance_view(day)}
+                             for day in working]}
 
 
 def set_day(container: Container, access: Access, unit_id: str, day_text: str, body: SetRoster,
@@ -70,9 +77,9 @@ def set_day(container: Container, access: Access, unit_id: str, day_text: str, b
     day = _path_day(day_text)
     unit = get_unit(unit_id)
     access.require_unit("roster:write", unit_id)
-    unit_context = _Context.load(unit, day, day)
+    unit_context = _Context.load(container, unit, day, day)
     wanted = list(body.staff_ids)
-    if wanted and not working_day(calendar_for(container, unit_id), day):
+    if wanted and not unit_context.working(day):
         raise Unprocessable("roster_day_off")
     outside = [index for index, staff_id in enumerate(wanted) if staff_id not in unit_context.members]
     if outside:
@@ -89,7 +96,7 @@ def set_day(container: Container, access: Access, unit_id: str, day_text: str, b
     previous = _stored(unit_id, day)
     # Sent again (a retry), or clearing a day that has no roster: nothing changes, nothing is audited.
     if (_names(previous) if previous else []) == wanted and (previous.note if previous else None) == body.note:
-        return unit_context.view(day, previous)
+        return unit_context.detail(day, previous)
     record = RosterModel(unit_id, RosterModel.day_key(day), day=day.isoformat(), staff_ids=wanted, note=body.note,
                          updated_by=access.username, updated_at=container.clock())
     details = {"date": day.isoformat(), "staff_ids": [_names(previous) if previous else [], wanted],
@@ -98,7 +105,7 @@ def set_day(container: Container, access: Access, unit_id: str, day_text: str, b
     audit.write(container, audit.entry(container.clock(), access.username, "roster.set", unit_id=unit_id,
                                        subject=f"{unit_id}/{day.isoformat()}", details=details, source=source),
                 ("save", record, {}))
-    return unit_context.view(day, record)
+    return unit_context.detail(day, record)
 
 
 def approve_exception(container: Container, access: Access, unit_id: str, body: CreateRosterException,
@@ -149,33 +156,48 @@ class _Context:
     """What a unit's roster days are judged against: its members, cap, exceptions and absences."""
 
     def __init__(self, unit: UnitModel, members: dict[str, StaffModel], exceptions: list[RosterException],
-                 absences: dict[str, list[Absence]]) -> None:
+                 absences: dict[str, list[Absence]], calendar: WorkCalendar) -> None:
         self.unit, self.members, self.exceptions, self.absences = unit, members, exceptions, absences
+        self.calendar = calendar
         self.cap = Fraction(wfh_cap_percent(unit), 100)
 
     @classmethod
-    def load(cls, unit: UnitModel, first: date, last: date) -> _Context:
+    def load(cls, container: Container, unit: UnitModel, first: date, last: date) -> _Context:
         members = {person.staff_id: person for person in StaffModel.by_unit.query(unit.unit_id)}
         exceptions = [_to_exception(record) for record in RosterExceptionModel.of_unit(unit.unit_id)]
         absences: dict[str, list[Absence]] = defaultdict(list)
         for record in active_absences(AbsenceModel.of_unit_between(unit.unit_id, first, last)):
             absences[record.staff_id].append(to_absence(record))
-        return cls(unit, members, exceptions, absences)
+        return cls(unit, members, exceptions, absences, calendar_for(container, unit.unit_id))
+
+    def working(self, day: date) -> bool:
+        return working_day(self.calendar, day)
 
     def allowance(self, day: date) -> Allowance:
         employed = sum(1 for person in self.members.values() if employed_on(day, _employed_from(person)))
         return allowance(day, employed, self.cap, self.exceptions)
 
-    def view(self, day: date, record: RosterModel | None) -> dict[str, Any]:
+    def allowance_view(self, day: date) -> dict[str, Any]:
         allowed = self.allowance(day)
+        return {"employed": allowed.employed, "allowed": allowed.allowed, "cap": float(allowed.cap),
+                "exception_id": allowed.exception.exception_id if allowed.exception else None}
+
+    def view(self, day: date, record: RosterModel | None) -> dict[str, Any]:
         staff_ids = _names(record) if record else []
-        return {"unit_id": self.unit.unit_id, "date": day.isoformat(),
+        return {"unit_id": self.unit.unit_id, "date": day.isoformat(), "working": self.working(day),
                 "staff": [self._person(day, staff_id) for staff_id in staff_ids],
                 "note": record.note if record else None,
-                "allowance": {"employed": allowed.employed, "allowed": allowed.allowed, "cap": float(allowed.cap),
-                              "exception_id": allowed.exception.exception_id if allowed.exception else None},
+                "allowance": self.allowance_view(day),
                 "updated_by": record.updated_by if record else None,
                 "updated_at": iso(record.updated_at) if record else None}
+
+    def detail(self, day: date, record: RosterModel | None) -> dict[str, Any]:
+        """The day as the editor needs it: its roster, and everyone of the unit employed that day (none on a day
+        off, when nobody may be named)."""
+        employed = [person for person in self.members.values() if employed_on(day, _employed_from(person))]
+        employed.sort(key=lambda person: (vietnamese_key(person.full_name), person.staff_id))
+        candidates = [self._person(day, person.staff_id) for person in employed] if self.working(day) else []
+        return {**self.view(day, record), "candidates": candidates}
 
     def _person(self, day: date, staff_id: str) -> dict[str, Any]:
         person = self.members.get(staff_id) or find_staff(staff_id)  # moved to another unit since: still named
