@@ -193,7 +193,7 @@ def test_the_16_00_report_goes_to_each_unit_with_someone_at_home_and_to_home_aff
     assert rows[5] == ["Tổng cộng (3 người)", None, 7, 3, pytest.approx(3 / 7), 4, pytest.approx(4 / 7)]
     # AND a unit's own text is readable through the API; the unit without anyone at home has no report
     assert [r["audience_name"] for r in listed] == ["Phòng Nội vụ", "Phòng Tài chính - Kế hoạch",
-                                                    "Phòng Nội vụ (tất cả đơn vị)"]
+                                                    "Tổng hợp các đơn vị (gửi Phòng Nội vụ)"]
     text = day.product.get(listed[0]["text"]).body
     assert text["subject"] == "[Chấm công] Phòng Nội vụ — làm việc tại nhà ngày 20/11/2026 (16:00)"
 

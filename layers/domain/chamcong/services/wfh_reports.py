@@ -65,7 +65,7 @@ from chamcong.store.models.units import UnitModel
 
 KINDS: tuple[WfhKind, ...] = ("units", "province")
 LOOKBACK = timedelta(days=366)  # a task assigned longer ago than this, due on D, is not read
-AUDIENCE_NAMES = {DISTRICT: "Phòng Nội vụ (tất cả đơn vị)", PROVINCE: "Tổng hợp toàn tỉnh"}
+AUDIENCE_NAMES = {DISTRICT: "Tổng hợp các đơn vị (gửi Phòng Nội vụ)", PROVINCE: "Tổng hợp toàn tỉnh"}
 
 
 @dataclass(frozen=True)
