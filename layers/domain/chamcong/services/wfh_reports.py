@@ -9,8 +9,11 @@ once each by the daily reports' machinery (`services.reports.deliver`: claim, ar
 - A day off for every unit: nothing (`working_day` false).
 
 Who is at home on D: on their unit's roster for D *and* judged "work_from_home" by the day rules (a full-day
-leave or trip wins). Their tasks are read per person (the tasks' `by_staff` index: tasks assigned from
-`LOOKBACK` days before D to D); which count and which were processed is `rules.wfh_report`'s.
+leave or trip wins). Their tasks are read per unit, one query (the tasks' `by_unit` index: the assignee's unit
+when the e-office system last wrote the task; tasks assigned from `LOOKBACK` days before D to D, filtered to
+those assigned on D or due on D); which count and which were processed is `rules.wfh_report`'s. A person moved to
+another unit brings their older tasks along once the e-office system sends them again (a task's unit is
+rewritten with it).
 
 Reading: `GET /v1/reports/wfh?date=` lists the day's afternoon reports the caller may read (the same reading
 rule as the daily reports: a unit's report to whoever reads that unit, a summary to whoever reads every unit it
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -156,21 +160,26 @@ def _at_home(container: Container, units: Iterable[UnitModel], day: date, at: da
         home = [judged.person for judged in judge_unit(container, unit.unit_id, day, day, calendar, at)
                 if judged.summary.status == DayStatus.WORK_FROM_HOME and judged.person.staff_id in on_roster]
         if home:
+            tasks = _unit_tasks(unit.unit_id, day, zone)
             found.append(wfh.UnitRows(unit.unit_id, unit.name,
                                       [wfh.PersonRow(person.staff_id, person.full_name,
-                                                     tally(_tasks(person.staff_id, day, zone), day, at, zone))
+                                                     tally(tasks.get(person.staff_id, []), day, at, zone))
                                        for person in home]))
     return _Day(working, found)
 
 
-def _tasks(staff_id: str, day: date, zone: Any) -> list[TaskTimes]:
-    """The person's tasks that may count on `day`: assigned on it, or assigned before it and due on it."""
+def _unit_tasks(unit_id: str, day: date, zone: Any) -> dict[str, list[TaskTimes]]:
+    """Staff id → their tasks that may count on `day` (assigned on it, or assigned before it and due on it): one
+    query of the unit's tasks (`by_unit`: the assignee's unit when the task was last written)."""
     first, last = TaskModel.period_range(day - LOOKBACK, day)
     start = datetime.combine(day, time(0), tzinfo=zone)
     due_on_day = TaskModel.due_at.between(start, start + timedelta(days=1) - timedelta(microseconds=1))
-    query = TaskModel.by_staff.query(staff_id, TaskModel.assigned_key.between(first, last),
-                                     filter_condition=TaskModel.assigned_key.startswith(day.isoformat()) | due_on_day)
-    return [TaskTimes(task.status, task.assigned_at, task.due_at, task.completed_at) for task in query]
+    tasks: dict[str, list[TaskTimes]] = defaultdict(list)
+    for task in TaskModel.by_unit.query(unit_id, TaskModel.assigned_key.between(first, last),
+                                        filter_condition=TaskModel.assigned_key.startswith(day.isoformat())
+                                        | due_on_day):
+        tasks[task.staff_id].append(TaskTimes(task.status, task.assigned_at, task.due_at, task.completed_at))
+    return tasks
 
 
 # --- reading the archive -------------------------------------------------------------------------------
