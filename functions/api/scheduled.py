@@ -1,5 +1,5 @@
-"""Scheduled entry points (EventBridge Scheduler, Asia/Ho_Chi_Minh): the daily reports, the account sweep, the
-re-embedding job.
+"""Scheduled entry points (EventBridge Scheduler, Asia/Ho_Chi_Minh): the daily reports and the 16:00 and 17:00
+work-from-home reports, the account sweep, the re-embedding job.
 
 They call the same services as the routes, as the system identity (a site-wide grant, audited as actor
 "system"). The schedule fires every day; the calendar decides whether it is a working day (a make-up
@@ -15,22 +15,36 @@ from typing import Any
 from chamcong.access import Access
 from chamcong.container import get_container
 from chamcong.observability import get_logger
-from chamcong.services import accounts, reembedding, reports
+from chamcong.services import accounts, reembedding, reports, wfh_reports
 
 log = get_logger()
 
 
 @log.inject_lambda_context(clear_state=True)
 def daily_report(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """event: {"kind": "morning" | "evening", "date": "YYYY-MM-DD" (optional, default today locally)}."""
+    """event: {"kind": "morning" | "evening", "date": "YYYY-MM-DD" (optional, default today locally)}; or
+    {"report": "wfh", "kind": "units" | "province", "date"?}: the 16:00 and 17:00 work-from-home reports."""
     container = get_container()
     kind = event.get("kind")
+    if event.get("report") == "wfh":
+        return _wfh_report(container, event)
     if kind not in ("morning", "evening"):
         raise ValueError("kind must be morning or evening")
     day = date.fromisoformat(event["date"]) if event.get("date") else container.today()
     result = reports.run_daily(container, Access.system(), day, kind)
     log.info("daily reports", extra={"date": result["date"], "kind": kind,
                                      "sent": sum(r["status"] == "sent" for r in result["reports"])})
+    return result
+
+
+def _wfh_report(container: Any, event: dict[str, Any]) -> dict[str, Any]:
+    kind = event.get("kind")
+    if kind not in ("units", "province"):
+        raise ValueError("kind must be units or province")
+    day = date.fromisoformat(event["date"]) if event.get("date") else container.today()
+    result = wfh_reports.run(container, Access.system(), day, kind)
+    log.info("work-from-home reports", extra={"date": result["date"], "kind": kind,
+                                              "sent": sum(r["status"] == "sent" for r in result["reports"])})
     return result
 
 

@@ -8,7 +8,8 @@ On the working day before the lobby's day (nobody passed the camera then), in Ph
    for the district (`POST /v1/integrations`, its key shown once);
 3. the client posts the day's tasks of the people at home (`Authorization: ApiKey …`) with one bad record,
    whose rejection is printed, and posts the same batch again, which changes nothing;
-4. `afternoon_reports` — the 16:00 and 17:00 reports' runs go there.
+4. `afternoon_reports`: the 16:00 and 17:00 reports of that day, run as the schedule runs them, then again (the
+   re-run sends nothing twice); their e-mails with the XLSX in the output folder.
 """
 
 from __future__ import annotations
@@ -136,10 +137,29 @@ def play(http: Http, admin: str, unit: dict[str, Any], members: list[tuple[str, 
 
 
 def afternoon_reports(http: Http, admin: str, wfh: WfhDay) -> list[str]:
-    """Hook: the 16:00 (per unit) and 17:00 (province) work-from-home reports for `wfh.day`, run on demand as the
-    schedule would run them (`POST /v1/reports/wfh/run`), their e-mails and XLSX in the output folder.
-    Integrator: add the runs here; return the lines to print. Nothing runs yet."""
-    return []
+    """The 16:00 (per unit and for Home Affairs) and 17:00 (province) work-from-home reports of `wfh.day`, run on
+    demand as the schedule runs them (`POST /v1/reports/wfh/run`); the e-mails, with their XLSX, land in the
+    output folder's mail/. Run twice, to show that a re-run sends nothing again."""
+    assert wfh.day is not None
+    out = ["", f"Báo cáo làm việc tại nhà ngày {wfh.day:%d/%m/%Y} / the afternoon reports:"]
+    for kind, label in (("units", "16:00 đơn vị / units"), ("province", "17:00 tỉnh / province")):
+        body = {"date": wfh.day.isoformat(), "kind": kind}
+        run = _call(http, admin, "POST", "/v1/reports/wfh/run", 200, body)
+        for report in run["reports"]:
+            out.append(f"  {label}: {report['audience']} → {report['status']} "
+                       f"({', '.join(report['recipients']) or '—'})")
+        if run.get("nobody_at_home"):
+            out.append(f"  {label}: không ai làm việc tại nhà / nobody at home")
+        again = _call(http, admin, "POST", "/v1/reports/wfh/run", 200, body)
+        statuses = sorted({str(report["status"]) for report in again["reports"]})
+        out.append(f"  {label}, chạy lại / re-run: {', '.join(statuses) or '—'}")
+    listed = _call(http, admin, "GET", "/v1/reports/wfh", 200, params={"date": wfh.day.isoformat()})["reports"]
+    district = next((report for report in listed if report["audience"] == "district"), None)
+    if district is not None and district.get("text"):
+        text = _call(http, admin, "GET", str(district["text"]), 200)
+        out.append("  bảng 16:00 gửi Sở Nội vụ / the 16:00 table for Home Affairs:")
+        out += [f"    {line}" for line in str(text["text"]).splitlines() if line.strip()][:14]
+    return out
 
 
 def _tasks(at_home: list[Member], day: date) -> list[dict[str, Any]]:

@@ -19,13 +19,14 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 import app as api_module
 from chamcong.schemas.common import XLSX
 from chamcong.store.models.attendance import EventModel
+from chamcong.store.models.roster import RosterModel
 from tests.integration.harness import Product, Reply
 
 ROLES = ("oversight", "unit_admin", "unit_leader", "staff")
@@ -129,6 +130,11 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/reports/daily": PEOPLE_READERS,
     "GET /v1/reports/daily/{date}/{kind}/{audience}": PEOPLE_READERS,
     "GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": PEOPLE_READERS,
+    "POST /v1/reports/wfh/run": set(),
+    "GET /v1/reports/wfh": PEOPLE_READERS,
+    "GET /v1/reports/wfh/{date}/{kind}/{audience}": PEOPLE_READERS,
+    "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": PEOPLE_READERS,
+    "GET /v1/reports/wfh/{date}/{kind}/{audience}/text": PEOPLE_READERS,
 }
 # Lists without a target are checked by what they return (test_lists_show_only_what_the_role_oversees);
 # one's own password and session by tests/integration/test_account_lifecycle.py.
@@ -146,6 +152,7 @@ class World:
     integrations: dict[str, str] = field(default_factory=dict)  # unit target → integration client id
     absences: dict[str, str] = field(default_factory=dict)  # person target → absence id
     reported: bool = False  # Wednesday's morning reports archived (no recipients set)
+    wfh_reported: bool = False  # Wednesday's 16:00 work-from-home reports archived (someone at home in each unit)
     counter: itertools.count = field(default_factory=itertools.count)
 
     def unique(self, prefix: str) -> str:
@@ -221,6 +228,16 @@ def _reported_unit(world: World, target: str) -> str:
     if not world.reported:
         world.as_admin("POST", "/v1/reports/daily/run", {"date": "2026-11-18", "kind": "morning"})
         world.reported = True
+    return world.units[target]
+
+
+def _wfh_reported_unit(world: World, target: str) -> str:
+    if not world.wfh_reported:
+        for person in ("own", "child", "sibling", "other"):  # stored as a roster is (a unit of one is over the cap)
+            RosterModel(_unit_of(world, person), RosterModel.day_key(date(2026, 11, 18)), day="2026-11-18",
+                        staff_ids=[world.people[person]], updated_by="admin").save()
+        world.as_admin("POST", "/v1/reports/wfh/run", {"date": "2026-11-18", "kind": "units"})
+        world.wfh_reported = True
     return world.units[target]
 
 
@@ -382,12 +399,22 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "GET", f"/v1/reports/daily/2026-11-18/morning/{_reported_unit(w, t)}", None)),
     "GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": (UNIT_TARGETS, lambda w, t: (
         "GET", f"/v1/reports/daily/2026-11-18/morning/{_reported_unit(w, t)}/attachment", None)),
+    "POST /v1/reports/wfh/run": (("own",), lambda w, t: ("POST", "/v1/reports/wfh/run", {
+        "date": "2026-11-19", "kind": "province"})),
+    "GET /v1/reports/wfh": (("own",), lambda w, t: ("GET", "/v1/reports/wfh?date=2026-11-18", None)),
+    "GET /v1/reports/wfh/{date}/{kind}/{audience}": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/reports/wfh/2026-11-18/units/{_wfh_reported_unit(w, t)}", None)),
+    "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/reports/wfh/2026-11-18/units/{_wfh_reported_unit(w, t)}/attachment", None)),
+    "GET /v1/reports/wfh/{date}/{kind}/{audience}/text": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/reports/wfh/2026-11-18/units/{_wfh_reported_unit(w, t)}/text", None)),
 }
 SITE_WIDE = {"GET /v1/attendance/overview", "GET /v1/attendance/spoofs", "GET /v1/attendance/stats",
              "GET /v1/auth/me", "POST /v1/staff/import", "GET /v1/calendars/site", "PUT /v1/calendars/site",
-             "POST /v1/reports/daily/run",
+             "POST /v1/reports/daily/run", "POST /v1/reports/wfh/run", "GET /v1/reports/wfh",
              "GET /v1/reports/daily", "GET /v1/thresholds", "PUT /v1/thresholds/{scope}/{scope_id}?site"}
-ACCEPT = {"GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": {"Accept": XLSX}}  # a binary answer
+ACCEPT = {"GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},  # a binary answer
+          "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": {"Accept": XLSX}}
 ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -198,11 +199,20 @@ def test_every_function_handler_exists_in_its_code() -> None:
 
 def test_the_reports_run_on_a_schedule_in_vietnam_time_and_are_retried() -> None:
     events = resources_of_type("AWS::Serverless::Function")["ReportsFunction"]["Properties"]["Events"]
-    assert {name: event["Type"] for name, event in events.items()} == {"MorningReport": "ScheduleV2",
-                                                                       "EveningReport": "ScheduleV2"}
+    assert {name: event["Type"] for name, event in events.items()} == {
+        "MorningReport": "ScheduleV2", "EveningReport": "ScheduleV2",
+        "WfhUnitsReport": "ScheduleV2", "WfhProvinceReport": "ScheduleV2"}
     for event in events.values():
         assert event["Properties"]["ScheduleExpressionTimezone"] == "Asia/Ho_Chi_Minh"
         assert event["Properties"]["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+    # The afternoon reports: 16:00 to the units and Home Affairs, 17:00 to the province, dispatched by their input.
+    parameters = load_template()["Parameters"]
+    for name, parameter, default, kind in (("WfhUnitsReport", "WfhUnitsReportSchedule", "cron(0 16 * * ? *)", "units"),
+                                           ("WfhProvinceReport", "WfhProvinceReportSchedule", "cron(0 17 * * ? *)",
+                                            "province")):
+        assert events[name]["Properties"]["ScheduleExpression"] == {"Ref": parameter}
+        assert parameters[parameter]["Default"] == default
+        assert json.loads(events[name]["Properties"]["Input"]) == {"report": "wfh", "kind": kind}
 
 
 def test_the_liveness_model_reaches_the_recognition_function_only_and_can_be_switched_off() -> None:

@@ -1,4 +1,4 @@
-"""The daily reports: run a day again."""
+"""The daily reports and the afternoon (work-from-home) reports: run a day again, read the archive."""
 
 from __future__ import annotations
 
@@ -6,8 +6,17 @@ from typing import Any
 
 from chamcong.http import RequestContext, Routes
 from chamcong.schemas.common import XLSX, FileResult
-from chamcong.schemas.reports import DailyReportList, DailyReportRun, ReportsQuery, RunDailyReport
-from chamcong.services import reports
+from chamcong.schemas.reports import (
+    DailyReportList,
+    DailyReportRun,
+    ReportsQuery,
+    RunDailyReport,
+    RunWfhReport,
+    WfhReportList,
+    WfhReportRun,
+    WfhReportText,
+)
+from chamcong.services import reports, wfh_reports
 
 routes = Routes("reports", "Báo cáo — the daily reports")
 
@@ -38,3 +47,38 @@ def download_daily_report(ctx: RequestContext, date: str, kind: str, audience: s
               produces=XLSX)
 def download_daily_report_attachment(ctx: RequestContext, date: str, kind: str, audience: str) -> FileResult:
     return reports.download_attachment(ctx.container, ctx.access, date, kind, audience)
+
+
+@routes.route("/v1/reports/wfh/run", "POST", summary="Run a day's 16:00 (units) or 17:00 (province) work-from-home "
+              "report again (sent ones are not sent twice)", auth="user", permission="reports:run", body=RunWfhReport,
+              response=WfhReportRun, errors=("reports_failed",))
+def run_wfh_report(ctx: RequestContext) -> dict[str, Any]:
+    return wfh_reports.run(ctx.container, ctx.access, ctx.body.date, ctx.body.kind)
+
+
+@routes.route("/v1/reports/wfh", "GET", summary="A day's afternoon (work-from-home) reports the caller may read, "
+              "with download paths", auth="user", permission="reports:read", query=ReportsQuery,
+              response=WfhReportList)
+def list_wfh_reports(ctx: RequestContext) -> dict[str, Any]:
+    return wfh_reports.list_reports(ctx.container, ctx.access, ctx.query.date)
+
+
+@routes.route("/v1/reports/wfh/{date}/{kind}/{audience}", "GET", summary="An archived afternoon report as the "
+              "e-mail sent (.eml); kind is units or province, audience a unit id, district or province", auth="user",
+              permission="reports:read", errors=("report_not_found",), produces="message/rfc822")
+def download_wfh_report(ctx: RequestContext, date: str, kind: str, audience: str) -> FileResult:
+    return wfh_reports.download(ctx.container, ctx.access, date, kind, audience)
+
+
+@routes.route("/v1/reports/wfh/{date}/{kind}/{audience}/attachment", "GET", summary="The .xlsx attached to an "
+              "archived afternoon report, laid out like Appendix 2's form", auth="user", permission="reports:read",
+              errors=("report_not_found",), produces=XLSX)
+def download_wfh_report_attachment(ctx: RequestContext, date: str, kind: str, audience: str) -> FileResult:
+    return wfh_reports.download_attachment(ctx.container, ctx.access, date, kind, audience)
+
+
+@routes.route("/v1/reports/wfh/{date}/{kind}/{audience}/text", "GET", summary="An archived afternoon report's "
+              "subject and plain text", auth="user", permission="reports:read", response=WfhReportText,
+              errors=("report_not_found",))
+def read_wfh_report_text(ctx: RequestContext, date: str, kind: str, audience: str) -> dict[str, Any]:
+    return wfh_reports.text(ctx.container, ctx.access, date, kind, audience)

@@ -69,7 +69,7 @@ BINARY_ERRORS = ("not_acceptable",)  # a binary answer (an .xlsx) asked for with
 PATH_PATTERNS = {"username": r"^[a-z0-9][a-z0-9._-]{0,127}$",  # wider than a new username: any stored one
                  "role": "^(" + "|".join(ROLES) + ")$",
                  "date": r"^\d{4}-\d{2}-\d{2}$",
-                 "kind": "^(morning|evening)$"}
+                 "kind": "^(morning|evening|units|province)$"}  # the daily reports', the afternoon reports'
 
 
 class ScopeNotChecked(Exception):

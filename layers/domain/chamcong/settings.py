@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # and, on the local stack only, a folder where every e-mail sent is also written as an .eml file.
     sender_email: str = "chamcong@example.gov.vn"
     home_affairs_recipients: str = ""
+    # The 17:00 work-from-home summary's recipients in the province (comma-separated).
+    province_recipients: str = ""
     mail_copy_dir: str | None = None
     # The officials' web site (https://…, no trailing slash): the e-mails link each exception to the person's day
     # there. "" = no links (the e-mail says where the evidence is, without one).

@@ -1,16 +1,30 @@
-// Texts of the daily reports page (js/pages/reports.js).
+// Texts of the reports page (js/pages/reports.js): the daily reports and the afternoon work-from-home reports.
 export default {
   'reports.title': { vi: 'Báo cáo', en: 'Reports' },
-  'reports.caption': { vi: 'Báo cáo hằng ngày, ngày {date}', en: 'Daily reports of {date}' },
-  'reports.empty': {
+  'reports.daily_title': { vi: 'Báo cáo chấm công hằng ngày', en: 'Daily attendance reports' },
+  'reports.wfh_title': { vi: 'Báo cáo làm việc tại nhà (16:00, 17:00)', en: 'Work-from-home reports (16:00, 17:00)' },
+  'reports.wfh_hint': {
+    vi: 'Kết quả xử lý nhiệm vụ trên hệ thống quản lý văn bản của những người làm việc tại nhà theo lịch.',
+    en: 'How the people working from home by roster processed their tasks on the e-office system.',
+  },
+  'reports.caption.daily': { vi: 'Báo cáo hằng ngày, ngày {date}', en: 'Daily reports of {date}' },
+  'reports.caption.wfh': { vi: 'Báo cáo làm việc tại nhà, ngày {date}', en: 'Work-from-home reports of {date}' },
+  'reports.empty.daily': {
     vi: 'Chưa có báo cáo nào của ngày {date} mà bạn được xem.',
     en: 'There are no reports of {date} that you may read.',
   },
+  'reports.empty.wfh': {
+    vi: 'Chưa có báo cáo làm việc tại nhà nào của ngày {date} mà bạn được xem.',
+    en: 'There are no work-from-home reports of {date} that you may read.',
+  },
+  'reports.province': { vi: 'Tổng hợp toàn tỉnh', en: 'Province summary' },
   'reports.audience': { vi: 'Đơn vị nhận', en: 'For' },
   'reports.district': { vi: 'Tổng hợp toàn huyện', en: 'District summary' },
   'reports.kind': { vi: 'Buổi', en: 'Report' },
   'reports.kind.morning': { vi: 'Buổi sáng', en: 'Morning' },
   'reports.kind.evening': { vi: 'Buổi chiều', en: 'Evening' },
+  'reports.kind.units': { vi: '16:00 — các đơn vị', en: '16:00 — units' },
+  'reports.kind.province': { vi: '17:00 — toàn tỉnh', en: '17:00 — province' },
   'reports.status': { vi: 'Trạng thái', en: 'Status' },
   'reports.status.sending': { vi: 'Đang gửi', en: 'Sending' },
   'reports.status.sent': { vi: 'Đã gửi', en: 'Sent' },
@@ -31,13 +45,29 @@ export default {
   'reports.mail_to': { vi: 'Người nhận', en: 'To' },
   'reports.mail_date': { vi: 'Ngày gửi', en: 'Date' },
   'reports.mail_attachment': { vi: 'Tệp đính kèm', en: 'Attachment' },
-  'reports.run_title': { vi: 'Chạy lại báo cáo của ngày này', en: 'Run this day\'s reports again' },
-  'reports.run_hint': {
+  'reports.run_title.daily': { vi: 'Chạy lại báo cáo của ngày này', en: 'Run this day\'s reports again' },
+  'reports.run_hint.daily': {
     vi: 'Tạo lại báo cáo buổi sáng hoặc buổi chiều của ngày đã chọn; báo cáo đã gửi sẽ không gửi lại lần nữa.',
     en: 'Makes the chosen day\'s morning or evening reports again; reports already sent are not sent twice.',
   },
+  'reports.run_title.wfh': {
+    vi: 'Chạy lại báo cáo làm việc tại nhà của ngày này',
+    en: 'Run this day\'s work-from-home reports again',
+  },
+  'reports.run_hint.wfh': {
+    vi: 'Tạo lại báo cáo 16:00 hoặc 17:00 của ngày đã chọn, với số liệu đến 16:00 hoặc 17:00; '
+      + 'báo cáo đã gửi sẽ không gửi lại lần nữa.',
+    en: 'Makes the chosen day\'s 16:00 or 17:00 report again, with the tasks as they stood at 16:00 or 17:00; '
+      + 'reports already sent are not sent twice.',
+  },
+  'reports.run_nobody_at_home': {
+    vi: 'Ngày này không có ai làm việc tại nhà: không có báo cáo tổng hợp.',
+    en: 'Nobody worked from home this day: there is no summary.',
+  },
   'reports.run_kind': { vi: 'Báo cáo', en: 'Report' },
   'reports.run': { vi: 'Chạy lại', en: 'Run again' },
+  'reports.run_kind_wfh': { vi: 'Báo cáo làm việc tại nhà', en: 'Work-from-home report' },
+  'reports.run_wfh': { vi: 'Chạy lại báo cáo tại nhà', en: 'Run the work-from-home report again' },
   'reports.run_confirm': {
     vi: 'Chạy lại báo cáo {kind} ngày {date}? Người nhận chưa được gửi sẽ nhận e-mail.',
     en: 'Run the {kind} reports of {date} again? Recipients not yet sent to will get the e-mail.',

@@ -108,7 +108,7 @@ def unit_report(unit: UnitDay, day: date, kind: Kind, sender: str, recipients: S
                "site_url": site_url, "link": _links(site_url, day)}
     # "—", not ":": Python's header folding drops the space after a colon between encoded words
     subject = f"[Chấm công] {unit.unit_name} — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
-    return _message(subject, sender, recipients, sent_at, "daily_unit", context,
+    return compose_message(subject, sender, recipients, sent_at, "daily_unit", context,
                     attachment=(attachment_name(day, kind, unit.unit_name, unit.unit_id),
                                 _sheet(superior, unit.unit_name, SHEET_TITLES[kind], [unit], day, kind, sent_at,
                                        sections=False)))
@@ -126,7 +126,7 @@ def district_report(units: Sequence[UnitDay], day: date, kind: Kind, sender: str
                "exceptions": EXCEPTIONS, "labels": DAY_STATUS_LABELS, "spoofs": spoofs, "site_url": site_url,
                "link": _links(site_url, day)}
     subject = f"[Chấm công] Tổng hợp toàn huyện — báo cáo {KIND_TITLES[kind].split(' (')[0]} ngày {day:%d/%m/%Y}"
-    return _message(subject, sender, recipients, sent_at, "daily_district", context,
+    return compose_message(subject, sender, recipients, sent_at, "daily_district", context,
                     attachment=(attachment_name(day, kind, "Tổng hợp", "district"),
                                 _sheet("", agency, DISTRICT_SHEET_TITLES[kind], units, day, kind, sent_at,
                                        sections=True)))
@@ -144,8 +144,8 @@ def ascii_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.decode().lower()).strip("-")[:80].rstrip("-")
 
 
-def _message(subject: str, sender: str, recipients: Sequence[str], sent_at: datetime, template: str,
-             context: dict[str, Any], attachment: tuple[str, bytes]) -> EmailMessage:
+def compose_message(subject: str, sender: str, recipients: Sequence[str], sent_at: datetime, template: str,
+             context: dict[str, Any], attachment: tuple[str, bytes] | None) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = header_text(subject)
     message["Date"] = format_datetime(sent_at)
@@ -154,6 +154,8 @@ def _message(subject: str, sender: str, recipients: Sequence[str], sent_at: date
     message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1])
     message.set_content(_templates.get_template(f"{template}.txt.j2").render(context))
     message.add_alternative(_templates.get_template(f"{template}.html.j2").render(context), subtype="html")
+    if attachment is None:
+        return message
     name, data = attachment
     maintype, subtype = CONTENT_TYPE.split("/")
     message.add_attachment(data, maintype=maintype, subtype=subtype, filename=header_text(name))

@@ -70,6 +70,7 @@ class Section:
 
     rows: Sequence[Sequence[Cell]]
     title: str | None = None
+    totals: Sequence[Cell] | None = None  # with Form.nested_numbers: the section's own totals on its title row
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,9 @@ class Form:
     totals: Sequence[Cell] | None = None  # one per column (None: blank); the label fills the blanks before
     sheet: str = "Báo cáo"
     totals_label: str = TOTALS_LABEL
+    # Numbered as Appendix 2 of document 002: a section's title row "1", its rows "1.1", "1.2"; the title in the
+    # first column, the section's totals (if given) in the others.
+    nested_numbers: bool = False
 
     def __post_init__(self) -> None:
         if self.totals is not None and len(self.totals) != len(self.columns):
@@ -174,19 +178,39 @@ def _header(sheet: Worksheet, form: Form, first: int, last: int) -> None:
 
 def _body(sheet: Worksheet, form: Form, row: int, width: int) -> int:
     number = 0
-    for section in form.sections:
-        if section.title is not None:
+    for section_number, section in enumerate(form.sections, start=1):
+        if form.nested_numbers:
+            _section_row(sheet, form, section, row, section_number, width)
+            row += 1
+        elif section.title is not None:
             _merged(sheet, row, 1, row, width, section.title, _font(bold=True), "left", border=True)
             row += 1
-        for values in section.rows:
+        for inner, values in enumerate(section.rows, start=1):
             if len(values) != len(form.columns):
                 raise ValueError("one value per column")
             number += 1
-            _write(sheet, row, 1, number, _font(), "center", border=True)
+            label: Cell = f"{section_number}.{inner}" if form.nested_numbers else number
+            _write(sheet, row, 1, label, _font(), "center", border=True)
             for index, (column, value) in enumerate(zip(form.columns, values, strict=True), start=2):
                 _write(sheet, row, index, value, _font(), column.align, border=True, number_format=column.number_format)
             row += 1
     return row
+
+
+def _section_row(sheet: Worksheet, form: Form, section: Section, row: int, number: int, width: int) -> None:
+    """A nested section's title row: its number, its title, and its totals (or the title across the table)."""
+    font = _font(bold=True)
+    _write(sheet, row, 1, str(number), font, "center", border=True)
+    if section.totals is None:
+        _merged(sheet, row, 2, row, width, section.title or "", font, "left", border=True)
+        return
+    if len(section.totals) != len(form.columns):
+        raise ValueError("one total per column")
+    _write(sheet, row, 2, section.title or "", font, "left", border=True)
+    for index in range(1, len(form.columns)):
+        column = form.columns[index]
+        _write(sheet, row, index + 2, section.totals[index], font, column.align, border=True,
+               number_format=column.number_format)
 
 
 def _totals(sheet: Worksheet, form: Form, row: int, width: int) -> None:

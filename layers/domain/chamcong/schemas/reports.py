@@ -51,3 +51,49 @@ class DailyReportRun(View):
     kind: ReportKind
     working_day: bool
     reports: list[ReportOutcome]
+
+
+# --- the afternoon (work-from-home) reports ----------------------------------------------------------------
+
+WfhReportKind = Literal["units", "province"]
+
+
+class RunWfhReport(Body):
+    date: Day
+    kind: WfhReportKind = Field(description="units: the 16:00 report (each unit's leaders, Home Affairs); "
+                                            "province: the 17:00 summary")
+
+
+class WfhReportRun(View):
+    date: str
+    kind: WfhReportKind
+    working_day: bool = Field(description="false: a day off for every unit, nothing sent")
+    nobody_at_home: bool = Field(description="a working day with nobody at home: units sends the note to Home "
+                                             "Affairs only, province sends nothing")
+    cutoff: str = Field(description="The moment tasks were judged processed at (16:00 or 17:00, or the run time "
+                                    "if earlier)")
+    reports: list[ReportOutcome]
+
+
+class WfhReportEntry(View):
+    report_id: str
+    date: str
+    kind: WfhReportKind
+    audience: str = Field(description="A unit id, district (Home Affairs) or province")
+    audience_name: str
+    status: Literal["sending", "sent", "failed", "archived"]
+    recipients: list[str]
+    sent_at: str | None
+    download: str | None = Field(description="The archived e-mail (.eml); null until it is archived")
+    text: str | None = Field(description="Its subject and plain text (JSON)")
+    attachment: str | None = Field(description="Its .xlsx; null for the note of a day with nobody at home")
+
+
+class WfhReportList(View):
+    date: str
+    reports: list[WfhReportEntry]
+
+
+class WfhReportText(View):
+    subject: str
+    text: str

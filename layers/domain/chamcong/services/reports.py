@@ -44,6 +44,8 @@ REPORT_DELAY = timedelta(minutes=15)   # reports go out 15 minutes after their w
 
 DISTRICT = "district"
 DISTRICT_NAME = "Tổng hợp toàn huyện"
+PROVINCE = "province"  # the 17:00 work-from-home summary's audience (services.wfh_reports)
+SUMMARIES = frozenset({DISTRICT, PROVINCE})  # audiences that are not one unit: read by whoever reaches them all
 KINDS: tuple[Kind, ...] = ("morning", "evening")
 
 
@@ -75,13 +77,13 @@ def run_daily(container: Container, access: Access, day: date, kind: Kind) -> di
     site_url = container.site_url()
     names = {unit.unit_id: unit.name for unit in every_unit}
     tops = [unit.name for unit in every_unit if not unit.parent_id]
-    outcomes = [_deliver(container, day, kind, unit.unit_id, [str(a) for a in unit.report_recipients or []],
+    outcomes = [deliver(container, day, kind, unit.unit_id, [str(a) for a in unit.report_recipients or []],
                          [unit.unit_id], partial(unit_report, unit_day, day, kind, sender,
                                                   site_url=site_url, superior=names.get(unit.parent_id or "", "")))
                 for unit, unit_day in units]
     home_affairs = [a.strip() for a in container.settings.home_affairs_recipients.split(",") if a.strip()]
     spoofs = spoof_attempts(day, kind, names)
-    outcomes.append(_deliver(container, day, kind, DISTRICT, home_affairs, [unit.unit_id for unit, _ in units],
+    outcomes.append(deliver(container, day, kind, DISTRICT, home_affairs, [unit.unit_id for unit, _ in units],
                              partial(district_report, [unit_day for _, unit_day in units], day, kind, sender,
                                      spoofs=spoofs, site_url=site_url,
                                      agency=tops[0] if len(tops) == 1 else "")))
@@ -105,7 +107,7 @@ def spoof_attempts(day: date, kind: Kind, unit_names: dict[str, str]) -> list[Sp
     return attempts
 
 
-def _deliver(container: Container, day: date, kind: Kind, audience: str, recipients: list[str], covers: list[str],
+def deliver(container: Container, day: date, kind: str, audience: str, recipients: list[str], covers: list[str],
              compose: Callable[[list[str], datetime], EmailMessage]) -> dict[str, Any]:
     report_id = ReportModel.key(day, kind, audience)
     outcome = {"report_id": report_id, "audience": audience, "recipients": recipients, "archive_key": None}
@@ -169,7 +171,7 @@ def list_daily(container: Container, access: Access, day: date | None) -> dict[s
     reports = []
     for report_id in ids:
         record = found.get(report_id)
-        if record is None or not _readable(access, record):
+        if record is None or not readable(access, record):
             continue
         kind, audience = record.kind_and_audience
         path = f"/v1/reports/daily/{day.isoformat()}/{kind}/{audience}" if record.archive_key else None
@@ -202,14 +204,14 @@ def read_daily(container: Container, access: Access, day_text: str, kind: str, a
         day = date.fromisoformat(day_text)
     except ValueError:
         raise NotFound("report_not_found") from None
-    if audience != DISTRICT:
+    if audience not in SUMMARIES:
         access.require_unit("reports:read", audience)  # before saying whether it exists
     try:
         record = ReportModel.get(ReportModel.key(day, kind, audience))
     except ReportModel.DoesNotExist:
         access.acknowledge()
         raise NotFound("report_not_found") from None
-    if not _readable(access, record):
+    if not readable(access, record):
         raise Forbidden("forbidden")
     if not record.archive_key:
         raise NotFound("report_not_found")
@@ -228,9 +230,9 @@ def attachment_of(archived: bytes) -> tuple[bytes, str, str]:
     return payload, str(part.get_filename()), ATTACHMENT_TYPES[part.get_content_type()]
 
 
-def _readable(access: Access, record: ReportModel) -> bool:
+def readable(access: Access, record: ReportModel) -> bool:
     _, audience = record.kind_and_audience
-    if audience != DISTRICT:
+    if audience not in SUMMARIES:
         return access.allows("reports:read", Target(audience))
     covered = list(record.units or [])
     if not covered:  # a summary archived before reports kept their units: the whole site

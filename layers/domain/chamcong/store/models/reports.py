@@ -1,4 +1,4 @@
-"""The daily reports' sending records."""
+"""The reports' sending records: the daily reports and the afternoon (work-from-home) reports."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ from pynamodb.attributes import (
 )
 from pynamodb.models import Model
 
+WFH_PREFIX = "wfh-"  # the afternoon reports' kinds: "wfh-units", "wfh-province"
+
 
 class ReportModel(Model):
-    """One daily report to one audience: report_id = "{day}#{kind}#{audience}" (a unit id, or "district").
+    """One report to one audience: report_id = "{day}#{kind}#{audience}" (a unit id, "district" or "province").
+
+    kind: "morning" or "evening" (the daily reports), "wfh-units" or "wfh-province" (the afternoon reports).
 
     The record makes sending idempotent: a report is claimed ("sending") before SES is called and marked
     "sent" after, so a re-run of the day skips it, and a run that died mid-way can be retried.
@@ -45,4 +49,6 @@ class ReportModel(Model):
     @staticmethod
     def archive_key_for(day: date, kind: str, audience: str) -> str:
         """Where the complete message is archived in the data bucket."""
+        if kind.startswith(WFH_PREFIX):
+            return f"reports/wfh/{day.isoformat()}/{kind[len(WFH_PREFIX):]}/{audience}.eml"
         return f"reports/daily/{day.isoformat()}/{kind}/{audience}.eml"
