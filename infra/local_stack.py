@@ -240,12 +240,13 @@ def serve(args: argparse.Namespace) -> int:
     password = os.environ.get("BOOTSTRAP_ADMIN_PASSWORD") or None
     demo = None
     if args.demo:
-        from infra.demo.run import ADMIN_PASSWORD, HOME_AFFAIRS, plan
+        from infra.demo.run import ADMIN_PASSWORD, HOME_AFFAIRS, PROVINCE, plan
 
         demo = plan(["--models-dir", args.models_dir, "--out", str(Path(args.out) / "demo")],
                     prog="python -m infra.local_stack serve --demo")
         password = ADMIN_PASSWORD
         os.environ.setdefault("HOME_AFFAIRS_RECIPIENTS", HOME_AFFAIRS)
+        os.environ.setdefault("PROVINCE_RECIPIENTS", PROVINCE)
     with running_stack(args.port, Path(args.models_dir), Path(args.out), password) as stack:
         if demo is not None:
             from infra.demo.run import DEMO_ACCOUNTS, play

@@ -52,6 +52,7 @@ UNITS = ["Phòng Nội vụ", "Văn phòng HĐND và UBND", "Phòng Tài chính 
 UNIT_LEADERS = [["truongphong.noivu@dabac.example.gov.vn"], ["chanhvanphong@dabac.example.gov.vn"],
                 ["truongphong.tckh@dabac.example.gov.vn", "phophong.tckh@dabac.example.gov.vn"]]
 HOME_AFFAIRS = "phongnoivu@dabac.example.gov.vn"  # receives the district summary
+PROVINCE = "vanphong@ubndtinh.example.gov.vn"  # receives the 17:00 work-from-home summary
 # Demo names for the photo folders (the photos are public test photos; the names are invented).
 NAMES = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thu Dung", "Hoàng Minh Đức", "Vũ Thị Hà",
          "Đặng Quốc Hùng", "Bùi Thị Lan", "Đỗ Văn Long", "Hồ Thị Mai", "Ngô Đức Nam", "Dương Thị Oanh",
@@ -431,6 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     demo = plan(argv)
     started = time.monotonic()
     os.environ["HOME_AFFAIRS_RECIPIENTS"] = HOME_AFFAIRS
+    os.environ["PROVINCE_RECIPIENTS"] = PROVINCE
     with running_stack(free_port(), demo.models_dir, demo.out_dir, ADMIN_PASSWORD, access_log=False) as stack:
         print(f"Local stack up at {stack.api_url}")
         result = play(stack.api_url, demo)
