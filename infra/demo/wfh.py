@@ -115,7 +115,8 @@ def play(http: Http, admin: str, unit: dict[str, Any], members: list[tuple[str, 
         for member in result.at_home))
     client = _call(http, admin, "POST", "/v1/integrations", 201, {"name": DEMO_CLIENT, "unit_id": district_id})
     result.client_id = str(client["client_id"])
-    out.append(f"  admin tạo máy khách tích hợp / creates an integration client: {client['client_id']} "
+    out.append(f"  admin tạo kết nối cho hệ thống quản lý văn bản / creates an integration client: "
+               f"{client['client_id']} "
                f"(khoá chỉ hiện một lần, gửi trong Authorization: ApiKey … / key shown once, sent as ApiKey)")
     # 3. the day's tasks of the people at home, one bad record among them; then the same batch again
     batch = {"tasks": _tasks(result.at_home, day)}

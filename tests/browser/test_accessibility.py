@@ -33,7 +33,7 @@ PAGES = [
     ("admin", "/#/reports?date={day}", "Báo cáo"),
     ("lanhdao", "/#/tasks?date={day}", "Số liệu từ"),
     ("quantri", "/#/tasks/import", "Nhập nhiệm vụ từ tệp"),
-    ("admin", "/#/admin/integrations", "Khách tích hợp"),
+    ("admin", "/#/admin/integrations", "Kết nối hệ thống"),
 ]
 
 

@@ -114,10 +114,10 @@ def test_a_unit_admin_checks_and_imports_a_task_file_and_sees_the_refused_rows(p
 
 def test_an_admin_creates_an_integration_client_and_sees_its_key_once(page, district: District) -> None:
     sign_in(page, "admin", district.admin_password, "/#/admin/integrations")
-    page.get_by_role("heading", name="Khách tích hợp", level=1).wait_for()
+    page.get_by_role("heading", name="Kết nối hệ thống", level=1).wait_for()
     # WHEN they create a client for Phòng Nội vụ
-    page.get_by_text("Tạo khách tích hợp").click()
-    page.get_by_label("Tên khách tích hợp").fill("Hệ thống QLVB thử")
+    page.get_by_text("Tạo kết nối").click()
+    page.get_by_label("Tên hệ thống kết nối").fill("Hệ thống QLVB thử")
     page.get_by_label("Đơn vị", exact=True).first.select_option(district.units[UNIT_A])
     page.get_by_role("button", name="Tạo", exact=True).click()
     # THEN its key is shown once, with the warning and a copy button, and it is listed as active
@@ -130,9 +130,9 @@ def test_an_admin_creates_an_integration_client_and_sees_its_key_once(page, dist
     assert "Đang hoạt động" in row.inner_text()
     # AND after a reload the key is nowhere on the page
     page.reload()
-    page.get_by_role("table", name="Khách tích hợp").wait_for()
+    page.get_by_role("table", name="Kết nối hệ thống").wait_for()
     assert key not in page.content()
     # WHEN they revoke it, confirming THEN it is listed as revoked
-    page.get_by_role("button", name="Thu hồi khách tích hợp Hệ thống QLVB thử").click()
+    page.get_by_role("button", name="Thu hồi kết nối Hệ thống QLVB thử").click()
     page.get_by_role("dialog").get_by_role("button", name="Thu hồi").click()
     page.get_by_text("Đã thu hồi “Hệ thống QLVB thử”.").wait_for()

@@ -93,9 +93,12 @@ class Day:
         return dict(reply.body)
 
     def attachment(self, path: str) -> Any:
+        return self.workbook(path).active
+
+    def workbook(self, path: str) -> Any:
         reply = self.product.request("GET", path, headers={"Accept": XLSX})
         assert reply.status == 200, reply.body
-        return load_workbook(io.BytesIO(reply.raw)).active
+        return load_workbook(io.BytesIO(reply.raw))
 
 
 @pytest.fixture(scope="module")
@@ -217,11 +220,19 @@ def test_the_17_00_summary_goes_to_the_province_with_discipline_and_commendation
     assert "Trần Thị Bình (Phòng Nội vụ): 2/2 nhiệm vụ" in best and "Nguyễn Văn An" not in best
     # AND its XLSX has a row per unit and the totals
     listed = day.product.get(f"/v1/reports/wfh?date={FRIDAY}").body["reports"]
-    sheet = day.attachment(next(r for r in listed if r["kind"] == "province")["attachment"])
+    book = day.workbook(next(r for r in listed if r["kind"] == "province")["attachment"])
+    sheet, idle_sheet, best_sheet = book.worksheets
     assert sheet["A5"].value.startswith("TỔNG HỢP KẾT QUẢ XỬ LÝ CÔNG VIỆC")
     assert {"E8:F8", "G8:H8"} <= {str(r) for r in sheet.merged_cells.ranges}
     assert [sheet.cell(10, c).value for c in range(1, 9)] == [1, "Phòng Nội vụ", 2, 5, 4, 0.8, 1, pytest.approx(0.2)]
     assert [sheet.cell(12, c).value for c in (1, 3, 4, 5, 7)] == ["Tổng cộng (2 đơn vị)", 3, 7, 4, 3]
+    # AND the two lists follow, each on its own sheet in the same form: who processed nothing, who did everything
+    assert idle_sheet["A5"].value == "CÁN BỘ LÀM VIỆC TẠI NHÀ KHÔNG XỬ LÝ NHIỆM VỤ NÀO"
+    assert [idle_sheet.cell(9, c).value for c in range(1, 6)] == [1, "Hoàng Văn Hải", "Phòng Tài chính - Kế hoạch",
+                                                                  2, 0]
+    assert best_sheet["A5"].value == "CÁN BỘ LÀM VIỆC TẠI NHÀ HOÀN THÀNH TỐT NHIỆM VỤ"
+    assert [best_sheet.cell(9, c).value for c in range(1, 6)] == [1, "Trần Thị Bình", "Phòng Nội vụ", 2, 2]
+    assert idle_sheet.cell(10, 2).value is None and best_sheet.cell(10, 2).value is None
 
 
 def test_a_re_run_sends_nothing_twice(day: Day) -> None:

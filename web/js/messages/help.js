@@ -41,6 +41,14 @@ export default {
     vi: 'Mục "Biểu đồ" cho thấy tỉ lệ có mặt theo ngày, đi muộn theo thứ trong tuần và giờ đến trong buổi sáng.',
     en: '"Charts" shows the attendance rate per day, lateness by weekday and arrival times in the morning.',
   },
+  'help.leaders.5': {
+    vi: 'Mục "Làm việc tại nhà": chọn ngày, đánh dấu những người làm việc tại nhà; số người được phép hiện ngay khi bạn đánh dấu (tối đa một nửa số cán bộ của đơn vị, trừ khi Phòng Nội vụ duyệt ngoại lệ). Danh sách vượt giới hạn không được lưu. Người nghỉ phép hoặc đi công tác trong ngày được tính theo nghỉ phép, công tác.',
+    en: '"Work from home": pick a day and tick who works from home; how many may is shown as you tick (at most half the unit unless Home Affairs approves an exception). A list over the limit is not saved. Someone on leave or a trip that day counts as on leave or on the trip.',
+  },
+  'help.leaders.6': {
+    vi: 'Mục "Nhiệm vụ" cho xem nhiệm vụ của đơn vị và từng người theo ngày, tháng, quý, lấy từ hệ thống quản lý văn bản. Ngày có người làm việc tại nhà, lúc 16:00 hệ thống gửi báo cáo kết quả xử lý công việc của họ (theo Phụ lục 2) kèm bảng tính Excel; mục "Báo cáo" cho xem lại.',
+    en: '"Tasks" shows the unit\'s and each person\'s tasks by day, month or quarter, from the e-office system. On a day with people at home, at 16:00 their results are e-mailed (Appendix 2) with an Excel sheet; "Reports" shows them again.',
+  },
   'help.compiler.title': { vi: 'Cán bộ tổng hợp của đơn vị', en: 'The unit\'s compiling officer' },
   'help.compiler.1': {
     vi: 'Cuối tháng, mở "Ngày công" của từng người hoặc tải báo cáo ngày để đối chiếu; các ngày nghỉ phép, công tác và điều chỉnh đã có lý do và người nhập.',
@@ -63,9 +71,17 @@ export default {
     vi: 'Mục "Quản trị": tạo tài khoản (mật khẩu tạm thời chỉ hiện một lần — hãy trao tận tay), cấp lại mật khẩu, khoá, mở khoá, phân quyền trong phạm vi đơn vị; đăng ký thiết bị camera (khoá bí mật chỉ hiện một lần); lịch làm việc và ngày nghỉ lễ; nhật ký thao tác.',
     en: '"Administration": create accounts (the temporary password is shown once — hand it over in person), reset, lock, unlock and grant roles within your unit; register camera devices (the secret is shown once); working hours and holidays; the audit trail.',
   },
+  'help.admins.4': {
+    vi: 'Nhiệm vụ từ hệ thống quản lý văn bản: trong "Quản trị" › "Kết nối hệ thống" tạo khoá kết nối cho hệ thống đó (khoá chỉ hiện một lần); đơn vị chưa kết nối được thì dùng "Nhập nhiệm vụ" với tệp Excel hoặc CSV — hệ thống kiểm tra trước, báo từng dòng bị từ chối và lý do.',
+    en: 'Tasks from the e-office system: in "Administration" › "Integrations" create a key for that system (shown once); a unit without a connection uses "Import tasks" with an Excel or CSV file — it is checked first, and each refused row is reported with its reason.',
+  },
   'help.home_affairs.title': { vi: 'Phòng Nội vụ', en: 'Home Affairs office' },
   'help.home_affairs.1': {
     vi: 'Tài khoản giám sát xem được mọi đơn vị được giao: trang "Hôm nay" có số liệu từng đơn vị, bấm vào một đơn vị để xem chi tiết; thư tổng hợp của huyện được gửi mỗi sáng và chiều.',
     en: 'An oversight account sees every unit it is given: "Today" has each unit\'s figures, click one for details; the district summary is e-mailed every morning and evening.',
+  },
+  'help.home_affairs.2': {
+    vi: 'Ngày có cán bộ làm việc tại nhà: 16:00 nhận báo cáo tổng hợp theo từng đơn vị, 17:00 báo cáo toàn tỉnh gồm những người không xử lý nhiệm vụ nào và những người làm tốt; ngày không ai làm việc tại nhà chỉ nhận một thư báo ngắn. Tài khoản giám sát duyệt ngoại lệ giới hạn làm việc tại nhà cho một đơn vị, kèm lý do.',
+    en: 'On a day with people at home: at 16:00 the summary per unit, at 17:00 the province summary with those who processed nothing and the best performers; a day with nobody at home brings a short note only. Oversight accounts approve an exception to a unit\'s work-from-home limit, with a reason.',
   },
 };

@@ -88,14 +88,14 @@ export default {
   'tasks_import.row_unchanged': { vi: 'Không đổi', en: 'Unchanged' },
   'tasks_import.row_refused': { vi: 'Bị từ chối', en: 'Refused' },
 
-  'admin.integrations.title': { vi: 'Khách tích hợp', en: 'Integration clients' },
+  'admin.integrations.title': { vi: 'Kết nối hệ thống', en: 'Integration clients' },
   'admin.integrations.intro': {
     vi: 'Hệ thống quản lý văn bản gửi nhiệm vụ bằng khoá tích hợp (POST /v1/tasks/batch, tiêu đề Authorization: ApiKey <khoá>); mỗi khách chỉ ghi được nhiệm vụ của cán bộ thuộc đơn vị mình và cấp dưới.',
     en: 'The e-office system posts tasks with an integration key (POST /v1/tasks/batch, header Authorization: ApiKey <key>); each client writes tasks only for people of its unit and the units below.',
   },
-  'admin.integrations.caption': { vi: 'Khách tích hợp', en: 'Integration clients' },
-  'admin.integrations.empty': { vi: 'Chưa có khách tích hợp nào.', en: 'There are no integration clients.' },
-  'admin.integrations.name': { vi: 'Tên khách tích hợp', en: 'Client name' },
+  'admin.integrations.caption': { vi: 'Kết nối hệ thống', en: 'Integration clients' },
+  'admin.integrations.empty': { vi: 'Chưa có kết nối nào.', en: 'There are no integration clients.' },
+  'admin.integrations.name': { vi: 'Tên hệ thống kết nối', en: 'Client name' },
   'admin.integrations.name_hint': {
     vi: 'Ví dụ: Hệ thống quản lý văn bản điều hành của huyện.', en: 'For example: the district\'s e-office system.',
   },
@@ -109,10 +109,10 @@ export default {
   'admin.integrations.revoked': { vi: 'Đã thu hồi', en: 'Revoked' },
   'admin.integrations.created': { vi: 'Ngày tạo', en: 'Created' },
   'admin.integrations.rotated_at': { vi: 'Đổi khoá lần cuối', en: 'Key last rotated' },
-  'admin.integrations.create_title': { vi: 'Tạo khách tích hợp', en: 'Create an integration client' },
+  'admin.integrations.create_title': { vi: 'Tạo kết nối', en: 'Create an integration client' },
   'admin.integrations.create': { vi: 'Tạo', en: 'Create' },
   'admin.integrations.created_title': { vi: 'Khoá tích hợp của “{name}”', en: 'Key of “{name}”' },
-  'admin.integrations.created_done': { vi: 'Đã tạo khách tích hợp “{name}”.', en: 'Integration client “{name}” created.' },
+  'admin.integrations.created_done': { vi: 'Đã tạo kết nối “{name}”.', en: 'Integration client “{name}” created.' },
   'admin.integrations.key_label': { vi: 'Khoá tích hợp:', en: 'Integration key:' },
   'admin.integrations.key_hint': {
     vi: 'Gửi khoá trong tiêu đề Authorization: ApiKey <khoá>. Hệ thống chỉ lưu mã băm của khoá, không thể xem lại.',
@@ -132,7 +132,7 @@ export default {
   'admin.integrations.rotated_title': { vi: 'Khoá mới của “{name}”', en: 'New key of “{name}”' },
   'admin.integrations.rotated_done': { vi: 'Đã đổi khoá của “{name}”.', en: 'The key of “{name}” was rotated.' },
   'admin.integrations.revoke': { vi: 'Thu hồi', en: 'Revoke' },
-  'admin.integrations.revoke_named': { vi: 'Thu hồi khách tích hợp {name}', en: 'Revoke integration client {name}' },
+  'admin.integrations.revoke_named': { vi: 'Thu hồi kết nối {name}', en: 'Revoke integration client {name}' },
   'admin.integrations.revoke_confirm': {
     vi: 'Thu hồi vĩnh viễn “{name}”? Khách sẽ không gửi được nhiệm vụ nữa (các nhiệm vụ đã gửi vẫn giữ); không thể hoàn tác.',
     en: 'Revoke “{name}” for good? It can no longer post tasks (those it posted stay); this cannot be undone.',

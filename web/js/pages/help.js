@@ -6,10 +6,10 @@ import * as session from '../session.js';
 // Section → [how many paragraphs, the pictures shown with it (web/help/img/<name>.png)].
 const SECTIONS = [
   ['staff', 4, ['month']],
-  ['leaders', 4, ['today', 'absences', 'reports', 'charts']],
+  ['leaders', 6, ['today', 'absences', 'reports', 'charts']],
   ['compiler', 2, []],
-  ['admins', 3, ['staff-list', 'staff-enrolment', 'admin-accounts', 'admin-devices']],
-  ['home_affairs', 1, ['today-overview', 'admin-audit']],
+  ['admins', 4, ['staff-list', 'staff-enrolment', 'admin-accounts', 'admin-devices']],
+  ['home_affairs', 2, ['today-overview', 'admin-audit']],
 ];
 
 function picture(name) {

@@ -37,6 +37,11 @@ UNIT_COLUMNS = (Column("Đơn vị", 34), Column("Số người làm việc tạ
 TITLES = {"units": "Báo cáo kết quả xử lý công việc của cán bộ, công chức làm việc tại nhà",
           "province": "Tổng hợp kết quả xử lý công việc của cán bộ, công chức làm việc tại nhà"}
 SLUGS = {"units": "16h", "province": "17h"}
+# The province summary's two lists, each on a sheet of its own after the table.
+IDLE_TITLE = "Cán bộ làm việc tại nhà không xử lý nhiệm vụ nào"
+BEST_TITLE = "Cán bộ làm việc tại nhà hoàn thành tốt nhiệm vụ"
+LIST_COLUMNS = (Column("Họ và tên", 30), Column("Đơn vị", 34),
+                Column("Số nhiệm vụ được giao", 14, align="right"), Column("Đã xử lý", 12, align="right"))
 
 
 @dataclass(frozen=True)
@@ -130,11 +135,17 @@ def province_report(units: Sequence[UnitRows], idle: Sequence[Named], best: Sequ
                 sections=[Section([[unit.unit_name, len(unit.people), *_cells(unit.tally)] for unit in units])],
                 totals=[None, people, *_cells(everyone)], totals_label=f"Tổng cộng ({len(units)} đơn vị)",
                 sheet=f"tong-hop-{day.isoformat()}")
+    lists = [Form(superior=agency, agency="Phòng Nội vụ", title=title, subtitle=_subtitle(day, cutoff), day=day,
+                  columns=LIST_COLUMNS, sheet=sheet,
+                  sections=[Section([[person.full_name, person.unit_name, person.tally.counted,
+                                      person.tally.processed] for person in people])])
+             for title, sheet, people in ((IDLE_TITLE, "khong-xu-ly", idle), (BEST_TITLE, "lam-tot", best))]
     subject = f"[Chấm công] Tổng hợp toàn tỉnh — làm việc tại nhà ngày {day:%d/%m/%Y} (17:00)"
     context: dict[str, Any] = {"units": units, "idle": idle, "best": best, "day": day, "cutoff": cutoff,
                                "total": everyone, "people": people, "ratios": _ratios(everyone)}
     return compose_message(subject, sender, recipients, sent_at, "wfh_province", context,
-                           (attachment_name(day, "province", "tong-hop", "province"), workbook_bytes(form, sent_at)))
+                           (attachment_name(day, "province", "tong-hop", "province"),
+                            workbook_bytes(form, sent_at, lists)))
 
 
 def nobody_report(day: date, sender: str, recipients: Sequence[str], sent_at: datetime) -> EmailMessage:

@@ -112,11 +112,24 @@ def header_rows(form: Form) -> tuple[int, int]:
     return first, first + (1 if form.header_groups else 0)
 
 
-def workbook_bytes(form: Form, created: datetime) -> bytes:
-    """The form as an .xlsx file."""
+def workbook_bytes(form: Form, created: datetime, more: Sequence[Form] = ()) -> bytes:
+    """The form as an .xlsx file; `more` forms each on a sheet of their own after it (a list that belongs with
+    the report but not in its table, e.g. the province summary's who-processed-nothing)."""
     book = Workbook()
-    sheet = book.active
-    assert sheet is not None
+    first = book.active
+    assert first is not None
+    for index, one in enumerate([form, *more]):
+        _write_sheet(first if index == 0 else book.create_sheet(), one)
+    book.properties.creator = book.properties.lastModifiedBy = "Hệ thống chấm công"
+    book.properties.title = form.title
+    stamp = created if created.tzinfo is None else created.astimezone(UTC).replace(tzinfo=None)
+    book.properties.created = book.properties.modified = stamp
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return _same_timestamps(buffer.getvalue(), stamp)
+
+
+def _write_sheet(sheet: Worksheet, form: Form) -> None:
     sheet.title = _sheet_title(form.sheet)
     width = len(form.columns) + 1
     _title_block(sheet, form, width)
@@ -130,13 +143,6 @@ def workbook_bytes(form: Form, created: datetime) -> bytes:
     for index, column in enumerate(form.columns, start=2):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     _print_setup(sheet, form, first_header, last_header, row - 1, width)
-    book.properties.creator = book.properties.lastModifiedBy = "Hệ thống chấm công"
-    book.properties.title = form.title
-    stamp = created if created.tzinfo is None else created.astimezone(UTC).replace(tzinfo=None)
-    book.properties.created = book.properties.modified = stamp
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return _same_timestamps(buffer.getvalue(), stamp)
 
 
 def _title_block(sheet: Worksheet, form: Form, width: int) -> None:
