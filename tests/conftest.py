@@ -19,6 +19,24 @@ def _required_dir(variable: str, default: Path) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _quick_password_hashing() -> Iterator[None]:
+    """Argon2id at its cheapest inside the test process: every integration test makes a fresh product whose admin
+    is hashed and signed in, and at the deployed cost that was minutes of the suite. What is hashed, verified and
+    refused is unchanged; the deployed parameters are checked in tests/unit/test_passwords.py, and the servers
+    that tests start (the browser tests' site, the edge's stack) hash at the deployed cost."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from chamcong import passwords
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "_HASHER", PasswordHasher.from_parameters(CHEAPEST))
+        passwords._dummy_hash.cache_clear()
+        yield
+    passwords._dummy_hash.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def models_dir() -> Path:
     return _required_dir("MODELS_DIR", SHARED / "models")

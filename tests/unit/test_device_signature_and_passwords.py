@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+from argon2 import PasswordHasher, Type
+
 from chamcong import device_signature
-from chamcong.passwords import hash_password, verify_password
+from chamcong.passwords import PARAMETERS, hash_password, verify_password
 
 
 def test_signature_matches_the_documented_formula() -> None:
@@ -40,3 +42,12 @@ def test_password_hash_is_argon2id_and_verifies() -> None:
     assert not verify_password(stored, "mật khẩu dài 2026!")
     assert not verify_password(None, "anything")
     assert not verify_password("not-a-hash", "anything")
+
+
+def test_the_deployed_password_hash_costs_what_rfc_9106_recommends() -> None:
+    # The test process hashes at the cheapest cost (tests/conftest.py); the product ships RFC 9106's low-memory
+    # profile, which a stored hash names in its parameters.
+    assert (PARAMETERS.type, PARAMETERS.time_cost, PARAMETERS.memory_cost, PARAMETERS.parallelism) == (
+        Type.ID, 3, 64 * 1024, 4)
+    stored = PasswordHasher.from_parameters(PARAMETERS).hash("Mật khẩu dài 2026!")
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
