@@ -28,16 +28,21 @@ class ReportsQuery(Query):
     date: Day | None = Field(default=None, description="A local day; default today")
 
 
-class DailyReportEntry(View):
+class ArchivedReport(View):
+    """What every listed report says of itself, daily or afternoon."""
+
     report_id: str
     date: str
-    kind: ReportKind
-    audience: str = Field(description="A unit id, or district")
     audience_name: str
     status: Literal["sending", "sent", "failed", "archived"]
     recipients: list[str]
     sent_at: str | None
     download: str | None = Field(description="The archived e-mail (.eml); null until it is archived")
+
+
+class DailyReportEntry(ArchivedReport):
+    kind: ReportKind
+    audience: str = Field(description="A unit id, or district")
     attachment: str | None = Field(description="Its spreadsheet (.xlsx; the CSV of a report archived before)")
 
 
@@ -75,16 +80,9 @@ class WfhReportRun(View):
     reports: list[ReportOutcome]
 
 
-class WfhReportEntry(View):
-    report_id: str
-    date: str
+class WfhReportEntry(ArchivedReport):
     kind: WfhReportKind
     audience: str = Field(description="A unit id, district (Home Affairs) or province")
-    audience_name: str
-    status: Literal["sending", "sent", "failed", "archived"]
-    recipients: list[str]
-    sent_at: str | None
-    download: str | None = Field(description="The archived e-mail (.eml); null until it is archived")
     text: str | None = Field(description="Its subject and plain text (JSON)")
     attachment: str | None = Field(description="Its .xlsx; null for the note of a day with nobody at home")
 
