@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     thresholds_table: str = "chamcong-thresholds"
     tasks_table: str = "chamcong-tasks"
     rosters_table: str = "chamcong-rosters"
+    evaluations_table: str = "chamcong-evaluations"
 
     data_bucket: str = "chamcong-data"
 

@@ -26,6 +26,7 @@ from chamcong.store.models.devices import (
     ReembedJobRecord,
     SpoofModel,
 )
+from chamcong.store.models.evaluations import EvaluationModel, RuleSetModel
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.roster import RosterExceptionModel, RosterModel
 from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, StaffModel
@@ -52,6 +53,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Thresholds": (ThresholdModel, "thresholds_table"),
     "Tasks": (TaskModel, "tasks_table"),
     "Rosters": (RosterModel, "rosters_table"),
+    "Evaluations": (EvaluationModel, "evaluations_table"),
 }
 
 
@@ -62,6 +64,7 @@ SHARING: dict[type[Model], str] = {
     EmployeeCodeClaim: "staff_table",
     IntegrationClientModel: "tasks_table",
     RosterExceptionModel: "rosters_table",
+    RuleSetModel: "evaluations_table",
 }
 
 
