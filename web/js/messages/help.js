@@ -55,8 +55,8 @@ export default {
     en: 'At the end of the month, open each person\'s days or download the daily reports to check; leave, trips and corrections carry their reason and who entered them.',
   },
   'help.compiler.2': {
-    vi: 'Kết quả chấm công là căn cứ cho đánh giá, xếp loại hằng tháng; phần đánh giá theo Nghị định 335/2025 sẽ có trong hệ thống ở bản sau.',
-    en: 'Attendance is a basis of the monthly rating; the evaluation under Decree 335/2025 comes to the system in a later version.',
+    vi: 'Kết quả chấm công là căn cứ cho đánh giá, xếp loại hằng tháng theo Nghị định 335/2025: các ngày đi muộn, về sớm, vắng không lý do trừ điểm tiêu chí kỷ luật, kỷ cương (xem phần "Đánh giá, xếp loại hằng tháng").',
+    en: 'Attendance is a basis of the monthly rating under Decree 335/2025: late, early and unexcused days deduct from the discipline criterion (see "Monthly evaluation").',
   },
   'help.admins.title': { vi: 'Quản trị đơn vị', en: 'Unit admins' },
   'help.admins.1': {
@@ -83,5 +83,26 @@ export default {
   'help.home_affairs.2': {
     vi: 'Ngày có cán bộ làm việc tại nhà: 16:00 nhận báo cáo tổng hợp theo từng đơn vị, 17:00 báo cáo toàn tỉnh gồm những người không xử lý nhiệm vụ nào và những người làm tốt; ngày không ai làm việc tại nhà chỉ nhận một thư báo ngắn. Tài khoản giám sát duyệt ngoại lệ giới hạn làm việc tại nhà cho một đơn vị, kèm lý do.',
     en: 'On a day with people at home: at 16:00 the summary per unit, at 17:00 the province summary with those who processed nothing and the best performers; a day with nobody at home brings a short note only. Oversight accounts approve an exception to a unit\'s work-from-home limit, with a reason.',
+  },
+  'help.evaluation.title': { vi: 'Đánh giá, xếp loại hằng tháng', en: 'Monthly evaluation' },
+  'help.evaluation.1': {
+    vi: 'Cán bộ, công chức: đầu tháng, mở "Đánh giá, xếp loại" (mặc định là tháng trước). Phiếu đã tính sẵn điểm kỷ luật từ chấm công (từng ngày bị trừ) và điểm kết quả nhiệm vụ (số lượng, chất lượng, tiến độ, từng nhiệm vụ). Tự chấm các tiêu chí chung còn lại trong phạm vi điểm tối đa, ghi nhận xét rồi bấm "Gửi tự đánh giá"; có thể sửa cho đến khi lãnh đạo đánh giá.',
+    en: 'Civil servants: early in the month, open "Evaluation" (the previous month by default). The discipline points from attendance (each day deducted) and the task points (quantity, quality, timeliness, per task) are already computed. Score the other general criteria within their maximums, add a comment and press "Submit the self-assessment"; you may change it until your leader reviews it.',
+  },
+  'help.evaluation.2': {
+    vi: 'Lãnh đạo đơn vị: mục "Đánh giá đơn vị" có bảng của cả đơn vị và việc còn chờ ai. Bấm "Tính lại" sau khi cập nhật chấm công hoặc nhiệm vụ. Mở phiếu từng người để chấm: điểm khác điểm tự chấm phải ghi lý do; ghi trường hợp buộc xếp loại không hoàn thành (kỷ luật, suy thoái) kèm căn cứ; "Trả lại" cán bộ kèm lý do khi cần làm lại. Không ai tự đánh giá, phê duyệt phiếu của chính mình.',
+    en: 'Unit leaders: "Unit evaluations" has the unit\'s table and who must act. Press "Compute" after attendance or tasks change. Open each person\'s evaluation to review it: a score different from the self-assessment needs a reason; record a disqualifying case (discipline, degradation) with its grounds; "Return" it to the person with a reason when it must be redone. Nobody reviews or approves their own evaluation.',
+  },
+  'help.evaluation.3': {
+    vi: 'Thủ trưởng đơn vị: khi mọi phiếu đã được lãnh đạo đánh giá, phần "Phê duyệt kết quả của đơn vị" hiện giới hạn tỷ lệ: số người xếp loại xuất sắc không vượt quá 20% số người hoàn thành tốt nhiệm vụ trong cùng nhóm nhiệm vụ. Hệ thống đề xuất người được giữ (điểm cao trước); người bằng điểm tại ranh giới do thủ trưởng chọn đúng số suất còn lại. Phê duyệt khoá các phiếu; người bị hạ loại được ghi lý do.',
+    en: 'Heads of unit: once every evaluation is reviewed, "Approve the unit\'s results" shows the cap: those rated excellent may not exceed 20% of those rated good in the same duty group. The system proposes who stays (highest first); the head chooses among people tied at the boundary, exactly the slots left. Approval locks the evaluations; those lowered have the reason recorded.',
+  },
+  'help.evaluation.4': {
+    vi: 'Phòng Nội vụ (giám sát): phiếu đã khoá chỉ được mở lại bởi tài khoản giám sát, bằng nút "Mở lại" kèm lý do; việc mở lại được ghi nhật ký và phiếu trở về bước chờ phê duyệt.',
+    en: 'Home Affairs (oversight): a locked evaluation can be reopened only by an oversight account, with "Reopen" and a reason; the reopening is audited and the evaluation goes back to awaiting approval.',
+  },
+  'help.evaluation.5': {
+    vi: 'Bộ tiêu chí (Quản trị › "Bộ tiêu chí đánh giá") cho xem điểm, trọng số, mức trừ, khung xếp loại đang áp dụng; quản trị hệ thống thêm phiên bản mới bằng tệp JSON. Mỗi cơ quan cần đối chiếu trọng số mặc định với văn bản chính thức của Nghị định.',
+    en: 'The rule set (Administration › "Evaluation rule sets") shows the points, weights, deductions and grade bands in force; a system admin adds a version as a JSON file. Each office must check the default weights against the decree\'s official text.',
   },
 };

@@ -13,6 +13,8 @@ export const ADMIN_PAGES = [
   { path: '/admin/integrations', title: 'admin.integrations.title', roles: ['unit_admin', 'system_admin'] },
   { path: '/admin/calendar', title: 'admin.calendar.title', roles: ['unit_admin', 'oversight', 'system_admin'] },
   { path: '/admin/audit', title: 'admin.audit.title', roles: ['oversight', 'system_admin'] },
+  { path: '/admin/rulesets', title: 'rulesets.title',
+    roles: ['unit_leader', 'unit_head', 'oversight', 'unit_admin', 'system_admin'] },
 ];
 
 export function allowedAdminPages(sessionModule = session) {

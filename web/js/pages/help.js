@@ -10,6 +10,7 @@ const SECTIONS = [
   ['compiler', 2, []],
   ['admins', 4, ['staff-list', 'staff-enrolment', 'admin-accounts', 'admin-devices']],
   ['home_affairs', 2, ['today-overview', 'admin-audit']],
+  ['evaluation', 5, ['evaluation', 'evaluation-unit']],
 ];
 
 function picture(name) {

@@ -24,7 +24,9 @@ import roster from './roster.js';
 import help from './help.js';
 import tasks, { personTasks } from './tasks.js';
 import tasksImport from './tasks-import.js';
+import evaluations, { evaluationsPerson, evaluationsUnit } from './evaluations.js';
+import adminRulesets from './admin-rulesets.js';
 
 export const pages = [signin, password, today, charts, staff, bulk, staffPerson, reports, admin, adminUnits,
-  adminAccounts, adminDevices, adminIntegrations, adminCalendar, adminAudit, month, absences, roster, tasks,
-  tasksImport, personTasks, help];
+  adminAccounts, adminDevices, adminIntegrations, adminCalendar, adminAudit, adminRulesets, month, absences, roster,
+  tasks, tasksImport, personTasks, evaluations, evaluationsUnit, evaluationsPerson, help];
