@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.district import District, build
+from tests.browser.district import District, EvaluationMonth, build, evaluate_month
 from tests.conftest import SHARED
 from tests.integration.served import local_stack
 
@@ -39,6 +39,12 @@ def site(models_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 @pytest.fixture(scope="session")
 def district(site: str, models_dir: Path, faces_dir: Path) -> District:
     return build(site, ADMIN_PASSWORD, faces_dir, models_dir, SHARED / "liveness-samples")
+
+
+@pytest.fixture(scope="session")
+def evaluated(district: District) -> EvaluationMonth:
+    """A past month of Phòng Nội vụ evaluated through the API (only the tests of the evaluation pages need it)."""
+    return evaluate_month(district)
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import cv2
@@ -198,3 +199,62 @@ def build(url: str, admin_password: str, faces_dir: Path, models_dir: Path, live
 
 def dump(district: District) -> str:
     return json.dumps(district, default=lambda o: o.__dict__ if hasattr(o, "__dict__") else str(o))
+
+
+@dataclass
+class EvaluationMonth:
+    """A past month of Phòng Nội vụ with tasks, evaluated up to the step the browser test takes over."""
+
+    month: str  # "YYYY-MM"
+    head: Account  # the head of the district's offices (unit_head): approves and decides the cap
+    tasks: dict[str, int] = field(default_factory=dict)  # person key → tasks done in the month
+
+
+# Who had which tasks in the evaluated month (all done on time), and what their leader scored them (the four
+# general criteria people enter; the fifth, discipline, comes from attendance). The clerk scores herself in the
+# browser test; the leader's own evaluation is reviewed by the head.
+EVALUATION_TASKS = {"clerk": 3, "late1": 2, "late2": 2}
+REVIEWED = {"late1": 6, "late2": 4, "missing": 3, "leave": 3}
+
+
+def evaluation_month_of(today: date) -> str:
+    """Two months back: ended, past its self-assessment deadline whatever today is (so a leader may review a draft
+    nobody self-assessed), and far from the test day the other browser tests read."""
+    index = today.year * 12 + today.month - 1 - 2
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def evaluate_month(district: District) -> EvaluationMonth:
+    """As an office would: a head of unit's account, the unit's leader marked as such, a month's tasks entered by
+    the leader, the month computed, every evaluation but the clerk's (hers waits for her self-assessment) reviewed."""
+    url = district.url
+    admin = sign_in(url, "admin", district.admin_password)
+    top, unit_a = district.units[DISTRICT], district.units[UNIT_A]
+    created = admin.call("POST", "/v1/accounts", 201, json={
+        "username": "thutruong", "unit_id": top, "grants": [{"role": "unit_head", "unit_id": top}]})
+    first = sign_in(url, "thutruong", str(created["temporary_password"]))
+    first.call("POST", "/v1/auth/password", json={"current_password": created["temporary_password"],
+                                                  "new_password": PASSWORD})
+    head = sign_in(url, "thutruong", PASSWORD)
+    admin.call("PATCH", f"/v1/staff/{district.person('leader').staff_id}", json={"is_leader": True})
+    month = evaluation_month_of(datetime.now(HANOI).date())
+    year, number = map(int, month.split("-"))
+    leader = sign_in(url, "lanhdao", PASSWORD)
+    for key, count in EVALUATION_TASKS.items():
+        for index in range(count):
+            assigned = datetime(year, number, 3 + 2 * index, 8, 0, tzinfo=HANOI)
+            leader.call("POST", f"/v1/staff/{district.person(key).staff_id}/tasks", 201, json={
+                "title": f"Báo cáo chuyên đề số {index + 1}", "weight": 1, "status": "done",
+                "assigned_at": assigned.isoformat(), "due_at": (assigned + timedelta(days=2)).isoformat(),
+                "completed_at": (assigned + timedelta(days=1)).isoformat()})
+    leader.call("POST", f"/v1/units/{unit_a}/evaluations/{month}/compute")
+    computed: Any = leader.call("GET", f"/v1/staff/{district.person('clerk').staff_id}/evaluations/{month}")
+    criteria = [str(one["code"]) for one in computed["computed"]["general"] if one["source"] == "entry"]
+    for key, points in REVIEWED.items():
+        leader.call("PUT", f"/v1/staff/{district.person(key).staff_id}/evaluations/{month}/review", json={
+            "general": {code: {"points": points, "reason": "Cán bộ không tự đánh giá đúng hạn"} for code in criteria},
+            "disqualifications": [], "comment": None})
+    head.call("PUT", f"/v1/staff/{district.person('leader').staff_id}/evaluations/{month}/review", json={
+        "general": {code: {"points": 5, "reason": "Thủ trưởng đánh giá lãnh đạo phòng"} for code in criteria},
+        "disqualifications": [], "comment": "Hoàn thành tốt vai trò lãnh đạo phòng."})
+    return EvaluationMonth(month, Account("thutruong", PASSWORD), dict(EVALUATION_TASKS))

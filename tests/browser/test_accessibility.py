@@ -34,6 +34,10 @@ PAGES = [
     ("lanhdao", "/#/tasks?date={day}", "Số liệu từ"),
     ("quantri", "/#/tasks/import", "Nhập nhiệm vụ từ tệp"),
     ("admin", "/#/admin/integrations", "Kết nối hệ thống"),
+    ("canbo", "/#/evaluations?month={eval_month}", "Điểm từng tiêu chí chung"),
+    ("lanhdao", "/#/evaluations/unit?unit_id={unit_a}&month={eval_month}", "Bảng đánh giá, xếp loại"),
+    ("lanhdao", "/#/evaluations/person/{clerk}?month={eval_month}", "Điểm từng tiêu chí chung"),
+    ("noivu", "/#/admin/rulesets", "Khung điểm xếp loại"),
 ]
 
 
@@ -51,9 +55,11 @@ def checked_page(browser: object, site: str) -> Iterator[object]:
 
 @pytest.mark.parametrize(("who", "path", "marker"), PAGES, ids=[f"{who or 'public'}:{path.split('?')[0]}"
                                                                for who, path, _ in PAGES])
-def test_every_main_page_passes_wcag_aa(checked_page, district: District, who: str | None, path: str,
-                                        marker: str) -> None:
+def test_every_main_page_passes_wcag_aa(checked_page, request: pytest.FixtureRequest, district: District,
+                                        who: str | None, path: str, marker: str) -> None:
     page = checked_page
+    # The evaluation pages read a past month evaluated through the API (made only when one of them is checked).
+    eval_month = request.getfixturevalue("evaluated").month if "{eval_month}" in path else ""
     if who is not None:
         password = district.admin_password if who == "admin" else PASSWORD
         page.goto("/#/sign-in")
@@ -63,7 +69,7 @@ def test_every_main_page_passes_wcag_aa(checked_page, district: District, who: s
         page.wait_for_url(lambda url: "#/sign-in" not in url)
     page.goto(path.format(day=district.day.isoformat(), month=f"{district.day:%Y-%m}",
                           unit_a=district.units[UNIT_A], late1=district.person("late1").staff_id,
-                          clerk=district.person("clerk").staff_id))
+                          clerk=district.person("clerk").staff_id, eval_month=eval_month))
     page.get_by_text(marker).first.wait_for()
     page.wait_for_load_state("networkidle")
     page.add_script_tag(path=str(AXE))

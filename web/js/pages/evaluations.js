@@ -521,7 +521,8 @@ function approvalPart(reply, caps, nameOf, unitName, month, done) {
     };
     boxes.forEach(({ box }) => box.addEventListener('change', count));
     count();
-    return { cap, boxes, node: h('fieldset', {}, h('legend', {}, t('evaluations.choose_tied', { group: cap.duty_group,
+    return { cap, boxes, node: h('fieldset', { dataset: { slots: String(cap.slots), group: cap.duty_group } },
+      h('legend', {}, t('evaluations.choose_tied', { group: cap.duty_group,
       slots: formatNumber(Number(cap.slots)) })), h('ul', { class: 'plain' }, boxes.map(({ node }) => node)),
     counter) };
   });
