@@ -99,6 +99,7 @@ export default {
   'evaluations.col_change': { vi: 'Trạng thái', en: 'State' },
   'evaluations.col_by': { vi: 'Người thực hiện', en: 'By' },
   'evaluations.col_at': { vi: 'Thời điểm', en: 'When' },
+  'evaluations.col_why': { vi: 'Lý do', en: 'Reason' },
 
   'evaluations.grade.excellent': { vi: 'Hoàn thành xuất sắc nhiệm vụ', en: 'Excellent' },
   'evaluations.grade.good': { vi: 'Hoàn thành tốt nhiệm vụ', en: 'Good' },

@@ -218,7 +218,7 @@ function historyPart(evaluation) {
       { label: t('evaluations.col_change'), cell: (step) => (step.from && step.from !== step.to
         ? `${stateLabel(step.from)} → ${stateLabel(step.to)}` : stateLabel(step.to)) },
       { label: t('evaluations.col_by'), cell: (step) => step.by || '—' },
-      { label: t('evaluations.col_reason'), cell: (step) => step.reason || '—' },
+      { label: t('evaluations.col_why'), cell: (step) => step.reason || '—' },
     ], history, t('evaluations.history_caption')));
 }
 
