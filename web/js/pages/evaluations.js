@@ -16,7 +16,8 @@ const MONTH = /^20\d\d-(0[1-9]|1[0-2])$/;
 export const GRADES = ['excellent', 'good', 'completed', 'not_completed'];
 const STATES = ['draft', 'self_assessed', 'reviewed', 'locked'];
 const ACTIONS = ['compute', 'self_assess', 'review', 'return_to_person', 'approve', 'return_to_review', 'reopen'];
-const WARNINGS = ['criterion_not_entered', 'no_tasks', 'no_subordinates'];
+const WARNINGS = ['criterion_not_entered', 'no_tasks', 'no_subordinates', 'disqualification_not_applicable',
+  'disqualification_unknown'];
 const ENTRY_ROLES = ['self', 'review', 'other_unit'];
 const PARTS = ['quantity', 'quality', 'timeliness'];
 // Who holds which step (chamcong/access.py): the API refuses the rest, and a person's own evaluation whatever.
@@ -109,12 +110,20 @@ function criterionSource(criterion, selfPoints) {
   return parts;
 }
 
+/** The general criteria of a computed evaluation (rules.evaluation's to_json: general = {points, criteria}). */
+function criteriaOf(computed) {
+  const general = computed?.general;
+  return Array.isArray(general) ? general : general?.criteria || [];
+}
+
 function generalPart(evaluation, computed) {
-  const general = computed.general || [];
+  const general = criteriaOf(computed);
   const max = general.reduce((sum, criterion) => sum + Number(criterion.max_points || 0), 0);
   const selfGeneral = evaluation.self_entry?.general || {};
   return h('section', { 'aria-labelledby': 'evaluation-general' },
     h('h2', { id: 'evaluation-general' }, t('evaluations.general_title', { max: formatNumber(max) })),
+    computed.general?.points !== undefined ? h('p', {}, t('evaluations.general_points', {
+      points: points(computed.general.points) })) : null,
     table([
       { label: t('evaluations.col_criterion'), cell: (criterion) => both(criterion) },
       { label: t('evaluations.col_max'), class: 'numeric', cell: (criterion) => points(criterion.max_points) },
@@ -125,24 +134,46 @@ function generalPart(evaluation, computed) {
     ], general, t('evaluations.general_caption')));
 }
 
+const REASONS = ['cancelled', 'not_done', 'done', 'meets_requirements', 'not_meeting_requirements', 'major_errors',
+  'major_errors_objective_cause', 'on_time', 'no_deadline', 'not_yet_due', 'late', 'late_objective_cause'];
+const TASK_STATUSES = ['assigned', 'in_progress', 'done', 'cancelled'];
+
+function reasonLabel(code) {
+  return REASONS.includes(code) ? t(`evaluations.reason.${code}`) : code;
+}
+
+/** "100.00" (a percentage the API computed) as "100%". */
+function percentText(value) {
+  if (value === null || value === undefined) return '—';
+  return `${formatNumber(Number(value), { maximumFractionDigits: 2 })}%`;
+}
+
 function tasksPart(computed) {
   const tasks = computed.tasks || {};
-  const rows = tasks.tasks || tasks.rows || [];
+  const rows = tasks.rows || tasks.tasks || [];
   const max = tasks.max_points ?? 70;
+  const credit = (row, part) => {
+    const value = row[`${part}_credit`];
+    const reason = row[`${part}_reason`];
+    return [value === null || value === undefined ? '—' : points(value),
+      reason ? [h('br'), h('small', {}, reasonLabel(reason))] : null];
+  };
   return h('section', { 'aria-labelledby': 'evaluation-tasks' },
     h('h2', { id: 'evaluation-tasks' }, t('evaluations.tasks_title', { max: formatNumber(Number(max)) })),
     h('dl', { class: 'counts evaluation-parts' },
       PARTS.map((part) => h('div', { class: 'count', dataset: { part } }, h('dt', {}, t(`evaluations.${part}`)),
-        h('dd', {}, share(tasks[part])))),
-      h('div', { class: 'count', dataset: { part: 'points' } }, h('dt', {}, t('evaluations.col_points')),
+        h('dd', {}, percentText(tasks[`${part}_percent`]), tasks[`${part}_points`] !== undefined
+          ? h('small', {}, ` ${t('evaluations.part_points', { points: points(tasks[`${part}_points`]) })}`) : null))),
+      h('div', { class: 'count', dataset: { part: 'points' } }, h('dt', {}, t('evaluations.tasks_points')),
         h('dd', {}, points(tasks.points)))),
+    tasks.own_points !== undefined && computed.unit ? h('p', {}, t('evaluations.own_points', {
+      points: points(tasks.own_points) })) : null,
     rows.length ? table([
       { label: t('evaluations.col_task'), cell: (row) => row.title || row.key },
+      { label: t('evaluations.col_task_status'), cell: (row) => (TASK_STATUSES.includes(row.status)
+        ? t(`tasks.status_${row.status}`) : row.status || '—') },
       { label: t('evaluations.col_weight'), class: 'numeric', cell: (row) => points(row.weight) },
-      ...PARTS.map((part) => ({ label: t(`evaluations.${part}`), class: 'numeric',
-        cell: (row) => (row[part] === null || row[part] === undefined ? '—' : share(row[part])) })),
-      { label: t('evaluations.col_reason'), cell: (row) => [row.reasons, row.reason].flat().filter(Boolean)
-        .join('; ') || '—' },
+      ...PARTS.map((part) => ({ label: t(`evaluations.credit_${part}`), cell: (row) => credit(row, part) })),
     ], rows, t('evaluations.tasks_caption')) : notice(t('evaluations.no_task_rows')));
 }
 
@@ -232,7 +263,7 @@ export function evaluationDetail(evaluation) {
 
 /** The criteria a person or a leader enters (source "entry"), with their labels and maximums. */
 function entryCriteria(evaluation, ruleset) {
-  const fromComputed = (evaluation.computed?.general || []).filter((criterion) => criterion.source === 'entry');
+  const fromComputed = criteriaOf(evaluation.computed).filter((criterion) => criterion.source === 'entry');
   if (fromComputed.length) return fromComputed;
   return (ruleset?.general?.criteria || []).filter((criterion) => criterion.source === 'entry');
 }
