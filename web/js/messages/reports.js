@@ -8,6 +8,32 @@ export default {
     en: 'How the people working from home by roster processed their tasks on the e-office system.',
   },
   'reports.caption.daily': { vi: 'Báo cáo hằng ngày, ngày {date}', en: 'Daily reports of {date}' },
+  'reports.monthly_title': { vi: 'Báo cáo đánh giá, xếp loại hằng tháng', en: 'Monthly evaluation reports' },
+  'reports.monthly_hint': {
+    vi: 'Gửi vào ngày làm việc đầu tiên của tháng sau: mỗi đơn vị cho lãnh đạo đơn vị, bản tổng hợp cho Phòng Nội vụ, kèm bảng tính Excel.',
+    en: 'Sent on the first working day of the next month: each unit\'s to its leaders, the summary to Home Affairs, with an Excel sheet.',
+  },
+  'reports.monthly_month': { vi: 'Tháng đánh giá', en: 'Month evaluated' },
+  'reports.kind.monthly': { vi: 'Đánh giá tháng', en: 'Monthly evaluation' },
+  'reports.caption.monthly': { vi: 'Báo cáo đánh giá, xếp loại tháng {month}', en: 'Evaluation reports of {month}' },
+  'reports.empty.monthly': {
+    vi: 'Chưa có báo cáo đánh giá, xếp loại tháng {month}.',
+    en: 'There is no evaluation report for {month} yet.',
+  },
+  'reports.run_title.monthly': { vi: 'Chạy lại báo cáo đánh giá của tháng này', en: 'Run this month\'s evaluation reports again' },
+  'reports.run_hint.monthly': {
+    vi: 'Tính phiếu còn thiếu rồi gửi báo cáo; báo cáo đã gửi không gửi lại lần nữa.',
+    en: 'Computes the missing evaluations, then sends the reports; a report already sent is not sent twice.',
+  },
+  'reports.run_monthly': { vi: 'Chạy báo cáo tháng', en: 'Run the monthly reports' },
+  'reports.run_monthly_confirm': {
+    vi: 'Chạy báo cáo đánh giá, xếp loại tháng {month}? Báo cáo chưa gửi sẽ được gửi đi.',
+    en: 'Run the evaluation reports of {month}? Reports not sent yet will be sent.',
+  },
+  'reports.run_monthly_queued': {
+    vi: 'Đã chia việc cho {count} đơn vị; bản tổng hợp được gửi khi mọi đơn vị xong.',
+    en: 'Work queued for {count} units; the summary is sent when every unit is done.',
+  },
   'reports.caption.wfh': { vi: 'Báo cáo làm việc tại nhà, ngày {date}', en: 'Work-from-home reports of {date}' },
   'reports.empty.daily': {
     vi: 'Chưa có báo cáo nào của ngày {date} mà bạn được xem.',

@@ -8,6 +8,7 @@ import { blobAsBinary, readMail } from '../mail.js';
 import * as session from '../session.js';
 import { busy, errorBox, heading, loadUnits, notice, submitting } from '../ui.js';
 import { confirmAction, unitNamer, when } from './admin-common.js';
+import { monthName, previousMonth } from './evaluations.js';
 
 const PATH = '/reports';
 const KINDS = ['morning', 'evening'];
@@ -24,8 +25,19 @@ const SPREADSHEET = 'application/vnd.openxmlformats-officedocument.spreadsheetml
 const STATUSES = ['sending', 'sent', 'failed', 'archived'];
 const OUTCOMES = ['sent', 'already_sent', 'in_progress', 'archived', 'failed'];
 
+const MONTH = /^20\d\d-(0[1-9]|1[0-2])$/;
+
 function kindName(kind) {
-  return KINDS.includes(kind) || WFH_KINDS.includes(kind) ? t(`reports.kind.${kind}`) : kind;
+  return KINDS.includes(kind) || WFH_KINDS.includes(kind) || kind === 'monthly' ? t(`reports.kind.${kind}`) : kind;
+}
+
+function outcomesTable(outcomes, unitName) {
+  return table([
+    { label: t('reports.audience'), cell: (outcome) => audienceName(outcome.audience, unitName) },
+    { label: t('reports.status'), cell: (outcome) => (OUTCOMES.includes(outcome.status)
+      ? t(`reports.outcome.${outcome.status}`) : outcome.status) },
+    { label: t('reports.recipients'), cell: (outcome) => outcome.recipients.join(', ') || '—' },
+  ], outcomes, t('reports.run_caption'));
 }
 
 function audienceName(audience, unitName) {
@@ -53,12 +65,75 @@ export default {
       if (date.value) context.navigate(PATH, { date: date.value });
     });
     const admin = session.hasRole('system_admin');
+    // The monthly evaluation reports: the month evaluated (default the previous one), its own picker.
+    const month = MONTH.test(context.query.month || '') ? context.query.month : previousMonth();
+    const monthlyList = h('div', {}, busy());
+    const monthInput = h('input', { type: 'month', value: month, required: true, pattern: '\\d{4}-\\d{2}' });
+    const monthPicker = h('form', { class: 'toolbar' }, field(t('reports.monthly_month'), monthInput),
+      h('button', { type: 'submit', class: 'secondary' }, t('common.show')));
+    monthPicker.addEventListener('submit', (event) => {
+      event.preventDefault();
+      if (MONTH.test(monthInput.value)) context.navigate(PATH, { date: day, month: monthInput.value });
+    });
     show(main, heading(t('reports.title')), picker, messages,
       h('section', { 'aria-labelledby': 'reports-daily' }, h('h2', { id: 'reports-daily' }, t('reports.daily_title')),
         admin ? runForm(FAMILIES[0]) : null, lists.daily),
       h('section', { 'aria-labelledby': 'reports-wfh' }, h('h2', { id: 'reports-wfh' }, t('reports.wfh_title')),
         h('p', {}, t('reports.wfh_hint')), admin ? runForm(FAMILIES[1]) : null, lists.wfh),
+      h('section', { 'aria-labelledby': 'reports-monthly' },
+        h('h2', { id: 'reports-monthly' }, t('reports.monthly_title')), h('p', {}, t('reports.monthly_hint')),
+        monthPicker, admin ? monthlyRunForm() : null, monthlyList),
       viewer);
+
+    function monthlyRunForm() {
+      const button = h('button', { type: 'submit', class: 'secondary' }, t('reports.run_monthly'));
+      const result = h('div', { 'aria-live': 'polite' });
+      const form = h('form', { class: 'toolbar' }, button);
+      form.addEventListener('submit', async (event) => {
+        event.preventDefault();
+        if (!await confirmAction(t('reports.run_monthly_confirm', { month: monthName(month) }),
+          t('reports.run_monthly'))) return;
+        const run = await submitting(button, result, () => api('POST', '/v1/reports/monthly/run', { body: { month } }));
+        if (!run) return;
+        let unitName = (unitId) => unitId;
+        try {
+          unitName = unitNamer(await loadUnits());
+        } catch {
+          // the ids are shown instead of the names
+        }
+        show(result, notice(run.mode === 'queue' ? t('reports.run_monthly_queued', { count: run.queued })
+          : t('reports.run_done', { count: run.reports.length }), 'success'),
+        run.reports.length ? outcomesTable(run.reports, unitName) : null);
+        await reloadMonthly();
+      });
+      return h('details', {}, h('summary', {}, t('reports.run_title.monthly')), h('article', {},
+        h('p', {}, t('reports.run_hint.monthly')), form, result));
+    }
+
+    async function reloadMonthly() {
+      let reply;
+      try {
+        reply = await api('GET', '/v1/reports/monthly', { query: { month } });
+      } catch (error) {
+        show(monthlyList, errorBox(error));
+        return;
+      }
+      const reports = reply.reports.map((report) => ({ ...report, kind: 'monthly' }));
+      show(monthlyList, reports.length ? table([
+        { label: t('reports.audience'), cell: (report) => (report.audience === 'district'
+          ? h('strong', {}, report.audience_name) : report.audience_name) },
+        { label: t('reports.status'), cell: (report) => h('span', { class: `badge report-${report.status}` },
+          STATUSES.includes(report.status) ? t(`reports.status.${report.status}`) : report.status) },
+        { label: t('reports.sent_at'), cell: (report) => when(report.sent_at) },
+        { label: t('reports.recipients'), cell: (report) => report.recipients.join(', ') || '—' },
+        { label: t('admin.actions'), cell: (report) => (report.download ? h('div', { class: 'row-actions' },
+          h('button', { type: 'button', class: 'small', onclick: (event) => open(report, event.target),
+            'aria-label': t('reports.open_named', { name: report.audience_name,
+              kind: kindName(report.kind).toLocaleLowerCase() }) },
+          t('reports.open')), report.attachment ? attachmentButton(report) : null) : t('reports.not_archived')) },
+      ], reports, t('reports.caption.monthly', { month: monthName(reply.month) }))
+        : notice(t('reports.empty.monthly', { month: monthName(reply.month) })));
+    }
 
     function runForm(family) {
       const kind = h('select', {}, family.kinds.map((name) => h('option', { value: name }, kindName(name))));
@@ -81,13 +156,7 @@ export default {
         let summary = t('reports.run_done', { count: run.reports.length });
         if (!run.working_day) summary = t('reports.run_not_working_day');
         else if (run.nobody_at_home && !run.reports.length) summary = t('reports.run_nobody_at_home');
-        show(result, notice(summary, 'success'),
-        run.reports.length ? table([
-          { label: t('reports.audience'), cell: (outcome) => audienceName(outcome.audience, unitName) },
-          { label: t('reports.status'), cell: (outcome) => (OUTCOMES.includes(outcome.status)
-            ? t(`reports.outcome.${outcome.status}`) : outcome.status) },
-          { label: t('reports.recipients'), cell: (outcome) => outcome.recipients.join(', ') || '—' },
-        ], run.reports, t('reports.run_caption')) : null);
+        show(result, notice(summary, 'success'), run.reports.length ? outcomesTable(run.reports, unitName) : null);
         await reload(family);
       });
       return h('details', {}, h('summary', {}, t(`reports.run_title.${family.id}`)), h('article', {},
@@ -149,6 +218,6 @@ export default {
         : notice(t(`reports.empty.${family.id}`, { date: formatDate(reply.date) })));
     }
 
-    await Promise.all(FAMILIES.map(reload));
+    await Promise.all([...FAMILIES.map(reload), reloadMonthly()]);
   },
 };
