@@ -8,6 +8,7 @@ import json
 import unicodedata
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -184,3 +185,9 @@ def test_a_province_adds_its_own_rule_set_as_data() -> None:
                 "name_en": "Hoa Binh Decision 2775/QD-UBND", "effective_from": "2024-01"})
     added = parse(doc)
     assert in_force([*builtin(), added], "hoa-binh-2775", "2025-07") == added
+
+
+def test_the_example_in_the_documentation_is_a_rule_set_that_works() -> None:
+    text = (Path(__file__).parents[2] / "docs" / "EVALUATION_RULES.md").read_text(encoding="utf-8")
+    example = text.split("POST /v1/rulesets\n", 1)[1].split("```", 1)[0]
+    assert parse(json.loads(example)).key == ("hoa-binh-2775", 1)
