@@ -4,7 +4,7 @@ GIVEN the months of a quarter, THEN its result."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from fractions import Fraction as F
 from typing import Any
@@ -361,7 +361,7 @@ def test_every_grade_warning_and_reason_has_both_languages() -> None:
 # -- the cap -----------------------------------------------------------------------------------------------------
 
 
-def rows(excellent: list[tuple[str, F | int]], good: int, others: int = 0) -> list[tuple[str, F, str]]:
+def rows(excellent: Sequence[tuple[str, F | int]], good: int, others: int = 0) -> list[tuple[str, F, str]]:
     listed = [(staff_id, F(total), "excellent") for staff_id, total in excellent]
     listed += [(f"g{index}", F(80), "good") for index in range(good)]
     listed += [(f"c{index}", F(60), "completed") for index in range(others)]
