@@ -73,6 +73,7 @@ def test_a_rule_set_written_back_to_json_reads_the_same_with_numbers_as_numbers(
     assert written["cap"]["ratio"] == 0.2
     assert parse(written) == decree
     assert parse(json.dumps(written)) == decree
+    assert {decree: "in force"}[parse(written)] == "in force"
 
 
 def test_a_decimal_reads_exactly() -> None:

@@ -172,6 +172,9 @@ class RuleSet(_Model):
 
     # -- what the scoring and the services read --------------------------------------------------------------
 
+    def __hash__(self) -> int:  # usable as a dict key or a cache argument (the attendance mapping is a dict)
+        return hash(self.key)
+
     @property
     def key(self) -> tuple[str, int]:
         return self.ruleset_id, self.version
