@@ -217,8 +217,15 @@ export default {
   'evaluations.open_person': { vi: 'Xem phiếu của {name}', en: 'Open the evaluation of {name}' },
   'evaluations.leader_mark': { vi: '(lãnh đạo)', en: '(leader)' },
   'evaluations.counts_title': { vi: 'Số lượng theo xếp loại', en: 'Counts per grade' },
-  'evaluations.count_by_score': { vi: '{count} theo điểm', en: '{count} by score' },
-  'evaluations.count_final': { vi: '{count} chính thức', en: '{count} final' },
+  'evaluations.counts_hint': {
+    vi: 'Theo điểm khi chưa phê duyệt; theo xếp loại chính thức (sau giới hạn tỷ lệ) khi đã phê duyệt.',
+    en: 'By the score until approved; by the final grade (after the cap) once approved.',
+  },
+  'evaluations.unit_deadlines': {
+    vi: 'Thời hạn: tự đánh giá đến {self_assess}, lãnh đạo đánh giá đến {review}, phê duyệt đến {approve}.',
+    en: 'Deadlines: self-assessment by {self_assess}, review by {review}, approval by {approve}.',
+  },
+  'evaluations.demoted_by_cap': { vi: '(hạ loại do giới hạn tỷ lệ)', en: '(lowered by the cap)' },
   'evaluations.cap_title': { vi: 'Giới hạn tỷ lệ "Hoàn thành xuất sắc" — nhóm {group}',
     en: 'The cap on "excellent" — duty group {group}' },
   'evaluations.cap_rule': {

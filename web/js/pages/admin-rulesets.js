@@ -134,7 +134,7 @@ export default adminPage('admin-rulesets', PATH, async (main, context) => {
   try {
     const one = await api('GET', `/v1/rulesets/${encodeURIComponent(chosen.ruleset_id)}/${chosen.version}`);
     if (!context.isCurrent()) return;
-    const ruleset = one.ruleset || one;
+    const ruleset = { ...(one.body || one), ruleset_id: one.ruleset_id, version: one.version };
     show(detailArea, detail(ruleset));
     if (context.query.added) {
       show(messages, notice(t('rulesets.saved', { name: both(ruleset, 'name'), version: ruleset.version }), 'success'));

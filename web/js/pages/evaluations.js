@@ -26,7 +26,6 @@ export const UNIT_READERS = ['unit_leader', 'unit_head', 'oversight', 'system_ad
 export const REVIEWERS = ['unit_leader', 'unit_head', 'system_admin'];
 export const APPROVERS = ['unit_head', 'system_admin'];
 export const REOPENERS = ['oversight', 'system_admin'];
-export const RULESET_READERS = ['unit_leader', 'unit_head', 'oversight', 'unit_admin', 'system_admin'];
 
 /** The month before this one (the one being evaluated in the first days of a month). */
 export function previousMonth() {
@@ -193,7 +192,8 @@ function summaryPart(evaluation, computed) {
   const item = (label, value, key) => [h('dt', {}, label), h('dd', { dataset: { fact: key } }, value)];
   const deadlines = evaluation.deadlines || {};
   const cap = evaluation.cap;
-  const ruleset = evaluation.ruleset_name || evaluation.ruleset_id;
+  const ruleset = evaluation.ruleset ? both(evaluation.ruleset, 'name') || evaluation.ruleset.ruleset_id
+    : evaluation.ruleset_id;
   return h('section', { 'aria-labelledby': 'evaluation-summary', class: 'evaluation-summary' },
     h('h2', { id: 'evaluation-summary' }, t('evaluations.summary')),
     h('dl', { class: 'evaluation-facts' },
@@ -204,7 +204,7 @@ function summaryPart(evaluation, computed) {
         : null,
       item(t('evaluations.state'), stateLabel(evaluation.state), 'state'),
       ruleset ? item(t('evaluations.ruleset'), t('evaluations.ruleset_version', { name: ruleset,
-        version: evaluation.ruleset_version ?? '' }), 'ruleset') : null,
+        version: evaluation.ruleset?.version ?? evaluation.ruleset_version ?? '' }), 'ruleset') : null,
       Object.keys(deadlines).length ? item(t('evaluations.deadlines'), h('ul', { class: 'plain' },
         ['self_assess', 'review', 'approve'].filter((step) => deadlines[step]).map((step) => h('li', {},
           `${t(`evaluations.deadline_${step}`)}: ${formatDate(String(deadlines[step]).slice(0, 10))}`))), 'deadlines')
@@ -219,9 +219,10 @@ function summaryPart(evaluation, computed) {
 
 function disqualifications(evaluation, computed) {
   const recorded = new Map((evaluation.review_entry?.disqualifications || []).map((one) => [one.code, one]));
+  const cases = new Map((evaluation.disqualifying || []).map((one) => [one.code, one]));
   return computed.disqualified_by.map((code) => {
     const one = recorded.get(code);
-    const label = both(one, 'label') || code;
+    const label = both(cases.get(code), 'label') || code;
     return one?.reason ? `${label}: ${one.reason}` : label;
   });
 }
@@ -262,10 +263,10 @@ export function evaluationDetail(evaluation) {
 }
 
 /** The criteria a person or a leader enters (source "entry"), with their labels and maximums. */
-function entryCriteria(evaluation, ruleset) {
+function entryCriteria(evaluation) {
+  if (evaluation.criteria?.length) return evaluation.criteria.filter((criterion) => criterion.source === 'entry');
   const fromComputed = criteriaOf(evaluation.computed).filter((criterion) => criterion.source === 'entry');
-  if (fromComputed.length) return fromComputed;
-  return (ruleset?.general?.criteria || []).filter((criterion) => criterion.source === 'entry');
+  return fromComputed;
 }
 
 function pointsInput(max, value) {
@@ -277,7 +278,7 @@ function pointsInput(max, value) {
 
 function selfAssessmentForm(evaluation, month, done) {
   const previous = evaluation.self_entry?.general || {};
-  const inputs = entryCriteria(evaluation, null).map((criterion) => ({ criterion,
+  const inputs = entryCriteria(evaluation).map((criterion) => ({ criterion,
     input: pointsInput(criterion.max_points, previous[criterion.code]) }));
   const comment = h('textarea', { rows: 3, maxlength: 2000 });
   comment.value = evaluation.self_entry?.comment || '';
@@ -300,10 +301,10 @@ function selfAssessmentForm(evaluation, month, done) {
     h('h2', { id: 'evaluation-self', tabindex: '-1' }, t('evaluations.self_title')), h('article', {}, form));
 }
 
-function reviewForm(evaluation, ruleset, month, done) {
+function reviewForm(evaluation, month, done) {
   const own = evaluation.self_entry?.general || {};
   const reviewed = evaluation.review_entry?.general || {};
-  const rows = entryCriteria(evaluation, ruleset).map((criterion) => {
+  const rows = entryCriteria(evaluation).map((criterion) => {
     const before = reviewed[criterion.code];
     const input = pointsInput(criterion.max_points, before?.points ?? own[criterion.code]);
     const reason = h('input', { type: 'text', maxlength: 500, value: before?.reason || '' });
@@ -323,7 +324,7 @@ function reviewForm(evaluation, ruleset, month, done) {
       reasonField) };
   });
   const recorded = new Map((evaluation.review_entry?.disqualifications || []).map((one) => [one.code, one]));
-  const cases = (ruleset?.disqualifying || []).filter((one) => !one.leaders_only || evaluation.is_leader)
+  const cases = (evaluation.disqualifying || []).filter((one) => !one.leaders_only || evaluation.is_leader)
     .map((one) => {
       const id = uniqueId('disqualifying');
       const box = h('input', { type: 'checkbox', id, value: one.code, checked: recorded.has(one.code) });
@@ -404,12 +405,6 @@ async function renderEvaluation(area, context, staffId, month, { messages, revie
     show(area, error.code === 'evaluation_not_found' ? notice(t('evaluations.not_yet')) : errorBox(error));
     return null;
   }
-  let ruleset = null;
-  if (reviewing && session.hasRole(...RULESET_READERS) && evaluation.ruleset_id) {
-    const rulesetPath = `/v1/rulesets/${encodeURIComponent(evaluation.ruleset_id)}/${evaluation.ruleset_version}`;
-    ruleset = await api('GET', rulesetPath)
-      .then((reply) => reply.ruleset || reply, () => null);
-  }
   if (!context.isCurrent()) return null;
   const own = session.current()?.account?.staff_id === evaluation.staff_id;
   const reload = async (saved, text) => {
@@ -420,7 +415,7 @@ async function renderEvaluation(area, context, staffId, month, { messages, revie
   const state = evaluation.state;
   if (own && ['draft', 'self_assessed'].includes(state)) forms.push(selfAssessmentForm(evaluation, month, reload));
   if (reviewing && !own && session.hasRole(...REVIEWERS) && ['draft', 'self_assessed', 'reviewed'].includes(state)) {
-    forms.push(reviewForm(evaluation, ruleset, month, reload));
+    forms.push(reviewForm(evaluation, month, reload));
   }
   const returnTo = (to) => async (reason) => {
     const saved = await api('POST', `${staffPath(staffId, month)}/return`, { body: { to, reason } });
@@ -501,14 +496,16 @@ const WAITING = { draft: 'person', self_assessed: 'reviewer', reviewed: 'head', 
 
 function countsPart(reply) {
   const counts = reply.counts || {};
-  const byScore = counts.by_score || counts.grade || counts;
-  const final = counts.final || counts.final_grade || null;
+  const deadlines = reply.deadlines || {};
   return h('section', { 'aria-labelledby': 'evaluation-counts' },
     h('h2', { id: 'evaluation-counts' }, t('evaluations.counts_title')),
+    h('p', {}, t('evaluations.counts_hint')),
     h('dl', { class: 'counts evaluation-counts' }, GRADES.map((grade) => h('div', { class: 'count',
-      dataset: { grade } }, h('dt', {}, gradeLabel(grade)), h('dd', {},
-      t('evaluations.count_by_score', { count: formatNumber(Number(byScore[grade] ?? 0)) }),
-      final ? [h('br'), t('evaluations.count_final', { count: formatNumber(Number(final[grade] ?? 0)) })] : null)))));
+      dataset: { grade } }, h('dt', {}, gradeLabel(grade)), h('dd', {}, formatNumber(Number(counts[grade] ?? 0)))))),
+    Object.keys(deadlines).length ? h('p', {}, t('evaluations.unit_deadlines', {
+      self_assess: formatDate(String(deadlines.self_assess).slice(0, 10)),
+      review: formatDate(String(deadlines.review).slice(0, 10)),
+      approve: formatDate(String(deadlines.approve).slice(0, 10)) })) : null);
 }
 
 function capList(reply) {
@@ -644,13 +641,14 @@ export const evaluationsUnit = {
           { label: t('evaluations.col_name'), cell: (row) => [personLink(row), row.is_leader
             ? h('small', {}, ` ${t('evaluations.leader_mark')}`) : null] },
           { label: t('evaluations.col_group'), cell: (row) => row.duty_group || '—' },
-          { label: t('evaluations.col_general'), class: 'numeric', cell: (row) => points(row.general) },
-          { label: t('evaluations.col_tasks'), class: 'numeric', cell: (row) => points(row.tasks) },
-          { label: t('evaluations.col_unit'), class: 'numeric',
-            cell: (row) => (row.is_leader ? points(row.unit) : '—') },
+          // The parts, when the API lists them with each row (the person's page always has them).
+          ...['general', 'tasks', 'unit'].filter((part) => rows.some((row) => row[part] !== undefined))
+            .map((part) => ({ label: t(`evaluations.col_${part}`), class: 'numeric',
+              cell: (row) => (row[part] === null || row[part] === undefined ? '—' : points(row[part])) })),
           { label: t('evaluations.col_total'), class: 'numeric', cell: (row) => h('strong', {}, points(row.total)) },
           { label: t('evaluations.col_grade'), cell: (row) => gradeBadge(row.grade) },
-          { label: t('evaluations.col_final'), cell: (row) => gradeBadge(row.final_grade) },
+          { label: t('evaluations.col_final'), cell: (row) => [gradeBadge(row.final_grade), row.cap?.demoted
+            ? h('small', {}, ` ${t('evaluations.demoted_by_cap')}`) : null] },
           { label: t('evaluations.col_state'), cell: (row) => stateLabel(row.state) },
           { label: t('evaluations.col_waiting'), cell: waiting },
         ], rows, t('evaluations.table_caption', { month: monthName(month) })),
