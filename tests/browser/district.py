@@ -248,8 +248,8 @@ def evaluate_month(district: District) -> EvaluationMonth:
                 "assigned_at": assigned.isoformat(), "due_at": (assigned + timedelta(days=2)).isoformat(),
                 "completed_at": (assigned + timedelta(days=1)).isoformat()})
     leader.call("POST", f"/v1/units/{unit_a}/evaluations/{month}/compute")
-    computed: Any = leader.call("GET", f"/v1/staff/{district.person('clerk').staff_id}/evaluations/{month}")
-    criteria = [str(one["code"]) for one in computed["computed"]["general"] if one["source"] == "entry"]
+    record: Any = leader.call("GET", f"/v1/staff/{district.person('clerk').staff_id}/evaluations/{month}")
+    criteria = [str(one["code"]) for one in record["criteria"] if one["source"] == "entry"]
     for key, points in REVIEWED.items():
         leader.call("PUT", f"/v1/staff/{district.person(key).staff_id}/evaluations/{month}/review", json={
             "general": {code: {"points": points, "reason": "Cán bộ không tự đánh giá đúng hạn"} for code in criteria},

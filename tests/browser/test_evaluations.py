@@ -92,6 +92,7 @@ def test_self_assessment_then_review_then_approval_locks_the_month(page, browser
         assert "20%" in cap.inner_text()
         assert ("Giới hạn có tác dụng" in cap.inner_text()) == any(
             bool(one.get("binds")) for one in _caps(unit))
+        cap.scroll_into_view_if_needed()
         screenshot(tab, "evaluation-unit")
         # WHEN the head approves (choosing among the tied ones if there are any) and confirms
         for fieldset in tab.locator("form.approve fieldset").all():
@@ -112,7 +113,7 @@ def test_self_assessment_then_review_then_approval_locks_the_month(page, browser
     stored = api_sign_in(district.url, "canbo", PASSWORD).call(
         "GET", f"/v1/staff/{clerk.staff_id}/evaluations/{month}")
     assert stored["state"] == "locked" and stored["final_grade"] in GRADES
-    page.goto(f"/#/evaluations?month={month}")
+    page.reload()  # the same address she left open
     page.locator("[data-fact='state']").get_by_text("Đã phê duyệt (khoá)").wait_for()
     assert GRADES[str(stored["final_grade"])] in page.locator("[data-fact='final_grade']").inner_text()
     assert page.locator("form.self-assessment").count() == 0
@@ -153,8 +154,8 @@ def test_rule_sets_are_read_in_full_and_a_bad_version_is_refused_with_the_apis_w
     # the API's refusal is shown
     page.get_by_text("Thêm phiên bản bộ tiêu chí").click()
     page.get_by_label("Nội dung JSON").fill("{ không phải JSON")
-    page.get_by_role("button", name="Thêm phiên bản").click()
+    page.get_by_role("button", name="Thêm phiên bản", exact=True).click()
     page.get_by_text("Nội dung không phải JSON hợp lệ", exact=False).wait_for()
     page.get_by_label("Nội dung JSON").fill('{"ruleset_id": "thu-nghiem", "version": 1}')
-    page.get_by_role("button", name="Thêm phiên bản").click()
+    page.get_by_role("button", name="Thêm phiên bản", exact=True).click()
     page.locator("[data-code='ruleset_invalid']").wait_for()
