@@ -4,7 +4,11 @@ sets as Home Affairs and a system admin read them."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
 from typing import Any
+
+from openpyxl import load_workbook
 
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.district import PASSWORD, UNIT_A, District, EvaluationMonth
@@ -159,3 +163,33 @@ def test_rule_sets_are_read_in_full_and_a_bad_version_is_refused_with_the_apis_w
     page.get_by_label("Nội dung JSON").fill('{"ruleset_id": "thu-nghiem", "version": 1}')
     page.get_by_role("button", name="Thêm phiên bản", exact=True).click()
     page.locator("[data-code='ruleset_invalid']").wait_for()
+
+
+def test_an_admin_runs_a_months_evaluation_reports_and_reads_and_downloads_them(page, district: District,
+                                                                                 evaluated: EvaluationMonth) -> None:
+    month = evaluated.month
+    # GIVEN the system admin on the reports page of the evaluated month
+    sign_in(page, "admin", district.admin_password, f"/#/reports?month={month}")
+    section = page.locator("section[aria-labelledby='reports-monthly']")
+    section.get_by_role("heading", name="Báo cáo đánh giá, xếp loại hằng tháng").wait_for()
+    # WHEN they run the month's reports, after confirming
+    section.get_by_text("Chạy lại báo cáo đánh giá của tháng này").click()
+    section.get_by_role("button", name="Chạy báo cáo tháng").click()
+    page.get_by_role("dialog").get_by_role("button", name="Chạy báo cáo tháng").click()
+    # THEN the district's summary and Phòng Nội vụ's report are listed
+    section.get_by_role("status").first.wait_for(timeout=120_000)
+    listed = section.get_by_role("table", name=f"Báo cáo đánh giá, xếp loại tháng {month_label(month)}")
+    listed.get_by_role("row").filter(has_text=UNIT_A).wait_for()
+    # WHEN they open the unit's e-mail THEN its subject names the unit and the month
+    section.get_by_role("button", name=f"Xem e-mail đánh giá tháng của {UNIT_A}").click()
+    mail = page.locator("article.mail")
+    mail.wait_for()
+    assert UNIT_A in mail.get_by_role("heading").inner_text()
+    assert district.person("clerk").full_name in mail.locator("pre").inner_text()
+    # WHEN they download the unit's spreadsheet THEN it is the offices' summary form of that month
+    with page.expect_download() as downloaded:
+        section.get_by_role("button", name=f"Tải tệp đính kèm đánh giá tháng của {UNIT_A}").click()
+    sheet = load_workbook(io.BytesIO(Path(downloaded.value.path()).read_bytes())).active
+    cells = [str(value) for row in sheet.iter_rows(values_only=True) for value in row if value is not None]
+    assert any("BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI" in value for value in cells)
+    assert district.person("clerk").full_name in cells
