@@ -66,10 +66,10 @@ def test_a_unit_admin_sees_only_their_subtrees_accounts_and_the_refusal_for_anot
     names = page.locator("tbody td:first-child").all_inner_texts()
     assert {"quantri", "lanhdao", "canbo", "moi"} <= set(names)
     assert "canbo-b" not in names and "noivu" not in names and "admin" not in names
-    # AND the sub-navigation offers what a unit admin may do, not the audit trail
+    # AND the sub-navigation offers what a unit admin may do (the evaluation rule sets to read), not the audit trail
     subnav = page.get_by_role("navigation", name="Các trang quản trị")
     assert subnav.get_by_role("link").all_inner_texts() == ["Đơn vị", "Tài khoản", "Thiết bị", "Kết nối hệ thống",
-                                                            "Lịch làm việc"]
+                                                            "Lịch làm việc", "Bộ tiêu chí đánh giá"]
     # WHEN they edit the address to ask for another unit's accounts THEN the API's refusal is shown
     page.goto(f"/#/admin/accounts?unit_id={district.units[UNIT_B]}")
     page.get_by_role("alert").filter(has_text="Bạn không có quyền thực hiện thao tác này.").wait_for()
