@@ -193,3 +193,27 @@ def test_an_admin_runs_a_months_evaluation_reports_and_reads_and_downloads_them(
     cells = [str(value) for row in sheet.iter_rows(values_only=True) for value in row if value is not None]
     assert any("BẢNG TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI" in value for value in cells)
     assert district.person("clerk").full_name in cells
+
+
+def test_home_affairs_reopens_a_locked_evaluation_with_a_reason(page, district: District,
+                                                                evaluated: EvaluationMonth) -> None:
+    month, clerk = evaluated.month, district.person("clerk")
+    head = api_sign_in(district.url, "thutruong", PASSWORD)
+    unit = head.call("GET", f"/v1/units/{district.units[UNIT_A]}/evaluations/{month}")
+    if any(row["state"] == "reviewed" for row in unit["rows"]):  # type: ignore[union-attr]
+        head.call("POST", f"/v1/units/{district.units[UNIT_A]}/evaluations/{month}/approve",
+                  json={"excellent": [one for cap in _caps(unit) for one in cap["tied"][:cap["slots"]]]})
+    # GIVEN Home Affairs on the clerk's locked evaluation: no review form, the reopening offered
+    sign_in(page, "noivu", PASSWORD, f"/#/evaluations/person/{clerk.staff_id}?month={month}")
+    page.locator("[data-fact='state']").get_by_text("Đã phê duyệt (khoá)").wait_for()
+    assert page.locator("form.review").count() == 0
+    # WHEN they reopen it without a reason THEN nothing is sent; WITH one THEN it is back before the head
+    page.get_by_text("Mở lại phiếu đã khoá").click()
+    page.get_by_role("button", name="Mở lại", exact=True).click()
+    assert page.get_by_text("Đã mở lại phiếu đánh giá.").count() == 0
+    page.get_by_label("Lý do mở lại").fill("Đơn vị đề nghị xem xét lại theo Công văn số 12/NV")
+    page.get_by_role("button", name="Mở lại", exact=True).click()
+    page.get_by_text("Đã mở lại phiếu đánh giá.").wait_for()
+    page.locator("[data-fact='state']").get_by_text("Chờ thủ trưởng phê duyệt").wait_for()
+    history = page.get_by_role("table", name="Các bước đã thực hiện").inner_text()
+    assert "Mở lại" in history and "Công văn số 12/NV" in history
