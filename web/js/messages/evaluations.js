@@ -229,8 +229,8 @@ export default {
   'evaluations.cap_title': { vi: 'Giới hạn tỷ lệ "Hoàn thành xuất sắc" — nhóm {group}',
     en: 'The cap on "excellent" — duty group {group}' },
   'evaluations.cap_rule': {
-    vi: 'Số người xếp loại xuất sắc không vượt quá 20% số người xếp loại hoàn thành tốt nhiệm vụ trong cùng đơn vị và nhóm nhiệm vụ tương đồng.',
-    en: 'Those rated excellent may not exceed 20% of those rated good in the same unit and duty group.',
+    vi: 'Số người xếp loại xuất sắc được giới hạn theo tỷ lệ của bộ tiêu chí {name}, trong cùng đơn vị và nhóm nhiệm vụ tương đồng (Nghị định 335/2025: không quá 20% số người xếp loại hoàn thành tốt nhiệm vụ).',
+    en: 'Those rated excellent are capped by the ratio of the rule set {name}, in the same unit and duty group (Decree 335/2025: at most 20% of those rated good).',
   },
   'evaluations.cap_limit': { vi: 'Tối đa được xếp loại xuất sắc: {limit}', en: 'At most {limit} may be excellent' },
   'evaluations.cap_binds': { vi: 'Giới hạn có tác dụng: phải hạ loại một số người.', en: 'The cap binds: some must be lowered.' },

@@ -515,13 +515,13 @@ function capList(reply) {
   return Object.entries(cap || {}).map(([group, one]) => ({ duty_group: group, ...one }));
 }
 
-function capPart(caps, nameOf) {
+function capPart(caps, nameOf, ruleset) {
   if (!caps.length) return null;
   const names = (ids) => (ids || []).map(nameOf).join(', ') || '—';
   return h('section', { 'aria-labelledby': 'evaluation-cap', class: 'evaluation-cap' },
     h('h2', { id: 'evaluation-cap' }, t('evaluations.cap_title', { group: caps.map((cap) => cap.duty_group)
       .join(', ') })),
-    h('p', {}, t('evaluations.cap_rule')),
+    h('p', {}, t('evaluations.cap_rule', { name: ruleset ? both(ruleset, 'name') || ruleset.ruleset_id : '' })),
     caps.map((cap) => h('article', { dataset: { group: cap.duty_group, binds: String(Boolean(cap.binds)) } },
       caps.length > 1 ? h('h3', {}, cap.duty_group) : null,
       h('p', {}, h('strong', {}, t('evaluations.cap_limit', { limit: formatNumber(Number(cap.limit ?? 0)) })), ' — ',
@@ -652,7 +652,7 @@ export const evaluationsUnit = {
           { label: t('evaluations.col_state'), cell: (row) => stateLabel(row.state) },
           { label: t('evaluations.col_waiting'), cell: waiting },
         ], rows, t('evaluations.table_caption', { month: monthName(month) })),
-        countsPart(reply), capPart(caps, nameOf),
+        countsPart(reply), capPart(caps, nameOf, reply.ruleset),
         approving ? (allReviewed ? approvalPart(reply, caps, nameOf, unitName, month, async (saved) => {
           const count = (saved.rows || saved.evaluations || saved.locked || []).filter?.((row) => row.state
             === 'locked').length ?? '';
