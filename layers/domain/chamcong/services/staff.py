@@ -149,7 +149,7 @@ def update_staff(container: Container, access: Access, staff_id: str, body: Upda
     moving = body.unit_id is not None and body.unit_id != staff.unit_id
     if moving:
         assert body.unit_id is not None
-        if _not_employed_yet(container, staff):
+        if not_employed_yet(container, staff):
             # Nobody's days change: the unit is put right, with no transfer to keep.
             get_unit(body.unit_id)
             access.require_unit("staff:write", body.unit_id)  # leaving (checked above) and arriving: both in scope
@@ -188,7 +188,7 @@ def update_staff(container: Container, access: Access, staff_id: str, body: Upda
     return staff_view(staff)
 
 
-def _not_employed_yet(container: Container, staff: StaffModel) -> bool:
+def not_employed_yet(container: Container, staff: StaffModel) -> bool:
     """Whether the person has no working day yet (starts after today) and never moved."""
     return (staff.employed_from is not None and date.fromisoformat(staff.employed_from) > container.today()
             and not staff.transfers)
