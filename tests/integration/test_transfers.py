@@ -9,11 +9,13 @@ from __future__ import annotations
 import email
 import email.policy
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
+from chamcong.services.staff import get_staff
+from chamcong.services.transfers import members_of_month, unit_of_month, units_of_month
 from tests.integration.harness import ADMIN_PASSWORD, Product
 
 MOVE_DAY = "2026-11-16"  # Monday
@@ -25,6 +27,7 @@ REASON = "Quyết định điều động số 125/QĐ-UBND"
 @dataclass
 class Offices:
     product: Product
+    district: str
     finance: str  # Phòng Tài chính - Kế hoạch: where Bình worked
     home_affairs: str  # Phòng Nội vụ: where she goes
     mover: str
@@ -51,7 +54,7 @@ def offices(product: Product) -> Offices:
     stayer = product.staff("Nguyễn Văn An", finance)
     product.staff("Lê Hoàng Cường", home_affairs)
     admin = product.account("quantri-tckh", finance, grants=[{"role": "unit_admin", "unit_id": finance}])
-    return Offices(product, finance, home_affairs, mover, stayer, admin)
+    return Offices(product, district, finance, home_affairs, mover, stayer, admin)
 
 
 def test_a_move_in_the_middle_of_the_month_splits_the_days_between_the_two_units(offices: Offices) -> None:
@@ -135,6 +138,46 @@ def test_the_roster_of_a_day_names_those_who_belonged_to_the_unit_that_day(offic
     # and Friday 13 November's roster of finance still counts her among its two
     before = product.get(f"/v1/units/{offices.finance}/roster/{BEFORE}")
     assert before.status == 200 and before.body["allowance"]["employed"] == 2, before.body
+
+
+def test_a_task_belongs_to_the_unit_of_its_assignee_on_the_day_it_was_assigned(offices: Offices) -> None:
+    product = offices.product
+    # GIVEN Bình (code CB007) moved to home affairs from Monday, and the district's e-office system
+    assert product.request("PATCH", f"/v1/staff/{offices.mover}", {"employee_code": "CB007"}).status == 200
+    assert offices.transfer(offices.home_affairs, MOVE_DAY).status == 201
+    client = product.post("/v1/integrations", {"name": "Văn phòng điện tử huyện", "unit_id": offices.district})
+    assert client.status == 201, client.body
+    # WHEN it sends a task assigned to her before the move and one after
+    sent = product.post("/v1/tasks/batch", {"tasks": [
+        {"external_id": "VB-1", "assignee": "CB007", "title": "Báo cáo quyết toán", "status": "assigned",
+         "assigned_at": f"{BEFORE}T08:00:00+07:00"},
+        {"external_id": "VB-2", "assignee": "CB007", "title": "Tổng hợp biên chế", "status": "assigned",
+         "assigned_at": f"{AFTER}T08:00:00+07:00"}]}, headers={"Authorization": f"ApiKey {client.body['key']}"},
+        token="")
+    assert sent.status == 200, sent.body
+
+    def titles(unit: str) -> list[str]:
+        reply = product.get(f"/v1/units/{unit}/tasks?period=month&date=2026-11-20")
+        assert reply.status == 200, reply.body
+        return [task["title"] for task in reply.body["tasks"]]
+
+    # THEN the first counts in finance, the second in home affairs
+    assert titles(offices.finance) == ["Báo cáo quyết toán"]
+    assert titles(offices.home_affairs) == ["Tổng hợp biên chế"]
+
+
+def test_a_month_split_between_two_units_is_evaluated_where_the_person_is_at_its_end(offices: Offices) -> None:
+    # GIVEN Bình moved to home affairs from 16 November
+    assert offices.transfer(offices.home_affairs, MOVE_DAY).status == 201
+    person = get_staff(offices.mover)
+    # THEN November is home affairs' month for her, with her days in each unit; October was finance's
+    assert unit_of_month(person, "2026-11") == offices.home_affairs
+    assert unit_of_month(person, "2026-10") == offices.finance
+    assert units_of_month(person, "2026-11") == [(offices.finance, date(2026, 11, 1), date(2026, 11, 15)),
+                                                 (offices.home_affairs, date(2026, 11, 16), date(2026, 11, 30))]
+    # and finance's November still finds her, for her first fifteen days
+    assert sorted((p.full_name, a.day, b.day) for p, a, b in members_of_month(offices.finance, "2026-11")) == [
+        ("Nguyễn Văn An", 1, 30), ("Trần Thị Bình", 1, 15)]
 
 
 def test_an_admin_of_only_one_of_the_units_is_refused(offices: Offices) -> None:

@@ -26,7 +26,7 @@ from chamcong.services.common import iso
 from chamcong.services.corrections import latest_corrections
 from chamcong.services.roster import rostered
 from chamcong.services.staff import person_in_scope
-from chamcong.services.transfers import members_between, split_by_person, unit_of_month
+from chamcong.services.transfers import members_between, split_by_person, stays_between
 from chamcong.services.units import get_unit
 from chamcong.store.models.absences import AbsenceModel
 from chamcong.store.models.attendance import EventModel
@@ -106,7 +106,7 @@ def staff_days(container: Container, access: Access, staff_id: str, month: str |
     corrections = latest_corrections(CorrectionModel.of_person_in_month(staff_id, first))
     now = container.clock()
     rows: list[dict[str, Any]] = []
-    for unit_id, since, until in unit_of_month(person, first, last):
+    for unit_id, since, until in stays_between(person, first, last):
         at_home = rostered(unit_id, since, until)  # the roster of the unit the person belonged to that day
         calendar = calendar_for(container, unit_id)
         rows.extend(_row(container, _judge(calendar, person, day, events[day], now, away,

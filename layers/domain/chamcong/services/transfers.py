@@ -12,6 +12,7 @@ readers of a unit's days take them by person for those people (`movers`, `split_
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -43,9 +44,32 @@ def unit_on(person: StaffModel, day: date) -> str:
     return rules.unit_at(history, rules.initial_unit(history, person.unit_id), day)
 
 
-def unit_of_month(person: StaffModel, first: date, last: date) -> list[rules.Stay]:
+def stays_between(person: StaffModel, first: date, last: date) -> list[rules.Stay]:
     """The units the person belonged to from `first` to `last`, each with its days, in date order."""
     return rules.units_in_month(history_of(person), person.unit_id, first, last)
+
+
+def month_days(month: str) -> tuple[date, date]:
+    """The first and last day of a month "YYYY-MM"."""
+    first = date.fromisoformat(f"{month}-01")
+    return first, first.replace(day=calendar.monthrange(first.year, first.month)[1])
+
+
+def unit_of_month(person: StaffModel, month: str) -> str:
+    """The unit a month ("YYYY-MM") is evaluated in: the unit the person was in on its last day (the rule sets'
+    default `split_month: unit_at_month_end`; a month not ended yet: today's unit, as no move is ahead)."""
+    return unit_on(person, month_days(month)[1])
+
+
+def units_of_month(person: StaffModel, month: str) -> list[rules.Stay]:
+    """Every unit the person belonged to in the month with its days, in date order (one stay: a whole month)."""
+    return stays_between(person, *month_days(month))
+
+
+def members_of_month(unit_id: str, month: str) -> list[Member]:
+    """Everyone who belonged to the unit on some day of the month, with those days. Those whose
+    `unit_of_month` is another unit spent part of the month here: the unit's leader gives input on them."""
+    return members_between(unit_id, *month_days(month))
 
 
 def members_between(unit_id: str, first: date, last: date) -> list[Member]:
