@@ -14,10 +14,11 @@ import roster from './roster.js';
 import help from './help.js';
 import lobby from './lobby.js';
 import tasks from './tasks.js';
+import transfers from './transfers.js';
 import evaluations from './evaluations.js';
 
 const parts = [common, signin, today, charts, staff, bulk, admin, reports, month, absences, roster, help, lobby,
-  tasks, evaluations];
+  tasks, transfers, evaluations];
 
 export const catalogue = {};
 for (const part of parts) {
