@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BinaryAttribute,
+    BooleanAttribute,
     JSONAttribute,
     MapAttribute,
     UnicodeAttribute,
@@ -36,6 +37,10 @@ class StaffModel(Model):
     # The office's own staff number (mã cán bộ), as written; unique site-wide, compared upper-cased, held by an
     # EmployeeCodeClaim written in the same transaction as the record.
     employee_code = UnicodeAttribute(null=True)
+    # The monthly evaluation: the cap on "excellent" is counted per unit and group of similar duties; a leader's
+    # evaluation has the unit component. Absent on records written before: "chung" and False.
+    duty_group = UnicodeAttribute(null=True)
+    is_leader = BooleanAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
     by_unit = StaffByUnitIndex()
 
