@@ -328,3 +328,15 @@ def _client_of(product: Product) -> str:
     reply = product.get("/v1/integrations")
     assert reply.status == 200, reply.body
     return str(reply.body["integrations"][0]["client_id"])
+
+
+def test_a_rule_set_that_does_not_add_up_is_refused_naming_the_field(product: Product) -> None:
+    ruleset = product.get("/v1/rulesets/province-example/1").body["body"]
+    # WHEN a system admin adds a version whose criteria do not sum to the general maximum
+    broken = {**ruleset, "version": 2, "general": {**ruleset["general"], "max_points": 31}}
+    reply = product.post("/v1/rulesets", broken)
+    # THEN 422 ruleset_invalid, saying where; nothing is added
+    assert reply.status == 422 and reply.body["code"] == "ruleset_invalid", reply.body
+    assert reply.body["details"]["field"].startswith("general")
+    versions = [(r["ruleset_id"], r["version"]) for r in product.get("/v1/rulesets").body["rulesets"]]
+    assert versions == [("nd335-2025", 1), ("province-example", 1)]
