@@ -21,7 +21,7 @@ from chamcong.schemas.evaluations import (
     UnitEvaluations,
 )
 from chamcong.schemas.tasks import ManualTask, Task
-from chamcong.services import evaluations, manual_tasks, rulesets
+from chamcong.services import evaluation_approval, evaluations, manual_tasks, rulesets
 
 routes = Routes("evaluations", "Đánh giá, xếp loại hằng tháng — the monthly evaluation (Decree 335/2025)")
 
@@ -70,7 +70,7 @@ def unit_evaluations(ctx: RequestContext, unit_id: str, month: str) -> dict[str,
                       "evaluation_cap_choice_invalid", "evaluation_locked", "evaluation_wrong_state",
                       "evaluation_own", "evaluation_changed"))
 def approve_unit(ctx: RequestContext, unit_id: str, month: str) -> dict[str, Any]:
-    return evaluations.approve_unit(ctx.container, ctx.access, unit_id, month, ctx.body, ctx.source)
+    return evaluation_approval.approve_unit(ctx.container, ctx.access, unit_id, month, ctx.body, ctx.source)
 
 
 @routes.route("/v1/staff/{staff_id}/evaluations/{month}", "GET", summary="A person's evaluation with its sources",

@@ -21,11 +21,11 @@ from chamcong.access import SYSTEM, Access, Target
 from chamcong.container import Container
 from chamcong.errors import Conflict, DomainError, NotFound, Unprocessable
 from chamcong.rules.collation import vietnamese_key
-from chamcong.rules.evaluation import Evaluation, decide_cap, propose_cap, roll_up, shown
+from chamcong.rules.evaluation import Evaluation, propose_cap, roll_up, shown
 from chamcong.rules.evaluation_workflow import Actor, Refusal, deadlines, decide
 from chamcong.rules.rulesets import RuleSet, frac
 from chamcong.rules.tasks import period_bounds
-from chamcong.schemas.evaluations import Approve, Reopen, Return, Review, SelfAssessment
+from chamcong.schemas.evaluations import Reopen, Return, Review, SelfAssessment
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import iso
@@ -67,7 +67,7 @@ def is_own(access: Access, staff_id: str) -> bool:
     return access.principal.staff_id is not None and access.principal.staff_id == staff_id
 
 
-def _transition(state: str | None, action: str, actor: Actor, *, own: bool, past_deadline: bool = False,
+def transition(state: str | None, action: str, actor: Actor, *, own: bool, past_deadline: bool = False,
                 has_reason: bool = False) -> str:
     """The state the action leads to, or the refusal raised with its catalogue code."""
     verdict = decide(state, action, actor, own=own, past_deadline=past_deadline, has_reason=has_reason)
@@ -96,7 +96,7 @@ def _in_scope(access: Access, permission: str, staff_id: str, month: str) -> tup
     return person, record
 
 
-def _ruleset_of(record: EvaluationModel) -> RuleSet:
+def ruleset_of(record: EvaluationModel) -> RuleSet:
     return find_ruleset(record.ruleset_id, int(record.ruleset_version)).ruleset
 
 
@@ -110,7 +110,7 @@ def _deadlines(month: str, ruleset: RuleSet) -> dict[str, str]:
 
 
 def evaluation_view(container: Container, record: EvaluationModel, ruleset: RuleSet | None = None) -> dict[str, Any]:
-    ruleset = ruleset or _ruleset_of(record)
+    ruleset = ruleset or ruleset_of(record)
     return {"staff_id": record.staff_id, "month": record.month, "unit_id": record.unit_id,
             "full_name": record.full_name, "duty_group": record.duty_group, "is_leader": bool(record.is_leader),
             "state": record.state, "ruleset": ruleset_ref(ruleset),
@@ -146,7 +146,7 @@ def _exact(record: EvaluationModel) -> Fraction:
     return Fraction(exact) if exact else Fraction(record.total)
 
 
-def _cap_groups(ruleset: RuleSet, records: Iterable[EvaluationModel]) -> dict[str, Any]:
+def cap_groups(ruleset: RuleSet, records: Iterable[EvaluationModel]) -> dict[str, Any]:
     """duty group → the cap's proposal over the group's evaluations not yet locked."""
     groups: dict[str, list[EvaluationModel]] = {}
     for record in records:
@@ -167,7 +167,7 @@ def unit_table(container: Container, access: Access, unit_id: str, month: str) -
     get_unit(unit_id)
     access.require_unit("evaluations:read", unit_id)
     records = sorted(stored_of_unit(unit_id, month), key=lambda r: (vietnamese_key(r.full_name), r.staff_id))
-    ruleset = _ruleset_of(records[0]) if records else in_force(container, month)
+    ruleset = ruleset_of(records[0]) if records else in_force(container, month)
     open_records = [record for record in records if record.state != "locked"]
     counts = {grade: 0 for grade in GRADES}
     for record in records:
@@ -176,7 +176,7 @@ def unit_table(container: Container, access: Access, unit_id: str, month: str) -
             "deadlines": _deadlines(month, ruleset), "rows": [_row(record) for record in records],
             "counts": counts, "states": {state: sum(1 for r in records if r.state == state) for state in STATES},
             "cap": [_proposal_view(group, proposal)
-                    for group, proposal in _cap_groups(ruleset, open_records).items()],
+                    for group, proposal in cap_groups(ruleset, open_records).items()],
             "pending": {"self_assess": [r.staff_id for r in records if r.state == "draft"],
                         "review": [r.staff_id for r in records if r.state in ("draft", "self_assessed")],
                         "approve": [r.staff_id for r in records if r.state == "reviewed"]}}
@@ -184,7 +184,7 @@ def unit_table(container: Container, access: Access, unit_id: str, month: str) -
 
 # --- computing -------------------------------------------------------------------------------------------
 
-def _history(record: EvaluationModel | None, action: str, before: str | None, after: str, by: str, at: str,
+def with_history(record: EvaluationModel | None, action: str, before: str | None, after: str, by: str, at: str,
              reason: str | None = None) -> list[dict[str, Any]]:
     earlier = list(record.history or []) if record is not None else []
     return [*earlier, {"action": action, "from": before, "to": after, "by": by, "at": at, "reason": reason}]
@@ -241,7 +241,7 @@ def compute_unit(container: Container, access: Access, unit_id: str, month: str,
         record = _record(container, person, unit_id, month, unit.ruleset, scored[person.staff_id], existing,
                          existing.state if existing else "draft")
         if existing is None:
-            record.history = _history(None, "compute", None, "draft", access.username, at)
+            record.history = with_history(None, "compute", None, "draft", access.username, at)
         try:
             record.save(condition=_condition(existing))
         except PynamoDBException as exc:
@@ -305,15 +305,15 @@ def _check_points(ruleset: RuleSet, general: dict[str, Any]) -> dict[str, str]:
 def self_assess(container: Container, access: Access, staff_id: str, month: str, body: SelfAssessment,
                 source: Source) -> dict[str, Any]:
     person, record = _in_scope(access, "evaluations:self", staff_id, month)
-    ruleset = _ruleset_of(record)
-    state = _transition(record.state, "self_assess", actor_of(access, record.unit_id, staff_id),
+    ruleset = ruleset_of(record)
+    state = transition(record.state, "self_assess", actor_of(access, record.unit_id, staff_id),
                         own=is_own(access, staff_id), past_deadline=_past(container, record, ruleset, "self_assess"))
     general = _check_points(ruleset, body.general)
     at = iso(container.clock())
-    changed = _copy(record)
+    changed = copy_record(record)
     changed.self_entry = {"general": general, "comment": body.comment, "by": access.username, "at": at}
     fresh = _rescored(container, person, record, changed, state)
-    fresh.history = _history(record, "self_assess", record.state, state, access.username, at)
+    fresh.history = with_history(record, "self_assess", record.state, state, access.username, at)
     _write(container, access, record, fresh, "self_assess", source, {"general": general, "to": state})
     return evaluation_view(container, fresh)
 
@@ -321,8 +321,8 @@ def self_assess(container: Container, access: Access, staff_id: str, month: str,
 def review(container: Container, access: Access, staff_id: str, month: str, body: Review,
            source: Source) -> dict[str, Any]:
     person, record = _in_scope(access, "evaluations:review", staff_id, month)
-    ruleset = _ruleset_of(record)
-    state = _transition(record.state, "review", actor_of(access, record.unit_id, staff_id),
+    ruleset = ruleset_of(record)
+    state = transition(record.state, "review", actor_of(access, record.unit_id, staff_id),
                         own=is_own(access, staff_id), past_deadline=_past(container, record, ruleset, "self_assess"),
                         has_reason=bool(body.comment))
     points = _check_points(ruleset, {code: given.points for code, given in body.general.items()})
@@ -341,11 +341,11 @@ def review(container: Container, access: Access, staff_id: str, month: str, body
             raise Unprocessable("evaluation_disqualification_unknown", details={"code": given_case.code})
         recorded.append({"code": given_case.code, "reason": given_case.reason})
     at = iso(container.clock())
-    changed = _copy(record)
+    changed = copy_record(record)
     changed.review_entry = {"general": general, "disqualifications": recorded, "comment": body.comment,
                             "by": access.username, "at": at}
     fresh = _rescored(container, person, record, changed, state)
-    fresh.history = _history(record, "review", record.state, state, access.username, at, body.comment)
+    fresh.history = with_history(record, "review", record.state, state, access.username, at, body.comment)
     _write(container, access, record, fresh, "review", source,
            {"general": general, "disqualifications": recorded, "to": state})
     return evaluation_view(container, fresh)
@@ -357,7 +357,7 @@ def return_evaluation(container: Container, access: Access, staff_id: str, month
     action, permission = (("return_to_person", "evaluations:review") if body.to == "person"
                           else ("return_to_review", "evaluations:approve"))
     _, record = _in_scope(access, permission, staff_id, month)
-    state = _transition(record.state, action, actor_of(access, record.unit_id, staff_id),
+    state = transition(record.state, action, actor_of(access, record.unit_id, staff_id),
                         own=is_own(access, staff_id), has_reason=bool(body.reason))
     return _move(container, access, record, action, state, body.reason, source)
 
@@ -366,7 +366,7 @@ def reopen(container: Container, access: Access, staff_id: str, month: str, body
            source: Source) -> dict[str, Any]:
     """Oversight reopens a locked evaluation, with a reason: back to reviewed, its final grade and cap undone."""
     _, record = _in_scope(access, "evaluations:reopen", staff_id, month)
-    state = _transition(record.state, "reopen", actor_of(access, record.unit_id, staff_id),
+    state = transition(record.state, "reopen", actor_of(access, record.unit_id, staff_id),
                         own=is_own(access, staff_id), has_reason=bool(body.reason))
     return _move(container, access, record, "reopen", state, body.reason, source)
 
@@ -374,10 +374,10 @@ def reopen(container: Container, access: Access, staff_id: str, month: str, body
 def _move(container: Container, access: Access, record: EvaluationModel, action: str, state: str, reason: str | None,
           source: Source) -> dict[str, Any]:
     at = iso(container.clock())
-    fresh = _copy(record)
+    fresh = copy_record(record)
     fresh.state = state
     fresh.revision = int(record.revision) + 1
-    fresh.history = _history(record, action, record.state, state, access.username, at, reason)
+    fresh.history = with_history(record, action, record.state, state, access.username, at, reason)
     if action == "reopen":
         fresh.final_grade, fresh.cap, fresh.locked_at = None, None, None
     _write(container, access, record, fresh, action, source,
@@ -385,77 +385,10 @@ def _move(container: Container, access: Access, record: EvaluationModel, action:
     return evaluation_view(container, fresh)
 
 
-def _copy(record: EvaluationModel) -> EvaluationModel:
+def copy_record(record: EvaluationModel) -> EvaluationModel:
     return EvaluationModel(record.staff_id, record.month, **{
         name: getattr(record, name) for name in EvaluationModel.get_attributes()
         if name not in ("staff_id", "month")})
-
-
-# --- approval and the cap ---------------------------------------------------------------------------------
-
-def approve_unit(container: Container, access: Access, unit_id: str, month: str, body: Approve,
-                 source: Source) -> dict[str, Any]:
-    """Lock every reviewed evaluation of the unit's month but the approver's own, the cap decided per duty group
-    (the head chooses among those tied at its boundary). Refused while any of them is not reviewed."""
-    get_unit(unit_id)
-    access.require_unit("evaluations:approve", unit_id)
-    records = stored_of_unit(unit_id, month)
-    candidates = [r for r in records if r.state != "locked" and not is_own(access, r.staff_id)]
-    waiting = sorted(r.staff_id for r in candidates if r.state != "reviewed")
-    if waiting:
-        raise Conflict("evaluation_unit_not_ready", details={"not_reviewed": waiting})
-    if not candidates:
-        if body.excellent:
-            raise Unprocessable("evaluation_cap_choice_invalid")
-        return unit_table(container, access, unit_id, month)
-    for record in candidates:
-        _transition(record.state, "approve", actor_of(access, unit_id, record.staff_id), own=False)
-    ruleset = _ruleset_of(candidates[0])
-    chosen = set(body.excellent)
-    final: dict[str, str] = {}
-    proposals = _cap_groups(ruleset, candidates)
-    for proposal in proposals.values():
-        decided = decide_cap(proposal, sorted(chosen & set(proposal.tied)))
-        if not isinstance(decided, dict):
-            raise Unprocessable("evaluation_cap_choice_invalid")
-        final.update(decided)
-    if chosen - {staff_id for proposal in proposals.values() for staff_id in proposal.tied}:
-        raise Unprocessable("evaluation_cap_choice_invalid")
-    now = container.clock()
-    at = iso(now)
-    changes: list[tuple[str, Any, dict[str, Any]]] = []
-    demoted: list[str] = []
-    for record in candidates:
-        proposal = proposals[record.duty_group]
-        fresh = _copy(record)
-        fresh.state = "locked"
-        fresh.final_grade = final.get(record.staff_id, record.grade)
-        fresh.locked_at = now
-        fresh.revision = int(record.revision) + 1
-        fresh.history = _history(record, "approve", record.state, "locked", access.username, at)
-        if proposal.binds and record.grade == proposal_grade(ruleset):
-            lowered = fresh.final_grade != record.grade
-            fresh.cap = {"demoted": lowered, "reason": "cap" if lowered else None, "decided_by": access.username,
-                         "at": at, "limit": int(proposal.limit), "tied": record.staff_id in proposal.tied}
-            if lowered:
-                demoted.append(record.staff_id)
-        changes.append(("save", fresh, {"condition": EvaluationModel.revision == int(record.revision)}))
-    details = {"month": month, "locked": len(changes), "demoted": sorted(demoted), "chosen": sorted(chosen)}
-    for start in range(0, len(changes), MAX_PER_TRANSACTION):
-        try:
-            audit.write(container, audit.entry(now, access.username, "evaluations.approve", unit_id=unit_id,
-                                               subject=f"{unit_id}/{month}", details=details, source=source),
-                        *changes[start:start + MAX_PER_TRANSACTION])
-        except PynamoDBException as exc:
-            if not lost_condition(exc):
-                raise
-            raise Conflict("evaluation_changed") from None
-    return unit_table(container, access, unit_id, month)
-
-
-def proposal_grade(ruleset: RuleSet) -> str:
-    """The grade the cap limits (excellent in Decree 335)."""
-    return str(ruleset.cap.grade)
 
 
 # --- quarter and year -------------------------------------------------------------------------------------
@@ -470,7 +403,7 @@ def roll_up_person(container: Container, access: Access, staff_id: str, period: 
         first, last = period_bounds("quarter", day)
     records = list(EvaluationModel.query(staff_id, EvaluationModel.month.between(f"{first:%Y-%m}", f"{last:%Y-%m}")))
     locked = [r for r in records if r.state == "locked"]
-    result = roll_up([(r.month, _exact(r), r.final_grade or r.grade) for r in locked], _ruleset_of(locked[-1])) \
+    result = roll_up([(r.month, _exact(r), r.final_grade or r.grade) for r in locked], ruleset_of(locked[-1])) \
         if locked else None
     return {"staff_id": staff_id, "period": period, "first_month": f"{first:%Y-%m}", "last_month": f"{last:%Y-%m}",
             "months": [{"month": r.month, "state": r.state, "total": r.total, "grade": r.grade,
