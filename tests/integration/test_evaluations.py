@@ -340,3 +340,22 @@ def test_a_rule_set_that_does_not_add_up_is_refused_naming_the_field(product: Pr
     assert reply.body["details"]["field"].startswith("general")
     versions = [(r["ruleset_id"], r["version"]) for r in product.get("/v1/rulesets").body["rulesets"]]
     assert versions == [("nd335-2025", 1), ("province-example", 1)]
+
+
+def test_two_reviewers_never_overwrite_each_other(office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chamcong.services import evaluations
+    from chamcong.store.models.evaluations import EvaluationModel
+
+    product = office.product
+    assert product.post(f"/v1/units/{office.unit}/evaluations/{OCTOBER}/compute", token=office.leader).status == 200
+    # GIVEN the head read Em's evaluation, and the leader reviewed it meanwhile
+    as_read = EvaluationModel.get(office.people["em"], OCTOBER)
+    assert office.review("em").status == 200
+    # WHEN the head's review is written over what they read
+    monkeypatch.setattr(evaluations, "_find", lambda staff_id, month: as_read)
+    late = office.review("em", {"competence": {"points": 2, "reason": "Chưa chủ động"}}, token=office.head)
+    # THEN 409 evaluation_changed, and the leader's review stands
+    assert late.status == 409 and late.body["code"] == "evaluation_changed"
+    monkeypatch.undo()
+    stored = product.get(office.url("em"), token=office.leader).body
+    assert stored["review_entry"]["by"] == "truongphong-tckh" and stored["revision"] == as_read.revision + 1
