@@ -68,7 +68,7 @@ def is_own(access: Access, staff_id: str) -> bool:
 
 
 def transition(state: str | None, action: str, actor: Actor, *, own: bool, past_deadline: bool = False,
-                has_reason: bool = False) -> str:
+               has_reason: bool = False) -> str:
     """The state the action leads to, or the refusal raised with its catalogue code."""
     verdict = decide(state, action, actor, own=own, past_deadline=past_deadline, has_reason=has_reason)
     if isinstance(verdict, Refusal):
@@ -185,7 +185,7 @@ def unit_table(container: Container, access: Access, unit_id: str, month: str) -
 # --- computing -------------------------------------------------------------------------------------------
 
 def with_history(record: EvaluationModel | None, action: str, before: str | None, after: str, by: str, at: str,
-             reason: str | None = None) -> list[dict[str, Any]]:
+                 reason: str | None = None) -> list[dict[str, Any]]:
     earlier = list(record.history or []) if record is not None else []
     return [*earlier, {"action": action, "from": before, "to": after, "by": by, "at": at, "reason": reason}]
 
@@ -307,7 +307,7 @@ def self_assess(container: Container, access: Access, staff_id: str, month: str,
     person, record = _in_scope(access, "evaluations:self", staff_id, month)
     ruleset = ruleset_of(record)
     state = transition(record.state, "self_assess", actor_of(access, record.unit_id, staff_id),
-                        own=is_own(access, staff_id), past_deadline=_past(container, record, ruleset, "self_assess"))
+                       own=is_own(access, staff_id), past_deadline=_past(container, record, ruleset, "self_assess"))
     general = _check_points(ruleset, body.general)
     at = iso(container.clock())
     changed = copy_record(record)
@@ -323,7 +323,7 @@ def review(container: Container, access: Access, staff_id: str, month: str, body
     person, record = _in_scope(access, "evaluations:review", staff_id, month)
     ruleset = ruleset_of(record)
     state = transition(record.state, "review", actor_of(access, record.unit_id, staff_id),
-                        own=is_own(access, staff_id), past_deadline=_past(container, record, ruleset, "self_assess"),
+                       own=is_own(access, staff_id), past_deadline=_past(container, record, ruleset, "self_assess"),
                         has_reason=bool(body.comment))
     points = _check_points(ruleset, {code: given.points for code, given in body.general.items()})
     self_values = (record.self_entry or {}).get("general") or {}
@@ -358,7 +358,7 @@ def return_evaluation(container: Container, access: Access, staff_id: str, month
                           else ("return_to_review", "evaluations:approve"))
     _, record = _in_scope(access, permission, staff_id, month)
     state = transition(record.state, action, actor_of(access, record.unit_id, staff_id),
-                        own=is_own(access, staff_id), has_reason=bool(body.reason))
+                       own=is_own(access, staff_id), has_reason=bool(body.reason))
     return _move(container, access, record, action, state, body.reason, source)
 
 
@@ -367,7 +367,7 @@ def reopen(container: Container, access: Access, staff_id: str, month: str, body
     """Oversight reopens a locked evaluation, with a reason: back to reviewed, its final grade and cap undone."""
     _, record = _in_scope(access, "evaluations:reopen", staff_id, month)
     state = transition(record.state, "reopen", actor_of(access, record.unit_id, staff_id),
-                        own=is_own(access, staff_id), has_reason=bool(body.reason))
+                       own=is_own(access, staff_id), has_reason=bool(body.reason))
     return _move(container, access, record, "reopen", state, body.reason, source)
 
 
