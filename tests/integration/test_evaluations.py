@@ -359,3 +359,23 @@ def test_two_reviewers_never_overwrite_each_other(office: Office, monkeypatch: p
     monkeypatch.undo()
     stored = product.get(office.url("em"), token=office.leader).body
     assert stored["review_entry"]["by"] == "truongphong-tckh" and stored["revision"] == as_read.revision + 1
+
+
+def test_a_person_who_moved_during_the_month_is_evaluated_where_the_month_ended(office: Office) -> None:
+    product = office.product
+    sibling = product.unit("Phòng Nội vụ", office.district)
+    # GIVEN Em moved to the sibling unit from Friday 16 October
+    moved = product.post(f"/v1/staff/{office.people['em']}/transfers", {
+        "to_unit_id": sibling, "effective": "2026-10-16", "reason": "Quyết định điều động số 12/QĐ-UBND"})
+    assert moved.status == 201, moved.body
+    # WHEN both units' months are computed
+    for unit in (office.unit, sibling):
+        assert product.post(f"/v1/units/{unit}/evaluations/{OCTOBER}/compute").status == 200
+    # THEN Em is evaluated in the unit she ended the month in, not in the one she left
+    ids = {unit: {row["staff_id"] for row in product.get(f"/v1/units/{unit}/evaluations/{OCTOBER}").body["rows"]}
+           for unit in (office.unit, sibling)}
+    assert office.people["em"] in ids[sibling] and office.people["em"] not in ids[office.unit]
+    # AND her month counts every one of its 31 days, those spent in either unit
+    em = product.get(office.url("em")).body
+    assert em["unit_id"] == sibling
+    assert sum(_criterion(em, "discipline")["statuses"].values()) == 31

@@ -3,9 +3,10 @@
 Read here, scored by the pure `rules.evaluation.score`, stored by `services.evaluations`. Nothing here checks
 scope: the callers do, before calling.
 
-- The unit of a person's month is `unit_of_month` (today the person's current unit; the one place to change when
-  people move between units with an effective date).
-- Days: `services.attendance.judge_unit` over the month (the same judged days as every page and report).
+- The unit of a person's month is `services.transfers.unit_of_month` (the rule sets' `split_month`: the unit at
+  month end). A unit's month evaluates those whose month ends there, among everyone who belonged to it.
+- Days: `services.attendance.judge_unit` over the month (the same judged days as every page and report); for a
+  person who moved during the month, each stay's days judged in the unit of that stay.
 - Tasks: every task assigned in the month (`TaskModel.by_staff`), whatever its source: an e-office client, an
   imported file (`import:<unit>`), or entered by hand (`manual:<unit>`).
 - Entries: the general criteria someone entered, the review's value over the self-assessment's; the
@@ -28,15 +29,10 @@ from chamcong.rules.evaluation import DayInput, Entry, Evaluation, PersonInput, 
 from chamcong.rules.rulesets import RuleSet, RuleSetNotFound, builtin, parse
 from chamcong.rules.rulesets import in_force as newest_in_force
 from chamcong.services.attendance import judge_unit
+from chamcong.services.transfers import members_of_month, unit_of_month, units_of_month
 from chamcong.store.models.evaluations import EvaluationModel, RuleSetModel
 from chamcong.store.models.staff import StaffModel
 from chamcong.store.models.tasks import TaskModel
-
-
-def unit_of_month(person: StaffModel, month: str) -> str:
-    """The unit a person's month is evaluated in: their current unit (see the module's docstring)."""
-    del month  # the unit at month end, once transfers have effective dates
-    return person.unit_id
 
 
 @dataclass(frozen=True)
@@ -157,7 +153,8 @@ class UnitMonth:
     def load(cls, container: Container, unit_id: str, month: str, ruleset: RuleSet | None = None) -> UnitMonth:
         frame = MonthFrame.of(container, month)
         ruleset = ruleset or in_force(container, month)
-        people = [person for person in StaffModel.by_unit.query(unit_id)
+        belonged = {person.staff_id: person for person, _, _ in members_of_month(unit_id, month)}
+        people = [person for person in belonged.values()
                   if unit_of_month(person, month) == unit_id
                   and (not person.employed_from or date.fromisoformat(person.employed_from) <= frame.last)]
         stored = {record.staff_id: record for record in stored_of_unit(unit_id, month)}
@@ -166,9 +163,15 @@ class UnitMonth:
             return unit
         wanted = {person.staff_id for person in people}
         days: dict[str, list[DayInput]] = defaultdict(list)
-        for judged in judge_unit(container, unit_id, frame.first, frame.last):
-            if judged.person.staff_id in wanted:
-                days[judged.person.staff_id].append(DayInput(judged.summary.day, judged.summary.status.value))
+        judged = list(judge_unit(container, unit_id, frame.first, frame.last))
+        for person in people:  # the days a person who moved in spent in another unit, judged there
+            for other, since, until in units_of_month(person, month):
+                if other != unit_id:
+                    judged += [one for one in judge_unit(container, other, since, until)
+                               if one.person.staff_id == person.staff_id]
+        for one in sorted(judged, key=lambda one: one.summary.day):
+            if one.person.staff_id in wanted:
+                days[one.person.staff_id].append(DayInput(one.summary.day, one.summary.status.value))
         unit.days = dict(days)
         bounds = TaskModel.assigned_key.between(*TaskModel.period_range(frame.first, frame.last))
         unit.tasks = {person.staff_id: [task_input(task) for task in TaskModel.by_staff.query(person.staff_id, bounds)]

@@ -35,9 +35,9 @@ from chamcong.services.evaluation_inputs import (
     find_ruleset,
     in_force,
     stored_of_unit,
-    unit_of_month,
 )
 from chamcong.services.staff import duty_group_of, get_staff
+from chamcong.services.transfers import unit_of_month
 from chamcong.services.units import get_unit
 from chamcong.store.models.base import lost_condition
 from chamcong.store.models.evaluations import EvaluationModel
