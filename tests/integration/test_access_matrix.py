@@ -155,6 +155,7 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "PUT /v1/staff/{staff_id}/evaluations/{month}/review": {"unit_leader", "unit_head"},
     "POST /v1/staff/{staff_id}/evaluations/{month}/return": {"unit_leader", "unit_head"},
     "POST /v1/units/{unit_id}/evaluations/{month}/approve": {"unit_head"},
+    "PUT /v1/staff/{staff_id}/evaluations/{month}/other-unit": {"unit_leader", "unit_head"},
     "POST /v1/staff/{staff_id}/evaluations/{month}/reopen": {"oversight"},
     "GET /v1/staff/{staff_id}/evaluations": PEOPLE_READERS,
     "POST /v1/staff/{staff_id}/tasks": {"unit_leader"},
@@ -494,6 +495,11 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
                                                                             "reason": "Bổ sung minh chứng"})),
     "POST /v1/units/{unit_id}/evaluations/{month}/approve": (UNIT_TARGETS, lambda w, t: (
         "POST", f"/v1/units/{_ready(w, t)}/evaluations/2026-09/approve", {"excellent": []})),
+    # The unit named is the caller's target; the person (of the 'other' unit) never spent days there: allowed callers
+    # are told so (422), the others are refused (403).
+    "PUT /v1/staff/{staff_id}/evaluations/{month}/other-unit": (UNIT_TARGETS, lambda w, t: (
+        "PUT", f"/v1/staff/{_evaluated(w, 'other')}/evaluations/2026-10/other-unit", {
+            "unit_id": _unit(w, t), "comment": "Hoàn thành tốt việc được giao trong thời gian biệt phái"})),
     "POST /v1/staff/{staff_id}/evaluations/{month}/reopen": (PERSON_TARGETS, lambda w, t: (
         "POST", f"/v1/staff/{_locked(w, t)}/evaluations/2026-09/reopen", {"reason": "Đơn khiếu nại"})),
     "GET /v1/staff/{staff_id}/evaluations": (PERSON_TARGETS, lambda w, t: (
@@ -509,7 +515,8 @@ SITE_WIDE = {"GET /v1/attendance/overview", "GET /v1/attendance/spoofs", "GET /v
              "GET /v1/rulesets", "GET /v1/rulesets/{ruleset_id}/{version}", "POST /v1/rulesets"}
 ACCEPT = {"GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},  # a binary answer
           "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": {"Accept": XLSX}}
-ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404}
+ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404,
+                  "PUT /v1/staff/{staff_id}/evaluations/{month}/other-unit": 422}
 
 
 def expected_allowed(route: str, role: str, target: str) -> bool:

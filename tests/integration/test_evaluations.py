@@ -379,3 +379,20 @@ def test_a_person_who_moved_during_the_month_is_evaluated_where_the_month_ended(
     em = product.get(office.url("em")).body
     assert em["unit_id"] == sibling
     assert sum(_criterion(em, "discipline")["statuses"].values()) == 31
+    # AND the leader of the unit she left records what she did there; her evaluation keeps it beside the score
+    stay = em["other_units"]
+    assert [(one["unit_id"], one["first_day"], one["last_day"], one["input"]) for one in stay] == [
+        (office.unit, "2026-10-01", "2026-10-15", None)]
+    given = product.request("PUT", office.url("em", "/other-unit"), {
+        "unit_id": office.unit, "general": {"competence": 5},
+        "comment": "Hoàn thành tốt việc thẩm định hồ sơ nửa đầu tháng"}, token=office.leader)
+    assert given.status == 200, given.body
+    recorded = given.body["other_units"][0]["input"]
+    assert recorded["comment"].startswith("Hoàn thành tốt") and recorded["general"] == {"competence": "5.00"}
+    assert recorded["by"] == "truongphong-tckh" and given.body["total"] == em["total"]
+    assert product.get(office.url("em")).body["other_units"][0]["input"] == recorded  # kept by a recompute too
+    product.post(f"/v1/units/{sibling}/evaluations/{OCTOBER}/compute")
+    assert product.get(office.url("em")).body["other_units"][0]["input"] == recorded
+    # AND the unit that evaluates her is not "another unit" of her month
+    refused = product.request("PUT", office.url("em", "/other-unit"), {"unit_id": sibling, "comment": "Tốt"})
+    assert refused.status == 422 and refused.body["code"] == "evaluation_not_other_unit"

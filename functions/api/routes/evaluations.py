@@ -10,6 +10,7 @@ from chamcong.schemas.evaluations import (
     Approve,
     EvaluationRecord,
     NewRuleSet,
+    OtherUnitInput,
     Reopen,
     Return,
     Review,
@@ -101,6 +102,15 @@ def review(ctx: RequestContext, staff_id: str, month: str) -> dict[str, Any]:
               body=Return, response=EvaluationRecord, errors=(*_WRITE, "evaluation_reason_required"))
 def return_evaluation(ctx: RequestContext, staff_id: str, month: str) -> dict[str, Any]:
     return evaluations.return_evaluation(ctx.container, ctx.access, staff_id, month, ctx.body, ctx.source)
+
+
+@routes.route("/v1/staff/{staff_id}/evaluations/{month}/other-unit", "PUT", summary="A split month: the leader of "
+              "the other unit the person spent days in records their input for the reviewer (the score is unchanged)",
+              auth="user", permission="evaluations:review", body=OtherUnitInput, response=EvaluationRecord,
+              errors=("unit_not_found", *_WRITE, "evaluation_not_other_unit", "evaluation_points_out_of_range",
+                      "evaluation_criterion_unknown"))
+def other_unit_input(ctx: RequestContext, staff_id: str, month: str) -> dict[str, Any]:
+    return evaluations.other_unit_input(ctx.container, ctx.access, staff_id, month, ctx.body, ctx.source)
 
 
 @routes.route("/v1/staff/{staff_id}/evaluations/{month}/reopen", "POST", summary="Reopen a locked evaluation "

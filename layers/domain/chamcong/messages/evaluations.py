@@ -50,6 +50,13 @@ MESSAGES: dict[str, Message] = {
         'Bộ quy tắc đang áp dụng không có trường hợp này, hoặc trường hợp này chỉ áp dụng với người đứng đầu.',
         'The rule set in force has no such case, or the case applies to leaders only.',
     ),
+    "evaluation_not_other_unit": Message(
+        422,
+        'Cán bộ không công tác ở đơn vị này trong tháng (hoặc đây là đơn vị đánh giá cán bộ): chỉ lãnh đạo đơn vị '
+        'khác nơi cán bộ đã công tác một phần tháng mới ghi ý kiến.',
+        'The person did not work in this unit during the month (or it is the unit that evaluates them): only the '
+        'leader of another unit the person spent part of the month in gives input.',
+    ),
     "evaluation_cap_choice_invalid": Message(
         422,
         'Danh sách giữ mức "Hoàn thành xuất sắc nhiệm vụ" phải chọn đúng số người còn được giữ, và chỉ trong số '

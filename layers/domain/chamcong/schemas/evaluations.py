@@ -40,6 +40,13 @@ class Review(Body):
     comment: Comment | None = None
 
 
+class OtherUnitInput(Body):
+    unit_id: Id = Field(description="The other unit the person spent part of the month in (the caller leads it)")
+    general: dict[CriterionCode, Points] = Field(
+        default_factory=dict, max_length=50, description="The points this leader would give, for the reviewer")
+    comment: Text = Field(description="What the person did in this unit during their days here")
+
+
 class Return(Body):
     to: Literal["person", "review"] = Field(description="person: back to draft (the leader); review: back to the "
                                                         "leader (the head of the unit)")

@@ -19,13 +19,13 @@ from pynamodb.exceptions import PynamoDBException
 
 from chamcong.access import SYSTEM, Access, Target
 from chamcong.container import Container
-from chamcong.errors import Conflict, DomainError, NotFound, Unprocessable
+from chamcong.errors import Conflict, DomainError, Forbidden, NotFound, Unprocessable
 from chamcong.rules.collation import vietnamese_key
 from chamcong.rules.evaluation import Evaluation, propose_cap, roll_up, shown
 from chamcong.rules.evaluation_workflow import Actor, Refusal, deadlines, decide
 from chamcong.rules.rulesets import RuleSet, frac
 from chamcong.rules.tasks import period_bounds
-from chamcong.schemas.evaluations import Reopen, Return, Review, SelfAssessment
+from chamcong.schemas.evaluations import OtherUnitInput, Reopen, Return, Review, SelfAssessment
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import iso
@@ -37,7 +37,7 @@ from chamcong.services.evaluation_inputs import (
     stored_of_unit,
 )
 from chamcong.services.staff import duty_group_of, get_staff
-from chamcong.services.transfers import unit_of_month
+from chamcong.services.transfers import unit_of_month, units_of_month
 from chamcong.services.units import get_unit
 from chamcong.store.models.base import lost_condition
 from chamcong.store.models.evaluations import EvaluationModel
@@ -202,10 +202,19 @@ def _record(container: Container, person: StaffModel, unit_id: str, month: str, 
         final_grade=existing.final_grade if existing else None, cap=existing.cap if existing else None,
         self_entry=existing.self_entry if existing else None,
         review_entry=existing.review_entry if existing else None,
-        other_units=existing.other_units if existing else [],
+        other_units=_other_units(person, unit_id, month, existing),
         history=list(existing.history or []) if existing else [],
         revision=int(existing.revision) + 1 if existing else 1, computed_at=now,
         locked_at=existing.locked_at if existing else None)
+
+
+def _other_units(person: StaffModel, unit_id: str, month: str,
+                 existing: EvaluationModel | None) -> list[dict[str, Any]]:
+    """A split month: the other units the person spent days in, each with its leader's input once given."""
+    given = {stay["unit_id"]: stay.get("input") for stay in (existing.other_units or [])} if existing else {}
+    return [{"unit_id": other, "first_day": since.isoformat(), "last_day": until.isoformat(),
+             "input": given.get(other)}
+            for other, since, until in units_of_month(person, month) if other != unit_id]
 
 
 def _condition(existing: EvaluationModel | None) -> Any:
@@ -348,6 +357,36 @@ def review(container: Container, access: Access, staff_id: str, month: str, body
     fresh.history = with_history(record, "review", record.state, state, access.username, at, body.comment)
     _write(container, access, record, fresh, "review", source,
            {"general": general, "disqualifications": recorded, "to": state})
+    return evaluation_view(container, fresh)
+
+
+def other_unit_input(container: Container, access: Access, staff_id: str, month: str, body: OtherUnitInput,
+                     source: Source) -> dict[str, Any]:
+    """A split month's other unit: its leader's input (a comment, the points they would give) recorded beside the
+    evaluation for the reviewer to see. The evaluating unit's reviewer decides; the score does not change."""
+    get_unit(body.unit_id)
+    access.require_unit("evaluations:review", body.unit_id)
+    person = get_staff(staff_id)
+    record = _find(staff_id, month)
+    if record is None:
+        raise NotFound("evaluation_not_found")
+    if is_own(access, staff_id):
+        raise Forbidden("evaluation_own")
+    if record.state == "locked":
+        raise Conflict("evaluation_locked")
+    stays = _other_units(person, record.unit_id, month, record)
+    if body.unit_id not in {stay["unit_id"] for stay in stays}:
+        raise Unprocessable("evaluation_not_other_unit")
+    general = _check_points(ruleset_of(record), body.general)
+    at = iso(container.clock())
+    given = {"general": general, "comment": body.comment, "by": access.username, "at": at}
+    fresh = copy_record(record)
+    fresh.other_units = [{**stay, "input": given} if stay["unit_id"] == body.unit_id else stay for stay in stays]
+    fresh.revision = int(record.revision) + 1
+    fresh.history = with_history(record, "other_unit_input", record.state, record.state, access.username, at,
+                                 body.comment)
+    _write(container, access, record, fresh, "other_unit_input", source,
+           {"unit_id": body.unit_id, "general": general})
     return evaluation_view(container, fresh)
 
 
