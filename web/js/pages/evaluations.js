@@ -15,7 +15,8 @@ import { shiftMonth } from './month.js';
 const MONTH = /^20\d\d-(0[1-9]|1[0-2])$/;
 export const GRADES = ['excellent', 'good', 'completed', 'not_completed'];
 const STATES = ['draft', 'self_assessed', 'reviewed', 'locked'];
-const ACTIONS = ['compute', 'self_assess', 'review', 'return_to_person', 'approve', 'return_to_review', 'reopen'];
+const ACTIONS = ['compute', 'self_assess', 'review', 'return_to_person', 'approve', 'return_to_review', 'reopen',
+  'other_unit_input'];
 const WARNINGS = ['criterion_not_entered', 'no_tasks', 'no_subordinates', 'disqualification_not_applicable',
   'disqualification_unknown'];
 const ENTRY_ROLES = ['self', 'review', 'other_unit'];
@@ -239,6 +240,26 @@ function commentsPart(evaluation) {
       { who: review.by }))) : null);
 }
 
+/** A month split between units: the other units' stays, each with its leader's input once given. */
+function otherUnitsPart(evaluation, unitName) {
+  const stays = evaluation.other_units || [];
+  if (!stays.length) return null;
+  const labels = new Map((evaluation.criteria || []).map((criterion) => [criterion.code, both(criterion)]));
+  return h('section', { 'aria-labelledby': 'evaluation-other-units' },
+    h('h2', { id: 'evaluation-other-units' }, t('evaluations.other_units')),
+    table([
+      { label: t('evaluations.col_unit'), cell: (stay) => unitName(stay.unit_id) },
+      { label: t('evaluations.col_days'),
+        cell: (stay) => `${formatDate(stay.first_day)} – ${formatDate(stay.last_day)}` },
+      { label: t('evaluations.col_input'), cell: (stay) => (stay.input ? [
+        h('ul', { class: 'plain' }, Object.entries(stay.input.general || {}).map(([code, value]) => h('li', {},
+          `${labels.get(code) || code}: ${points(value)}`))),
+        stay.input.comment ? h('p', {}, stay.input.comment) : null,
+        h('small', {}, t('evaluations.other_unit_by', { who: stay.input.by || '—' }))]
+        : h('em', {}, t('evaluations.other_unit_waiting'))) },
+    ], stays, t('evaluations.other_units_caption')));
+}
+
 function historyPart(evaluation) {
   const history = evaluation.history || [];
   if (!history.length) return null;
@@ -255,11 +276,11 @@ function historyPart(evaluation) {
 }
 
 /** Everything an evaluation says, with its sources: the parts in order, then comments and history. */
-export function evaluationDetail(evaluation) {
+export function evaluationDetail(evaluation, unitName = (unitId) => unitId) {
   const computed = evaluation.computed || {};
   return h('div', { class: 'evaluation', dataset: { state: evaluation.state } },
     summaryPart(evaluation, computed), generalPart(evaluation, computed), tasksPart(computed),
-    unitPart(computed.unit), commentsPart(evaluation), historyPart(evaluation));
+    unitPart(computed.unit), otherUnitsPart(evaluation, unitName), commentsPart(evaluation), historyPart(evaluation));
 }
 
 /** The criteria a person or a leader enters (source "entry"), with their labels and maximums. */
@@ -440,7 +461,15 @@ async function renderEvaluation(area, context, staffId, month, { messages, revie
         } }], t('evaluations.reopen_hint')));
     }
   }
-  show(area, evaluationDetail(evaluation), forms);
+  let unitName = (unitId) => unitId;
+  if (evaluation.other_units?.length) {
+    // Unit names for a split month, when the account may list units (a civil servant reads the ids).
+    const units = await loadUnits().catch(() => []);
+    const names = new Map(units.map((unit) => [unit.unit_id, unit.name]));
+    unitName = (unitId) => names.get(unitId) || unitId;
+    if (!context.isCurrent()) return null;
+  }
+  show(area, evaluationDetail(evaluation, unitName), forms);
   return evaluation;
 }
 
