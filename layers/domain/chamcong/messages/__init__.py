@@ -15,6 +15,7 @@ from chamcong.messages import (
     common,
     corrections,
     devices,
+    evaluations,
     galleries,
     reports,
     roster,
@@ -41,7 +42,7 @@ def _merge(*areas: dict[str, Message]) -> dict[str, Message]:
 CATALOGUE: dict[str, Message] = _merge(common.MESSAGES, accounts.MESSAGES, devices.MESSAGES, staff.MESSAGES,
                                        units.MESSAGES, absences.MESSAGES, corrections.MESSAGES, reports.MESSAGES,
                                        galleries.MESSAGES, calibration.MESSAGES,
-                                       tasks.MESSAGES, roster.MESSAGES)
+                                       tasks.MESSAGES, roster.MESSAGES, evaluations.MESSAGES)
 
 
 def status_of(code: str) -> int:
