@@ -78,9 +78,10 @@ def _seed(product: Product, district: str, month: str, units: dict[str, tuple[st
                 continue
             EvaluationModel(staff_id, month, unit_id=unit_id, unit_month=EvaluationModel.unit_month_of(unit_id, month),
                             full_name=name, state=state, ruleset_id="nd335-2025", ruleset_version=1,
-                            computed={"general": [{"code": "discipline", "points": "25.00"}],
-                                      "tasks": {"quantity": "1.00", "quality": "1.00", "timeliness": "0.90",
-                                                "points": "60.00"}, "unit": None, "disqualified_by": []},
+                            computed={"general": {"points": "25.00", "criteria": []},
+                                      "tasks": {"quantity_percent": "100.00", "quality_percent": "100.00",
+                                                "timeliness_percent": "90.00", "points": "60.00"},
+                                      "unit": None, "disqualified_by": []},
                             total=total, grade=grade, final_grade=final,
                             cap={"demoted": True, "reason": "cap", "decided_by": "truongphong"} if demoted else None
                             ).save()

@@ -19,8 +19,11 @@ TODAY = date(2026, 12, 4)  # self-assessment overdue (3 Dec), review due tomorro
 
 def computed(general: str, quantity: str, quality: str, timeliness: str, points: str,
              unit: str | None = None) -> dict[str, Any]:
-    return {"general": [{"code": "discipline", "points": general}],
-            "tasks": {"quantity": quantity, "quality": quality, "timeliness": timeliness, "points": points},
+    def percent(share: str) -> str:
+        return f"{float(share) * 100:.2f}"
+    return {"general": {"points": general, "criteria": [{"code": "discipline", "points": general}]},
+            "tasks": {"quantity_percent": percent(quantity), "quality_percent": percent(quality),
+                      "timeliness_percent": percent(timeliness), "points": points},
             "unit": {"points": unit} if unit else None, "disqualified_by": []}
 
 

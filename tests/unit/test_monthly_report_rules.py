@@ -21,11 +21,12 @@ from chamcong.rules.monthly_report import (
 )
 
 MONTH = "2026-11"
-COMPUTED = {"general": [{"code": "politics_ethics", "points": "6.00"}, {"code": "discipline", "points": "5.50"},
-                        {"code": "competence", "points": "5.00"}, {"code": "attitude", "points": "6.00"},
-                        {"code": "innovation", "points": "4.00"}],
-            "tasks": {"quantity": "1.00", "quality": "0.91", "timeliness": "0.83", "points": "64.86"},
-            "unit": None, "disqualified_by": []}
+COMPUTED = {  # as `Evaluation.to_json()` stores it (the parts the report reads)
+    "general": {"points": "26.50", "criteria": [{"code": "politics_ethics", "points": "6.00"},
+                                                {"code": "discipline", "points": "5.50"}]},
+    "tasks": {"quantity_percent": "100.00", "quality_percent": "91.00", "timeliness_percent": "83.00",
+              "points": "64.86"},
+    "unit": None, "disqualified_by": []}
 
 
 def item(staff_id: str, state: str = "locked", total: str = "80.00", grade: str = "good",
@@ -159,3 +160,28 @@ def test_the_first_working_day_of_a_month_by_the_calendar(month: str, holidays: 
                                             (date(2026, 3, 2), "2026-02")])
 def test_the_month_reported_is_the_previous_one(day: date, month: str) -> None:
     assert previous_month(day) == month
+
+
+def test_a_row_reads_what_the_scoring_rules_store() -> None:
+    # GIVEN an evaluation scored by the rules: every entry at its maximum, one task of two done on time
+    from datetime import UTC, datetime
+    from fractions import Fraction
+
+    from chamcong.rules.evaluation import Entry, PersonInput, TaskInput, score
+    from chamcong.rules.rulesets import builtin, in_force
+
+    ruleset = in_force(builtin(), "nd335-2025", MONTH)
+    end = datetime(2026, 11, 30, 17, tzinfo=UTC)
+    tasks = (TaskInput("e/1", "Văn bản 1", "done", Fraction(1), end, end),
+             TaskInput("e/2", "Văn bản 2", "assigned", Fraction(1), None, None))
+    entries = {c.code: Entry(Fraction(c.max_points), "lanhdao", "review") for c in ruleset.general.criteria
+               if c.source == "entry"}
+    evaluation = score(ruleset, PersonInput("s1", (), tasks, entries, ()), end)
+    stored = Item("s1", "Người s1", "draft", evaluation.to_json()["total"], evaluation.grade,
+                  computed=evaluation.to_json())
+    # WHEN the report reads it THEN the general criteria, the task shares and points are the scored ones
+    row = row_of(stored)
+    assert row.general == Decimal(evaluation.to_json()["general"]["points"]) == Decimal(30)
+    assert (row.quantity, row.quality, row.timeliness) == (Decimal("0.5"), Decimal(1), Decimal(1))
+    assert row.task_points == Decimal(evaluation.to_json()["tasks"]["points"])
+    assert row.total == Decimal(evaluation.to_json()["total"]) and row.unit_points is None

@@ -187,13 +187,19 @@ def _part(container: Any, *keys: str) -> Decimal | None:
     return None
 
 
+def _share(tasks: Any, name: str) -> Decimal | None:
+    """A task criterion's share (0..1): `{name}_percent` / 100 as `Evaluation.to_json()` stores it."""
+    percent = _part(tasks, f"{name}_percent")
+    return percent / 100 if percent is not None else _part(tasks, name)
+
+
 def row_of(item: Item) -> Row:
     computed = item.computed or {}
     tasks = computed.get("tasks") or {}
-    unit = computed.get("unit")
+    unit = computed.get("unit")  # `Evaluation.to_json()`: general {points, criteria}, tasks {…_percent, points}
     disqualified = computed.get("disqualified_by") or ()
     return Row(item.staff_id, item.full_name, item.duty_group, item.is_leader, item.state, _general(computed),
-               _part(tasks, "quantity"), _part(tasks, "quality"), _part(tasks, "timeliness"),
+               _share(tasks, "quantity"), _share(tasks, "quality"), _share(tasks, "timeliness"),
                _part(tasks, "points"), _part(unit, "points", "unit_points", "mean_task_points") if unit else None,
                decimal(item.total) or Decimal(0), item.grade, item.final_grade,
                bool(item.cap and item.cap.get("demoted")), tuple(str(code) for code in disqualified))

@@ -44,6 +44,7 @@ from chamcong.errors import Conflict, NotFound
 from chamcong.observability import count
 from chamcong.reports import monthly
 from chamcong.rules import monthly_report as rules
+from chamcong.rules import rulesets
 from chamcong.rules.collation import vietnamese_key
 from chamcong.schemas.common import FileResult
 from chamcong.services.common import iso
@@ -117,13 +118,14 @@ def compute_drafts(container: Container, unit_id: str, month: str) -> None:
 
 
 def deadlines_for(container: Container, month: str) -> dict[str, int]:
-    """The step deadlines (days after the month's end) of the rule set in force for the month."""
+    """The step deadlines (days after the month's end) of the rule set in force for the month (the setting
+    `evaluation_ruleset`, default Decree 335's); the decree's defaults when none is in force."""
+    ruleset_id = str(getattr(container.settings, "evaluation_ruleset", "nd335-2025"))
     try:
-        evaluations = importlib.import_module("chamcong.services.evaluations")
-        ruleset = evaluations.ruleset_for(container, month)
-        return dict(ruleset.deadlines_days_after_month_end)
-    except (ModuleNotFoundError, AttributeError):
+        ruleset = rulesets.in_force(rulesets.builtin(), ruleset_id, month)
+    except rulesets.RuleSetNotFound:
         return dict(rules.DEFAULT_DEADLINES)
+    return dict(ruleset.deadlines_days_after_month_end.model_dump())
 
 
 def _items(unit_id: str, month: str) -> list[rules.Item]:
