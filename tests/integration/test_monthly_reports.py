@@ -55,14 +55,14 @@ class District:
     def sent(self) -> list[EmailMessage]:
         backend = ses_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-1"]
         return [email.message_from_bytes(m.raw_data.encode() if isinstance(m.raw_data, str) else m.raw_data,
-                                         policy=email.policy.default)  # type: ignore[misc]
+                                         policy=email.policy.default)
                 for m in backend.sent_messages]
 
     def subjects(self) -> list[str]:
         return [str(message["Subject"]) for message in self.sent()]
 
 
-def _seed(product: Product, district: str, month: str, units: dict[str, tuple[str, list[Any]]],
+def _seed(product: Product, district: str, month: str, units: dict[str, Any],
           suffix: str = "") -> tuple[dict[str, str], dict[str, str]]:
     unit_ids, people = {}, {}
     for unit_name, (leaders, members) in units.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -30,9 +31,11 @@ COMPUTED = {  # as `Evaluation.to_json()` stores it (the parts the report reads)
 
 
 def item(staff_id: str, state: str = "locked", total: str = "80.00", grade: str = "good",
-         final: str | None = None, demoted: bool = False, **more: object) -> Item:
-    return Item(staff_id, f"Người {staff_id}", state, total, grade, final, computed=more.pop("computed", COMPUTED),
-                cap={"demoted": True, "reason": "cap"} if demoted else None, **more)  # type: ignore[arg-type]
+         final: str | None = None, demoted: bool = False, computed: dict[str, Any] | None = None,
+         is_leader: bool = False) -> Item:
+    return Item(staff_id, f"Người {staff_id}", state, total, grade, final, is_leader=is_leader,
+                computed=COMPUTED if computed is None else computed,
+                cap={"demoted": True, "reason": "cap"} if demoted else None)
 
 
 def test_a_row_carries_every_part_of_the_score_from_the_stored_evaluation() -> None:
