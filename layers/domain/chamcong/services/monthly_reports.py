@@ -135,23 +135,33 @@ def _items(unit_id: str, month: str) -> list[rules.Item]:
     return sorted(items, key=lambda item: vietnamese_key(item.full_name))
 
 
-def _members(unit_id: str) -> list[tuple[str, str]]:
-    return [(person.staff_id, person.full_name) for person in StaffModel.by_unit.query(unit_id)]
+Members = dict[str, list[tuple[str, str]]]  # unit id → (staff id, name) of its people
 
 
-def unit_month(container: Container, unit: UnitModel, month: str,
-               deadlines: dict[str, int] | None = None) -> rules.UnitReport:
+def members_by_unit() -> Members:
+    """Every unit's people, read in one pass (a run reads them all; one scan, not a query per unit)."""
+    found: Members = {}
+    for person in StaffModel.scan(attributes_to_get=["staff_id", "unit_id", "full_name"]):
+        if person.staff_id.startswith("#"):  # the employee codes' claims live in the same table
+            continue
+        found.setdefault(person.unit_id, []).append((person.staff_id, person.full_name))
+    return found
+
+
+def unit_month(container: Container, unit: UnitModel, month: str, deadlines: dict[str, int] | None = None,
+               members: Members | None = None) -> rules.UnitReport:
     """A unit's month as the report shows it, as of today."""
-    return rules.unit_report(unit.unit_id, unit.name, month, _items(unit.unit_id, month), _members(unit.unit_id),
+    people = (members.get(unit.unit_id, []) if members is not None else
+              [(person.staff_id, person.full_name) for person in StaffModel.by_unit.query(unit.unit_id)])
+    return rules.unit_report(unit.unit_id, unit.name, month, _items(unit.unit_id, month), people,
                              container.today(), deadlines or deadlines_for(container, month))
 
 
-def units_of_month(month: str) -> list[UnitModel]:
+def units_of_month(month: str, members: Members) -> list[UnitModel]:
     """The units to report, in name order: those with members or with evaluations of the month."""
     found = []
     for unit in UnitModel.scan():
-        has_members = next(iter(StaffModel.by_unit.query(unit.unit_id, limit=1)), None) is not None
-        if has_members or next(iter(EvaluationModel.by_unit.query(
+        if members.get(unit.unit_id) or next(iter(EvaluationModel.by_unit.query(
                 EvaluationModel.unit_month_of(unit.unit_id, month), limit=1)), None) is not None:
             found.append(unit)
     return sorted(found, key=lambda unit: vietnamese_key(unit.name))
@@ -172,7 +182,8 @@ def run_month(container: Container, access: Access, month: str, mode: str | None
     access.require_site("reports:run")
     _require_ended(container, month)
     mode = mode or container.settings.evaluation_fanout
-    units = units_of_month(month)
+    members = members_by_unit()
+    units = units_of_month(month, members)
     if mode == "queue":
         return _fan_out(container, month, units)
     deadlines = deadlines_for(container, month)
@@ -180,7 +191,7 @@ def run_month(container: Container, access: Access, month: str, mode: str | None
     parts, outcomes = [], []
     for unit in units:
         compute_drafts(container, unit.unit_id, month)
-        part = unit_month(container, unit, month, deadlines)
+        part = unit_month(container, unit, month, deadlines, members)
         parts.append(part)
         outcomes.append(_deliver_unit(container, unit, part, tree))
     outcomes.append(_deliver_district(container, month, parts, tree))
@@ -280,8 +291,9 @@ def complete(container: Container, month: str) -> dict[str, Any] | None:
     deadlines = deadlines_for(container, month)
     units = sorted((UnitModel.get(unit_id) for unit_id in record.units or [] if unit_id in tree.names),
                    key=lambda unit: vietnamese_key(unit.name))
-    outcome = _deliver_district(container, month, [unit_month(container, unit, month, deadlines) for unit in units],
-                                tree)
+    members = members_by_unit()
+    outcome = _deliver_district(container, month, [unit_month(container, unit, month, deadlines, members)
+                                                   for unit in units], tree)
     if outcome["status"] == "failed":
         raise ReportsFailed(details={"failed": [outcome["report_id"]]})
     return outcome
@@ -297,8 +309,9 @@ def send_reminders(container: Container, access: Access, day: date) -> dict[str,
     tree = _tree()
     heads = _heads()
     outcomes = []
-    for unit in units_of_month(month):
-        part = unit_month(container, unit, month, deadlines)
+    members = members_by_unit()
+    for unit in units_of_month(month, members):
+        part = unit_month(container, unit, month, deadlines, members)
         leaders = [str(a) for a in unit.report_recipients or []]
         for reminder in rules.reminders(part, day):
             kind = f"{REMINDER_PREFIX}{reminder.step}-{month}"
