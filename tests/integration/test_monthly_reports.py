@@ -179,6 +179,31 @@ def test_a_failed_send_is_tried_again_on_the_next_run(district: District, monkey
     assert len(district.sent()) == before + 1
 
 
+def test_a_unit_whose_drafts_could_not_be_computed_holds_back_its_report_and_the_summary(
+        district: District, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN July, where Phòng Y tế's drafts cannot be computed the first time (a reviewer saved meanwhile)
+    from chamcong.errors import Conflict
+
+    health = district.units["Phòng Y tế"]
+
+    def compute(container: Any, unit_id: str, month: str) -> None:
+        if unit_id == health:
+            raise Conflict("evaluation_changed")
+
+    monkeypatch.setattr(monthly_reports, "compute_drafts", compute)
+    before = len(district.sent())
+    reply = district.product.post("/v1/reports/monthly/run", {"month": "2026-07"})
+    # THEN the other unit's report goes out, Phòng Y tế's and the summary wait, and the run asks to be retried
+    assert reply.status == 502 and reply.body["code"] == "reports_failed"
+    assert [str(m["Subject"]) for m in district.sent()[before:]] == [
+        "[Chấm công] Phòng Nội vụ — kết quả đánh giá, xếp loại tháng 07/2026"]
+    # WHEN the compute works again THEN the retry sends exactly what was missing
+    monkeypatch.setattr(monthly_reports, "compute_drafts", lambda container, unit_id, month: None)
+    again = district.product.post("/v1/reports/monthly/run", {"month": "2026-07"})
+    assert again.status == 200, again.body
+    assert sorted(r["status"] for r in again.body["reports"]) == ["already_sent", "sent", "sent"]
+
+
 def test_reminders_go_once_a_day_to_the_person_the_reviewers_and_the_heads(district: District) -> None:
     # GIVEN 4 November: October's self-assessment is overdue (3rd), the review due tomorrow (5th)
     product = district.product

@@ -40,7 +40,7 @@ from pynamodb.exceptions import PutError, UpdateError
 
 from chamcong.access import Access
 from chamcong.container import Container
-from chamcong.errors import Conflict, NotFound
+from chamcong.errors import Conflict, DomainError, NotFound
 from chamcong.observability import count
 from chamcong.reports import monthly
 from chamcong.rules import monthly_report as rules
@@ -188,13 +188,21 @@ def run_month(container: Container, access: Access, month: str, mode: str | None
         return _fan_out(container, month, units)
     deadlines = deadlines_for(container, month)
     tree = _tree()
-    parts, outcomes = [], []
+    parts: list[rules.UnitReport] = []
+    outcomes: list[dict[str, Any]] = []
     for unit in units:
-        compute_drafts(container, unit.unit_id, month)
+        try:
+            compute_drafts(container, unit.unit_id, month)
+        except DomainError as error:  # e.g. a reviewer saved meanwhile (evaluation_changed): this unit next time
+            log.error("drafts not computed", extra={"unit_id": unit.unit_id, "error": error.code})
+            outcomes.append({"report_id": ReportModel.key(first_day(month), MONTHLY, unit.unit_id),
+                             "audience": unit.unit_id, "recipients": [], "archive_key": None, "status": "failed"})
+            continue
         part = unit_month(container, unit, month, deadlines, members)
         parts.append(part)
         outcomes.append(_deliver_unit(container, unit, part, tree))
-    outcomes.append(_deliver_district(container, month, parts, tree))
+    if len(parts) == len(units):  # the summary only once every unit's drafts are in (a re-run completes it)
+        outcomes.append(_deliver_district(container, month, parts, tree))
     return _finish(month, "inline", outcomes, queued=0)
 
 
