@@ -201,7 +201,7 @@ def run_month(container: Container, access: Access, month: str, mode: str | None
         part = unit_month(container, unit, month, deadlines, members)
         parts.append(part)
         outcomes.append(_deliver_unit(container, unit, part, tree))
-    if len(parts) == len(units):  # the summary only once every unit's drafts are in (a re-run completes it)
+    if units and len(parts) == len(units):  # the summary once every unit's drafts are in (a re-run completes it)
         outcomes.append(_deliver_district(container, month, parts, tree))
     return _finish(month, "inline", outcomes, queued=0)
 
@@ -249,6 +249,8 @@ def _fan_out(container: Container, month: str, units: list[UnitModel]) -> dict[s
     if not queue:
         raise RuntimeError("EVALUATION_QUEUE_URL is not set: the queue mode needs the evaluation queue")
     unit_ids = [unit.unit_id for unit in units]
+    if not unit_ids:  # nobody to evaluate: no run, no summary
+        return _finish(month, "queue", [], queued=0)
     record = ReportModel(_run_id(month), status="running", claimed_at=container.clock(), units=unit_ids,
                          pending=set(unit_ids) or None)
     try:
