@@ -62,10 +62,8 @@ def seed(units: int, people: int, tasks: int, drafts: bool) -> int:
                                       report_recipients=[f"lanhdao{u}@example.gov.vn"]))
             for p in range(people):
                 staff_id = f"s_{u:03d}_{p:02d}"
-                staff = StaffModel(staff_id, unit_id=unit_id, full_name=f"Cán bộ {u:03d} {p:02d}")
-                if hasattr(StaffModel, "is_leader"):
-                    staff.is_leader = p == 0
-                staff_batch.save(staff)
+                leads: dict[str, Any] = {"is_leader": p == 0} if hasattr(StaffModel, "is_leader") else {}
+                staff_batch.save(StaffModel(staff_id, unit_id=unit_id, full_name=f"Cán bộ {u:03d} {p:02d}", **leads))
                 for n, day in enumerate([] if drafts else days):  # nothing reads them without the compute
                     if (p + n) % 17 == 0:
                         continue  # a missing day
