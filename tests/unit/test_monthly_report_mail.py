@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from email.message import EmailMessage
 from typing import Any
 
@@ -142,3 +143,30 @@ def test_the_district_workbook_has_a_summary_a_sheet_per_unit_and_who_is_behind(
     text = _text(message, "plain")
     assert "2 đơn vị, 5 người được đánh giá" in text
     assert "2. Phòng Y tế: 1 người;" in text
+
+
+def test_a_month_split_between_two_units_shows_in_both_reports() -> None:
+    # GIVEN Trần Thị Bình moved from Phòng Y tế to Phòng Nội vụ on 16 November: evaluated in Phòng Nội vụ
+    from chamcong.rules.monthly_report import MovedOut
+
+    moved_in = {"s2": [("Phòng Y tế", date(2026, 11, 1), date(2026, 11, 15))]}
+    here = unit_report("u1", "Phòng Nội vụ", MONTH, ITEMS, [], TODAY, moved_in=moved_in)
+    left = unit_report("u2", "Phòng Y tế", MONTH, [], [], TODAY, moved_out=[
+        MovedOut("s2", "Trần Thị Bình", date(2026, 11, 1), date(2026, 11, 15), "u1", "Phòng Nội vụ",
+                 Decimal("92.00"), "excellent", "good")])
+    # THEN her row in Phòng Nội vụ notes the other unit and its days
+    _, book = _attachment(monthly.unit_report(here, "chamcong@example.gov.vn", ["a@example.gov.vn"], SENT))
+    assert book.worksheets[0].cell(11, 13).value == (
+        "Tháng có chuyển đơn vị: Phòng Y tế 01/11–15/11; Hạ từ Hoàn thành xuất sắc do giới hạn tỷ lệ")
+    # AND Phòng Y tế lists her apart, with her days there, where she is evaluated and her grades — not counted
+    message = monthly.unit_report(left, "chamcong@example.gov.vn", ["b@example.gov.vn"], SENT)
+    _, book = _attachment(message)
+    sheet = book.worksheets[0]
+    assert sheet.cell(10, 1).value == ("Chuyển sang đơn vị khác trong tháng (được đánh giá tại đơn vị mới, "
+                                       "không tính ở đây)")
+    assert [sheet.cell(11, c).value for c in (1, 2, 10, 11, 12, 13)] == [
+        1, "Trần Thị Bình", 92.0, "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ",
+        "Thuộc đơn vị 01/11–15/11; đánh giá tại Phòng Nội vụ"]
+    assert left.counts.people == 0
+    assert "Trần Thị Bình: thuộc đơn vị 01/11–15/11, đánh giá tại Phòng Nội vụ (Hoàn thành tốt nhiệm vụ)" in _text(
+        message, "plain")

@@ -11,6 +11,8 @@ import pytest
 
 from chamcong.rules.monthly_report import (
     Item,
+    Person,
+    Stay,
     assemble,
     deadline,
     first_working_day,
@@ -18,6 +20,7 @@ from chamcong.rules.monthly_report import (
     previous_month,
     reminders,
     row_of,
+    split_month,
     unit_report,
 )
 
@@ -188,3 +191,39 @@ def test_a_row_reads_what_the_scoring_rules_store() -> None:
     assert (row.quantity, row.quality, row.timeliness) == (Decimal("0.5"), Decimal(1), Decimal(1))
     assert row.task_points == Decimal(evaluation.to_json()["tasks"]["points"])
     assert row.total == Decimal(evaluation.to_json()["total"]) and row.unit_points is None
+
+
+OCT_1, OCT_31 = date(2026, 10, 1), date(2026, 10, 31)
+
+
+@pytest.mark.parametrize(("stays", "evaluated_in", "moved_out_of", "elsewhere"), [
+    # never moved: evaluated in their unit, nowhere else
+    ((("A", OCT_1, OCT_31),), "A", [], []),
+    # moved on 16 October from A to B: evaluated in B (the unit at the month's end); A lists them apart
+    ((("A", OCT_1, date(2026, 10, 15)), ("B", date(2026, 10, 16), OCT_31)), "B",
+     [("A", OCT_1, date(2026, 10, 15))], [("A", OCT_1, date(2026, 10, 15))]),
+    # A → B → A: back in A at the end, evaluated there; B lists its days
+    ((("A", OCT_1, date(2026, 10, 9)), ("B", date(2026, 10, 10), date(2026, 10, 19)), ("A", date(2026, 10, 20),
+                                                                                      OCT_31)), "A",
+     [("B", date(2026, 10, 10), date(2026, 10, 19))], [("B", date(2026, 10, 10), date(2026, 10, 19))]),
+    # not employed that month: nowhere
+    ((), None, [], []),
+])
+def test_a_split_month_is_evaluated_in_the_unit_at_its_end_and_shown_in_the_other(
+        stays: tuple[Stay, ...], evaluated_in: str | None, moved_out_of: list[Stay], elsewhere: list[Stay]) -> None:
+    split = split_month([Person("s1", "Người s1", stays)])
+    assert [unit for unit, people in split.members.items() if ("s1", "Người s1") in people] == (
+        [evaluated_in] if evaluated_in else [])
+    assert [(unit, m.first, m.last) for unit, moved in split.moved_out.items() for m in moved] == moved_out_of
+    assert all(m.evaluated_in == evaluated_in for moved in split.moved_out.values() for m in moved)
+    assert split.elsewhere.get("s1", []) == elsewhere
+
+
+def test_who_moved_out_is_shown_apart_and_not_counted_nor_pending() -> None:
+    from chamcong.rules.monthly_report import MovedOut
+
+    moved = MovedOut("s9", "Người s9", OCT_1, date(2026, 10, 15), "B", "Phòng B", Decimal("75.00"), "good")
+    report = unit_report("A", "Phòng A", "2026-10", [item("s1")], [("s1", "Người s1")], date(2026, 11, 20),
+                         moved_out=[moved])
+    assert report.moved_out == (moved,)
+    assert report.counts.people == 1 and report.pending == []

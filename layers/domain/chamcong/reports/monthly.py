@@ -31,6 +31,7 @@ from chamcong.rules.monthly_report import (
     STEP_LABELS,
     Counts,
     DistrictReport,
+    MovedOut,
     Pending,
     Row,
     UnitReport,
@@ -78,8 +79,15 @@ def position(row: Row) -> str:
     return f"{'Lãnh đạo' if row.is_leader else 'Công chức'} — nhóm {row.duty_group}"
 
 
-def notes(row: Row) -> str:
-    parts = []
+MOVED_OUT_TITLE = "Chuyển sang đơn vị khác trong tháng (được đánh giá tại đơn vị mới, không tính ở đây)"
+
+
+def _days(first: date, last: date) -> str:
+    return f"{first:%d/%m}–{last:%d/%m}"
+
+
+def notes(row: Row, moved: Sequence[tuple[str, date, date]] = ()) -> str:
+    parts = [f"Tháng có chuyển đơn vị: {name} {_days(first, last)}" for name, first, last in moved]
     if row.demoted:
         parts.append("Hạ từ Hoàn thành xuất sắc do giới hạn tỷ lệ")
     if row.disqualified_by:
@@ -89,11 +97,21 @@ def notes(row: Row) -> str:
     return "; ".join(parts)
 
 
-def person_cells(row: Row) -> list[Cell]:
+def person_cells(row: Row, moved: Sequence[tuple[str, date, date]] = ()) -> list[Cell]:
     return [row.full_name, position(row), _number(row.general), _number(row.quantity), _number(row.quality),
             _number(row.timeliness), _number(row.task_points), _number(row.unit_points), _number(row.total),
             GRADE_LABELS.get(row.grade, row.grade),
-            GRADE_LABELS.get(row.final_grade, row.final_grade) if row.final_grade else "Chưa phê duyệt", notes(row)]
+            GRADE_LABELS.get(row.final_grade, row.final_grade) if row.final_grade else "Chưa phê duyệt",
+            notes(row, moved)]
+
+
+def moved_out_cells(moved: MovedOut) -> list[Cell]:
+    """Someone who left the unit during the month: their days here, where they are evaluated and how."""
+    final = GRADE_LABELS.get(moved.final_grade, moved.final_grade) if moved.final_grade else None
+    where = moved.evaluated_in_name or moved.evaluated_in
+    return [moved.full_name, None, None, None, None, None, None, None, _number(moved.total),
+            GRADE_LABELS.get(moved.grade, moved.grade) if moved.grade else None, final,
+            f"Thuộc đơn vị {_days(moved.first, moved.last)}; đánh giá tại {where}"]
 
 
 def pending_cells(pending: Pending, unit_name: str) -> list[Cell]:
@@ -128,7 +146,9 @@ def unit_form(unit: UnitReport, day: date, sent_at: datetime, superior: str = ""
               ruleset_name: str = RULESET_NAME, sheet: str | None = None) -> Form:
     return Form(superior=superior, agency=unit.unit_name, title=title(unit.month),
                 subtitle=_subtitle(ruleset_name, sent_at), day=day, columns=PERSON_COLUMNS,
-                sections=[Section([person_cells(row) for row in unit.rows])],
+                sections=[Section([person_cells(row, unit.moved_in.get(row.staff_id, ())) for row in unit.rows]),
+                          *([Section([moved_out_cells(m) for m in unit.moved_out], title=MOVED_OUT_TITLE)]
+                            if unit.moved_out else [])],
                 summary=summary(unit.counts), summary_title="Tổng hợp xếp loại",
                 sheet=sheet or f"danh-gia-{unit.month}")
 

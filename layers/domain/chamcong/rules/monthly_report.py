@@ -12,6 +12,10 @@ and today in; rows, counts and who is behind out (tested by table in tests/unit/
   reviewers), reviewed → approval (the head), locked → done; a member with no evaluation at all → compute (the
   reviewers). Each with the step's deadline (the last day of the month + the rule set's days) and whether it is
   overdue (today after the deadline).
+- **A month split between units** (a transfer, issue 14 item 7): a person is evaluated in the unit they were in at
+  the month's end (`split_month`); there their row notes the other unit(s) and days; the unit they left lists them
+  apart ("moved out": their days there and where they are evaluated), outside its counts, so the district counts
+  everyone once.
 - **The district**: every unit's counts and the totals (`assemble`).
 - **Reminders** (`reminders`): the steps due within `REMIND_WITHIN` days or overdue, on a day the caller judges a
   working day. **The first working day** of a month (`first_working_day`): the day the previous month is reported.
@@ -108,6 +112,59 @@ class Counts:
                 "overdue": self.overdue}
 
 
+Stay = tuple[str, date, date]  # (unit id, first day, last day) of a month spent in a unit, both days included
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone who belonged to some unit during the month, with their stays in date order."""
+
+    staff_id: str
+    full_name: str
+    stays: tuple[Stay, ...]
+
+
+@dataclass(frozen=True)
+class MovedOut:
+    """Someone who spent part of the month in a unit but is evaluated in the unit they were in at its end."""
+
+    staff_id: str
+    full_name: str
+    first: date
+    last: date
+    evaluated_in: str                # the unit id at the month's end
+    evaluated_in_name: str = ""
+    total: Decimal | None = None     # their evaluation there, if computed
+    grade: str | None = None
+    final_grade: str | None = None
+
+
+@dataclass(frozen=True)
+class Split:
+    members: Mapping[str, list[tuple[str, str]]]  # unit id → (staff id, name) evaluated there (in it at month end)
+    moved_out: Mapping[str, list[MovedOut]]       # unit id → those who left it during the month
+    elsewhere: Mapping[str, list[Stay]]           # staff id → their stays in other units than the month-end one
+
+
+def split_month(people: Iterable[Person]) -> Split:
+    """Where each person of the month is evaluated (the rule set's `split_month`: the unit at the month's end) and
+    what the other units show of them."""
+    members: dict[str, list[tuple[str, str]]] = {}
+    moved_out: dict[str, list[MovedOut]] = {}
+    elsewhere: dict[str, list[Stay]] = {}
+    for person in people:
+        if not person.stays:
+            continue
+        final_unit = person.stays[-1][0]
+        members.setdefault(final_unit, []).append((person.staff_id, person.full_name))
+        for unit_id, first, last in person.stays:
+            if unit_id != final_unit:
+                moved_out.setdefault(unit_id, []).append(
+                    MovedOut(person.staff_id, person.full_name, first, last, final_unit))
+                elsewhere.setdefault(person.staff_id, []).append((unit_id, first, last))
+    return Split(members, moved_out, elsewhere)
+
+
 @dataclass(frozen=True)
 class UnitReport:
     unit_id: str
@@ -116,6 +173,9 @@ class UnitReport:
     rows: Sequence[Row]
     pending: Sequence[Pending]
     counts: Counts
+    moved_out: Sequence[MovedOut] = ()
+    # staff id → the other units (names) and days of a person evaluated here after a move during the month
+    moved_in: Mapping[str, Sequence[tuple[str, date, date]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -228,9 +288,12 @@ def count(rows: Sequence[Row], pending: Sequence[Pending]) -> Counts:
 
 def unit_report(unit_id: str, unit_name: str, month: str, items: Iterable[Item],
                 members: Iterable[tuple[str, str]], today: date,
-                deadlines: Mapping[str, int] = DEFAULT_DEADLINES) -> UnitReport:
+                deadlines: Mapping[str, int] = DEFAULT_DEADLINES, moved_out: Sequence[MovedOut] = (),
+                moved_in: Mapping[str, Sequence[tuple[str, date, date]]] | None = None) -> UnitReport:
     """`items`: the unit's stored evaluations of the month (in the order to show); `members`: (staff id, name) of
-    the people of the unit, so someone with no evaluation at all shows as waiting for the compute step."""
+    the people evaluated in the unit (in it at the month's end), so someone with no evaluation at all shows as
+    waiting for the compute step; `moved_out`: who left it during the month (shown apart, not counted);
+    `moved_in`: the other units and days of those evaluated here after a move."""
     items = list(items)
     by_id = {item.staff_id: item for item in items}
     rows = [row_of(item) for item in items]
@@ -238,7 +301,8 @@ def unit_report(unit_id: str, unit_name: str, month: str, items: Iterable[Item],
     pending += [p for staff_id, name in members if staff_id not in by_id
                 if (p := pending_of(None, staff_id, name, month, today, deadlines))]
     pending.sort(key=lambda p: STEPS.index(p.step))
-    return UnitReport(unit_id, unit_name, month, rows, pending, count(rows, pending))
+    return UnitReport(unit_id, unit_name, month, rows, pending, count(rows, pending), tuple(moved_out),
+                      dict(moved_in or {}))
 
 
 def assemble(month: str, units: Sequence[UnitReport]) -> DistrictReport:

@@ -30,7 +30,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from email.message import EmailMessage
 from functools import partial
@@ -135,34 +135,67 @@ def _items(unit_id: str, month: str) -> list[rules.Item]:
     return sorted(items, key=lambda item: vietnamese_key(item.full_name))
 
 
-Members = dict[str, list[tuple[str, str]]]  # unit id → (staff id, name) of its people
+def _stays(person: StaffModel, first: date, last: date) -> tuple[rules.Stay, ...]:
+    """The units the person belonged to from `first` to `last` (their transfers' history), in date order."""
+    employed = getattr(person, "employed_from", None)
+    if employed and employed > last.isoformat():
+        return ()  # not employed yet that month
+    history = getattr(person, "transfers", None)
+    if not history:
+        return ((person.unit_id, first, last),)
+    transfers = importlib.import_module("chamcong.rules.transfers")
+    return tuple(transfers.units_in_month(history, person.unit_id, first, last))
 
 
-def members_by_unit() -> Members:
-    """Every unit's people, read in one pass (a run reads them all; one scan, not a query per unit)."""
-    found: Members = {}
-    for person in StaffModel.scan(attributes_to_get=["staff_id", "unit_id", "full_name"]):
-        if person.staff_id.startswith("#"):  # the employee codes' claims live in the same table
-            continue
-        found.setdefault(person.unit_id, []).append((person.staff_id, person.full_name))
-    return found
+def _person(person: StaffModel, month: str) -> rules.Person:
+    return rules.Person(person.staff_id, person.full_name, _stays(person, first_day(month), rules.month_end(month)))
+
+
+def people_of_month(month: str) -> rules.Split:
+    """Who is evaluated where, and who moved, for every unit in one pass (one scan, not a query per unit)."""
+    return rules.split_month(_person(person, month) for person in StaffModel.scan()
+                             if not person.staff_id.startswith("#"))  # the staff table's claims and moves records
+
+
+def _unit_split(unit_id: str, month: str) -> rules.Split:
+    """The same for one unit (a worker's part): its people of the month, with those who moved through it."""
+    people: list[StaffModel]
+    try:
+        transfers = importlib.import_module("chamcong.services.transfers")
+        people = list({person.staff_id: person for person, _, _ in
+                       transfers.members_between(unit_id, first_day(month), rules.month_end(month))}.values())
+    except ModuleNotFoundError:  # no transfers in this build: today's members
+        people = list(StaffModel.by_unit.query(unit_id))
+    return rules.split_month(_person(person, month) for person in people)
 
 
 def unit_month(container: Container, unit: UnitModel, month: str, deadlines: dict[str, int] | None = None,
-               members: Members | None = None) -> rules.UnitReport:
+               split: rules.Split | None = None, names: dict[str, str] | None = None) -> rules.UnitReport:
     """A unit's month as the report shows it, as of today."""
-    people = (members.get(unit.unit_id, []) if members is not None else
-              [(person.staff_id, person.full_name) for person in StaffModel.by_unit.query(unit.unit_id)])
-    return rules.unit_report(unit.unit_id, unit.name, month, _items(unit.unit_id, month), people,
-                             container.today(), deadlines or deadlines_for(container, month))
+    split = split if split is not None else _unit_split(unit.unit_id, month)
+    names = names if names is not None else _tree().names
+    moved_out = list(split.moved_out.get(unit.unit_id, []))
+    if moved_out:  # their evaluation in the unit they are evaluated in
+        found = {e.staff_id: e for e in EvaluationModel.batch_get([(m.staff_id, month) for m in moved_out])}
+        moved_out = [replace(m, evaluated_in_name=names.get(m.evaluated_in, m.evaluated_in),
+                             total=rules.decimal(found[m.staff_id].total) if m.staff_id in found else None,
+                             grade=found[m.staff_id].grade if m.staff_id in found else None,
+                             final_grade=found[m.staff_id].final_grade if m.staff_id in found else None)
+                     for m in sorted(moved_out, key=lambda m: vietnamese_key(m.full_name))]
+    members = split.members.get(unit.unit_id, [])
+    moved_in = {staff_id: [(names.get(other, other), a, b) for other, a, b in split.elsewhere[staff_id]]
+                for staff_id, _ in members if staff_id in split.elsewhere}
+    return rules.unit_report(unit.unit_id, unit.name, month, _items(unit.unit_id, month), members,
+                             container.today(), deadlines or deadlines_for(container, month), moved_out, moved_in)
 
 
-def units_of_month(month: str, members: Members) -> list[UnitModel]:
-    """The units to report, in name order: those with members or with evaluations of the month."""
+def units_of_month(month: str, split: rules.Split) -> list[UnitModel]:
+    """The units to report, in name order: those with people in the month or with evaluations of the month."""
     found = []
     for unit in UnitModel.scan():
-        if members.get(unit.unit_id) or next(iter(EvaluationModel.by_unit.query(
-                EvaluationModel.unit_month_of(unit.unit_id, month), limit=1)), None) is not None:
+        if split.members.get(unit.unit_id) or split.moved_out.get(unit.unit_id) or next(iter(
+                EvaluationModel.by_unit.query(EvaluationModel.unit_month_of(unit.unit_id, month), limit=1)),
+                None) is not None:
             found.append(unit)
     return sorted(found, key=lambda unit: vietnamese_key(unit.name))
 
@@ -182,8 +215,8 @@ def run_month(container: Container, access: Access, month: str, mode: str | None
     access.require_site("reports:run")
     _require_ended(container, month)
     mode = mode or container.settings.evaluation_fanout
-    members = members_by_unit()
-    units = units_of_month(month, members)
+    split = people_of_month(month)
+    units = units_of_month(month, split)
     if mode == "queue":
         return _fan_out(container, month, units)
     deadlines = deadlines_for(container, month)
@@ -198,7 +231,7 @@ def run_month(container: Container, access: Access, month: str, mode: str | None
             outcomes.append({"report_id": ReportModel.key(first_day(month), MONTHLY, unit.unit_id),
                              "audience": unit.unit_id, "recipients": [], "archive_key": None, "status": "failed"})
             continue
-        part = unit_month(container, unit, month, deadlines, members)
+        part = unit_month(container, unit, month, deadlines, split, tree.names)
         parts.append(part)
         outcomes.append(_deliver_unit(container, unit, part, tree))
     if units and len(parts) == len(units):  # the summary once every unit's drafts are in (a re-run completes it)
@@ -301,8 +334,8 @@ def complete(container: Container, month: str) -> dict[str, Any] | None:
     deadlines = deadlines_for(container, month)
     units = sorted((UnitModel.get(unit_id) for unit_id in record.units or [] if unit_id in tree.names),
                    key=lambda unit: vietnamese_key(unit.name))
-    members = members_by_unit()
-    outcome = _deliver_district(container, month, [unit_month(container, unit, month, deadlines, members)
+    split = people_of_month(month)
+    outcome = _deliver_district(container, month, [unit_month(container, unit, month, deadlines, split, tree.names)
                                                    for unit in units], tree)
     if outcome["status"] == "failed":
         raise ReportsFailed(details={"failed": [outcome["report_id"]]})
@@ -319,9 +352,9 @@ def send_reminders(container: Container, access: Access, day: date) -> dict[str,
     tree = _tree()
     heads = _heads()
     outcomes = []
-    members = members_by_unit()
-    for unit in units_of_month(month, members):
-        part = unit_month(container, unit, month, deadlines, members)
+    split = people_of_month(month)
+    for unit in units_of_month(month, split):
+        part = unit_month(container, unit, month, deadlines, split, tree.names)
         leaders = [str(a) for a in unit.report_recipients or []]
         for reminder in rules.reminders(part, day):
             kind = f"{REMINDER_PREFIX}{reminder.step}-{month}"
