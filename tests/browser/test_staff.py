@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot, sign_in
-from tests.browser.district import DISTRICT, HOSTILE_NAME, PASSWORD, UNIT_A, District
+from tests.browser.district import DISTRICT, HOSTILE_NAME, PASSWORD, UNIT_A, UNIT_B, District
 from tests.browser.district import sign_in as api_sign_in
 
 NEW_NAME = "Đoàn Thị Ngọc Ánh"
@@ -169,6 +169,31 @@ def test_a_refused_camera_is_explained(page, district: District) -> None:
     page.get_by_role("button", name="Bật máy ảnh").click()
     page.get_by_text("Trình duyệt không được phép dùng máy ảnh").wait_for()
     assert page.get_by_role("button", name="Chụp ảnh").is_hidden()
+
+
+def test_an_admin_moves_a_person_to_another_unit_and_the_move_is_kept(page, district: District) -> None:
+    # GIVEN a person of Phòng Nội vụ, on their page, as an admin who manages both units
+    admin = api_sign_in(district.url, "admin", district.admin_password)
+    person = admin.call("POST", "/v1/staff", 201, json={"full_name": "Đinh Văn Chuyển",
+                                                        "unit_id": district.units[UNIT_A]})
+    try:
+        sign_in(page, "admin", district.admin_password, f"/#/staff/{person['staff_id']}")
+        page.get_by_role("heading", name="Quá trình điều chuyển").wait_for()
+        page.get_by_text("Cán bộ chưa được điều chuyển giữa các đơn vị.").wait_for()
+        # WHEN they move them to Phòng Tài chính - Kế hoạch from today, with the decision as the reason
+        page.get_by_text("Điều chuyển sang đơn vị khác").click()
+        page.get_by_label("Đơn vị mới").select_option(district.units[UNIT_B])
+        page.get_by_label("Lý do, căn cứ").fill("Quyết định số 12/QĐ-UBND")
+        page.get_by_role("button", name="Ghi nhận điều chuyển").click()
+        # THEN the page says so, the record names the new unit, and the history lists the move
+        page.get_by_role("status").filter(has_text="Đã điều chuyển Đinh Văn Chuyển sang " + UNIT_B).wait_for()
+        expect(page.locator("dl.record")).to_contain_text(UNIT_B)
+        row = page.locator("section.transfers tbody tr")
+        expect(row).to_have_count(1)
+        expect(row).to_contain_text(UNIT_A)
+        expect(row).to_contain_text("Quyết định số 12/QĐ-UBND")
+    finally:
+        admin.call("DELETE", f"/v1/staff/{person['staff_id']}", 204)
 
 
 def test_a_unit_admin_cannot_reach_another_units_people(page, district: District) -> None:

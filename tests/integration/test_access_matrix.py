@@ -41,7 +41,7 @@ REACH: dict[str, set[str]] = {
     "staff": set(),
 }
 # Routes a plain staff account may use, for its own person only.
-STAFF_SELF_ROUTES = {"GET /v1/staff/{staff_id}", "GET /v1/staff?employee_code",
+STAFF_SELF_ROUTES = {"GET /v1/staff/{staff_id}", "GET /v1/staff/{staff_id}/transfers", "GET /v1/staff?employee_code",
                      "GET /v1/staff/{staff_id}/events", "GET /v1/staff/{staff_id}/days",
                      "GET /v1/absences?staff_id", "GET /v1/corrections?staff_id", "GET /v1/staff/{staff_id}/tasks"}
 
@@ -69,6 +69,9 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/staff?employee_code": READERS,
     "GET /v1/staff/{staff_id}": READERS,
     "PATCH /v1/staff/{staff_id}": {"unit_admin"},
+    # A move needs both units in reach: each person goes to a unit their admin also manages (own ↔ child).
+    "POST /v1/staff/{staff_id}/transfers": {"unit_admin"},
+    "GET /v1/staff/{staff_id}/transfers": READERS,
     "DELETE /v1/staff/{staff_id}": {"unit_admin"},
     # Who may import at all; where each row may go is the import's own test (tests/integration/test_staff_import.py).
     "POST /v1/staff/import": {"unit_admin"},
@@ -310,6 +313,12 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
     "GET /v1/staff/{staff_id}": (PERSON_TARGETS, lambda w, t: ("GET", f"/v1/staff/{_person(w, t)}", None)),
     "PATCH /v1/staff/{staff_id}": (PERSON_TARGETS, lambda w, t: (
         "PATCH", f"/v1/staff/{_person(w, t)}", {"email": f"{w.unique('canbo')}@dabac.gov.vn"})),
+    "POST /v1/staff/{staff_id}/transfers": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/staff/{_fresh_person_in(w, t)}/transfers", {
+            "to_unit_id": w.units["own" if t == "child" else "child"], "effective": "2026-11-20",
+            "reason": "Quyết định điều động"})),
+    "GET /v1/staff/{staff_id}/transfers": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/staff/{_person(w, t)}/transfers", None)),
     "POST /v1/staff/import": (("own",), lambda w, t: ("POST", "/v1/staff/import", _staff_sheet(w, t))),
     "DELETE /v1/staff/{staff_id}": (UNIT_TARGETS, lambda w, t: (
         "DELETE", f"/v1/staff/{_fresh_person_in(w, t)}", None)),

@@ -90,6 +90,9 @@ def test_an_xlsx_creates_updates_and_refuses_row_by_row_and_a_repost_changes_not
                                      "DB-013": ("Nguyễn Thị Định", None)}
     assert people(product, finance) == {"DB-001": ("Hà Văn Chung", "chung@dabac.gov.vn"),
                                         "DB-002": ("Xa Thị Mai", "mai@dabac.gov.vn")}
+    # AND the move is a transfer from today, kept in the person's history
+    moves = product.get(f"/v1/staff/{existing.body['staff_id']}/transfers").body["transfers"]
+    assert [(m["from_unit"], m["to_unit"], m["effective"]) for m in moves] == [(home, finance, "2026-11-20")]
     # AND the audit trail names each person created or updated, and what changed
     trail = product.get("/v1/audit?from=2026-11-20&to=2026-11-20&limit=500").body["entries"]
     updates = [e for e in trail if e["action"] == "staff.update"]

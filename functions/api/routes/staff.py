@@ -9,6 +9,7 @@ from chamcong.schemas.staff import (
     MAX_BATCH_BODY_BYTES,
     MAX_IMPORT_BODY_BYTES,
     CreateStaff,
+    CreateTransfer,
     EnrolFace,
     EnrolFaces,
     EnrolmentBatch,
@@ -18,6 +19,7 @@ from chamcong.schemas.staff import (
     Staff,
     StaffList,
     StaffQuery,
+    TransferHistory,
     UpdateStaff,
 )
 from chamcong.services import enrolment, staff, staff_import
@@ -58,9 +60,25 @@ def read_staff(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
 
 @routes.route("/v1/staff/{staff_id}", "PATCH", summary="Rename, re-address, re-code or move a person",
               auth="user", permission="staff:write", body=UpdateStaff, response=Staff,
-              errors=("staff_not_found", "unit_not_found", "employee_code_taken", "conflict"))
+              errors=("staff_not_found", "unit_not_found", "employee_code_taken", "transfer_before_employment",
+                      "transfer_before_last", "conflict"))
 def update_staff(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
     return staff.update_staff(ctx.container, ctx.access, staff_id, ctx.body, ctx.source)
+
+
+@routes.route("/v1/staff/{staff_id}/transfers", "POST",
+              summary="Move a person to another unit from an effective day (both units in your scope)", auth="user",
+              permission="staff:write", body=CreateTransfer, response=TransferHistory, status=201,
+              errors=("staff_not_found", "unit_not_found", "transfer_same_unit", "transfer_in_future",
+                      "transfer_before_employment", "transfer_before_last", "conflict"))
+def transfer_staff(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
+    return staff.transfer(ctx.container, ctx.access, staff_id, ctx.body, ctx.source)
+
+
+@routes.route("/v1/staff/{staff_id}/transfers", "GET", summary="A person's moves between units, oldest first",
+              auth="user", permission="staff:read", response=TransferHistory, errors=("staff_not_found",))
+def read_transfers(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
+    return staff.read_transfers(ctx.access, staff_id)
 
 
 @routes.route("/v1/staff/{staff_id}", "DELETE", summary="Remove a person with their photos and embeddings",

@@ -14,9 +14,10 @@ import roster from './roster.js';
 import help from './help.js';
 import lobby from './lobby.js';
 import tasks from './tasks.js';
+import transfers from './transfers.js';
 
 const parts = [common, signin, today, charts, staff, bulk, admin, reports, month, absences, roster, help, lobby,
-  tasks];
+  tasks, transfers];
 
 export const catalogue = {};
 for (const part of parts) {

@@ -3,9 +3,9 @@
 // each beside a preview made from the local file, removing a photo, removing the person.
 import { api, fileToBase64 } from '../api.js';
 import { field, h, show, table } from '../dom.js';
-import { TIMEZONE, formatDate, formatDateTime, formatNumber, t } from '../i18n.js';
+import { TIMEZONE, formatDate, formatDateTime, formatNumber, t, todayInHanoi } from '../i18n.js';
 import { link } from '../router.js';
-import { busy, confirmDialog, errorBox, heading, loadUnits, notice } from '../ui.js';
+import { busy, confirmDialog, errorBox, heading, loadUnits, notice, submitting } from '../ui.js';
 import * as session from '../session.js';
 import { READERS, setFlash, takeFlash, writableUnits } from './staff.js';
 import { UNIT_READERS } from './tasks.js';
@@ -64,6 +64,51 @@ function recordList(person, units) {
     row(t('staff.staff_id'), h('code', {}, person.staff_id)));
 }
 
+function unitName(units, unitId) {
+  const unit = units.find((one) => one.unit_id === unitId);
+  return unit ? unit.name : unitId;
+}
+
+function transfersTable(history, units) {
+  if (!history.transfers.length) return h('p', {}, t('transfers.none'));
+  return table([
+    { label: t('transfers.effective'), cell: (move) => formatDate(move.effective) },
+    { label: t('transfers.from'), cell: (move) => unitName(units, move.from_unit) },
+    { label: t('transfers.to'), cell: (move) => unitName(units, move.to_unit) },
+    { label: t('transfers.reason'), cell: (move) => move.reason || t('staff.not_given') },
+    { label: t('transfers.by'), cell: (move) => `${move.by}, ${formatDateTime(move.at)}` },
+  ], [...history.transfers].reverse(), t('transfers.caption'));
+}
+
+// The form a unit admin records a move with: to a unit they also manage, from a day not after today.
+function transferForm(person, history, units, path, onMoved) {
+  const writable = writableUnits(units);
+  const choices = units.filter((unit) => writable.has(unit.unit_id) && unit.unit_id !== person.unit_id);
+  if (!choices.length) return notice(t('transfers.no_unit'));
+  const today = todayInHanoi();
+  const last = history.transfers.length ? history.transfers[history.transfers.length - 1].effective : null;
+  const earliest = [last, person.employed_from].filter(Boolean).sort().pop();
+  const toUnit = h('select', { required: true, name: 'to_unit_id' }, h('option', { value: '' },
+    t('transfers.choose_unit')), choices.map((unit) => h('option', { value: unit.unit_id }, unit.name)));
+  const effective = h('input', { type: 'date', name: 'effective', required: true, max: today, min: earliest,
+    value: today });
+  const reason = h('textarea', { name: 'reason', required: true, rows: 2, minlength: 3, maxlength: 500 });
+  const where = h('div', { 'aria-live': 'polite' });
+  const button = h('button', { type: 'submit' }, t('transfers.submit'));
+  const form = h('form', { class: 'transfer' }, field(t('transfers.to_unit'), toUnit),
+    field(t('transfers.effective'), effective, t('transfers.effective_hint')),
+    field(t('transfers.reason'), reason, t('transfers.reason_hint')), where, button);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const saved = await submitting(button, where, () => api('POST', `${path}/transfers`, { body: {
+      to_unit_id: toUnit.value, effective: effective.value, reason: reason.value } }));
+    if (saved) onMoved(saved, t('transfers.saved', { name: person.full_name, unit: unitName(units, saved.unit_id),
+      date: formatDate(effective.value) }));
+  });
+  return h('details', { class: 'entry' }, h('summary', { role: 'button', class: 'outline' }, t('transfers.new')),
+    h('article', {}, form));
+}
+
 export default {
   id: 'staff-person',
   path: '/staff/:staff_id',
@@ -79,8 +124,9 @@ export default {
     show(main, back, heading(t('staff.title')), flashed, busy());
     let person;
     let units;
+    let history;
     try {
-      [person, units] = await Promise.all([api('GET', path), loadUnits()]);
+      [person, units, history] = await Promise.all([api('GET', path), loadUnits(), api('GET', `${path}/transfers`)]);
     } catch (error) {
       if (context.isCurrent()) show(main, back, heading(t('staff.title')), errorBox(error));
       return undefined;
@@ -335,12 +381,30 @@ export default {
     const removeSection = canWrite ? h('section', { class: 'remove-person' },
       h('button', { type: 'button', class: 'danger outline', onclick: removePerson }, t('staff.remove'))) : null;
 
+    // The record and the moves between units, drawn again after a move.
+    const recordSection = h('section', { class: 'record-section' });
+    const transfersSection = h('section', { class: 'transfers' });
+    const renderRecord = (flash) => {
+      show(recordSection, h('h2', {}, t('staff.record')), recordList(person, units));
+      show(transfersSection, h('h2', {}, t('transfers.title')), flash || null, transfersTable(history, units),
+        writableUnits(units).has(person.unit_id) ? transferForm(person, history, units, path, async (moved, text) => {
+          history = moved;
+          try {
+            person = await api('GET', path);
+          } catch (error) {
+            if (!left) show(pageMessages, errorBox(error));
+          }
+          if (!left) renderRecord(h('p', { class: 'notice success', role: 'status' }, text));
+        }) : null);
+    };
+
+    renderRecord();
     renderFaces();
     const tasksLink = session.hasRole(...UNIT_READERS) ? h('a', { href: link(`/tasks/person/${person.staff_id}`) },
       t('tasks.person_link')) : null;
     show(main, back, heading(person.full_name, h('a', { href: link(`/people/${person.staff_id}/month`) },
       t('staff.month_link')), ' ', tasksLink), pageMessages,
-    h('section', { class: 'record-section' }, h('h2', {}, t('staff.record')), recordList(person, units)),
+    recordSection, transfersSection,
     canWrite ? null : notice(t('staff.read_only')),
     facesSection, enrolSection, removeSection);
     return cleanup;

@@ -120,4 +120,26 @@ MESSAGES: dict[str, Message] = {
         'Địa chỉ email không hợp lệ.',
         'The e-mail address is not valid.',
     ),
+    # Transfers (POST /v1/staff/{staff_id}/transfers): a move between units with its effective day.
+    "transfer_same_unit": Message(
+        422,
+        'Cán bộ đang thuộc đơn vị này: hãy chọn đơn vị khác để điều chuyển đến.',
+        'The person is already in this unit: choose another unit to move them to.',
+    ),
+    "transfer_in_future": Message(
+        422,
+        'Ngày có hiệu lực không được sau hôm nay: hãy ghi nhận việc điều chuyển vào ngày nó bắt đầu có hiệu lực '
+        'hoặc sau đó.',
+        'The effective date may not be after today: record the move on or after the day it takes effect.',
+    ),
+    "transfer_before_employment": Message(
+        422,
+        'Ngày có hiệu lực không được trước ngày cán bộ bắt đầu làm việc.',
+        "The effective date may not be before the person's first working day.",
+    ),
+    "transfer_before_last": Message(
+        422,
+        'Ngày có hiệu lực không được trước ngày có hiệu lực của lần điều chuyển gần nhất.',
+        'The effective date may not be before that of the last transfer.',
+    ),
 }

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import EmailStr, Field
 
-from chamcong.schemas.common import Body, Day, Id, Name, Query, View
+from chamcong.schemas.common import Body, Day, Id, Name, Query, Text, View
 
 # The office's staff number (mã cán bộ): unique in the deployment, compared without regard to case.
 EMPLOYEE_CODE_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
@@ -29,7 +29,31 @@ class UpdateStaff(Body):
     full_name: Name | None = None
     email: EmailStr | None = None
     employee_code: EmployeeCode | None = None
-    unit_id: Id | None = Field(default=None, description="Move the person to this unit (both units in your scope)")
+    unit_id: Id | None = Field(default=None, description="Move the person to this unit from today (both units in "
+                                                         "your scope); a transfer of another date: POST "
+                                                         "/v1/staff/{staff_id}/transfers")
+
+
+class CreateTransfer(Body):
+    to_unit_id: Id = Field(description="The unit the person moves to (you must manage both units)")
+    effective: Day = Field(description="The first day in the new unit: not after today, not before the last "
+                                       "transfer's nor the person's first working day")
+    reason: Text = Field(description="Why (the decision's number, for instance); audited")
+
+
+class Transfer(View):
+    from_unit: str
+    to_unit: str
+    effective: str = Field(description="YYYY-MM-DD: the first day in to_unit")
+    by: str = Field(description="Who recorded it")
+    at: str = Field(description="When it was recorded")
+    reason: str | None
+
+
+class TransferHistory(View):
+    staff_id: str
+    unit_id: str = Field(description="The unit the person is in today")
+    transfers: list[Transfer] = Field(description="Oldest first")
 
 
 class StaffQuery(Query):

@@ -26,6 +26,7 @@ from chamcong.services.common import iso
 from chamcong.services.corrections import latest_corrections
 from chamcong.services.roster import rostered
 from chamcong.services.staff import person_in_scope
+from chamcong.services.transfers import members_between, split_by_person, stays_between
 from chamcong.services.units import get_unit
 from chamcong.store.models.absences import AbsenceModel
 from chamcong.store.models.attendance import EventModel
@@ -60,33 +61,41 @@ class JudgedDay:
 
 def judge_unit(container: Container, unit_id: str, first: date, last: date, calendar: WorkCalendar | None = None,
                as_of: datetime | None = None) -> list[JudgedDay]:
-    """Every current member's days from `first` to `last`, in name order then by day: one query per table.
+    """The days from `first` to `last` of everyone who belonged to the unit on them, in name order then by day.
 
+    A person who moved counts here only on the days they spent in the unit (`services.transfers`); their
+    events, absences and corrections are read by person, the others' in one query per table.
     The caller has checked that the unit is in scope. With `as_of`, the days as they stood at that moment.
     `calendar`: the unit's, if the caller resolved it already; otherwise resolved here, only if it has members.
     """
-    members = sorted(StaffModel.by_unit.query(unit_id), key=lambda person: vietnamese_key(person.full_name))
+    members = sorted(members_between(unit_id, first, last),
+                     key=lambda member: (vietnamese_key(member[0].full_name), member[0].staff_id, member[1]))
     if not members:
         return []
     calendar = calendar or calendar_for(container, unit_id)
     events: dict[tuple[str, date], list[EventModel]] = defaultdict(list)
-    for event in EventModel.of_unit_between(unit_id, first, last):
+    for event in split_by_person(EventModel.of_unit_between(unit_id, first, last), _staff_id, members,
+                                 EventModel.of_person_between):
         if as_of is None or event.captured_at <= as_of:  # a report made later still tells its own hour
             events[(event.staff_id, date.fromisoformat(event.local_date))].append(event)
     away: dict[str, list[Absence]] = defaultdict(list)
-    for record in active_absences(AbsenceModel.of_unit_between(unit_id, first, last)):
+    for record in active_absences(split_by_person(AbsenceModel.of_unit_between(unit_id, first, last), _staff_id,
+                                                  members, AbsenceModel.of_person_between)):
         away[record.staff_id].append(to_absence(record))
-    corrections = latest_corrections(CorrectionModel.of_unit_between(unit_id, first, last))
+    corrections = latest_corrections(split_by_person(CorrectionModel.of_unit_between(unit_id, first, last),
+                                                     _staff_id, members, CorrectionModel.of_person_between))
     at_home = rostered(unit_id, first, last)
     now = min(container.clock(), as_of) if as_of else container.clock()
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
     return [_judge(calendar, person, day, events[(person.staff_id, day)], now, away[person.staff_id],
                    corrections.get((person.staff_id, day)), (person.staff_id, day) in at_home)
-            for person in members for day in days]
+            for person, since, until in members for day in _days(since, until)]
 
 
 def staff_days(container: Container, access: Access, staff_id: str, month: str | None) -> dict[str, Any]:
-    """Every day of a month (YYYY-MM) for one person (weekends and holidays included, future days pending)."""
+    """Every day of a month (YYYY-MM) for one person (weekends and holidays included, future days pending).
+
+    Each day is judged by the calendar and the roster of the unit the person belonged to on it.
+    """
     person = person_in_scope(access, "attendance:read", staff_id)
     first = date.fromisoformat(f"{month}-01") if month else container.today().replace(day=1)
     last = first.replace(day=months.monthrange(first.year, first.month)[1])
@@ -95,14 +104,23 @@ def staff_days(container: Container, access: Access, staff_id: str, month: str |
         events[date.fromisoformat(event.local_date)].append(event)
     away = [to_absence(record) for record in active_absences(AbsenceModel.of_person_between(staff_id, first, last))]
     corrections = latest_corrections(CorrectionModel.of_person_in_month(staff_id, first))
-    at_home = rostered(person.unit_id, first, last)  # the roster of the unit the person belongs to
     now = container.clock()
-    calendar = calendar_for(container, person.unit_id)
-    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-    return {"staff_id": staff_id, "month": f"{first:%Y-%m}",
-            "days": [_row(container, _judge(calendar, person, day, events[day], now, away,
-                                            corrections.get((staff_id, day)), (staff_id, day) in at_home))
-                     for day in days]}
+    rows: list[dict[str, Any]] = []
+    for unit_id, since, until in stays_between(person, first, last):
+        at_home = rostered(unit_id, since, until)  # the roster of the unit the person belonged to that day
+        calendar = calendar_for(container, unit_id)
+        rows.extend(_row(container, _judge(calendar, person, day, events[day], now, away,
+                                           corrections.get((staff_id, day)), (staff_id, day) in at_home))
+                    for day in _days(since, until))
+    return {"staff_id": staff_id, "month": f"{first:%Y-%m}", "days": rows}
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _staff_id(record: EventModel | AbsenceModel | CorrectionModel) -> str:
+    return str(record.staff_id)
 
 
 def _judge(calendar: WorkCalendar, person: StaffModel, day: date, events: Iterable[EventModel], now: datetime,

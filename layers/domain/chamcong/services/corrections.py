@@ -19,6 +19,7 @@ from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import iso, new_id
 from chamcong.services.staff import get_staff
+from chamcong.services.transfers import unit_on
 from chamcong.services.units import get_unit
 from chamcong.store.models.corrections import CorrectionModel
 
@@ -28,7 +29,8 @@ MAX_PERIOD_DAYS = 366
 def create_correction(container: Container, access: Access, body: CreateCorrection,
                       source: Source) -> dict[str, Any]:
     person = get_staff(body.staff_id)
-    access.require_person("corrections:write", person.staff_id, person.unit_id)
+    unit_id = unit_on(person, body.date)  # the day belongs to the unit the person was in on it: its leader corrects
+    access.require_person("corrections:write", person.staff_id, unit_id)
     if access.principal.staff_id == body.staff_id:
         raise Forbidden("own_correction")
     if body.date > container.today():
@@ -36,10 +38,10 @@ def create_correction(container: Container, access: Access, body: CreateCorrecti
     now = container.clock()
     correction_id = new_id("cor")
     correction = CorrectionModel(body.staff_id, CorrectionModel.key(body.date, now, correction_id),
-                                 correction_id=correction_id, unit_id=person.unit_id, day=body.date.isoformat(),
+                                 correction_id=correction_id, unit_id=unit_id, day=body.date.isoformat(),
                                  status=body.status, reason=body.reason, created_by=access.username,
                                  created_at=now)
-    audit.write(container, audit.entry(now, access.username, "correction.create", unit_id=person.unit_id,
+    audit.write(container, audit.entry(now, access.username, "correction.create", unit_id=unit_id,
                                        subject=correction_id, details=correction_view(correction), source=source),
                 ("save", correction, {"condition": CorrectionModel.correction_key.does_not_exist()}))
     return correction_view(correction)

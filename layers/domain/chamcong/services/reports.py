@@ -31,10 +31,10 @@ from chamcong.schemas.common import FileResult
 from chamcong.services.attendance import unit_days
 from chamcong.services.calendars import calendar_for
 from chamcong.services.common import iso
+from chamcong.services.transfers import has_members
 from chamcong.store import claims
 from chamcong.store.models.devices import SpoofModel
 from chamcong.store.models.reports import ReportModel
-from chamcong.store.models.staff import StaffModel
 from chamcong.store.models.units import UnitModel
 
 log = logging.getLogger("chamcong")
@@ -60,7 +60,7 @@ def run_daily(container: Container, access: Access, day: date, kind: Kind) -> di
     units = []
     every_unit = sorted(UnitModel.scan(), key=lambda u: vietnamese_key(u.name))
     for unit in every_unit:
-        if next(iter(StaffModel.by_unit.query(unit.unit_id, limit=1)), None) is None:
+        if not has_members(unit.unit_id, day, day):
             continue  # a unit without staff (e.g. the district itself) has nothing to report
         calendar = calendar_for(container, unit.unit_id)
         schedule = calendar.schedule_on(day)

@@ -36,6 +36,7 @@ from chamcong.services.audit import Source
 from chamcong.services.calendars import calendar_for
 from chamcong.services.common import iso, new_id
 from chamcong.services.staff import find_staff
+from chamcong.services.transfers import Member, members_between, split_by_person
 from chamcong.services.units import get_unit, wfh_cap_percent
 from chamcong.store.models.absences import AbsenceModel
 from chamcong.store.models.roster import RosterExceptionModel, RosterModel
@@ -81,7 +82,7 @@ def set_day(container: Container, access: Access, unit_id: str, day_text: str, b
     wanted = list(body.staff_ids)
     if wanted and not unit_context.working(day):
         raise Unprocessable("roster_day_off")
-    outside = [index for index, staff_id in enumerate(wanted) if staff_id not in unit_context.members]
+    outside = [index for index, staff_id in enumerate(wanted) if not unit_context.member_on(staff_id, day)]
     if outside:
         raise Unprocessable("roster_staff_not_in_unit", details={"indexes": outside})
     not_yet = [index for index, staff_id in enumerate(wanted)
@@ -155,27 +156,41 @@ def exception_view(record: RosterExceptionModel) -> dict[str, Any]:
 class _Context:
     """What a unit's roster days are judged against: its members, cap, exceptions and absences."""
 
-    def __init__(self, unit: UnitModel, members: dict[str, StaffModel], exceptions: list[RosterException],
+    def __init__(self, unit: UnitModel, members: list[Member], exceptions: list[RosterException],
                  absences: dict[str, list[Absence]], calendar: WorkCalendar) -> None:
-        self.unit, self.members, self.exceptions, self.absences = unit, members, exceptions, absences
+        self.unit, self.exceptions, self.absences = unit, exceptions, absences
+        self.members = {person.staff_id: person for person, _, _ in members}  # everyone of the unit in the period
+        self.stays: dict[str, list[tuple[date, date]]] = defaultdict(list)
+        for person, since, until in members:
+            self.stays[person.staff_id].append((since, until))
         self.calendar = calendar
         self.cap = Fraction(wfh_cap_percent(unit), 100)
 
     @classmethod
     def load(cls, container: Container, unit: UnitModel, first: date, last: date) -> _Context:
-        members = {person.staff_id: person for person in StaffModel.by_unit.query(unit.unit_id)}
+        members = members_between(unit.unit_id, first, last)
         exceptions = [_to_exception(record) for record in RosterExceptionModel.of_unit(unit.unit_id)]
         absences: dict[str, list[Absence]] = defaultdict(list)
-        for record in active_absences(AbsenceModel.of_unit_between(unit.unit_id, first, last)):
+        for record in active_absences(split_by_person(AbsenceModel.of_unit_between(unit.unit_id, first, last),
+                                                      lambda record: str(record.staff_id), members,
+                                                      AbsenceModel.of_person_between)):
             absences[record.staff_id].append(to_absence(record))
         return cls(unit, members, exceptions, absences, calendar_for(container, unit.unit_id))
 
     def working(self, day: date) -> bool:
         return working_day(self.calendar, day)
 
+    def on(self, day: date) -> list[StaffModel]:
+        """The unit's members on `day` (a person moved in or out counts only on their days here) employed then."""
+        return [person for staff_id, person in self.members.items()
+                if any(since <= day <= until for since, until in self.stays[staff_id])
+                and employed_on(day, _employed_from(person))]
+
+    def member_on(self, staff_id: str, day: date) -> bool:
+        return any(since <= day <= until for since, until in self.stays.get(staff_id, []))
+
     def allowance(self, day: date) -> Allowance:
-        employed = sum(1 for person in self.members.values() if employed_on(day, _employed_from(person)))
-        return allowance(day, employed, self.cap, self.exceptions)
+        return allowance(day, len(self.on(day)), self.cap, self.exceptions)
 
     def allowance_view(self, day: date) -> dict[str, Any]:
         allowed = self.allowance(day)
@@ -194,7 +209,7 @@ class _Context:
     def detail(self, day: date, record: RosterModel | None) -> dict[str, Any]:
         """The day as the editor needs it: its roster, and everyone of the unit employed that day (none on a day
         off, when nobody may be named)."""
-        employed = [person for person in self.members.values() if employed_on(day, _employed_from(person))]
+        employed = self.on(day)
         employed.sort(key=lambda person: (vietnamese_key(person.full_name), person.staff_id))
         candidates = [self._person(day, person.staff_id) for person in employed] if self.working(day) else []
         return {**self.view(day, record), "candidates": candidates}

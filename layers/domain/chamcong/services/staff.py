@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, PynamoDBException
@@ -13,13 +14,14 @@ from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import BadRequest, Conflict, NotFound
 from chamcong.rules.collation import vietnamese_key
-from chamcong.schemas.staff import CreateStaff, UpdateStaff
+from chamcong.schemas.staff import CreateStaff, CreateTransfer, UpdateStaff
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import iso, new_id
+from chamcong.services.transfers import history_view, plan_transfer
 from chamcong.services.units import get_unit
 from chamcong.store.models.base import lost_condition
-from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, StaffModel
+from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, StaffModel, UnitMovesRecord
 
 Change = tuple[str, Model, dict[str, Any]]
 
@@ -39,7 +41,7 @@ def face_view(face: FaceModel) -> dict[str, Any]:
 
 
 def find_staff(staff_id: str) -> StaffModel | None:
-    if EmployeeCodeClaim.is_claim_key(staff_id):
+    if EmployeeCodeClaim.is_claim_key(staff_id) or UnitMovesRecord.is_moves_key(staff_id):
         return None
     try:
         return StaffModel.get(staff_id)
@@ -143,11 +145,23 @@ def update_staff(container: Container, access: Access, staff_id: str, body: Upda
     diff: dict[str, list[Any]] = {}
     actions: list[Any] = []
     extra: list[Change] = []
-    if body.unit_id is not None and body.unit_id != staff.unit_id:
-        get_unit(body.unit_id)
-        access.require_unit("staff:write", body.unit_id)  # leaving (checked above) and arriving: both in scope
+    condition = staff_condition(staff)
+    moving = body.unit_id is not None and body.unit_id != staff.unit_id
+    if moving:
+        assert body.unit_id is not None
+        if not_employed_yet(container, staff):
+            # Nobody's days change: the unit is put right, with no transfer to keep.
+            get_unit(body.unit_id)
+            access.require_unit("staff:write", body.unit_id)  # leaving (checked above) and arriving: both in scope
+            actions.append(StaffModel.unit_id.set(body.unit_id))
+        else:
+            # A transfer effective today (another day: POST /v1/staff/{staff_id}/transfers), in the same write.
+            planned = plan_transfer(container, access, staff, body.unit_id, container.today(), None, source,
+                                    via="update")
+            actions.extend(planned.actions)
+            condition = condition & planned.condition
+            extra.extend([*planned.beside, *planned.entry_saves()])
         diff["unit_id"] = [staff.unit_id, body.unit_id]
-        actions.append(StaffModel.unit_id.set(body.unit_id))
     if body.full_name is not None and body.full_name != staff.full_name:
         diff["full_name"] = [staff.full_name, body.full_name]
         actions.append(StaffModel.full_name.set(body.full_name))
@@ -169,9 +183,15 @@ def update_staff(container: Container, access: Access, staff_id: str, body: Upda
             audit.write(container, audit.entry(container.clock(), access.username, "staff.update",
                                                unit_id=body.unit_id or staff.unit_id, subject=staff_id,
                                                details=diff, source=source),
-                        ("update", staff, {"actions": actions, "condition": staff_condition(staff)}), *extra)
+                        ("update", staff, {"actions": actions, "condition": condition}), *extra)
         staff.refresh(consistent_read=True)
     return staff_view(staff)
+
+
+def not_employed_yet(container: Container, staff: StaffModel) -> bool:
+    """Whether the person has no working day yet (starts after today) and never moved."""
+    return (staff.employed_from is not None and date.fromisoformat(staff.employed_from) > container.today()
+            and not staff.transfers)
 
 
 def read_staff(access: Access, staff_id: str) -> dict[str, Any]:
@@ -217,3 +237,21 @@ def remove_staff(container: Container, access: Access, staff_id: str, source: So
         changes.append(release_code(staff.employee_code, staff_id))
     audit.write(container, audit.entry(container.clock(), access.username, "staff.remove", unit_id=staff.unit_id,
                                        subject=staff_id, details={"faces": len(faces)}, source=source), *changes)
+
+
+# --- transfers: a move between units from an effective day, kept in the person's history ------------------
+
+def transfer(container: Container, access: Access, staff_id: str, body: CreateTransfer,
+             source: Source) -> dict[str, Any]:
+    """Move a person to another unit from an effective day (both units in the caller's scope); audited in both."""
+    person = person_in_scope(access, "staff:write", staff_id)
+    planned = plan_transfer(container, access, person, body.to_unit_id, body.effective, body.reason, source)
+    with code_conflicts(None, staff_id):  # lost: someone moved or removed the person meanwhile (409 conflict)
+        audit.write(container, planned.entries[0], *planned.changes())
+    person.refresh(consistent_read=True)
+    return history_view(person)
+
+
+def read_transfers(access: Access, staff_id: str) -> dict[str, Any]:
+    """A person's moves between units, oldest first, with the unit they are in today."""
+    return history_view(person_in_scope(access, "staff:read", staff_id))

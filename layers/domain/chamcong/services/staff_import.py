@@ -24,7 +24,7 @@ from pynamodb.transactions import TransactWrite
 
 from chamcong.access import Access, Target
 from chamcong.container import Container
-from chamcong.errors import BadRequest
+from chamcong.errors import BadRequest, DomainError
 from chamcong.messages import message_for
 from chamcong.rules.staff_sheet import (
     HeaderMissing,
@@ -38,7 +38,8 @@ from chamcong.schemas.staff import MAX_IMPORT_FILE_BYTES, MAX_IMPORT_ROWS, Impor
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import new_id
-from chamcong.services.staff import Change, staff_condition
+from chamcong.services.staff import Change, not_employed_yet, staff_condition
+from chamcong.services.transfers import plan_transfer
 from chamcong.store.models.audit import AuditModel
 from chamcong.store.models.base import lost_condition
 from chamcong.store.models.staff import EmployeeCodeClaim, StaffModel
@@ -211,6 +212,7 @@ class _Write:
     staff_id: str
     result: dict[str, Any]
     changes: list[Change]
+    alone: bool = False  # a move writes the units' moves records, which another mover may touch: one by one
 
 
 # People written per transaction: each takes up to three of DynamoDB's 100 items (record, claim, audit entry).
@@ -258,9 +260,21 @@ class _Importer:
         if row.full_name != person.full_name:
             diff["full_name"] = [person.full_name, row.full_name]
             actions.append(StaffModel.full_name.set(row.full_name))
+        condition = staff_condition(person)
+        beside: list[Change] = []
         if unit_id != person.unit_id:
             diff["unit_id"] = [person.unit_id, unit_id]
-            actions.append(StaffModel.unit_id.set(unit_id))
+            if not_employed_yet(self.container, person):
+                actions.append(StaffModel.unit_id.set(unit_id))  # no day changes unit: put right, no transfer
+            else:
+                try:  # a transfer effective today, with its history and the units' moves records
+                    planned = plan_transfer(self.container, self.access, person, unit_id, self.container.today(),
+                                            None, self.source, via="import")
+                except DomainError as refused:
+                    return _refused(row.row, refused.code, row.employee_code, row.full_name)
+                actions.extend(planned.actions)
+                condition = condition & planned.condition
+                beside = [*planned.beside, *planned.entry_saves()]
         if row.email is not None and row.email != person.email:
             diff["email"] = [person.email, row.email]
             actions.append(StaffModel.email.set(row.email))
@@ -269,11 +283,15 @@ class _Importer:
         entry = audit.entry(self.container.clock(), self.access.username, "staff.update", unit_id=unit_id,
                             subject=person.staff_id, details={**diff, "via": "import"}, source=self.source)
         return _Write(row, unit_id, person.staff_id, _result(row, "updated", person.staff_id), [
-            ("update", person, {"actions": actions, "condition": staff_condition(person)}),
-            ("save", entry, {"condition": AuditModel.entry_key.does_not_exist()})])
+            ("update", person, {"actions": actions, "condition": condition}),
+            ("save", entry, {"condition": AuditModel.entry_key.does_not_exist()}), *beside], alone=bool(beside))
 
     def write(self, writes: list[_Write]) -> None:
         """Many people per transaction; a chunk that loses a condition (someone changed meanwhile) goes one by one."""
+        for write in writes:
+            if write.alone:
+                self.write_one(write)
+        writes = [write for write in writes if not write.alone]
         for first in range(0, len(writes), PEOPLE_PER_TRANSACTION):
             chunk = writes[first:first + PEOPLE_PER_TRANSACTION]
             if self.commit([change for write in chunk for change in write.changes]):

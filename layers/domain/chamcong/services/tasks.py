@@ -27,6 +27,7 @@ from chamcong.schemas.tasks import TaskBatch, TaskRecord
 from chamcong.services import audit
 from chamcong.services.common import iso
 from chamcong.services.staff import person_in_scope
+from chamcong.services.transfers import unit_on
 from chamcong.services.units import get_unit, load_tree
 from chamcong.store.models.base import lost_condition
 from chamcong.store.models.staff import EmployeeCodeClaim, StaffModel
@@ -161,18 +162,20 @@ def store_records(container: Container, source: TaskSource, records: Sequence[An
         if person is None:
             batch.reject(index, record.external_id, "task_assignee_unknown")
             continue
-        if person.unit_id not in reach:
+        assigned_day = record.assigned_at.astimezone(zone).date()
+        unit_id = unit_on(person, assigned_day)  # a task belongs to the unit of its assignee on the day assigned
+        if unit_id not in reach:
             batch.reject(index, record.external_id, "task_assignee_out_of_scope")
             continue
-        _store(batch, index, record, person, source.client_id, stored.get(record.external_id), now,
-               record.assigned_at.astimezone(zone).date(), write)
+        _store(batch, index, record, person, unit_id, source.client_id, stored.get(record.external_id), now,
+               assigned_day, write)
     return batch
 
 
-def _store(batch: _Batch, index: int, record: TaskRecord, person: StaffModel, client_id: str,
+def _store(batch: _Batch, index: int, record: TaskRecord, person: StaffModel, unit_id: str, client_id: str,
            existing: TaskModel | None, now: datetime, local_day: date, write: bool) -> None:
     content = _content(record)
-    digest = content_hash({**content, "staff_id": person.staff_id, "unit_id": person.unit_id})
+    digest = content_hash({**content, "staff_id": person.staff_id, "unit_id": unit_id})
     if existing is not None and existing.content_hash == digest:
         batch.landed(index, "unchanged")
         return
@@ -189,7 +192,7 @@ def _store(batch: _Batch, index: int, record: TaskRecord, person: StaffModel, cl
                                        "content": existing.content}][-MAX_HISTORY:]
     task = TaskModel(
         TaskModel.partition_of(client_id), record.external_id, client_id=client_id,
-        external_id=record.external_id, staff_id=person.staff_id, unit_id=person.unit_id,
+        external_id=record.external_id, staff_id=person.staff_id, unit_id=unit_id,
         employee_code=record.assignee,
         assigned_key=TaskModel.assigned_key_of(local_day, client_id, record.external_id),
         title=record.title, document_number=record.document_number, assigned_at=record.assigned_at,

@@ -62,8 +62,8 @@ from chamcong.services.reports import (
     readable,
 )
 from chamcong.services.roster import rostered
+from chamcong.services.transfers import has_members
 from chamcong.store.models.reports import WFH_PREFIX, ReportModel
-from chamcong.store.models.staff import StaffModel
 from chamcong.store.models.tasks import TaskModel
 from chamcong.store.models.units import UnitModel
 
@@ -151,7 +151,7 @@ def _at_home(container: Container, units: Iterable[UnitModel], day: date, at: da
         calendar = calendar_for(container, unit.unit_id)
         if not working_day(calendar, day):
             continue
-        if next(iter(StaffModel.by_unit.query(unit.unit_id, limit=1)), None) is None:
+        if not has_members(unit.unit_id, day, day):
             continue  # a unit without staff (e.g. the district itself) has nobody to report
         working = True
         on_roster = {staff_id for staff_id, _ in rostered(unit.unit_id, day, day)}

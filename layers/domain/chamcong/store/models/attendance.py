@@ -67,6 +67,11 @@ class EventModel(Model):
         return cls.query(staff_id, cls.event_key.startswith(f"{first:%Y-%m}-"))
 
     @classmethod
+    def of_person_between(cls, staff_id: str, first: date, last: date) -> Iterator[EventModel]:
+        """A person's events of the local days first … last (both included)."""
+        return cls.query(staff_id, cls.event_key.between(f"{first.isoformat()}T", f"{last.isoformat()}T~"))
+
+    @classmethod
     def of_unit_between(cls, unit_id: str, first: date, last: date) -> Iterator[EventModel]:
         """A unit's events of the local days first … last (both included), in one query."""
         return cls.by_unit.query(unit_id, cls.event_key.between(f"{first.isoformat()}T", f"{last.isoformat()}T~"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pynamodb.attributes import (
     BinaryAttribute,
     JSONAttribute,
+    ListAttribute,
     MapAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
@@ -37,6 +38,10 @@ class StaffModel(Model):
     # EmployeeCodeClaim written in the same transaction as the record.
     employee_code = UnicodeAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
+    # The moves between units, in the order made (rules.transfers): [{"from_unit", "to_unit", "effective", "by",
+    # "at", "reason"}]. `unit_id` is the unit of today, so the by_unit index lists today's members; who belonged to
+    # a unit on a past day is `services.transfers.members_between`, helped by each unit's UnitMovesRecord.
+    transfers = JSONAttribute(null=True)
     by_unit = StaffByUnitIndex()
 
 
@@ -63,6 +68,38 @@ class EmployeeCodeClaim(Model):
 
     @classmethod
     def is_claim_key(cls, key: str) -> bool:
+        return key.startswith(cls.PREFIX)
+
+
+class UnitMove(MapAttribute[str, str]):
+    staff_id = UnicodeAttribute()
+    change = UnicodeAttribute()  # "left" | "joined"
+    effective = UnicodeAttribute()  # YYYY-MM-DD
+
+
+class UnitMovesRecord(Model):
+    """Who ever left or joined a unit by a transfer: an item of the staff table under a key no staff id can take.
+
+    The by_unit index finds today's members only; a unit's past days also need those who have left since. Each
+    transfer appends to both units' records in the same transaction as the person's record. The person's own
+    `transfers` history stays the truth of which days they spent where; this record only says whom to look at.
+    Like the employee codes' claims it has no unit_id, so the by_unit index never sees it.
+    """
+
+    class Meta:
+        table_name = "staff"
+
+    staff_id = UnicodeAttribute(hash_key=True)  # key_of(unit_id): "#moves#" + the unit id
+    moves = ListAttribute(of=UnitMove, default=list)
+
+    PREFIX = "#moves#"
+
+    @classmethod
+    def key_of(cls, unit_id: str) -> str:
+        return cls.PREFIX + unit_id
+
+    @classmethod
+    def is_moves_key(cls, key: str) -> bool:
         return key.startswith(cls.PREFIX)
 
 
