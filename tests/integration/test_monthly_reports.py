@@ -295,3 +295,45 @@ def test_a_province_fans_out_per_unit_and_the_summary_is_sent_once_with_every_un
     again = monthly_reports.run_month(product.container, Access.system(), "2026-08", mode="queue")
     assert again["queued"] == 0 and {r["status"] for r in again["reports"]} == {"already_sent"}
     assert json.loads(messages[0]["Body"])["month"] == "2026-08"
+
+
+def test_a_month_split_by_a_transfer_shows_in_both_units_reports(district: District) -> None:
+    # GIVEN Đinh Thị Hoa moved from Phòng Kinh tế to Phòng Lao động on 16 May, evaluated (month end) in the latter
+    product = district.product
+    top = product.unit("UBND huyện Lạc Sơn")
+    units, _ = _seed(product, top, "2026-05", {
+        "Phòng Kinh tế": ("lanhdao-kt@lacson.example.gov.vn", [("Lý Văn Quang", "locked", "70.00", "good", "good",
+                                                                False)]),
+        "Phòng Lao động": ("lanhdao-ld@lacson.example.gov.vn", [("Mai Văn Sơn", "locked", "66.00", "completed",
+                                                                  "completed", False)])})
+    hoa = product.staff("Đinh Thị Hoa", units["Phòng Kinh tế"])
+    moved = product.post(f"/v1/staff/{hoa}/transfers", {"to_unit_id": units["Phòng Lao động"],
+                                                         "effective": "2026-05-16", "reason": "Điều động"})
+    assert moved.status in (200, 201), moved.body
+    EvaluationModel(hoa, "2026-05", unit_id=units["Phòng Lao động"],
+                    unit_month=EvaluationModel.unit_month_of(units["Phòng Lao động"], "2026-05"),
+                    full_name="Đinh Thị Hoa", state="reviewed", ruleset_id="nd335-2025", ruleset_version=1,
+                    computed={}, total="81.00", grade="good").save()
+    before = len(district.sent())
+    # WHEN May is reported
+    reply = product.post("/v1/reports/monthly/run", {"month": "2026-05"})
+    assert reply.status == 200, reply.body
+    sent = {str(m["Subject"]): m for m in district.sent()[before:]}
+
+    def sheet_of(unit: str) -> Any:
+        message = sent[f"[Chấm công] {unit} — kết quả đánh giá, xếp loại tháng 05/2026"]
+        part = next(p for p in message.walk() if p.get_filename())
+        return load_workbook(io.BytesIO(part.get_payload(decode=True))).worksheets[0]
+
+    # THEN Phòng Lao động shows her row, noting her days in Phòng Kinh tế
+    labour = sheet_of("Phòng Lao động")
+    names = {labour.cell(row, 2).value: row for row in range(10, 13)}
+    assert labour.cell(names["Đinh Thị Hoa"], 13).value.startswith(
+        "Tháng có chuyển đơn vị: Phòng Kinh tế 01/05–15/05")
+    # AND Phòng Kinh tế lists her apart: her days there and where she is evaluated, not among its people
+    economy = sheet_of("Phòng Kinh tế")
+    assert [economy.cell(10, 2).value, economy.cell(11, 1).value] == ["Lý Văn Quang", "Chuyển sang đơn vị khác "
+                                                                      "trong tháng (được đánh giá tại đơn vị mới, "
+                                                                      "không tính ở đây)"]
+    assert [economy.cell(12, c).value for c in (2, 10, 11, 13)] == [
+        "Đinh Thị Hoa", 81.0, "Hoàn thành tốt nhiệm vụ", "Thuộc đơn vị 01/05–15/05; đánh giá tại Phòng Lao động"]
