@@ -17,6 +17,7 @@ from routes import (
     calibration,
     corrections,
     devices,
+    evaluations,
     integrations,
     meta,
     reports,
@@ -30,5 +31,5 @@ app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
 
 for area in (meta, accounts, units, staff, devices, integrations, tasks, calibration, attendance, absences, corrections,
-             roster, reports, audit):
+             roster, evaluations, reports, audit):
     api.include(area.routes)

@@ -2,7 +2,7 @@
 
 The tree: a province with two districts. The accounts under test, all created through the API:
 - oversight (Home Affairs of district 1), granted `oversight` on district 1;
-- a unit admin and a unit leader of unit A (in district 1), granted on A;
+- a unit admin, a unit leader and a head of unit of A (in district 1), granted on A;
 - a staff member of A, who holds only `staff`.
 Targets: A itself ("own"), A's sub-unit ("child"), A's sibling in district 1 ("sibling"), a unit of
 district 2 ("other"), and for routes about a person, the staff account's own person ("self").
@@ -29,7 +29,7 @@ from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.roster import RosterModel
 from tests.integration.harness import Product, Reply
 
-ROLES = ("oversight", "unit_admin", "unit_leader", "staff")
+ROLES = ("oversight", "unit_admin", "unit_leader", "unit_head", "staff")
 UNIT_TARGETS = ("own", "child", "sibling", "other")
 PERSON_TARGETS = ("self", "own", "child", "sibling", "other")
 
@@ -38,15 +38,20 @@ REACH: dict[str, set[str]] = {
     "oversight": {"self", "own", "child", "sibling"},
     "unit_admin": {"self", "own", "child"},
     "unit_leader": {"self", "own", "child"},
+    "unit_head": {"self", "own", "child"},
     "staff": set(),
 }
 # Routes a plain staff account may use, for its own person only.
 STAFF_SELF_ROUTES = {"GET /v1/staff/{staff_id}", "GET /v1/staff/{staff_id}/transfers", "GET /v1/staff?employee_code",
                      "GET /v1/staff/{staff_id}/events", "GET /v1/staff/{staff_id}/days",
-                     "GET /v1/absences?staff_id", "GET /v1/corrections?staff_id", "GET /v1/staff/{staff_id}/tasks"}
+                     "GET /v1/absences?staff_id", "GET /v1/corrections?staff_id", "GET /v1/staff/{staff_id}/tasks",
+                     "GET /v1/staff/{staff_id}/evaluations/{month}", "GET /v1/staff/{staff_id}/evaluations",
+                     "PUT /v1/staff/{staff_id}/evaluations/{month}/self-assessment"}
 
-READERS = {"oversight", "unit_admin", "unit_leader"}
-PEOPLE_READERS = {"oversight", "unit_leader"}  # attendance, events, absences, corrections: not the unit admin
+READERS = {"oversight", "unit_admin", "unit_leader", "unit_head"}
+# attendance, events, absences, corrections: not the unit admin
+PEOPLE_READERS = {"oversight", "unit_leader", "unit_head"}
+RULESET_READERS = {"oversight", "unit_admin", "unit_leader", "unit_head"}
 
 # route → the roles that may use it on a target their grant reaches
 ALLOWED_ROLES: dict[str, set[str]] = {
@@ -138,6 +143,21 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/reports/wfh/{date}/{kind}/{audience}": PEOPLE_READERS,
     "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": PEOPLE_READERS,
     "GET /v1/reports/wfh/{date}/{kind}/{audience}/text": PEOPLE_READERS,
+    # The monthly evaluation: the leader (and the head) compute and review, the head approves, oversight reopens,
+    # the person reads and self-assesses their own; rule sets are read by the officials, added by a system admin.
+    "GET /v1/rulesets": RULESET_READERS,
+    "GET /v1/rulesets/{ruleset_id}/{version}": RULESET_READERS,
+    "POST /v1/rulesets": set(),
+    "POST /v1/units/{unit_id}/evaluations/{month}/compute": {"unit_leader", "unit_head"},
+    "GET /v1/units/{unit_id}/evaluations/{month}": PEOPLE_READERS,
+    "GET /v1/staff/{staff_id}/evaluations/{month}": PEOPLE_READERS,
+    "PUT /v1/staff/{staff_id}/evaluations/{month}/self-assessment": set(),
+    "PUT /v1/staff/{staff_id}/evaluations/{month}/review": {"unit_leader", "unit_head"},
+    "POST /v1/staff/{staff_id}/evaluations/{month}/return": {"unit_leader", "unit_head"},
+    "POST /v1/units/{unit_id}/evaluations/{month}/approve": {"unit_head"},
+    "POST /v1/staff/{staff_id}/evaluations/{month}/reopen": {"oversight"},
+    "GET /v1/staff/{staff_id}/evaluations": PEOPLE_READERS,
+    "POST /v1/staff/{staff_id}/tasks": {"unit_leader"},
     "POST /v1/reports/monthly/run": set(),
     "GET /v1/reports/monthly": PEOPLE_READERS,
     "GET /v1/reports/monthly/{month}/{audience}": PEOPLE_READERS,
@@ -160,7 +180,7 @@ class World:
     absences: dict[str, str] = field(default_factory=dict)  # person target → absence id
     reported: bool = False  # Wednesday's morning reports archived (no recipients set)
     wfh_reported: bool = False  # Wednesday's 16:00 work-from-home reports archived (someone at home in each unit)
-    monthly_reported: bool = False  # October's evaluation reports archived (every unit has people)
+    monthly_reported: bool = False  # August's evaluation reports archived (every unit has people)
     counter: itertools.count = field(default_factory=itertools.count)
 
     def unique(self, prefix: str) -> str:
@@ -190,6 +210,7 @@ def build_world(product: Product) -> World:
         "unit_leader": product.account("truongphong", own, staff_id=leader_person,
                                        grants=[{"role": "unit_leader", "unit_id": own},
                                                {"role": "staff", "unit_id": own}]),
+        "unit_head": product.account("thutruong", own, grants=[{"role": "unit_head", "unit_id": own}]),
         "staff": product.account("canbo-self", own, staff_id=world.people["self"]),
     }
     for target in UNIT_TARGETS:
@@ -251,7 +272,7 @@ def _wfh_reported_unit(world: World, target: str) -> str:
 
 def _monthly_reported_unit(world: World, target: str) -> str:
     if not world.monthly_reported:
-        reply = world.as_admin("POST", "/v1/reports/monthly/run", {"month": "2026-10"})
+        reply = world.as_admin("POST", "/v1/reports/monthly/run", {"month": "2026-08"})
         assert reply.status == 200, reply.body
         world.monthly_reported = True
     return world.units[target]
@@ -278,6 +299,42 @@ def _staff_sheet(world: World, target: str) -> dict[str, object]:
 def _fresh_person_in(world: World, target: str) -> str:
     return str(world.as_admin("POST", "/v1/staff", {"full_name": world.unique("Người tạm "),
                                                      "unit_id": _unit_of(world, target)}).body["staff_id"])
+
+
+# --- the monthly evaluation: October 2026 for reading and the workflow, September for approving and reopening -----
+
+def _computed(world: World, unit: str, month: str) -> None:
+    world.as_admin("POST", f"/v1/units/{unit}/evaluations/{month}/compute")
+
+
+def _evaluated(world: World, target: str) -> str:
+    """The target person, whose October evaluation exists (computed by the site's admin)."""
+    _computed(world, _unit_of(world, target), "2026-10")
+    return world.people[target]
+
+
+def _reviewed(world: World, target: str) -> str:
+    """The target person, their October evaluation reviewed by the site's admin (so that it may be returned)."""
+    staff_id = _evaluated(world, target)
+    world.as_admin("PUT", f"/v1/staff/{staff_id}/evaluations/2026-10/review", {"general": {}})
+    return staff_id
+
+
+def _ready(world: World, unit_target: str) -> str:
+    """The unit, every September evaluation of it reviewed by the site's admin (so that it may be approved)."""
+    unit = world.units[unit_target]
+    _computed(world, unit, "2026-09")
+    for row in world.as_admin("GET", f"/v1/units/{unit}/evaluations/2026-09").body["rows"]:
+        if row["state"] in ("draft", "self_assessed"):
+            world.as_admin("PUT", f"/v1/staff/{row['staff_id']}/evaluations/2026-09/review", {"general": {}})
+    return unit
+
+
+def _locked(world: World, target: str) -> str:
+    """The target person, their September evaluation approved (locked) by the site's admin."""
+    unit = _ready(world, "own" if target == "self" else target)
+    world.as_admin("POST", f"/v1/units/{unit}/evaluations/2026-09/approve", {"excellent": []})
+    return world.people[target]
 
 
 REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
@@ -430,18 +487,47 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "GET", f"/v1/reports/wfh/2026-11-18/units/{_wfh_reported_unit(w, t)}/attachment", None)),
     "GET /v1/reports/wfh/{date}/{kind}/{audience}/text": (UNIT_TARGETS, lambda w, t: (
         "GET", f"/v1/reports/wfh/2026-11-18/units/{_wfh_reported_unit(w, t)}/text", None)),
+    # Last: the people created and removed above are gone before any month is computed.
+    "GET /v1/rulesets": (("own",), lambda w, t: ("GET", "/v1/rulesets", None)),
+    "GET /v1/rulesets/{ruleset_id}/{version}": (("own",), lambda w, t: ("GET", "/v1/rulesets/nd335-2025/1", None)),
+    "POST /v1/rulesets": (("own",), lambda w, t: ("POST", "/v1/rulesets", {"ruleset_id": "tinh-hoa-binh",
+                                                                            "version": 1})),
+    "POST /v1/units/{unit_id}/evaluations/{month}/compute": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/units/{_unit(w, t)}/evaluations/2026-10/compute", None)),
+    "GET /v1/units/{unit_id}/evaluations/{month}": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/units/{_unit(w, t)}/evaluations/2026-10", None)),
+    "GET /v1/staff/{staff_id}/evaluations/{month}": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/staff/{_evaluated(w, t)}/evaluations/2026-10", None)),
+    "PUT /v1/staff/{staff_id}/evaluations/{month}/self-assessment": (PERSON_TARGETS, lambda w, t: (
+        "PUT", f"/v1/staff/{_evaluated(w, t)}/evaluations/2026-10/self-assessment", {"general": {"competence": 3}})),
+    "PUT /v1/staff/{staff_id}/evaluations/{month}/review": (PERSON_TARGETS, lambda w, t: (
+        "PUT", f"/v1/staff/{_evaluated(w, t)}/evaluations/2026-10/review", {"general": {"competence": {"points": 3}}})),
+    "POST /v1/staff/{staff_id}/evaluations/{month}/return": (PERSON_TARGETS, lambda w, t: (
+        "POST", f"/v1/staff/{_reviewed(w, t)}/evaluations/2026-10/return", {"to": "person",
+                                                                            "reason": "Bổ sung minh chứng"})),
+    "POST /v1/units/{unit_id}/evaluations/{month}/approve": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/units/{_ready(w, t)}/evaluations/2026-09/approve", {"excellent": []})),
+    "POST /v1/staff/{staff_id}/evaluations/{month}/reopen": (PERSON_TARGETS, lambda w, t: (
+        "POST", f"/v1/staff/{_locked(w, t)}/evaluations/2026-09/reopen", {"reason": "Đơn khiếu nại"})),
+    "GET /v1/staff/{staff_id}/evaluations": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/staff/{_person(w, t)}/evaluations?period=year&date=2026-11-20", None)),
+    "POST /v1/staff/{staff_id}/tasks": (PERSON_TARGETS, lambda w, t: (
+        "POST", f"/v1/staff/{_person(w, t)}/tasks", {"title": "Tiếp công dân", "status": "assigned",
+                                                     "assigned_at": "2026-10-05T08:00:00+07:00"})),
+    # The monthly report (after the evaluations above: its run computes August's drafts, a month nobody else uses)
     "POST /v1/reports/monthly/run": (("own",), lambda w, t: ("POST", "/v1/reports/monthly/run", {
-        "month": "2026-09"})),
-    "GET /v1/reports/monthly": (("own",), lambda w, t: ("GET", "/v1/reports/monthly?month=2026-10", None)),
+        "month": "2026-08"})),
+    "GET /v1/reports/monthly": (("own",), lambda w, t: ("GET", "/v1/reports/monthly?month=2026-08", None)),
     "GET /v1/reports/monthly/{month}/{audience}": (UNIT_TARGETS, lambda w, t: (
-        "GET", f"/v1/reports/monthly/2026-10/{_monthly_reported_unit(w, t)}", None)),
+        "GET", f"/v1/reports/monthly/2026-08/{_monthly_reported_unit(w, t)}", None)),
     "GET /v1/reports/monthly/{month}/{audience}/attachment": (UNIT_TARGETS, lambda w, t: (
-        "GET", f"/v1/reports/monthly/2026-10/{_monthly_reported_unit(w, t)}/attachment", None)),
+        "GET", f"/v1/reports/monthly/2026-08/{_monthly_reported_unit(w, t)}/attachment", None)),
 }
 SITE_WIDE = {"GET /v1/attendance/overview", "GET /v1/attendance/spoofs", "GET /v1/attendance/stats",
              "GET /v1/auth/me", "POST /v1/staff/import", "GET /v1/calendars/site", "PUT /v1/calendars/site",
              "POST /v1/reports/daily/run", "POST /v1/reports/wfh/run", "GET /v1/reports/wfh",
              "GET /v1/reports/daily", "GET /v1/thresholds", "PUT /v1/thresholds/{scope}/{scope_id}?site",
+             "GET /v1/rulesets", "GET /v1/rulesets/{ruleset_id}/{version}", "POST /v1/rulesets",
              "POST /v1/reports/monthly/run", "GET /v1/reports/monthly"}
 ACCEPT = {"GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},  # a binary answer
           "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},

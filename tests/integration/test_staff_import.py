@@ -221,3 +221,29 @@ def test_a_file_imported_twice_at_once_creates_each_person_once(product: Product
     listed = product.get(f"/v1/staff?unit_id={unit}").body["staff"]
     assert sorted((p["employee_code"], p["full_name"]) for p in listed) == [("NV-1", "Vàng A Dế"),
                                                                            ("NV-2", "Giàng Thị Dưa")]
+
+
+def test_the_duty_group_and_leader_columns_set_what_the_monthly_evaluation_counts_by(product: Product) -> None:
+    unit = product.unit("Phòng Nội vụ")
+    # WHEN a sheet names each person's duty group and who leads the unit
+    sheet = ("Họ và tên,Đơn vị,Mã cán bộ,Nhóm chức trách,Lãnh đạo\n"
+             f"Hà Văn Chung,{unit},NV-01,lanh-dao,x\n"
+             f"Xa Thị Mai,{unit},NV-02,,\n")
+    reply = post_file(product, "can-bo.csv", sheet.encode())
+    assert reply.status == 200 and reply.body["created"] == 2, reply.body
+    # THEN the records say so; a blank cell gives the general group, not a leader
+    listed = {p["employee_code"]: (p["duty_group"], p["is_leader"])
+              for p in product.get(f"/v1/staff?unit_id={unit}").body["staff"]}
+    assert listed == {"NV-01": ("lanh-dao", True), "NV-02": ("chung", False)}
+    # WHEN a later sheet moves Mai to another group and leaves the leader column blank
+    again = ("Họ và tên,Đơn vị,Mã cán bộ,Nhóm chức trách,Lãnh đạo\n"
+             f"Hà Văn Chung,{unit},NV-01,,\n"
+             f"Xa Thị Mai,{unit},NV-02,chuyen-vien,không\n"
+             f"Lê Văn Tâm,{unit},NV-03,Chuyên viên,\n")
+    rows = by_row(post_file(product, "can-bo.csv", again.encode()))
+    # THEN only what a cell says changes, and a group that is not one refuses its row
+    assert [(rows[n]["status"], rows[n]["code"]) for n in (2, 3, 4)] == [
+        ("unchanged", None), ("updated", None), ("refused", "import_duty_group_invalid")]
+    listed = {p["employee_code"]: (p["duty_group"], p["is_leader"])
+              for p in product.get(f"/v1/staff?unit_id={unit}").body["staff"]}
+    assert listed == {"NV-01": ("lanh-dao", True), "NV-02": ("chuyen-vien", False)}

@@ -109,3 +109,27 @@ def test_removing_a_person_frees_their_code(product: Product) -> None:
     assert product.delete(f"/v1/staff/{person.body['staff_id']}").status == 204
     again = product.post("/v1/staff", {"full_name": "Bùi Thị Tâm", "unit_id": unit, "employee_code": "nv-9"})
     assert again.status == 201, again.body
+
+
+def test_a_person_s_duty_group_and_leadership_are_kept_shown_and_edited(product: Product) -> None:
+    unit = product.unit("Phòng Nội vụ")
+    # GIVEN a person created without them: the general group, not a leader
+    plain = product.post("/v1/staff", {"full_name": "Hà Thị Thu", "unit_id": unit}).body
+    assert (plain["duty_group"], plain["is_leader"]) == ("chung", False)
+    # WHEN the head of the unit is created as its leader, in the group of the unit's leaders
+    head = product.post("/v1/staff", {"full_name": "Lê Văn Hùng", "unit_id": unit, "duty_group": "lanh-dao",
+                                      "is_leader": True})
+    assert head.status == 201, head.body
+    # THEN the record says so, and the unit's list too
+    listed = {p["full_name"]: (p["duty_group"], p["is_leader"])
+              for p in product.get(f"/v1/staff?unit_id={unit}").body["staff"]}
+    assert listed == {"Hà Thị Thu": ("chung", False), "Lê Văn Hùng": ("lanh-dao", True)}
+    # WHEN the first person is put in another group THEN only that changes, audited as old → new
+    reply = product.request("PATCH", f"/v1/staff/{plain['staff_id']}", {"duty_group": "chuyen-vien"})
+    assert reply.status == 200 and (reply.body["duty_group"], reply.body["is_leader"]) == ("chuyen-vien", False)
+    [entry] = [e for e in _audit(product, "staff.update") if e["subject"] == plain["staff_id"]]
+    assert entry["details"] == {"duty_group": ["chung", "chuyen-vien"]}
+    # AND a group that is not one, or leadership sent as null, is refused
+    for body in ({"duty_group": "Nhóm 1"}, {"is_leader": None}, {"is_leader": "yes"}):
+        bad = product.request("PATCH", f"/v1/staff/{plain['staff_id']}", body)
+        assert bad.status == 400 and bad.body["code"] == "validation_error", body

@@ -116,32 +116,41 @@ def test_a_ring_is_cut_where_it_closes() -> None:
 # Written out here on purpose, not derived from the module: a change to a role must change this test too.
 # tasks:read: the tasks the e-office system posted (a person sees their own; leaders and oversight their subtree)
 # tasks:import: a task spreadsheet for an office without an API (unit admin, their subtree)
+# evaluations (Decree 335/2025): a person reads and self-assesses their own; a leader reviews, enters manual tasks
+# (tasks:write); the head of a unit approves (and may review); oversight reopens a locked one. rulesets:write is
+# a system admin's only.
 READ_OWN = {"staff:read", "events:read", "attendance:read", "absences:read", "corrections:read", "tasks:read"}
 EXPECTED_ROLES: dict[str, set[str]] = {
-    "staff": {"account:self", *READ_OWN},
+    "staff": {"account:self", *READ_OWN, "evaluations:read", "evaluations:self"},
     "unit_leader": {"account:self", *READ_OWN, "units:read", "calendars:read", "absences:write",
-                    "corrections:write", "reports:read", "roster:read", "roster:write"},
+                    "corrections:write", "reports:read", "roster:read", "roster:write", "evaluations:read",
+                    "evaluations:review", "tasks:write", "rulesets:read"},
+    "unit_head": {"account:self", *READ_OWN, "units:read", "calendars:read", "reports:read", "roster:read",
+                  "evaluations:read", "evaluations:review", "evaluations:approve", "rulesets:read"},
     "unit_admin": {"account:self", "accounts:read", "accounts:write", "roles:write", "units:read", "units:write",
                    "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "calendars:read",
                    "calendars:write", "recognition:calibrate", "integrations:read", "integrations:write",
-                   "tasks:import"},
+                   "tasks:import", "rulesets:read"},
     "oversight": {"account:self", *READ_OWN, "units:read", "calendars:read", "devices:read", "accounts:read",
-                  "audit:read", "reports:read", "roster:read", "roster:approve"},
+                  "audit:read", "reports:read", "roster:read", "roster:approve", "evaluations:read",
+                  "evaluations:reopen", "rulesets:read"},
     "system_admin": {"*"},
 }
-EXPECTED_SCOPES = {"staff": "self", "unit_leader": "subtree", "unit_admin": "subtree", "oversight": "subtree",
-                   "system_admin": "site"}
+EXPECTED_SCOPES = {"staff": "self", "unit_leader": "subtree", "unit_head": "subtree", "unit_admin": "subtree",
+                   "oversight": "subtree", "system_admin": "site"}
 DELEGABLE = {"staff", "unit_leader", "unit_admin"}  # a unit admin may hand these out
 EVERY_PERMISSION = {
     "account:self", "accounts:read", "accounts:write", "roles:write", "audit:read", "units:read", "units:write",
     "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "events:read", "attendance:read",
     "absences:read", "absences:write", "corrections:read", "corrections:write", "calendars:read",
     "calendars:write", "reports:run", "reports:read", "recognition:calibrate", "tasks:read", "integrations:read",
-    "integrations:write", "roster:read", "roster:write", "roster:approve", "tasks:import",
+    "integrations:write", "roster:read", "roster:write", "roster:approve", "tasks:import", "tasks:write",
+    "evaluations:read", "evaluations:self", "evaluations:review", "evaluations:approve", "evaluations:reopen",
+    "rulesets:read", "rulesets:write",
 }
 
 
-def test_the_roles_are_exactly_the_five_promised() -> None:
+def test_the_roles_are_exactly_the_six_promised() -> None:
     assert set(ROLES) == set(EXPECTED_ROLES)
 
 
@@ -165,15 +174,16 @@ def test_the_unit_admin_administers_but_reads_no_attendance_and_no_audit() -> No
     assert not unit_admin & {"absences:write", "corrections:write", "reports:run"}
 
 
-def test_oversight_only_reads_and_approves_exceptions_to_the_work_from_home_cap() -> None:
+def test_oversight_only_reads_approves_cap_exceptions_and_reopens_locked_evaluations() -> None:
     oversight = ROLES["oversight"].permissions
-    assert {"audit:read", "accounts:read", "roster:approve"} <= oversight
-    assert all(p in {SELF, "roster:approve"} or p.endswith(":read") for p in oversight), sorted(oversight)
+    assert {"audit:read", "accounts:read", "roster:approve", "evaluations:reopen"} <= oversight
+    assert all(p in {SELF, "roster:approve", "evaluations:reopen"} or p.endswith(":read") for p in oversight), \
+        sorted(oversight)
 
 
 @pytest.mark.parametrize(("permission", "holders"), [
     ("reports:run", {"system_admin"}),
-    ("reports:read", {"unit_leader", "oversight", "system_admin"}),
+    ("reports:read", {"unit_leader", "unit_head", "oversight", "system_admin"}),
     ("audit:read", {"oversight", "system_admin"}),
     ("roles:write", {"unit_admin", "system_admin"}),
     ("accounts:write", {"unit_admin", "system_admin"}),
@@ -181,7 +191,15 @@ def test_oversight_only_reads_and_approves_exceptions_to_the_work_from_home_cap(
     ("corrections:write", {"unit_leader", "system_admin"}),
     ("roster:write", {"unit_leader", "system_admin"}),
     ("roster:approve", {"oversight", "system_admin"}),
-    ("roster:read", {"unit_leader", "oversight", "system_admin"}),
+    ("roster:read", {"unit_leader", "unit_head", "oversight", "system_admin"}),
+    ("evaluations:read", {"staff", "unit_leader", "unit_head", "oversight", "system_admin"}),
+    ("evaluations:self", {"staff", "system_admin"}),
+    ("evaluations:review", {"unit_leader", "unit_head", "system_admin"}),
+    ("evaluations:approve", {"unit_head", "system_admin"}),
+    ("evaluations:reopen", {"oversight", "system_admin"}),
+    ("tasks:write", {"unit_leader", "system_admin"}),
+    ("rulesets:read", {"unit_leader", "unit_head", "unit_admin", "oversight", "system_admin"}),
+    ("rulesets:write", {"system_admin"}),
     ("recognition:calibrate", {"unit_admin", "system_admin"}),
     (SELF, set(EXPECTED_ROLES)),
 ])

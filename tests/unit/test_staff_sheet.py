@@ -119,3 +119,31 @@ def test_blank_rows_are_skipped_and_a_code_on_two_rows_refuses_both() -> None:
 ])
 def test_unit_names_compare_in_any_case_but_with_their_accents(a: str, b: str, same: bool) -> None:
     assert (unit_name_key(a) == unit_name_key(b)) is same
+
+
+EVALUATION_HEADER = Header(1, {"full_name": 0, "unit": 1, "employee_code": 2, "duty_group": 3, "is_leader": 4})
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    # blank: left as it is (a new person: the general group, not a leader)
+    (["Hà Thị Thu", "Phòng", "NV-01", "", ""], SheetRow(2, "Hà Thị Thu", "Phòng", "NV-01", None, None, None)),
+    (["Hà Thị Thu", "Phòng", "NV-01", "Chuyen-Vien", "x"],
+     SheetRow(2, "Hà Thị Thu", "Phòng", "NV-01", None, "chuyen-vien", True)),
+    (["Hà Thị Thu", "Phòng", "NV-01", "lanh-dao", "Có"],
+     SheetRow(2, "Hà Thị Thu", "Phòng", "NV-01", None, "lanh-dao", True)),
+    (["Hà Thị Thu", "Phòng", "NV-01", None, "không"], SheetRow(2, "Hà Thị Thu", "Phòng", "NV-01", None, None, False)),
+    (["Hà Thị Thu", "Phòng", "NV-01", None, 0], SheetRow(2, "Hà Thị Thu", "Phòng", "NV-01", None, None, False)),
+    (["Hà Thị Thu", "Phòng", "NV-01", "Chuyên viên", ""],
+     RowRefusal(2, "import_duty_group_invalid", "NV-01", "Hà Thị Thu")),
+    (["Hà Thị Thu", "Phòng", "NV-01", "", "trưởng phòng"],
+     RowRefusal(2, "import_leader_invalid", "NV-01", "Hà Thị Thu")),
+])
+def test_the_duty_group_and_leader_columns_are_optional_and_checked(cells: list[Any],
+                                                                   expected: SheetRow | RowRefusal) -> None:
+    assert parse_row(2, cells, EVALUATION_HEADER) == expected
+
+
+def test_the_evaluation_columns_are_found_by_their_vietnamese_headers() -> None:
+    rows = [(1, ["Họ và tên", "Đơn vị", "Mã cán bộ", "Nhóm chức trách", "Lãnh đạo"])]
+    assert find_header(rows).columns == {"full_name": 0, "unit": 1, "employee_code": 2, "duty_group": 3,
+                                         "is_leader": 4}

@@ -20,7 +20,7 @@ function homePath() {
   const signedIn = session.current();
   if (!signedIn) return '/sign-in';
   if (signedIn.must_change_password) return '/password';
-  if (session.hasRole('unit_leader', 'oversight', 'system_admin')) return '/today';
+  if (session.hasRole('unit_leader', 'unit_head', 'oversight', 'system_admin')) return '/today';
   if (session.hasRole('unit_admin')) return '/staff';
   if (signedIn.account?.staff_id) return `/people/${signedIn.account.staff_id}/month`;
   return '/help';

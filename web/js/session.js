@@ -48,7 +48,7 @@ export function token() {
   return current()?.token || null;
 }
 
-/** Roles: staff, unit_leader, unit_admin, oversight, system_admin. */
+/** Roles: staff, unit_leader, unit_head, unit_admin, oversight, system_admin. */
 export function hasRole(...roles) {
   const signedIn = current();
   return Boolean(signedIn && signedIn.roles.some((role) => roles.includes(role)));

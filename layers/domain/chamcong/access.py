@@ -38,26 +38,35 @@ class Role:
 _READ_PEOPLE = {"staff:read", "events:read", "attendance:read", "absences:read", "corrections:read", "tasks:read"}
 
 ROLES: dict[str, Role] = {
-    "staff": Role("Cán bộ", "Staff", "self", frozenset({SELF, *_READ_PEOPLE}), delegable=True),
+    "staff": Role("Cán bộ", "Staff", "self", frozenset({SELF, *_READ_PEOPLE, "evaluations:read", "evaluations:self"}),
+                  delegable=True),
     "unit_leader": Role("Lãnh đạo đơn vị", "Unit leader", "subtree", frozenset({
         SELF, *_READ_PEOPLE, "units:read", "calendars:read", "absences:write", "corrections:write",
-        "reports:read", "roster:read", "roster:write"}),
+        "reports:read", "roster:read", "roster:write", "evaluations:read", "evaluations:review", "tasks:write",
+        "rulesets:read"}),
         delegable=True),
+    # The head of a unit approves its monthly evaluations (the cap decided per duty group); only a system admin
+    # grants it. A head may review too. Nobody reviews, approves or reopens their own evaluation (the service).
+    "unit_head": Role("Thủ trưởng đơn vị", "Head of unit", "subtree", frozenset({
+        SELF, *_READ_PEOPLE, "units:read", "calendars:read", "reports:read", "roster:read", "evaluations:read",
+        "evaluations:review", "evaluations:approve", "rulesets:read"}),
+        delegable=False),
     "unit_admin": Role("Quản trị đơn vị", "Unit admin", "subtree", frozenset({
         SELF, "units:read", "units:write", "staff:read", "staff:write", "faces:write", "devices:read",
         "devices:write", "calendars:read", "calendars:write", "accounts:read", "accounts:write", "roles:write",
-        "recognition:calibrate", "integrations:read", "integrations:write", "tasks:import"}),
+        "recognition:calibrate", "integrations:read", "integrations:write", "tasks:import", "rulesets:read"}),
         delegable=True),
     "oversight": Role("Giám sát (Nội vụ, Ban Tổ chức)", "Oversight (Home Affairs, organisation board)", "subtree",
                       frozenset({SELF, *_READ_PEOPLE, "units:read", "calendars:read", "devices:read",
                                  "accounts:read", "audit:read", "reports:read", "roster:read",
-                                 "roster:approve"}), delegable=False),
+                                 "roster:approve", "evaluations:read", "evaluations:reopen", "rulesets:read"}),
+                      delegable=False),
     "system_admin": Role("Quản trị hệ thống", "System admin", "site", frozenset({"*"}), delegable=False),
 }
 
 # Every permission a route may declare (a test checks each route's is one of these).
 PERMISSIONS: frozenset[str] = frozenset(
-    p for role in ROLES.values() for p in role.permissions if p != "*") | {"reports:run"}
+    p for role in ROLES.values() for p in role.permissions if p != "*") | {"reports:run", "rulesets:write"}
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from chamcong.container import Container, get_container
 from chamcong.errors import DomainError, NotFound, PayloadTooLarge
 from chamcong.messages import CATALOGUE, message_for, status_of
 from chamcong.observability import count, get_logger
-from chamcong.schemas.common import ID_PATTERN, Error, FileResult, is_textual
+from chamcong.schemas.common import ID_PATTERN, MONTH_PATTERN, Error, FileResult, is_textual
 from chamcong.services.audit import Source
 from chamcong.services.auth import authenticate
 from chamcong.services.devices import authenticate_device
@@ -69,7 +69,9 @@ BINARY_ERRORS = ("not_acceptable",)  # a binary answer (an .xlsx) asked for with
 PATH_PATTERNS = {"username": r"^[a-z0-9][a-z0-9._-]{0,127}$",  # wider than a new username: any stored one
                  "role": "^(" + "|".join(ROLES) + ")$",
                  "date": r"^\d{4}-\d{2}-\d{2}$",
-                 "kind": "^(morning|evening|units|province)$"}  # the daily reports', the afternoon reports'
+                 "kind": "^(morning|evening|units|province)$",
+                 "month": MONTH_PATTERN,  # YYYY-MM
+                 "version": r"^[1-9][0-9]{0,3}$"}  # a rule set's version  # the daily reports', the afternoon reports'
 
 
 class ScopeNotChecked(Exception):

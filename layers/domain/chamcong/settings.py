@@ -85,6 +85,9 @@ class Settings(BaseSettings):
     # 500 (tests, the local stack); False logs it and counts the ContractViolations metric (deployed).
     strict_contract: bool = False
 
+    # The monthly evaluation: the rule set in force (its newest version effective in the month evaluated).
+    evaluation_ruleset: str = "nd335-2025"
+
     max_body_bytes: int = 2 * 1024 * 1024
     signature_tolerance_seconds: int = 300
     capture_max_future_seconds: int = 300

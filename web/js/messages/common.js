@@ -39,6 +39,7 @@ export default {
   },
   'role.staff': { vi: 'Cán bộ', en: 'Staff' },
   'role.unit_leader': { vi: 'Lãnh đạo đơn vị', en: 'Unit leader' },
+  'role.unit_head': { vi: 'Thủ trưởng đơn vị', en: 'Head of unit' },
   'role.unit_admin': { vi: 'Quản trị đơn vị', en: 'Unit admin' },
   'role.oversight': { vi: 'Giám sát (Nội vụ)', en: 'Oversight (Home Affairs)' },
   'role.system_admin': { vi: 'Quản trị hệ thống', en: 'System admin' },

@@ -48,7 +48,7 @@ export default {
   path: '/absences',
   title: 'absences.title',
   nav: { order: 50 },
-  allowed: (s) => s.hasRole('unit_leader', 'oversight', 'system_admin'),
+  allowed: (s) => s.hasRole('unit_leader', 'unit_head', 'oversight', 'system_admin'),
   async render(main, context) {
     const today = todayInHanoi();
     const bounds = monthBounds(today);

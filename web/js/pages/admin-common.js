@@ -80,7 +80,7 @@ export function when(iso) {
 /** The roles an admin may hand out: a unit admin the delegable ones, a system admin every one. */
 export function grantableRoles() {
   return session.hasRole('system_admin')
-    ? ['staff', 'unit_leader', 'unit_admin', 'oversight', 'system_admin']
+    ? ['staff', 'unit_leader', 'unit_head', 'unit_admin', 'oversight', 'system_admin']
     : ['staff', 'unit_leader', 'unit_admin'];
 }
 

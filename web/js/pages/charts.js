@@ -135,7 +135,7 @@ export default {
   path: '/charts',
   title: 'charts.title',
   nav: { order: 60 },
-  allowed: () => session.hasRole('unit_leader', 'oversight', 'system_admin'),
+  allowed: () => session.hasRole('unit_leader', 'unit_head', 'oversight', 'system_admin'),
   async render(main, context) {
     const month = MONTH.test(context.query.month || '') ? context.query.month : todayInHanoi().slice(0, 7);
     const unitId = context.query.unit_id || '';

@@ -39,7 +39,7 @@ export default {
   path: PATH,
   title: 'reports.title',
   nav: { order: 60 },
-  allowed: (sessionModule) => sessionModule.hasRole('unit_leader', 'oversight', 'system_admin'),
+  allowed: (sessionModule) => sessionModule.hasRole('unit_leader', 'unit_head', 'oversight', 'system_admin'),
   async render(main, context) {
     const day = /^\d{4}-\d{2}-\d{2}$/.test(context.query.date || '') ? context.query.date : todayInHanoi();
     const messages = h('div', { 'aria-live': 'polite' });

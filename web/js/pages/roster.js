@@ -28,7 +28,7 @@ export default {
   path: '/roster',
   title: 'roster.title',
   nav: { order: 55, label: 'roster.nav' },
-  allowed: (s) => s.hasRole('unit_leader', 'oversight', 'system_admin'),
+  allowed: (s) => s.hasRole('unit_leader', 'unit_head', 'oversight', 'system_admin'),
   async render(main, context) {
     const today = todayInHanoi();
     const date = DAY.test(context.query.date || '') ? context.query.date : null;

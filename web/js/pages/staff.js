@@ -7,7 +7,7 @@ import { link } from '../router.js';
 import * as session from '../session.js';
 import { busy, errorBox, heading, loadUnits, notice, submitting, subtreeOf, unitSelect } from '../ui.js';
 
-export const READERS = ['unit_admin', 'system_admin', 'unit_leader', 'oversight'];
+export const READERS = ['unit_admin', 'system_admin', 'unit_leader', 'unit_head', 'oversight'];
 
 /** 'Nguyễn Văn Đức' → 'nguyen van duc': what the search compares, so accents may be left out. */
 export function searchKey(text) {

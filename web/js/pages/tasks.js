@@ -11,7 +11,7 @@ import { busy, errorBox, heading, loadUnits, notice, unitSelect } from '../ui.js
 const DAY = /^20\d\d-(0[1-9]|1[0-2])-\d\d$/;
 const PERIODS = ['day', 'month', 'quarter'];
 // Who reads a unit's tasks (tasks:read on a unit in chamcong/access.py); who imports a file (tasks:import).
-export const UNIT_READERS = ['unit_leader', 'oversight', 'system_admin'];
+export const UNIT_READERS = ['unit_leader', 'unit_head', 'oversight', 'system_admin'];
 export const IMPORTERS = ['unit_admin', 'system_admin'];
 const COUNTS = ['assigned', 'done', 'open', 'late', 'late_objective_cause', 'cancelled'];
 

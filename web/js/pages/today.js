@@ -218,7 +218,7 @@ export default {
   path: '/today',
   title: 'today.title',
   nav: { order: 10 },
-  allowed: () => session.hasRole('unit_leader', 'oversight', 'system_admin'),
+  allowed: () => session.hasRole('unit_leader', 'unit_head', 'oversight', 'system_admin'),
   async render(main, context) {
     const date = DAY.test(context.query.date || '') ? context.query.date : todayInHanoi();
     const unitId = context.query.unit_id || '';

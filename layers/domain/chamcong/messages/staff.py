@@ -120,6 +120,16 @@ MESSAGES: dict[str, Message] = {
         'Địa chỉ email không hợp lệ.',
         'The e-mail address is not valid.',
     ),
+    "import_duty_group_invalid": Message(
+        422,
+        'Nhóm chức trách không hợp lệ: chỉ gồm chữ thường không dấu, chữ số, "-" hoặc "_" (ví dụ: chuyen-vien).',
+        'The duty group is not valid: lower-case letters without accents, digits, "-" or "_" (e.g. chuyen-vien).',
+    ),
+    "import_leader_invalid": Message(
+        422,
+        'Cột "Lãnh đạo" chỉ ghi "x", "có" hoặc "không" (hoặc để trống).',
+        'The "Lãnh đạo" (leader) column takes "x", "yes" or "no" (or blank).',
+    ),
     # Transfers (POST /v1/staff/{staff_id}/transfers): a move between units with its effective day.
     "transfer_same_unit": Message(
         422,

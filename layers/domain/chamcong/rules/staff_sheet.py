@@ -1,7 +1,9 @@
 """A staff spreadsheet's header and rows, read into what each row asks for (pure: cells in, rows out).
 
 The columns are found by their header, in Vietnamese or English, whatever the case, accents or spacing:
-"Họ và tên" / full_name, "Đơn vị" / unit, "Mã cán bộ" / employee_code, and the optional "Email". The header
+"Họ và tên" / full_name, "Đơn vị" / unit, "Mã cán bộ" / employee_code, and the optional "Email", "Nhóm chức
+trách" / duty_group (the monthly evaluation's cap is counted per duty group) and "Lãnh đạo" / is_leader (x, có,
+1 or yes; không, 0 or no; blank leaves it as it is). The header
 is the first row that names the three required columns (a title line above it is allowed). Each data row
 becomes a `SheetRow` — what it says, cleaned — or a `RowRefusal` with the code of what is wrong; a code
 repeated on several rows refuses every one of them, since the file does not say which is right.
@@ -23,7 +25,7 @@ from chamcong.schemas.common import Name
 from chamcong.schemas.staff import EMPLOYEE_CODE_PATTERN
 
 REQUIRED = ("full_name", "unit", "employee_code")
-OPTIONAL = ("email",)
+OPTIONAL = ("email", "duty_group", "is_leader")
 # Folded header text (see `fold`) → the column it names.
 HEADERS: dict[str, str] = {
     **dict.fromkeys(("ho va ten", "ho ten", "full name", "fullname", "name"), "full_name"),
@@ -31,7 +33,13 @@ HEADERS: dict[str, str] = {
     **dict.fromkeys(("ma can bo", "ma cb", "ma nhan vien", "employee code", "staff code", "code"),
                     "employee_code"),
     **dict.fromkeys(("email", "e mail", "thu dien tu", "dia chi email"), "email"),
+    **dict.fromkeys(("nhom chuc trach", "nhom", "duty group"), "duty_group"),
+    **dict.fromkeys(("lanh dao", "la lanh dao", "leader", "is leader"), "is_leader"),
 }
+# What a "Lãnh đạo" cell may say (folded); blank: not stated.
+_YES = frozenset({"x", "co", "1", "yes", "true"})
+_NO = frozenset({"khong", "0", "no", "false"})
+_DUTY_GROUP = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 # Rows searched for the header before giving up (a title and a blank line or two may come first).
 HEADER_SEARCH_ROWS = 10
 
@@ -95,6 +103,8 @@ class SheetRow:
     unit: str  # a unit id or a unit's name, as written (resolved against the caller's units later)
     employee_code: str  # as written
     email: str | None  # None: the cell is blank (an existing person's e-mail is then left as it is)
+    duty_group: str | None = None  # None: blank, left as it is (a new person: "chung")
+    is_leader: bool | None = None  # None: blank, left as it is (a new person: not a leader)
 
     @property
     def code_key(self) -> str:
@@ -136,7 +146,13 @@ def parse_row(number: int, cells: Sequence[Any], header: Header) -> SheetRow | R
             email = str(_EMAIL.validate_python(email))
         except ValidationError:
             return RowRefusal(number, "import_email_invalid", shown_code, name)
-    return SheetRow(number, name, unicodedata.normalize("NFC", unit), code, email or None)
+    group, leads = text("duty_group").lower(), fold(text("is_leader"))
+    if group and not _DUTY_GROUP.match(group):
+        return RowRefusal(number, "import_duty_group_invalid", shown_code, name)
+    if leads and leads not in _YES | _NO:
+        return RowRefusal(number, "import_leader_invalid", shown_code, name)
+    return SheetRow(number, name, unicodedata.normalize("NFC", unit), code, email or None, group or None,
+                    (leads in _YES) if leads else None)
 
 
 def parse_rows(rows: Iterable[tuple[int, Sequence[Any]]], header: Header) -> list[SheetRow | RowRefusal]:

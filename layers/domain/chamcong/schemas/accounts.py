@@ -8,7 +8,7 @@ from pydantic import ConfigDict, Field
 
 from chamcong.schemas.common import Body, Day, Id, Name, Query, Username, View
 
-RoleName = Literal["staff", "unit_leader", "unit_admin", "oversight", "system_admin"]
+RoleName = Literal["staff", "unit_leader", "unit_head", "unit_admin", "oversight", "system_admin"]
 
 
 class LoginRequest(Body):

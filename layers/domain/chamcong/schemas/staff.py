@@ -14,6 +14,13 @@ EmployeeCode = Annotated[str, Field(pattern=EMPLOYEE_CODE_PATTERN, min_length=1,
                                     description="Mã cán bộ: 1-32 letters, digits, '.', '_', '-'; unique, any case")]
 
 
+# The group of similar duties the cap on "excellent" is counted in (per unit); "chung" (general) by default.
+DEFAULT_DUTY_GROUP = "chung"
+DutyGroup = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$",
+                                 description="Nhóm chức trách tương đồng: 1-64 lower-case letters, digits, '_', '-'; "
+                                             "the cap on 'excellent' is counted per unit and duty group")]
+
+
 class CreateStaff(Body):
     full_name: Name
     unit_id: Id
@@ -21,6 +28,8 @@ class CreateStaff(Body):
     employed_from: Day | None = Field(default=None, description="First working day; earlier days are "
                                                                 "'not_employed'")
     employee_code: EmployeeCode | None = None
+    duty_group: DutyGroup = DEFAULT_DUTY_GROUP
+    is_leader: bool = Field(default=False, description="Leads the unit: the monthly evaluation has the unit component")
 
 
 class UpdateStaff(Body):
@@ -29,6 +38,8 @@ class UpdateStaff(Body):
     full_name: Name | None = None
     email: EmailStr | None = None
     employee_code: EmployeeCode | None = None
+    duty_group: DutyGroup | None = None
+    is_leader: bool | None = None
     unit_id: Id | None = Field(default=None, description="Move the person to this unit from today (both units in "
                                                          "your scope); a transfer of another date: POST "
                                                          "/v1/staff/{staff_id}/transfers")
@@ -76,6 +87,8 @@ class Staff(View):
     email: str | None
     employed_from: str | None = None
     employee_code: str | None = None
+    duty_group: str = DEFAULT_DUTY_GROUP
+    is_leader: bool = False
     created_at: str
     faces: list[Face] | None = None
 

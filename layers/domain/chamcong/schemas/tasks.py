@@ -153,6 +153,7 @@ class Task(View):
     revision: int
     received_at: str
     versions: int = Field(description="How many earlier versions are kept in the task's history")
+    entered_by: str | None = Field(default=None, description="A task entered by hand: the account that entered it")
 
 
 class StaffTasks(View):
@@ -211,3 +212,21 @@ class TaskImportReport(View):
     updated: int
     unchanged: int
     refused: int
+
+
+# --- a task entered by hand (work not in the e-office system) --------------------------------------------------
+
+class ManualTask(Body):
+    """POST /v1/staff/{staff_id}/tasks: stored as a task of the source `manual:<unit_id>` (the person's unit)."""
+
+    external_id: Id | None = Field(default=None, description="Optional: the office's own id; sent again with the same "
+                                                              "id it updates that task. Default: a new id")
+    title: Name
+    document_number: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    weight: float = Field(default=1, gt=0, le=1000, description="Units of work after conversion")
+    assigned_at: Instant
+    due_at: Instant | None = None
+    status: TaskStatus
+    completed_at: Instant | None = None
+    quality: TaskQuality | None = None
+    late_objective_cause: StrictBool | None = None

@@ -14,7 +14,7 @@ from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import BadRequest, Conflict, NotFound
 from chamcong.rules.collation import vietnamese_key
-from chamcong.schemas.staff import CreateStaff, CreateTransfer, UpdateStaff
+from chamcong.schemas.staff import DEFAULT_DUTY_GROUP, CreateStaff, CreateTransfer, UpdateStaff
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import iso, new_id
@@ -29,10 +29,15 @@ Change = tuple[str, Model, dict[str, Any]]
 def staff_view(staff: StaffModel, faces: list[FaceModel] | None = None) -> dict[str, Any]:
     view: dict[str, Any] = {"staff_id": staff.staff_id, "full_name": staff.full_name, "unit_id": staff.unit_id,
                             "email": staff.email, "employed_from": staff.employed_from,
-                            "employee_code": staff.employee_code, "created_at": iso(staff.created_at)}
+                            "employee_code": staff.employee_code, "duty_group": duty_group_of(staff),
+                            "is_leader": bool(staff.is_leader), "created_at": iso(staff.created_at)}
     if faces is not None:
         view["faces"] = [face_view(face) for face in faces]
     return view
+
+
+def duty_group_of(staff: StaffModel) -> str:
+    return staff.duty_group or DEFAULT_DUTY_GROUP
 
 
 def face_view(face: FaceModel) -> dict[str, Any]:
@@ -69,7 +74,8 @@ def create_staff(container: Container, access: Access, body: CreateStaff, source
     staff = StaffModel(new_id("stf"), unit_id=body.unit_id, full_name=body.full_name,
                        email=str(body.email) if body.email else None,
                        employed_from=body.employed_from.isoformat() if body.employed_from else None,
-                       employee_code=body.employee_code, created_at=container.clock())
+                       employee_code=body.employee_code, duty_group=body.duty_group, is_leader=body.is_leader,
+                       created_at=container.clock())
     details = {"employee_code": body.employee_code} if body.employee_code else None
     changes: list[Change] = [("save", staff, {"condition": StaffModel.staff_id.does_not_exist()})]
     if body.employee_code:
@@ -138,7 +144,7 @@ def update_staff(container: Container, access: Access, staff_id: str, body: Upda
     """Rename, re-address, re-code or move a person; only the fields sent change. Audited as old → new."""
     staff = person_in_scope(access, "staff:write", staff_id)
     sent = body.model_fields_set
-    for required in ("full_name", "unit_id"):
+    for required in ("full_name", "unit_id", "duty_group", "is_leader"):
         if required in sent and getattr(body, required) is None:
             raise BadRequest("validation_error", details={"errors": [{"field": required,
                                                                       "reason": "cannot be removed"}]})
@@ -170,6 +176,12 @@ def update_staff(container: Container, access: Access, staff_id: str, body: Upda
         if email != staff.email:
             diff["email"] = [staff.email, email]
             actions.append(StaffModel.email.set(email) if email else StaffModel.email.remove())
+    if body.duty_group is not None and body.duty_group != duty_group_of(staff):
+        diff["duty_group"] = [duty_group_of(staff), body.duty_group]
+        actions.append(StaffModel.duty_group.set(body.duty_group))
+    if body.is_leader is not None and body.is_leader != bool(staff.is_leader):
+        diff["is_leader"] = [bool(staff.is_leader), body.is_leader]
+        actions.append(StaffModel.is_leader.set(body.is_leader))
     if "employee_code" in sent and body.employee_code != staff.employee_code:
         old, new = staff.employee_code, body.employee_code
         diff["employee_code"] = [old, new]

@@ -34,11 +34,11 @@ from chamcong.rules.staff_sheet import (
     parse_rows,
     unit_name_key,
 )
-from chamcong.schemas.staff import MAX_IMPORT_FILE_BYTES, MAX_IMPORT_ROWS, ImportStaff
+from chamcong.schemas.staff import DEFAULT_DUTY_GROUP, MAX_IMPORT_FILE_BYTES, MAX_IMPORT_ROWS, ImportStaff
 from chamcong.services import audit
 from chamcong.services.audit import Source
 from chamcong.services.common import new_id
-from chamcong.services.staff import Change, not_employed_yet, staff_condition
+from chamcong.services.staff import Change, duty_group_of, not_employed_yet, staff_condition
 from chamcong.services.transfers import plan_transfer
 from chamcong.store.models.audit import AuditModel
 from chamcong.store.models.base import lost_condition
@@ -240,7 +240,8 @@ class _Importer:
     def plan_create(self, row: SheetRow, unit_id: str) -> _Write:
         clock = self.container.clock()
         staff = StaffModel(new_id("stf"), unit_id=unit_id, full_name=row.full_name, email=row.email,
-                           employee_code=row.employee_code, created_at=clock)
+                           employee_code=row.employee_code, duty_group=row.duty_group or DEFAULT_DUTY_GROUP,
+                           is_leader=bool(row.is_leader), created_at=clock)
         stale = self.claims.get(row.code_key)  # a claim whose person is gone may be taken over
         condition = (EmployeeCodeClaim.owner == stale.owner if stale is not None
                      else EmployeeCodeClaim.staff_id.does_not_exist())
@@ -278,6 +279,12 @@ class _Importer:
         if row.email is not None and row.email != person.email:
             diff["email"] = [person.email, row.email]
             actions.append(StaffModel.email.set(row.email))
+        if row.duty_group is not None and row.duty_group != duty_group_of(person):
+            diff["duty_group"] = [duty_group_of(person), row.duty_group]
+            actions.append(StaffModel.duty_group.set(row.duty_group))
+        if row.is_leader is not None and row.is_leader != bool(person.is_leader):
+            diff["is_leader"] = [bool(person.is_leader), row.is_leader]
+            actions.append(StaffModel.is_leader.set(row.is_leader))
         if not actions:
             return _result(row, "unchanged", person.staff_id)
         entry = audit.entry(self.container.clock(), self.access.username, "staff.update", unit_id=unit_id,

@@ -173,7 +173,8 @@ def store_records(container: Container, source: TaskSource, records: Sequence[An
 
 
 def _store(batch: _Batch, index: int, record: TaskRecord, person: StaffModel, unit_id: str, client_id: str,
-           existing: TaskModel | None, now: datetime, local_day: date, write: bool) -> None:
+           existing: TaskModel | None, now: datetime, local_day: date, write: bool,
+           entered_by: str | None = None) -> None:
     content = _content(record)
     digest = content_hash({**content, "staff_id": person.staff_id, "unit_id": unit_id})
     if existing is not None and existing.content_hash == digest:
@@ -199,7 +200,8 @@ def _store(batch: _Batch, index: int, record: TaskRecord, person: StaffModel, un
         due_at=record.due_at, completed_at=record.completed_at, status=record.status, weight=record.weight,
         quality=content["quality"], late_objective_cause=record.late_objective_cause,
         source_updated_at=record.updated_at, content=content, content_hash=digest,
-        revision=1 if existing is None else int(existing.revision) + 1, received_at=now, history=history)
+        revision=1 if existing is None else int(existing.revision) + 1, received_at=now, history=history,
+        entered_by=entered_by)
     condition = (TaskModel.entry_key.does_not_exist() if existing is None
                  else TaskModel.revision == int(existing.revision))
     try:
@@ -212,6 +214,18 @@ def _store(batch: _Batch, index: int, record: TaskRecord, person: StaffModel, un
     batch.landed(index, "created" if existing is None else "updated")
 
 
+def store_manual(container: Container, person: StaffModel, unit_id: str, client_id: str, record: TaskRecord,
+                 entered_by: str, lang: str) -> str | None:
+    """A task a leader entered by hand for one person, stored as a batch's record is (idempotent, versioned);
+    who entered it recorded. The outcome (created | updated | unchanged), or None when it lost a race."""
+    batch = _Batch(lang)
+    existing = next(iter(TaskModel.batch_get([(TaskModel.partition_of(client_id), record.external_id)],
+                                             consistent_read=True)), None)
+    local_day = record.assigned_at.astimezone(container.work_calendar.timezone).date()
+    _store(batch, 0, record, person, unit_id, client_id, existing, container.clock(), local_day, True, entered_by)
+    return None if batch.rejected else batch.outcomes[0]
+
+
 # --- reading -------------------------------------------------------------------------------------------------
 
 def task_view(task: TaskModel, now: datetime) -> dict[str, Any]:
@@ -222,7 +236,8 @@ def task_view(task: TaskModel, now: datetime) -> dict[str, Any]:
             "completed_at": iso(task.completed_at) if task.completed_at else None, "status": task.status,
             "weight": float(task.weight), "quality": task.quality, "late_objective_cause": task.late_objective_cause,
             "late": is_late(task.status, task.due_at, task.completed_at, now), "revision": int(task.revision),
-            "received_at": iso(task.received_at), "versions": len(task.history or [])}
+            "received_at": iso(task.received_at), "versions": len(task.history or []),
+            "entered_by": task.entered_by}
 
 
 def _facts(task: TaskModel) -> TaskFacts:

@@ -8,7 +8,9 @@ Keys, chosen for the ways the table is read:
   the person is evaluated in (the rule set's `split_month`, by default the unit at month end).
 - A rule-set version added by a system admin: staff_id = "#ruleset#{ruleset_id}", month = "v{version:04d}"
   (`RuleSetModel`). The built-in versions live in `chamcong/data/rulesets` and have no item. Rule-set items carry
-  no unit_month, so the by_unit index never sees them.
+  no unit_month, so the by_unit index never sees them. Which rule sets have added versions: one item per
+  ruleset_id under staff_id = "#rulesets" (`RuleSetModel.INDEX`), written with its first version, so listing them
+  is one query, never a scan of the evaluations.
 
 Every write of an evaluation is conditional on the `revision` read, so two reviewers never overwrite each other.
 A locked evaluation keeps the (ruleset_id, ruleset_version) it was computed with; a new version never touches it.
@@ -78,6 +80,8 @@ class RuleSetModel(Model):
 
     class Meta:
         table_name = "evaluations"
+
+    INDEX = "#rulesets"  # staff_id of the items naming each ruleset_id that has added versions (month = the id)
 
     staff_id = UnicodeAttribute(hash_key=True)  # key_of(ruleset_id)
     month = UnicodeAttribute(range_key=True)  # version_key(version)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     BinaryAttribute,
+    BooleanAttribute,
     JSONAttribute,
     ListAttribute,
     MapAttribute,
@@ -37,6 +38,10 @@ class StaffModel(Model):
     # The office's own staff number (mã cán bộ), as written; unique site-wide, compared upper-cased, held by an
     # EmployeeCodeClaim written in the same transaction as the record.
     employee_code = UnicodeAttribute(null=True)
+    # The monthly evaluation: the cap on "excellent" is counted per unit and group of similar duties; a leader's
+    # evaluation has the unit component. Absent on records written before: "chung" and False.
+    duty_group = UnicodeAttribute(null=True)
+    is_leader = BooleanAttribute(null=True)
     created_at = UTCDateTimeAttribute(default=utcnow)
     # The moves between units, in the order made (rules.transfers): [{"from_unit", "to_unit", "effective", "by",
     # "at", "reason"}]. `unit_id` is the unit of today, so the by_unit index lists today's members; who belonged to

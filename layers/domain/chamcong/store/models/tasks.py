@@ -80,6 +80,7 @@ class TaskModel(Model):
     revision = NumberAttribute()  # 1 when created, +1 for every version that changed something
     received_at = UTCDateTimeAttribute(default=utcnow)
     history = JSONAttribute(default=list)  # [{"revision", "received_at", "content"}] earlier versions
+    entered_by = UnicodeAttribute(null=True)  # a task entered by hand (client "manual:{unit_id}"): who entered it
     by_staff = TasksByStaffIndex()
     by_unit = TasksByUnitIndex()
 
