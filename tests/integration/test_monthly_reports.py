@@ -42,7 +42,7 @@ UNITS = {  # unit → (leaders' address, [(name, state, total, grade, final grad
         ("Phạm Thu Dung", "draft", "60.00", "completed", None, False)]),
     "Phòng Y tế": ("lanhdao-yt@dabac.example.gov.vn", [
         ("Bùi Văn Khoa", "reviewed", "75.00", "good", None, False),
-        ("Ngô Thị Mai", None, None, None, None, False)]),  # a member never computed
+        ("Ngô Thị Mai", None, None, None, None, False)]),  # a member never computed: the run computes her draft
 }
 
 
@@ -115,10 +115,13 @@ def test_the_month_s_reports_go_to_each_unit_s_leaders_and_home_affairs(district
     assert body is not None
     text = body.get_content()
     # AND the summary gives the distribution, the cap's effect and who is behind, per unit
-    assert "2 đơn vị, 5 người được đánh giá" in text
+    assert "2 đơn vị, 6 người được đánh giá" in text  # Ngô Thị Mai's draft computed by the run
     assert "- Hoàn thành xuất sắc nhiệm vụ: 2 theo điểm, 1 sau giới hạn tỷ lệ" in text
     assert "1 người chuyển từ Hoàn thành xuất sắc sang Hoàn thành tốt nhiệm vụ" in text
-    assert "Phòng Y tế: 1 người;" in text and "chưa hoàn thành bước 2 (2 quá hạn)" in text
+    assert "Phòng Y tế: 2 người;" in text and "chưa hoàn thành bước 2 (2 quá hạn)" in text
+    # AND the member who had no evaluation now has a draft, computed from her month; the approved ones are untouched
+    assert EvaluationModel.get(district.people["Ngô Thị Mai"], MONTH).state == "draft"
+    assert EvaluationModel.get(district.people["Trần Thị Bình"], MONTH).total == "92.00"
 
 
 def test_a_re_run_sends_nothing_twice_and_a_month_not_ended_is_refused(district: District) -> None:
@@ -211,10 +214,10 @@ def test_reminders_go_once_a_day_to_the_person_the_reviewers_and_the_heads(distr
     result = monthly_reports.send_reminders(product.container, Access.system(), _day("2026-11-04"))
     sent = district.sent()[before:]
     subjects = sorted(str(m["Subject"]) for m in sent)
-    # THEN Phạm Thu Dung (a draft) is reminded herself, at her own address; Bùi Văn Khoa is reviewed, and his
-    # approval (due the 7th) is not within a day yet; Ngô Thị Mai was never computed (the job computes, no reminder)
-    dung = district.people["Phạm Thu Dung"]
-    assert [str(m["To"]) for m in sent if "tự đánh giá" in str(m["Subject"])] == [f"{dung}@dabac.example.gov.vn"]
+    # THEN Phạm Thu Dung and Ngô Thị Mai (drafts, Mai's computed by the run) are each reminded at their own
+    # address; Bùi Văn Khoa is reviewed, and his approval (due the 7th) is not within a day yet
+    drafts = sorted(f"{district.people[name]}@dabac.example.gov.vn" for name in ("Phạm Thu Dung", "Ngô Thị Mai"))
+    assert sorted(str(m["To"]) for m in sent if "tự đánh giá" in str(m["Subject"])) == drafts
     assert all("tháng 10/2026" in subject for subject in subjects)
     assert not any("phê duyệt" in subject for subject in subjects)
     assert {r["status"] for r in result["reminders"]} == {"sent"}

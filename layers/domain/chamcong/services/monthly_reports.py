@@ -25,7 +25,6 @@ their staff records' e-mails; the unit's leaders when none has one).
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import re
@@ -44,9 +43,10 @@ from chamcong.errors import Conflict, DomainError, NotFound
 from chamcong.observability import count
 from chamcong.reports import monthly
 from chamcong.rules import monthly_report as rules
-from chamcong.rules import rulesets
+from chamcong.rules import transfers as transfer_rules
 from chamcong.rules.collation import vietnamese_key
 from chamcong.schemas.common import FileResult
+from chamcong.services import evaluation_inputs, evaluations, transfers
 from chamcong.services.common import iso
 from chamcong.services.reports import (
     DISTRICT,
@@ -107,23 +107,16 @@ def _addresses(text: str) -> list[str]:
 # --- computing and reading a unit's month ----------------------------------------------------------------------
 
 def compute_drafts(container: Container, unit_id: str, month: str) -> None:
-    """The unit's drafts computed or refreshed by the evaluation service (approved evaluations are never touched)."""
-    try:
-        evaluations = importlib.import_module("chamcong.services.evaluations")
-    except ModuleNotFoundError:  # the evaluation services are not in this build: report what is stored
-        return
-    compute = getattr(evaluations, "compute_unit", None)
-    if compute is not None:
-        compute(container, Access.system(), unit_id, month)
+    """The unit's drafts computed or refreshed by the evaluation service (reviewed and approved ones are left)."""
+    evaluations.compute_unit(container, Access.system(), unit_id, month)
 
 
 def deadlines_for(container: Container, month: str) -> dict[str, int]:
     """The step deadlines (days after the month's end) of the rule set in force for the month (the setting
-    `evaluation_ruleset`, default Decree 335's); the decree's defaults when none is in force."""
-    ruleset_id = str(getattr(container.settings, "evaluation_ruleset", "nd335-2025"))
+    `evaluation_ruleset`, its newest version effective then, built in or added); the decree's when none is."""
     try:
-        ruleset = rulesets.in_force(rulesets.builtin(), ruleset_id, month)
-    except rulesets.RuleSetNotFound:
+        ruleset = evaluation_inputs.in_force(container, month)
+    except NotFound:
         return dict(rules.DEFAULT_DEADLINES)
     return dict(ruleset.deadlines_days_after_month_end.model_dump())
 
@@ -137,14 +130,9 @@ def _items(unit_id: str, month: str) -> list[rules.Item]:
 
 def _stays(person: StaffModel, first: date, last: date) -> tuple[rules.Stay, ...]:
     """The units the person belonged to from `first` to `last` (their transfers' history), in date order."""
-    employed = getattr(person, "employed_from", None)
-    if employed and employed > last.isoformat():
+    if person.employed_from and person.employed_from > last.isoformat():
         return ()  # not employed yet that month
-    history = getattr(person, "transfers", None)
-    if not history:
-        return ((person.unit_id, first, last),)
-    transfers = importlib.import_module("chamcong.rules.transfers")
-    return tuple(transfers.units_in_month(history, person.unit_id, first, last))
+    return tuple(transfer_rules.units_in_month(person.transfers or [], person.unit_id, first, last))
 
 
 def _person(person: StaffModel, month: str) -> rules.Person:
@@ -159,13 +147,8 @@ def people_of_month(month: str) -> rules.Split:
 
 def _unit_split(unit_id: str, month: str) -> rules.Split:
     """The same for one unit (a worker's part): its people of the month, with those who moved through it."""
-    people: list[StaffModel]
-    try:
-        transfers = importlib.import_module("chamcong.services.transfers")
-        people = list({person.staff_id: person for person, _, _ in
-                       transfers.members_between(unit_id, first_day(month), rules.month_end(month))}.values())
-    except ModuleNotFoundError:  # no transfers in this build: today's members
-        people = list(StaffModel.by_unit.query(unit_id))
+    people = {person.staff_id: person for person, _, _ in
+              transfers.members_between(unit_id, first_day(month), rules.month_end(month))}.values()
     return rules.split_month(_person(person, month) for person in people)
 
 
