@@ -292,6 +292,10 @@ def test_a_province_fans_out_per_unit_and_the_summary_is_sent_once_with_every_un
     assert body is not None
     text = body.get_content()
     assert "5 đơn vị" in text
+    # (a province's summary: the units' table and who is behind; each unit's people are in the unit's own report)
+    part = next(p for p in summaries[0].walk() if p.get_filename())
+    assert load_workbook(io.BytesIO(part.get_payload(decode=True))).sheetnames == [
+        "tong-hop-2026-08", "Chưa hoàn thành bước"]
     for name in ("Phòng Nội vụ", "Phòng Y tế", *august):
         assert name in text
     # AND a re-run of the month sends nothing and queues nothing

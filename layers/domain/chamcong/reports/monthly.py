@@ -166,7 +166,9 @@ def _unit_cells(name: str, counts: Counts) -> list[Cell]:
 
 
 def district_workbook(district: DistrictReport, sent_at: datetime, agency: str = "",
-                      ruleset_name: str = RULESET_NAME) -> bytes:
+                      ruleset_name: str = RULESET_NAME, unit_sheets: bool = True) -> bytes:
+    """The summary sheet; with `unit_sheets` (a district) a sheet per unit with its people — a province's summary
+    leaves them to the units' own reports — then everyone's pending steps."""
     day = sent_at.date()
     totals = _unit_cells("", district.counts)
     first = Form(superior=agency, agency="Phòng Nội vụ", title=title(district.month),
@@ -176,7 +178,7 @@ def district_workbook(district: DistrictReport, sent_at: datetime, agency: str =
                  summary=summary(district.counts), summary_title="Tổng hợp xếp loại toàn huyện",
                  sheet=f"tong-hop-{district.month}")
     units = [unit_form(unit, day, sent_at, agency, ruleset_name, sheet=f"{index}. {unit.unit_name}")
-             for index, unit in enumerate(district.units, start=1)]
+             for index, unit in enumerate(district.units, start=1) if unit_sheets]
     return workbook_bytes(first, sent_at, [*units, _pending_form(district.units, "Phòng Nội vụ", agency, day,
                                                                  ruleset_name, sent_at)])
 
@@ -198,14 +200,14 @@ def unit_report(unit: UnitReport, sender: str, recipients: Sequence[str], sent_a
 
 
 def district_report(district: DistrictReport, sender: str, recipients: Sequence[str], sent_at: datetime,
-                    agency: str = "", ruleset_name: str = RULESET_NAME) -> EmailMessage:
+                    agency: str = "", ruleset_name: str = RULESET_NAME, unit_sheets: bool = True) -> EmailMessage:
     """The district summary to Home Affairs: every unit's counts, the cap's effect, who is behind."""
     subject = f"[Chấm công] Tổng hợp toàn huyện — kết quả đánh giá, xếp loại tháng {month_text(district.month)}"
     demoted = [(unit.unit_name, row) for unit in district.units for row in unit.rows if row.demoted]
     context = {**_context(district.month, district.counts, sent_at), "district": district, "demoted": demoted}
     return compose_message(subject, sender, recipients, sent_at, "monthly_district", context,
                            (attachment_name(district.month, "tong-hop", "district"),
-                            district_workbook(district, sent_at, agency, ruleset_name)))
+                            district_workbook(district, sent_at, agency, ruleset_name, unit_sheets)))
 
 
 def reminder(unit_name: str, month: str, step: str, deadline: date, overdue: bool, people: Sequence[str],

@@ -241,13 +241,14 @@ def _deliver_unit(container: Container, unit: UnitModel, part: rules.UnitReport,
                    [str(a) for a in unit.report_recipients or []], [unit.unit_id], compose)
 
 
-def _deliver_district(container: Container, month: str, parts: list[rules.UnitReport],
-                      tree: _Tree) -> dict[str, Any]:
+def _deliver_district(container: Container, month: str, parts: list[rules.UnitReport], tree: _Tree,
+                      unit_sheets: bool = True) -> dict[str, Any]:
     district = rules.assemble(month, parts)
     sender, zone = container.settings.sender_email, container.work_calendar.timezone
 
     def compose(recipients: Sequence[str], sent_at: datetime) -> EmailMessage:
-        return monthly.district_report(district, sender, recipients, sent_at.astimezone(zone), agency=tree.agency)
+        return monthly.district_report(district, sender, recipients, sent_at.astimezone(zone), agency=tree.agency,
+                                       unit_sheets=unit_sheets)
 
     return deliver(container, first_day(month), MONTHLY, DISTRICT,
                    _addresses(container.settings.home_affairs_recipients), [p.unit_id for p in parts], compose)
@@ -319,7 +320,7 @@ def complete(container: Container, month: str) -> dict[str, Any] | None:
                    key=lambda unit: vietnamese_key(unit.name))
     split = people_of_month(month)
     outcome = _deliver_district(container, month, [unit_month(container, unit, month, deadlines, split, tree.names)
-                                                   for unit in units], tree)
+                                                   for unit in units], tree, unit_sheets=False)
     if outcome["status"] == "failed":
         raise ReportsFailed(details={"failed": [outcome["report_id"]]})
     return outcome
