@@ -73,6 +73,7 @@ DEMO_ACCOUNTS = [
     ("truongphong", DEMO_PASSWORD, "Lãnh đạo Phòng Nội vụ / leader of Phòng Nội vụ"),
     ("quantri-noivu", DEMO_PASSWORD, "Quản trị Phòng Nội vụ / unit admin of Phòng Nội vụ"),
     ("canbo", DEMO_PASSWORD, "Cán bộ Phòng Nội vụ / a civil servant of Phòng Nội vụ"),
+    ("thutruong", DEMO_PASSWORD, "Thủ trưởng, phê duyệt đánh giá cả huyện / head of unit, approves the evaluations"),
 ]
 
 
