@@ -1,5 +1,6 @@
 """Scheduled entry points (EventBridge Scheduler, Asia/Ho_Chi_Minh): the daily reports and the 16:00 and 17:00
-work-from-home reports, the account sweep, the re-embedding job.
+work-from-home reports, the monthly evaluation (its report and reminders; its queue's worker), the account sweep,
+the re-embedding job.
 
 They call the same services as the routes, as the system identity (a site-wide grant, audited as actor
 "system"). The schedule fires every day; the calendar decides whether it is a working day (a make-up
@@ -9,13 +10,17 @@ and what was already sent is not sent twice.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Any
 
 from chamcong.access import Access
 from chamcong.container import get_container
 from chamcong.observability import get_logger
-from chamcong.services import accounts, reembedding, reports, wfh_reports
+from chamcong.rules.calendar import DayKind
+from chamcong.rules.monthly_report import is_first_working_day, previous_month
+from chamcong.services import accounts, monthly_reports, reembedding, reports, wfh_reports
+from chamcong.services.calendars import calendar_for
 
 log = get_logger()
 
@@ -46,6 +51,48 @@ def _wfh_report(container: Any, event: dict[str, Any]) -> dict[str, Any]:
     log.info("work-from-home reports", extra={"date": result["date"], "kind": kind,
                                               "sent": sum(r["status"] == "sent" for r in result["reports"])})
     return result
+
+
+@log.inject_lambda_context(clear_state=True)
+def monthly_evaluation(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Every day at 07:30: on a working day (the site's calendar: holidays off, make-up days worked), the reminders
+    of the evaluation steps due within a day or overdue; on the month's FIRST working day, first the previous
+    month's report (drafts computed where missing, each unit's report, the district summary). event: {"date":
+    "YYYY-MM-DD"} (optional, default today locally). Everything is sent once, so the scheduler's retry is safe."""
+    container = get_container()
+    day = date.fromisoformat(event["date"]) if event.get("date") else container.today()
+    calendar = calendar_for(container, None)
+
+    def is_working(one: date) -> bool:
+        return calendar.kind_of(one) == DayKind.WORKING
+
+    result: dict[str, Any] = {"date": day.isoformat(), "working_day": is_working(day), "report": None,
+                              "reminders": None}
+    if not result["working_day"]:
+        return result
+    if is_first_working_day(day, is_working):
+        result["report"] = monthly_reports.run_month(container, Access.system(), previous_month(day))
+    result["reminders"] = monthly_reports.send_reminders(container, Access.system(), day)
+    log.info("monthly evaluation", extra={"date": result["date"], "reported": result["report"] is not None,
+                                          "reminders": len(result["reminders"]["reminders"])})
+    return result
+
+
+@log.inject_lambda_context(clear_state=True)
+def evaluation_worker(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The evaluation queue's worker (batch size 1): one unit's part of a fanned-out monthly run. A message that
+    failed is reported back (ReportBatchItemFailures) and delivered again; a part done twice changes nothing."""
+    container = get_container()
+    failures = []
+    for record in event.get("Records", []):
+        try:
+            body = json.loads(record["body"])
+            monthly_reports.process_unit(container, str(body["month"]), str(body["unit_id"]))
+        except Exception as error:  # this message only; the queue delivers it again, then to the dead-letter queue
+            log.error("evaluation part failed", extra={"message_id": record.get("messageId"),
+                                                       "error": type(error).__name__})
+            failures.append({"itemIdentifier": record.get("messageId")})
+    return {"batchItemFailures": failures}
 
 
 @log.inject_lambda_context(clear_state=True)

@@ -14,6 +14,8 @@
 5. A work-from-home day (infra/demo/wfh.py): the leader's roster within the cap and one refused over it, an
    integration client posting the day's tasks of the people at home (a bad record rejected, a re-post that
    changes nothing), then the afternoon reports (`afternoon_reports`).
+6. The month before (infra/demo/evaluation.py): its attendance and tasks, the evaluation of Phòng Nội vụ through
+   self-assessment, review and the head's approval with the cap, and the monthly reports with their XLSX.
 
 python -m infra.demo [--faces DIR] [--models-dir DIR] [--out DIR] [--strangers N]
 """
@@ -38,6 +40,7 @@ import requests
 
 from chamcong.messages import day_status_label
 from edge_uploader.queue import CaptureQueue
+from infra.demo.evaluation import play as evaluation_month
 from infra.demo.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
 from infra.demo.spoofs import spoof_clip
 from infra.demo.wfh import RequestsHttp, afternoon_reports
@@ -70,6 +73,7 @@ DEMO_ACCOUNTS = [
     ("truongphong", DEMO_PASSWORD, "Lãnh đạo Phòng Nội vụ / leader of Phòng Nội vụ"),
     ("quantri-noivu", DEMO_PASSWORD, "Quản trị Phòng Nội vụ / unit admin of Phòng Nội vụ"),
     ("canbo", DEMO_PASSWORD, "Cán bộ Phòng Nội vụ / a civil servant of Phòng Nội vụ"),
+    ("thutruong", DEMO_PASSWORD, "Thủ trưởng, phê duyệt đánh giá cả huyện / head of unit, approves the evaluations"),
 ]
 
 
@@ -324,6 +328,17 @@ def work_from_home(api: Api, units: list[dict[str, object]], enrolled: list[Pers
     return "\n".join(lines)
 
 
+def monthly_evaluation(api: Api, units: list[dict[str, object]], enrolled: list[Person], day: date) -> str:
+    """The month before the lobby's day in Phòng Nội vụ, through its workflow (infra/demo/evaluation.py)."""
+    own = units[1]
+    members = [p for p in enrolled if p.unit_id == own["unit_id"]]
+    accounts_made = ["truongphong", "canbo"] if len(members) >= 2 else []  # made by `accounts`
+    named = [(str(p.staff_id), p.full_name, accounts_made[i] if i < len(accounts_made) else None)
+             for i, p in enumerate(members)]
+    http, admin = RequestsHttp(api.base), str(api.session.headers["Authorization"])
+    return "\n".join(evaluation_month(http, admin, own, str(units[0]["unit_id"]), named, day, DEMO_PASSWORD))
+
+
 def _reset_elsewhere(api: Api, token: str, unit_id: str) -> str:
     api.call("POST", "/v1/accounts", 201, json={"username": "canbo-khac", "unit_id": unit_id})
     reply = api.session.post(f"{api.base}/v1/accounts/canbo-khac/reset", json={}, timeout=60,
@@ -424,6 +439,7 @@ def play(stack_url: str, demo: DemoPlan) -> DemoDay:
     text += "\n" + "\n".join(f"  {path.relative_to(out_dir)}" for path in mails)
     text += accounts(api, units, enrolled, day)
     text += work_from_home(api, units, enrolled, day)
+    text += monthly_evaluation(api, units, enrolled, day)
     shutil.rmtree(out_dir / "clips", ignore_errors=True)
     return DemoDay(day, text, failures, rate)
 

@@ -159,6 +159,10 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "POST /v1/staff/{staff_id}/evaluations/{month}/reopen": {"oversight"},
     "GET /v1/staff/{staff_id}/evaluations": PEOPLE_READERS,
     "POST /v1/staff/{staff_id}/tasks": {"unit_leader"},
+    "POST /v1/reports/monthly/run": set(),
+    "GET /v1/reports/monthly": PEOPLE_READERS,
+    "GET /v1/reports/monthly/{month}/{audience}": PEOPLE_READERS,
+    "GET /v1/reports/monthly/{month}/{audience}/attachment": PEOPLE_READERS,
 }
 # Lists without a target are checked by what they return (test_lists_show_only_what_the_role_oversees);
 # one's own password and session by tests/integration/test_account_lifecycle.py.
@@ -177,6 +181,7 @@ class World:
     absences: dict[str, str] = field(default_factory=dict)  # person target → absence id
     reported: bool = False  # Wednesday's morning reports archived (no recipients set)
     wfh_reported: bool = False  # Wednesday's 16:00 work-from-home reports archived (someone at home in each unit)
+    monthly_reported: bool = False  # August's evaluation reports archived (every unit has people)
     counter: itertools.count = field(default_factory=itertools.count)
 
     def unique(self, prefix: str) -> str:
@@ -263,6 +268,14 @@ def _wfh_reported_unit(world: World, target: str) -> str:
                         staff_ids=[world.people[person]], updated_by="admin").save()
         world.as_admin("POST", "/v1/reports/wfh/run", {"date": "2026-11-18", "kind": "units"})
         world.wfh_reported = True
+    return world.units[target]
+
+
+def _monthly_reported_unit(world: World, target: str) -> str:
+    if not world.monthly_reported:
+        reply = world.as_admin("POST", "/v1/reports/monthly/run", {"month": "2026-08"})
+        assert reply.status == 200, reply.body
+        world.monthly_reported = True
     return world.units[target]
 
 
@@ -507,14 +520,24 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
     "POST /v1/staff/{staff_id}/tasks": (PERSON_TARGETS, lambda w, t: (
         "POST", f"/v1/staff/{_person(w, t)}/tasks", {"title": "Tiếp công dân", "status": "assigned",
                                                      "assigned_at": "2026-10-05T08:00:00+07:00"})),
+    # The monthly report (after the evaluations above: its run computes August's drafts, a month nobody else uses)
+    "POST /v1/reports/monthly/run": (("own",), lambda w, t: ("POST", "/v1/reports/monthly/run", {
+        "month": "2026-08"})),
+    "GET /v1/reports/monthly": (("own",), lambda w, t: ("GET", "/v1/reports/monthly?month=2026-08", None)),
+    "GET /v1/reports/monthly/{month}/{audience}": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/reports/monthly/2026-08/{_monthly_reported_unit(w, t)}", None)),
+    "GET /v1/reports/monthly/{month}/{audience}/attachment": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/reports/monthly/2026-08/{_monthly_reported_unit(w, t)}/attachment", None)),
 }
 SITE_WIDE = {"GET /v1/attendance/overview", "GET /v1/attendance/spoofs", "GET /v1/attendance/stats",
              "GET /v1/auth/me", "POST /v1/staff/import", "GET /v1/calendars/site", "PUT /v1/calendars/site",
              "POST /v1/reports/daily/run", "POST /v1/reports/wfh/run", "GET /v1/reports/wfh",
              "GET /v1/reports/daily", "GET /v1/thresholds", "PUT /v1/thresholds/{scope}/{scope_id}?site",
-             "GET /v1/rulesets", "GET /v1/rulesets/{ruleset_id}/{version}", "POST /v1/rulesets"}
+             "GET /v1/rulesets", "GET /v1/rulesets/{ruleset_id}/{version}", "POST /v1/rulesets",
+             "POST /v1/reports/monthly/run", "GET /v1/reports/monthly"}
 ACCEPT = {"GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},  # a binary answer
-          "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": {"Accept": XLSX}}
+          "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},
+          "GET /v1/reports/monthly/{month}/{audience}/attachment": {"Accept": XLSX}}
 ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404,
                   "PUT /v1/staff/{staff_id}/evaluations/{month}/other-unit": 422}
 

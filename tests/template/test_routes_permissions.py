@@ -88,7 +88,7 @@ def test_a_temporary_password_opens_only_the_accounts_own_routes() -> None:
 
 def test_reports_are_run_by_a_system_admin_only() -> None:
     assert {(s.path, s.method) for s in api_module.api.specs if s.permission == "reports:run"} == {
-        ("/v1/reports/daily/run", "POST"), ("/v1/reports/wfh/run", "POST")}
+        ("/v1/reports/daily/run", "POST"), ("/v1/reports/wfh/run", "POST"), ("/v1/reports/monthly/run", "POST")}
 
 
 def test_the_audit_trail_needs_audit_read() -> None:

@@ -244,3 +244,52 @@ def test_the_re_embedding_job_is_continued_on_a_schedule_and_may_read_photos_and
     assert ("dynamodb:UpdateItem", str({"Fn::GetAtt": ["GalleriesTable", "Arn"]})) in granted
     assert any(action == "s3:GetObject" and "/faces/*" in resource for action, resource in granted)
     assert any(action == "s3:PutObject" and "/gallery/*" in resource for action, resource in granted)
+
+
+def _grants(function: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(action, str(resource)) for statement in function["Properties"]["Policies"][0]["Statement"]
+            for action in statement["Action"] for resource in statement["Resource"]]
+
+
+def test_the_monthly_evaluation_runs_every_day_at_07_30_vietnam_time_and_is_retried() -> None:
+    template = load_template()
+    function = resources_of_type("AWS::Serverless::Function")["EvaluationsFunction"]
+    assert function["Properties"]["Handler"] == "scheduled.monthly_evaluation"
+    [event] = function["Properties"]["Events"].values()
+    assert event["Type"] == "ScheduleV2"
+    assert event["Properties"]["ScheduleExpression"] == {"Ref": "MonthlyEvaluationSchedule"}
+    assert template["Parameters"]["MonthlyEvaluationSchedule"]["Default"] == "cron(30 7 * * ? *)"
+    assert event["Properties"]["ScheduleExpressionTimezone"] == "Asia/Ho_Chi_Minh"
+    assert event["Properties"]["RetryPolicy"]["MaximumRetryAttempts"] >= 1
+    # It reads and writes the evaluations (drafts computed where missing) and claims its reports
+    granted = _grants(function)
+    evaluations = str({"Fn::GetAtt": ["EvaluationsTable", "Arn"]})
+    assert {("dynamodb:Query", evaluations), ("dynamodb:PutItem", evaluations),
+            ("dynamodb:UpdateItem", evaluations)} <= set(granted)
+    assert ("dynamodb:UpdateItem", str({"Fn::GetAtt": ["ReportsTable", "Arn"]})) in granted
+
+
+def test_a_province_s_run_fans_out_per_unit_through_an_encrypted_queue_with_a_dead_letter_queue() -> None:
+    template = load_template()
+    parameter = template["Parameters"]["EvaluationFanout"]
+    assert parameter["Default"] == Settings.model_fields["evaluation_fanout"].default == "inline"
+    assert set(parameter["AllowedValues"]) == {"inline", "queue"}
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["EVALUATION_FANOUT"] == {"Ref": "EvaluationFanout"}
+    assert variables["EVALUATION_QUEUE_URL"] == {"Ref": "EvaluationQueue"}
+    queues = resources_of_type("AWS::SQS::Queue")
+    queue, dead = queues["EvaluationQueue"]["Properties"], queues["EvaluationDeadLetterQueue"]["Properties"]
+    assert queue["SqsManagedSseEnabled"] is True and dead["SqsManagedSseEnabled"] is True
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["EvaluationDeadLetterQueue", "Arn"]}
+    worker = resources_of_type("AWS::Serverless::Function")["EvaluationWorkerFunction"]["Properties"]
+    assert worker["Handler"] == "scheduled.evaluation_worker"
+    assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
+    [event] = worker["Events"].values()
+    assert event["Type"] == "SQS"
+    assert event["Properties"]["Queue"] == {"Fn::GetAtt": ["EvaluationQueue", "Arn"]}
+    assert event["Properties"]["BatchSize"] == 1
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    # Whoever starts a run may send to the queue
+    functions = resources_of_type("AWS::Serverless::Function")
+    for name in ("EvaluationsFunction", "ApiFunction"):
+        assert ("sqs:SendMessage", str({"Fn::GetAtt": ["EvaluationQueue", "Arn"]})) in _grants(functions[name]), name

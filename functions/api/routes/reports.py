@@ -1,4 +1,5 @@
-"""The daily reports and the afternoon (work-from-home) reports: run a day again, read the archive."""
+"""The daily reports, the afternoon (work-from-home) reports and the monthly evaluation report: run again, read the
+archive."""
 
 from __future__ import annotations
 
@@ -9,14 +10,18 @@ from chamcong.schemas.common import XLSX, FileResult
 from chamcong.schemas.reports import (
     DailyReportList,
     DailyReportRun,
+    MonthlyReportList,
+    MonthlyReportRun,
+    MonthlyReportsQuery,
     ReportsQuery,
     RunDailyReport,
+    RunMonthlyReport,
     RunWfhReport,
     WfhReportList,
     WfhReportRun,
     WfhReportText,
 )
-from chamcong.services import reports, wfh_reports
+from chamcong.services import monthly_reports, reports, wfh_reports
 
 routes = Routes("reports", "Báo cáo — the daily reports")
 
@@ -82,3 +87,31 @@ def download_wfh_report_attachment(ctx: RequestContext, date: str, kind: str, au
               errors=("report_not_found",))
 def read_wfh_report_text(ctx: RequestContext, date: str, kind: str, audience: str) -> dict[str, Any]:
     return wfh_reports.text(ctx.container, ctx.access, date, kind, audience)
+
+
+@routes.route("/v1/reports/monthly/run", "POST", summary="Compute the month's missing drafts and send its evaluation "
+              "reports (each unit's leaders, Home Affairs); sent ones are not sent twice", auth="user",
+              permission="reports:run", body=RunMonthlyReport, response=MonthlyReportRun,
+              errors=("reports_failed", "report_month_not_ended", "report_not_found"))
+def run_monthly_report(ctx: RequestContext) -> dict[str, Any]:
+    return monthly_reports.run_month(ctx.container, ctx.access, ctx.body.month)
+
+
+@routes.route("/v1/reports/monthly", "GET", summary="A month's evaluation reports the caller may read, with download "
+              "paths", auth="user", permission="reports:read", query=MonthlyReportsQuery, response=MonthlyReportList)
+def list_monthly_reports(ctx: RequestContext) -> dict[str, Any]:
+    return monthly_reports.list_monthly(ctx.container, ctx.access, ctx.query.month)
+
+
+@routes.route("/v1/reports/monthly/{month}/{audience}", "GET", summary="An archived monthly evaluation report as "
+              "the e-mail sent (.eml: HTML, plain text, the .xlsx); audience is a unit id or \"district\"",
+              auth="user", permission="reports:read", errors=("report_not_found",), produces="message/rfc822")
+def download_monthly_report(ctx: RequestContext, month: str, audience: str) -> FileResult:
+    return monthly_reports.download(ctx.container, ctx.access, month, audience)
+
+
+@routes.route("/v1/reports/monthly/{month}/{audience}/attachment", "GET", summary="The .xlsx attached to an archived "
+              "monthly evaluation report, laid out like the offices' summary form", auth="user",
+              permission="reports:read", errors=("report_not_found",), produces=XLSX)
+def download_monthly_report_attachment(ctx: RequestContext, month: str, audience: str) -> FileResult:
+    return monthly_reports.download_attachment(ctx.container, ctx.access, month, audience)

@@ -79,6 +79,11 @@ class Container:
         return boto3.session.Session().client("ses", region_name=self.settings.aws_region,
                                               endpoint_url=self.settings.aws_endpoint_url)
 
+    @cached_property
+    def sqs(self) -> Any:
+        return boto3.session.Session().client("sqs", region_name=self.settings.aws_region,
+                                              endpoint_url=self.settings.aws_endpoint_url)
+
     def site_url(self) -> str:
         """The web site's address for links in e-mails: SITE_URL, else the stack's SSM parameter (read once per warm
         function), else "" (no links). A parameter that cannot be read gives "" this time, is logged, and is tried

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
@@ -50,6 +51,11 @@ class Settings(BaseSettings):
     # The 17:00 work-from-home summary's recipients in the province (comma-separated).
     province_recipients: str = ""
     mail_copy_dir: str | None = None
+    # The monthly evaluation run (services.monthly_reports): "inline" computes and reports every unit in one
+    # invocation (a district); "queue" sends one message per unit to the evaluation queue, whose worker function
+    # computes and reports its unit, and the last one done sends the summary (a province).
+    evaluation_fanout: Literal["inline", "queue"] = "inline"
+    evaluation_queue_url: str = ""
     # The officials' web site (https://…, no trailing slash): the e-mails link each exception to the person's day
     # there. "" = no links (the e-mail says where the evidence is, without one).
     site_url: str = ""

@@ -8,6 +8,7 @@ complete MIME message ready for SES and for the archive.
 
 from __future__ import annotations
 
+import email.policy
 import re
 import unicodedata
 from collections import Counter
@@ -43,6 +44,9 @@ SHEET_TITLES = {"morning": "Báo cáo chấm công buổi sáng", "evening": "B�
 DISTRICT_SHEET_TITLES = {"morning": "Tổng hợp chấm công toàn huyện buổi sáng",
                          "evening": "Tổng hợp chấm công toàn huyện buổi chiều"}
 
+# Headers are not folded at 78 characters: Python's folding of encoded words drops the space at the fold ("kết
+# quả" arrived as "kếtquả"); a subject stays one encoded word, well inside the 998 characters a header line may have.
+MAIL_POLICY = email.policy.default.clone(max_line_length=998)
 _CONTROL = {"Cc", "Zl", "Zp"}  # control characters, line and paragraph separators
 
 _templates = Environment(loader=PackageLoader("chamcong.reports", "templates"), undefined=StrictUndefined,
@@ -146,7 +150,7 @@ def ascii_slug(text: str) -> str:
 
 def compose_message(subject: str, sender: str, recipients: Sequence[str], sent_at: datetime, template: str,
              context: dict[str, Any], attachment: tuple[str, bytes] | None) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["Subject"] = header_text(subject)
     message["Date"] = format_datetime(sent_at)
     message["From"] = formataddr(("Hệ thống chấm công", sender))

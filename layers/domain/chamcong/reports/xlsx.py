@@ -88,6 +88,10 @@ class Form:
     # Numbered as Appendix 2 of document 002: a section's title row "1", its rows "1.1", "1.2"; the title in the
     # first column, the section's totals (if given) in the others.
     nested_numbers: bool = False
+    # A summary block under the table (a blank row, its bold title, then one "label | value" row each: the label
+    # over the first two columns, the value in the third), e.g. the monthly report's counts per grade.
+    summary: Sequence[tuple[str, Cell]] = ()
+    summary_title: str = ""
 
     def __post_init__(self) -> None:
         if self.totals is not None and len(self.totals) != len(self.columns):
@@ -139,6 +143,8 @@ def _write_sheet(sheet: Worksheet, form: Form) -> None:
     if form.totals is not None:
         _totals(sheet, form, row, width)
         row += 1
+    if form.summary:
+        row = _summary(sheet, form, row + 1, width)
     sheet.column_dimensions["A"].width = 6
     for index, column in enumerate(form.columns, start=2):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
@@ -229,6 +235,18 @@ def _totals(sheet: Worksheet, form: Form, row: int, width: int) -> None:
         column = form.columns[index]
         _write(sheet, row, index + 2, form.totals[index], font, column.align, border=True,
                number_format=column.number_format)
+
+
+def _summary(sheet: Worksheet, form: Form, row: int, width: int) -> int:
+    """The summary block from `row`; the row after it."""
+    if form.summary_title:
+        _merged(sheet, row, 1, row, width, form.summary_title, _font(bold=True), "left")
+        row += 1
+    for label, value in form.summary:
+        _merged(sheet, row, 1, row, min(2, width), label, _font(), "left", border=True)
+        _write(sheet, row, min(3, width), value, _font(bold=True), "right", border=True)
+        row += 1
+    return row
 
 
 def _print_setup(sheet: Worksheet, form: Form, first_header: int, last_header: int, last_row: int,

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from chamcong.schemas.common import Body, Day, Query, View
+from chamcong.schemas.common import Body, Day, Month, Query, View
 
 ReportKind = Literal["morning", "evening"]
 
@@ -95,3 +95,32 @@ class WfhReportList(View):
 class WfhReportText(View):
     subject: str
     text: str
+
+
+# --- the monthly evaluation report -------------------------------------------------------------------------------
+
+class RunMonthlyReport(Body):
+    month: Month = Field(description="The month evaluated (it must have ended)")
+
+
+class MonthlyReportRun(View):
+    month: str
+    mode: Literal["inline", "queue"] = Field(description="inline: every unit in this call; queue: one message per "
+                                                         "unit to the evaluation queue, the summary sent by the last")
+    queued: int = Field(description="Units sent to the queue (queue mode)")
+    reports: list[ReportOutcome]
+
+
+class MonthlyReportsQuery(Query):
+    month: Month | None = Field(default=None, description="YYYY-MM; default the previous month")
+
+
+class MonthlyReportEntry(ArchivedReport):
+    month: str
+    audience: str = Field(description="A unit id, or district (Home Affairs)")
+    attachment: str | None = Field(description="Its .xlsx")
+
+
+class MonthlyReportList(View):
+    month: str
+    reports: list[MonthlyReportEntry]
