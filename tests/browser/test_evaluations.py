@@ -4,12 +4,10 @@ sets as Home Affairs and a system admin read them."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 from pathlib import Path
 from typing import Any
 
-import pytest
 from openpyxl import load_workbook
 
 from tests.browser.conftest import screenshot, sign_in
@@ -167,8 +165,6 @@ def test_rule_sets_are_read_in_full_and_a_bad_version_is_refused_with_the_apis_w
     page.locator("[data-code='ruleset_invalid']").wait_for()
 
 
-@pytest.mark.skipif(importlib.util.find_spec("chamcong.services.monthly_reports") is None,
-                    reason="the monthly report's routes (branch wt-monthly) have not landed yet")
 def test_an_admin_runs_a_months_evaluation_reports_and_reads_and_downloads_them(page, district: District,
                                                                                  evaluated: EvaluationMonth) -> None:
     month = evaluated.month
