@@ -21,7 +21,11 @@ import importlib
 import os
 import sys
 import tempfile
+import threading
 import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -43,6 +47,63 @@ def _working_days() -> list[date]:
 def _local(day: date, hhmm: str) -> datetime:
     hours, minutes = (int(part) for part in hhmm.split(":"))
     return datetime(day.year, day.month, day.day, hours, minutes, tzinfo=UTC) - ZONE_OFFSET
+
+
+class Requests:
+    """AWS requests made by this process (DynamoDB, S3, SES …), counted and timed per operation by wrapping botocore's
+    one call path (the bench only). A DynamoDB query names its index ("Query by_unit"): moto answers a query on an
+    index by scanning the whole table, DynamoDB by reading the index's partition."""
+
+    def __init__(self) -> None:
+        self.calls: Counter[tuple[str, str]] = Counter()
+        self.seconds: dict[tuple[str, str], float] = defaultdict(float)
+        self.phase = "report"  # what the run is doing: "compute" (a unit's drafts) or "report" (all else)
+        self.lock = threading.Lock()
+
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        from botocore.client import BaseClient
+
+        original = BaseClient._make_api_call
+        requests = self
+
+        def counted(client: Any, operation: str, params: dict[str, Any]) -> Any:
+            name = requests.phase, f"{client.meta.service_model.service_name} {operation}"
+            if params.get("TableName"):
+                name = name[0], f"{name[1]} {params['TableName'].rsplit('-', 1)[-1]}"
+            if params.get("IndexName"):
+                name = name[0], f"{name[1]}.{params['IndexName']}"
+            started = time.perf_counter()
+            try:
+                return original(client, operation, params)
+            finally:
+                with requests.lock:
+                    requests.calls[name] += 1
+                    requests.seconds[name] += time.perf_counter() - started
+
+        BaseClient._make_api_call = counted
+        try:
+            yield
+        finally:
+            BaseClient._make_api_call = original
+
+    @contextmanager
+    def computing(self) -> Iterator[None]:
+        self.phase = "compute"
+        try:
+            yield
+        finally:
+            self.phase = "report"
+
+    def on_indexes(self) -> tuple[int, float]:
+        """The queries on an index: how many, and the time they took (on moto, a scan of the whole table each)."""
+        keys = [key for key in self.calls if key[1].startswith("dynamodb Query ") and "." in key[1]]
+        return sum(self.calls[key] for key in keys), sum(self.seconds[key] for key in keys)
+
+    def rows(self) -> list[list[object]]:
+        """phase, operation, requests, seconds (as the client waited: moto's work included), most time first."""
+        return [[phase, name, self.calls[(phase, name)], f"{self.seconds[(phase, name)]:.1f} s"]
+                for phase, name in sorted(self.calls, key=lambda key: -self.seconds[key])]
 
 
 def seed(units: int, people: int, tasks: int, drafts: bool) -> int:
@@ -129,13 +190,28 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         people = seed(args.units, args.people, args.tasks, drafts=not computes)
         seeded = time.perf_counter() - started
+        requests = Requests()
+        computing = [0.0]
+        compute_drafts = monthly_reports.compute_drafts
+
+        def timed_compute(container: Any, unit_id: str, month: str) -> Any:  # the compute's share of the run
+            begun = time.perf_counter()
+            with requests.computing():
+                computed = compute_drafts(container, unit_id, month)
+            computing[0] += time.perf_counter() - begun
+            return computed
+
+        monthly_reports.compute_drafts = timed_compute
         started = time.perf_counter()
-        result: dict[str, Any] = monthly_reports.run_month(container, Access.system(), MONTH, mode="inline")
+        with requests.counting():
+            result: dict[str, Any] = monthly_reports.run_month(container, Access.system(), MONTH, mode="inline")
         took = time.perf_counter() - started
+        monthly_reports.compute_drafts = compute_drafts
         sent = [r for r in result["reports"] if r["status"] == "sent"]
         if len(sent) != args.units + 1:
             print(f"not every report was sent: {len(sent)} of {args.units + 1}", file=sys.stderr)
             return 1
+        indexed, indexed_seconds = requests.on_indexes()
         what = ("compute every draft + every unit's report + the district summary" if computes else
                 "every unit's report + the district summary (NO compute: the evaluation service is not in this "
                 "build; drafts seeded)")
@@ -144,7 +220,15 @@ def main(argv: list[str] | None = None) -> int:
                         ["units / people / tasks per person", f"{args.units} / {people} / {args.tasks}"],
                         ["seeding (batch writes, not the run)", f"{seeded:.1f} s"],
                         [what, f"{took:.1f} s"],
+                        ["  of which computing the drafts (compute_unit per unit)", f"{computing[0]:.1f} s"],
+                        ["  of which the reports (read, compose, archive, send)", f"{took - computing[0]:.1f} s"],
+                        ["AWS requests (DynamoDB, S3, SES)", str(sum(requests.calls.values()))],
+                        ["  of which queries on an index (moto scans the whole table for each, DynamoDB reads "
+                         "the index's partition)", f"{indexed} taking {indexed_seconds:.1f} s"],
+                        ["the run without those index queries' time", f"{took - indexed_seconds:.1f} s"],
                     ])
+        print_table("The run's requests per operation (time as the client waited, the local stand-in's work "
+                    "included)", ["phase", "operation", "requests", "time"], requests.rows())
     return 0
 
 

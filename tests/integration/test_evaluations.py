@@ -379,6 +379,8 @@ def test_a_person_who_moved_during_the_month_is_evaluated_where_the_month_ended(
     em = product.get(office.url("em")).body
     assert em["unit_id"] == sibling
     assert sum(_criterion(em, "discipline")["statuses"].values()) == 31
+    # AND her task assigned on 5 October, in the unit she left (stored under it), is one of her month's tasks
+    assert [row["title"] for row in em["computed"]["tasks"]["rows"]] == ["Xử lý văn bản số 5/UBND"]
     # AND the leader of the unit she left records what she did there; her evaluation keeps it beside the score
     stay = em["other_units"]
     assert [(one["unit_id"], one["first_day"], one["last_day"], one["input"]) for one in stay] == [
@@ -396,3 +398,27 @@ def test_a_person_who_moved_during_the_month_is_evaluated_where_the_month_ended(
     # AND the unit that evaluates her is not "another unit" of her month
     refused = product.request("PUT", office.url("em", "/other-unit"), {"unit_id": sibling, "comment": "Tốt"})
     assert refused.status == 422 and refused.body["code"] == "evaluation_not_other_unit"
+
+
+def test_a_recompute_that_changes_nothing_writes_nothing_and_one_that_changes_a_draft_writes_it(
+        office: Office) -> None:
+    product = office.product
+    url = f"/v1/units/{office.unit}/evaluations/{OCTOBER}/compute"
+    # GIVEN the unit's October computed once: every draft at its first revision
+    first = product.post(url, token=office.leader)
+    assert first.status == 200, first.body
+    revisions = {row["staff_id"]: row["revision"] for row in first.body["rows"]}
+    assert set(revisions.values()) == {1} and len(revisions) == 7
+    # WHEN it is computed again with nothing changed THEN no draft is written again
+    again = product.post(url, token=office.leader)
+    assert again.status == 200, again.body
+    assert {row["staff_id"]: row["revision"] for row in again.body["rows"]} == revisions
+    assert [entry["action"] for entry in product.get(office.url("an")).body["history"]] == ["compute"]
+    # WHEN Giang's leader enters her work by hand and the unit is computed again
+    assert _manual_task(office).status == 201
+    third = product.post(url, token=office.leader)
+    # THEN only Giang's draft and the leader's (whose unit part counts her tasks) are written, with the new score
+    changed = {row["staff_id"] for row in third.body["rows"] if row["revision"] != revisions[row["staff_id"]]}
+    assert changed == {office.people["giang"], office.people["leader"]}
+    giang = product.get(office.url("giang")).body
+    assert (giang["revision"], giang["computed"]["tasks"]["points"]) == (2, "70.00")

@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Literal
 
 from openpyxl import Workbook
@@ -288,13 +289,20 @@ def _write(sheet: Worksheet, row: int, column: int, value: Cell, font: Font, ali
         cell.value = value
         cell.number_format = number_format
     cell.font = font
-    cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=True)
+    cell.alignment = _alignment(align)
     if border:
         cell.border = _BORDER
 
 
+@cache
 def _font(size: int = 12, bold: bool = False, italic: bool = False) -> Font:
+    """One object per kind of text (openpyxl keeps a style by value: a cell only refers to it), not one a cell."""
     return Font(name=FONT, size=size, bold=bold, italic=italic)
+
+
+@cache
+def _alignment(align: Align) -> Alignment:
+    return Alignment(horizontal=align, vertical="center", wrap_text=True)
 
 
 def _sheet_title(name: str) -> str:

@@ -26,7 +26,7 @@ from chamcong.services.common import iso
 from chamcong.services.corrections import latest_corrections
 from chamcong.services.roster import rostered
 from chamcong.services.staff import person_in_scope
-from chamcong.services.transfers import members_between, split_by_person, stays_between
+from chamcong.services.transfers import Member, members_between, split_by_person, stays_between
 from chamcong.services.units import get_unit
 from chamcong.store.models.absences import AbsenceModel
 from chamcong.store.models.attendance import EventModel
@@ -60,15 +60,16 @@ class JudgedDay:
 
 
 def judge_unit(container: Container, unit_id: str, first: date, last: date, calendar: WorkCalendar | None = None,
-               as_of: datetime | None = None) -> list[JudgedDay]:
+               as_of: datetime | None = None, members: list[Member] | None = None) -> list[JudgedDay]:
     """The days from `first` to `last` of everyone who belonged to the unit on them, in name order then by day.
 
     A person who moved counts here only on the days they spent in the unit (`services.transfers`); their
     events, absences and corrections are read by person, the others' in one query per table.
     The caller has checked that the unit is in scope. With `as_of`, the days as they stood at that moment.
     `calendar`: the unit's, if the caller resolved it already; otherwise resolved here, only if it has members.
+    `members`: `members_between(unit_id, first, last)`, if the caller read it already.
     """
-    members = sorted(members_between(unit_id, first, last),
+    members = sorted(members_between(unit_id, first, last) if members is None else members,
                      key=lambda member: (vietnamese_key(member[0].full_name), member[0].staff_id, member[1]))
     if not members:
         return []

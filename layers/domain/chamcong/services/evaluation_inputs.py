@@ -7,7 +7,8 @@ scope: the callers do, before calling.
   month end). A unit's month evaluates those whose month ends there, among everyone who belonged to it.
 - Days: `services.attendance.judge_unit` over the month (the same judged days as every page and report); for a
   person who moved during the month, each stay's days judged in the unit of that stay.
-- Tasks: every task assigned in the month (`TaskModel.by_staff`), whatever its source: an e-office client, an
+- Tasks: every task assigned in the month (`tasks_of_month`: the unit's in one query, a mover's by person),
+  whatever its source: an e-office client, an
   imported file (`import:<unit>`), or entered by hand (`manual:<unit>`).
 - Entries: the general criteria someone entered, the review's value over the self-assessment's; the
   disqualifying cases the review recorded.
@@ -153,7 +154,8 @@ class UnitMonth:
     def load(cls, container: Container, unit_id: str, month: str, ruleset: RuleSet | None = None) -> UnitMonth:
         frame = MonthFrame.of(container, month)
         ruleset = ruleset or in_force(container, month)
-        belonged = {person.staff_id: person for person, _, _ in members_of_month(unit_id, month)}
+        members = members_of_month(unit_id, month)
+        belonged = {person.staff_id: person for person, _, _ in members}
         people = [person for person in belonged.values()
                   if unit_of_month(person, month) == unit_id
                   and (not person.employed_from or date.fromisoformat(person.employed_from) <= frame.last)]
@@ -163,7 +165,7 @@ class UnitMonth:
             return unit
         wanted = {person.staff_id for person in people}
         days: dict[str, list[DayInput]] = defaultdict(list)
-        judged = list(judge_unit(container, unit_id, frame.first, frame.last))
+        judged = list(judge_unit(container, unit_id, frame.first, frame.last, members=members))
         for person in people:  # the days a person who moved in spent in another unit, judged there
             for other, since, until in units_of_month(person, month):
                 if other != unit_id:
@@ -173,9 +175,7 @@ class UnitMonth:
             if one.person.staff_id in wanted:
                 days[one.person.staff_id].append(DayInput(one.summary.day, one.summary.status.value))
         unit.days = dict(days)
-        bounds = TaskModel.assigned_key.between(*TaskModel.period_range(frame.first, frame.last))
-        unit.tasks = {person.staff_id: [task_input(task) for task in TaskModel.by_staff.query(person.staff_id, bounds)]
-                      for person in people}
+        unit.tasks = tasks_of_month(unit_id, people, frame)
         return unit
 
     def person_input(self, person: StaffModel, unit_part: UnitPart | None = None) -> PersonInput:
@@ -200,6 +200,22 @@ class UnitMonth:
         for person in leaders:
             results[person.staff_id] = score(self.ruleset, self.person_input(person, part), self.frame.end)
         return results
+
+
+def tasks_of_month(unit_id: str, people: list[StaffModel], frame: MonthFrame) -> dict[str, list[TaskInput]]:
+    """Each person's tasks assigned in the month, in assigned order. A task is stored under the unit its assignee
+    was in on the day it was assigned (`services.tasks`): the people who never moved have all theirs in the unit's
+    one `by_unit` query; each mover's are read by person (`by_staff`), whatever unit they were stored under."""
+    bounds = TaskModel.assigned_key.between(*TaskModel.period_range(frame.first, frame.last))
+    moving = {person.staff_id for person in people if person.transfers}
+    found: dict[str, list[TaskInput]] = {person.staff_id: [] for person in people}
+    if len(moving) < len(people):
+        for task in TaskModel.by_unit.query(unit_id, bounds):
+            if task.staff_id in found and task.staff_id not in moving:
+                found[task.staff_id].append(task_input(task))
+    for staff_id in sorted(moving):
+        found[staff_id] = [task_input(task) for task in TaskModel.by_staff.query(staff_id, bounds)]
+    return found
 
 
 def stored_of_unit(unit_id: str, month: str) -> list[EvaluationModel]:

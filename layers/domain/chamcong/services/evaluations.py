@@ -10,11 +10,13 @@ evaluation is never recomputed: it keeps its rule-set version for ever.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import date
 from fractions import Fraction
 from typing import Any
 
+from pynamodb.attributes import JSONAttribute
 from pynamodb.exceptions import PynamoDBException
 
 from chamcong.access import SYSTEM, Access, Target
@@ -166,7 +168,11 @@ def unit_table(container: Container, access: Access, unit_id: str, month: str) -
     which step, the deadlines."""
     get_unit(unit_id)
     access.require_unit("evaluations:read", unit_id)
-    records = sorted(stored_of_unit(unit_id, month), key=lambda r: (vietnamese_key(r.full_name), r.staff_id))
+    return _table(container, unit_id, month, stored_of_unit(unit_id, month))
+
+
+def _table(container: Container, unit_id: str, month: str, stored: Iterable[EvaluationModel]) -> dict[str, Any]:
+    records = sorted(stored, key=lambda r: (vietnamese_key(r.full_name), r.staff_id))
     ruleset = ruleset_of(records[0]) if records else in_force(container, month)
     open_records = [record for record in records if record.state != "locked"]
     counts = {grade: 0 for grade in GRADES}
@@ -229,16 +235,42 @@ def _month_ended(container: Container, month: str) -> MonthFrame:
     return frame
 
 
+def _unchanged(record: EvaluationModel, existing: EvaluationModel | None) -> bool:
+    """Whether the recomputed evaluation is the one stored, all but when it was computed (then nothing is written)."""
+    if existing is None:
+        return False
+    for name, attribute in EvaluationModel.get_attributes().items():
+        if name in ("revision", "computed_at"):
+            continue
+        mine, theirs = getattr(record, name), getattr(existing, name)
+        if isinstance(attribute, JSONAttribute):
+            mine, theirs = json.dumps(mine, sort_keys=True), json.dumps(theirs, sort_keys=True)
+        if mine != theirs:
+            return False
+    return True
+
+
 def compute_unit(container: Container, access: Access, unit_id: str, month: str,
                  source: Source | None = None) -> dict[str, Any]:
     """Compute or refresh the drafts of the unit's month (entries kept); reviewed and locked ones are left."""
+    return _table(container, unit_id, month, compute_records(container, access, unit_id, month, source))
+
+
+def compute_records(container: Container, access: Access, unit_id: str, month: str,
+                    source: Source | None = None) -> list[EvaluationModel]:
+    """`compute_unit`'s work; returns the unit's evaluations of the month as they stand after it (those written,
+    those unchanged, those left), so the monthly report need not read them again.
+
+    A draft whose score and inputs did not change is not written again (a re-run that changes nothing writes
+    nothing); every write is conditional on the revision read."""
     get_unit(unit_id)
     access.require_unit("evaluations:review", unit_id)
     _month_ended(container, month)
     unit = UnitMonth.load(container, unit_id, month)
     scored = unit.score_all()
     at = iso(container.clock())
-    written, left = 0, []
+    written, unchanged, left = 0, 0, []
+    after = dict(unit.stored)
     for person in unit.people:
         existing = unit.stored.get(person.staff_id)
         state = existing.state if existing else None
@@ -251,18 +283,23 @@ def compute_unit(container: Container, access: Access, unit_id: str, month: str,
                          existing.state if existing else "draft")
         if existing is None:
             record.history = with_history(None, "compute", None, "draft", access.username, at)
+        if _unchanged(record, existing):
+            unchanged += 1
+            continue
         try:
             record.save(condition=_condition(existing))
         except PynamoDBException as exc:
             if not lost_condition(exc):
                 raise
             raise Conflict("evaluation_changed") from None
+        after[person.staff_id] = record
         written += 1
     audit.record_only(audit.entry(container.clock(), access.username, "evaluations.compute", unit_id=unit_id,
                                   subject=f"{unit_id}/{month}", source=source,
-                                  details={"month": month, "computed": written, "left": len(left),
+                                  details={"month": month, "computed": written, "unchanged": unchanged,
+                                           "left": len(left),
                                            "ruleset": f"{unit.ruleset.ruleset_id}@{unit.ruleset.version}"}))
-    return unit_table(container, access, unit_id, month)
+    return list(after.values())
 
 
 def _rescored(container: Container, person: StaffModel, record: EvaluationModel, changed: EvaluationModel,

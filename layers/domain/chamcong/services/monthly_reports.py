@@ -106,9 +106,10 @@ def _addresses(text: str) -> list[str]:
 
 # --- computing and reading a unit's month ----------------------------------------------------------------------
 
-def compute_drafts(container: Container, unit_id: str, month: str) -> None:
-    """The unit's drafts computed or refreshed by the evaluation service (reviewed and approved ones are left)."""
-    evaluations.compute_unit(container, Access.system(), unit_id, month)
+def compute_drafts(container: Container, unit_id: str, month: str) -> list[EvaluationModel] | None:
+    """The unit's drafts computed or refreshed by the evaluation service (reviewed and approved ones are left);
+    returns the unit's evaluations of the month as they stand after it (the report is made of them)."""
+    return evaluations.compute_records(container, Access.system(), unit_id, month)
 
 
 def deadlines_for(container: Container, month: str) -> dict[str, int]:
@@ -121,8 +122,11 @@ def deadlines_for(container: Container, month: str) -> dict[str, int]:
     return dict(ruleset.deadlines_days_after_month_end.model_dump())
 
 
-def _items(unit_id: str, month: str) -> list[rules.Item]:
-    stored = EvaluationModel.by_unit.query(EvaluationModel.unit_month_of(unit_id, month))
+def _items(unit_id: str, month: str, stored: Iterable[EvaluationModel] | None = None) -> list[rules.Item]:
+    """The unit's evaluations of the month as the report shows them: `stored` if the caller has them (just
+    computed), else read."""
+    if stored is None:
+        stored = EvaluationModel.by_unit.query(EvaluationModel.unit_month_of(unit_id, month))
     items = [rules.Item(e.staff_id, e.full_name, e.state, e.total, e.grade, e.final_grade, e.duty_group,
                         bool(e.is_leader), e.computed or {}, e.cap) for e in stored]
     return sorted(items, key=lambda item: vietnamese_key(item.full_name))
@@ -153,8 +157,10 @@ def _unit_split(unit_id: str, month: str) -> rules.Split:
 
 
 def unit_month(container: Container, unit: UnitModel, month: str, deadlines: dict[str, int] | None = None,
-               split: rules.Split | None = None, names: dict[str, str] | None = None) -> rules.UnitReport:
-    """A unit's month as the report shows it, as of today."""
+               split: rules.Split | None = None, names: dict[str, str] | None = None,
+               stored: Iterable[EvaluationModel] | None = None) -> rules.UnitReport:
+    """A unit's month as the report shows it, as of today. `stored`: the unit's evaluations of the month, if the
+    caller has them (the run, which has just computed them)."""
     split = split if split is not None else _unit_split(unit.unit_id, month)
     names = names if names is not None else _tree().names
     moved_out = list(split.moved_out.get(unit.unit_id, []))
@@ -168,7 +174,7 @@ def unit_month(container: Container, unit: UnitModel, month: str, deadlines: dic
     members = split.members.get(unit.unit_id, [])
     moved_in = {staff_id: [(names.get(other, other), a, b) for other, a, b in split.elsewhere[staff_id]]
                 for staff_id, _ in members if staff_id in split.elsewhere}
-    return rules.unit_report(unit.unit_id, unit.name, month, _items(unit.unit_id, month), members,
+    return rules.unit_report(unit.unit_id, unit.name, month, _items(unit.unit_id, month, stored), members,
                              container.today(), deadlines or deadlines_for(container, month), moved_out, moved_in)
 
 
@@ -208,13 +214,13 @@ def run_month(container: Container, access: Access, month: str, mode: str | None
     outcomes: list[dict[str, Any]] = []
     for unit in units:
         try:
-            compute_drafts(container, unit.unit_id, month)
+            stored = compute_drafts(container, unit.unit_id, month)
         except DomainError as error:  # e.g. a reviewer saved meanwhile (evaluation_changed): this unit next time
             log.error("drafts not computed", extra={"unit_id": unit.unit_id, "error": error.code})
             outcomes.append({"report_id": ReportModel.key(first_day(month), MONTHLY, unit.unit_id),
                              "audience": unit.unit_id, "recipients": [], "archive_key": None, "status": "failed"})
             continue
-        part = unit_month(container, unit, month, deadlines, split, tree.names)
+        part = unit_month(container, unit, month, deadlines, split, tree.names, stored)
         parts.append(part)
         outcomes.append(_deliver_unit(container, unit, part, tree))
     if units and len(parts) == len(units):  # the summary once every unit's drafts are in (a re-run completes it)
@@ -295,8 +301,8 @@ def process_unit(container: Container, month: str, unit_id: str) -> dict[str, An
         unit = None
     outcome = None
     if unit is not None:
-        compute_drafts(container, unit_id, month)
-        outcome = _deliver_unit(container, unit, unit_month(container, unit, month), _tree())
+        stored = compute_drafts(container, unit_id, month)
+        outcome = _deliver_unit(container, unit, unit_month(container, unit, month, stored=stored), _tree())
         if outcome["status"] == "failed":
             raise ReportsFailed(details={"failed": [outcome["report_id"]]})
     try:
