@@ -124,7 +124,7 @@ export default adminPage('admin-rulesets', PATH, async (main, context) => {
     return;
   }
   if (!context.isCurrent()) return;
-  const list = reply.rulesets || reply.versions || [];
+  const list = reply.rulesets;
   const inForce = list.find((one) => one.in_force) || list[0];
   const chosen = context.query.ruleset_id && context.query.version
     ? { ruleset_id: context.query.ruleset_id, version: Number(context.query.version) } : inForce;

@@ -150,7 +150,7 @@ function percentText(value) {
 
 function tasksPart(computed) {
   const tasks = computed.tasks || {};
-  const rows = tasks.rows || tasks.tasks || [];
+  const rows = tasks.rows || [];
   const max = tasks.max_points ?? 70;
   const credit = (row, part) => {
     const value = row[`${part}_credit`];
@@ -646,7 +646,7 @@ export const evaluationsUnit = {
         return;
       }
       if (!context.isCurrent()) return;
-      const rows = reply.rows || reply.evaluations || [];
+      const { rows } = reply;
       const names = new Map(rows.map((row) => [row.staff_id, row.full_name]));
       const nameOf = (staffId) => names.get(staffId) || staffId;
       if (!rows.length) {
@@ -657,7 +657,7 @@ export const evaluationsUnit = {
         unit_id: unitId }), 'aria-label': t('evaluations.open_person', { name: row.full_name }) }, row.full_name);
       const caps = capList(reply);
       const waiting = (row) => {
-        const who = row.waiting_for || row.next || WAITING[row.state];
+        const who = WAITING[row.state];
         return ['person', 'reviewer', 'head', 'nobody'].includes(who) ? t(`evaluations.waiting.${who}`)
           : (who || '—');
       };
@@ -683,8 +683,7 @@ export const evaluationsUnit = {
         ], rows, t('evaluations.table_caption', { month: monthName(month) })),
         countsPart(reply), capPart(caps, nameOf, reply.ruleset),
         approving ? (allReviewed ? approvalPart(reply, caps, nameOf, unitName, month, async (saved) => {
-          const count = (saved.rows || saved.evaluations || saved.locked || []).filter?.((row) => row.state
-            === 'locked').length ?? '';
+          const count = saved.rows.filter((row) => row.state === 'locked').length;
           show(messages, notice(t('evaluations.approved', { count: formatNumber(Number(count || 0)) }), 'success'));
           await load();
         }) : notice(t('evaluations.not_ready'), 'warning')) : null);
@@ -694,7 +693,7 @@ export const evaluationsUnit = {
       computeButton.addEventListener('click', async () => {
         const done = await submitting(computeButton, messages, () => api('POST', `${unitPath}/compute`));
         if (!done) return;
-        const count = (done.rows || done.evaluations || []).length || done.computed || 0;
+        const count = done.rows.length;
         show(messages, notice(t('evaluations.computed', { count: formatNumber(Number(count)) }), 'success'));
         await load();
       });

@@ -139,6 +139,9 @@ class EvaluationRow(View):
     duty_group: str
     is_leader: bool
     state: str
+    general: str = Field(description="General criteria points (of 30 by default)")
+    tasks: str = Field(description="Task-result points (of 70 by default; a leader's include the unit component)")
+    unit: str | None = Field(description="A leader's unit component (its points); null for the others")
     total: str
     grade: str
     final_grade: str | None

@@ -135,8 +135,13 @@ def read_evaluation(container: Container, access: Access, staff_id: str, month: 
 
 
 def _row(record: EvaluationModel) -> dict[str, Any]:
+    computed = record.computed or {}
+    unit = computed.get("unit")
     return {"staff_id": record.staff_id, "full_name": record.full_name, "duty_group": record.duty_group,
-            "is_leader": bool(record.is_leader), "state": record.state, "total": record.total,
+            "is_leader": bool(record.is_leader), "state": record.state,
+            "general": (computed.get("general") or {}).get("points", "0.00"),
+            "tasks": (computed.get("tasks") or {}).get("points", "0.00"),
+            "unit": unit.get("points") if unit else None, "total": record.total,
             "grade": record.grade, "final_grade": record.final_grade, "cap": record.cap,
             "ruleset_id": record.ruleset_id, "ruleset_version": int(record.ruleset_version),
             "revision": int(record.revision)}
