@@ -47,15 +47,14 @@ from chamcong.rules import transfers as transfer_rules
 from chamcong.rules.collation import vietnamese_key
 from chamcong.schemas.common import FileResult
 from chamcong.services import evaluation_inputs, evaluations, transfers
-from chamcong.services.common import iso
 from chamcong.services.reports import (
     DISTRICT,
-    DISTRICT_NAME,
     ReportsFailed,
+    archived,
     attachment_of,
     deliver,
     read_daily,
-    readable,
+    reader_units,
 )
 from chamcong.store.models.accounts import AccountModel
 from chamcong.store.models.base import lost_condition
@@ -400,24 +399,10 @@ def list_monthly(container: Container, access: Access, month: str | None) -> dic
     """The month's reports the caller may read: their units' and, if they reach every unit it covers, the summary."""
     month = month or rules.previous_month(container.today())
     day = first_day(month)
-    visible = access.visible_units("reports:read")
-    names = {unit.unit_id: unit.name for unit in UnitModel.scan()}
-    audiences = [*sorted(names if visible is None else visible & set(names),
-                         key=lambda unit_id: vietnamese_key(names[unit_id])), DISTRICT]
-    ids = [ReportModel.key(day, MONTHLY, audience) for audience in audiences]
-    found = {record.report_id: record for record in ReportModel.batch_get(ids)}
-    reports = []
-    for report_id in ids:
-        record = found.get(report_id)
-        if record is None or not readable(access, record):
-            continue
-        _, audience = record.kind_and_audience
-        path = f"/v1/reports/monthly/{month}/{audience}" if record.archive_key else None
-        reports.append({"report_id": report_id, "date": day.isoformat(), "month": month, "audience": audience,
-                        "audience_name": DISTRICT_NAME if audience == DISTRICT else names.get(audience, audience),
-                        "status": record.status, "recipients": list(record.recipients or []),
-                        "sent_at": iso(record.sent_at) if record.sent_at else None, "download": path,
-                        "attachment": f"{path}/attachment" if path else None})
+    names, units = reader_units(access)
+    ids = [ReportModel.key(day, MONTHLY, audience) for audience in [*units, DISTRICT]]
+    entries = archived(access, ids, names, lambda _, audience: f"/v1/reports/monthly/{month}/{audience}")
+    reports = [{**entry, "date": day.isoformat(), "month": month} for _, entry in entries]
     return {"month": month, "reports": reports}
 
 

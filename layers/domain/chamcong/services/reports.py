@@ -159,28 +159,45 @@ def send(container: Container, message: EmailMessage, recipients: Sequence[str])
 
 # --- reading the archive -------------------------------------------------------------------------------
 
-def list_daily(container: Container, access: Access, day: date | None) -> dict[str, Any]:
-    """The day's reports the caller may read: their units' and, if they reach every unit it covers, the summary."""
-    day = day or container.today()
+def reader_units(access: Access) -> tuple[dict[str, str], list[str]]:
+    """Every unit's name, and the units whose reports the caller may read, in Vietnamese order."""
     visible = access.visible_units("reports:read")
     names = {unit.unit_id: unit.name for unit in UnitModel.scan()}
-    audiences = [*sorted(names if visible is None else visible & set(names),
-                         key=lambda unit_id: vietnamese_key(names[unit_id])), DISTRICT]
-    ids = [ReportModel.key(day, kind, audience) for kind in KINDS for audience in audiences]
-    found = {record.report_id: record for record in ReportModel.batch_get(ids)}
-    reports = []
+    return names, sorted(names if visible is None else visible & set(names),
+                         key=lambda unit_id: vietnamese_key(names[unit_id]))
+
+
+def archived(access: Access, ids: Sequence[str], names: dict[str, str], path_of: Callable[[str, str], str],
+             audience_names: dict[str, str] | None = None) -> list[tuple[ReportModel, dict[str, Any]]]:
+    """The reports of `ids` that exist and the caller may read, in that order, each with what a listing says of
+    it (`ArchivedReport`): `path_of(kind, audience)` is where its archived e-mail is read."""
+    labels = audience_names or {DISTRICT: DISTRICT_NAME}
+    found = {record.report_id: record for record in ReportModel.batch_get(list(ids))}
+    entries = []
     for report_id in ids:
         record = found.get(report_id)
         if record is None or not readable(access, record):
             continue
         kind, audience = record.kind_and_audience
-        path = f"/v1/reports/daily/{day.isoformat()}/{kind}/{audience}" if record.archive_key else None
-        reports.append({"report_id": report_id, "date": day.isoformat(), "kind": kind, "audience": audience,
-                        "audience_name": DISTRICT_NAME if audience == DISTRICT else names.get(audience, audience),
-                        "status": record.status, "recipients": list(record.recipients or []),
-                        "sent_at": iso(record.sent_at) if record.sent_at else None,
-                        "download": path, "attachment": f"{path}/attachment" if path else None})
-    return {"date": day.isoformat(), "reports": reports}
+        path = path_of(kind, audience) if record.archive_key else None
+        entries.append((record, {
+            "report_id": report_id, "audience": audience,
+            "audience_name": labels.get(audience) or names.get(audience, audience), "status": record.status,
+            "recipients": list(record.recipients or []), "sent_at": iso(record.sent_at) if record.sent_at else None,
+            "download": path, "attachment": f"{path}/attachment" if path else None}))
+    return entries
+
+
+def list_daily(container: Container, access: Access, day: date | None) -> dict[str, Any]:
+    """The day's reports the caller may read: their units' and, if they reach every unit it covers, the summary."""
+    day = day or container.today()
+    names, units = reader_units(access)
+    ids = [ReportModel.key(day, kind, audience) for kind in KINDS for audience in [*units, DISTRICT]]
+    entries = archived(access, ids, names,
+                       lambda kind, audience: f"/v1/reports/daily/{day.isoformat()}/{kind}/{audience}")
+    return {"date": day.isoformat(),
+            "reports": [{**entry, "date": day.isoformat(), "kind": record.kind_and_audience[0]}
+                        for record, entry in entries]}
 
 
 def download_daily(container: Container, access: Access, day_text: str, kind: str, audience: str) -> FileResult:

@@ -56,10 +56,11 @@ from chamcong.services.reports import (
     DISTRICT,
     PROVINCE,
     ReportsFailed,
+    archived,
     attachment_of,
     deliver,
     read_daily,
-    readable,
+    reader_units,
 )
 from chamcong.services.roster import rostered
 from chamcong.services.transfers import has_members
@@ -187,28 +188,16 @@ def _unit_tasks(unit_id: str, day: date, zone: Any) -> dict[str, list[TaskTimes]
 def list_reports(container: Container, access: Access, day: date | None) -> dict[str, Any]:
     """The day's afternoon reports the caller may read, in order: per kind, the units' then the summaries."""
     day = day or container.today()
-    visible = access.visible_units("reports:read")
-    names = {unit.unit_id: unit.name for unit in UnitModel.scan()}
-    units = sorted(names if visible is None else visible & set(names),
-                   key=lambda unit_id: vietnamese_key(names[unit_id]))
+    names, units = reader_units(access)
     ids = [ReportModel.key(day, WFH_PREFIX + kind, audience) for kind in KINDS
            for audience in ([*units, DISTRICT] if kind == "units" else [PROVINCE])]
-    found = {record.report_id: record for record in ReportModel.batch_get(ids)}
-    reports = []
-    for report_id in ids:
-        record = found.get(report_id)
-        if record is None or not readable(access, record):
-            continue
-        stored_kind, audience = record.kind_and_audience
-        kind = stored_kind[len(WFH_PREFIX):]
-        path = f"/v1/reports/wfh/{day.isoformat()}/{kind}/{audience}" if record.archive_key else None
-        reports.append({"report_id": report_id, "date": day.isoformat(), "kind": kind, "audience": audience,
-                        "audience_name": AUDIENCE_NAMES.get(audience) or names.get(audience, audience),
-                        "status": record.status, "recipients": list(record.recipients or []),
-                        "sent_at": iso(record.sent_at) if record.sent_at else None,
-                        "download": path, "text": f"{path}/text" if path else None,
-                        # the note of a day with nobody at home covers no unit and has no attachment
-                        "attachment": f"{path}/attachment" if path and record.units else None})
+    entries = archived(access, ids, names, lambda stored_kind, audience: (
+        f"/v1/reports/wfh/{day.isoformat()}/{stored_kind[len(WFH_PREFIX):]}/{audience}"), AUDIENCE_NAMES)
+    reports = [{**entry, "date": day.isoformat(), "kind": record.kind_and_audience[0][len(WFH_PREFIX):],
+                "text": f"{entry['download']}/text" if entry["download"] else None,
+                # the note of a day with nobody at home covers no unit and has no attachment
+                "attachment": entry["attachment"] if record.units else None}
+               for record, entry in entries]
     return {"date": day.isoformat(), "reports": reports}
 
 
