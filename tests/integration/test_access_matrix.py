@@ -182,6 +182,7 @@ class World:
     reported: bool = False  # Wednesday's morning reports archived (no recipients set)
     wfh_reported: bool = False  # Wednesday's 16:00 work-from-home reports archived (someone at home in each unit)
     monthly_reported: bool = False  # August's evaluation reports archived (every unit has people)
+    computed: set[tuple[str, str]] = field(default_factory=set)  # (unit, month) whose evaluations exist
     counter: itertools.count = field(default_factory=itertools.count)
 
     def unique(self, prefix: str) -> str:
@@ -305,7 +306,10 @@ def _fresh_person_in(world: World, target: str) -> str:
 # --- the monthly evaluation: October 2026 for reading and the workflow, September for approving and reopening -----
 
 def _computed(world: World, unit: str, month: str) -> None:
-    world.as_admin("POST", f"/v1/units/{unit}/evaluations/{month}/compute")
+    """The unit's month computed once: its people's evaluations then exist, whatever later rows do to them."""
+    if (unit, month) not in world.computed:
+        world.as_admin("POST", f"/v1/units/{unit}/evaluations/{month}/compute")
+        world.computed.add((unit, month))
 
 
 def _evaluated(world: World, target: str) -> str:

@@ -132,6 +132,10 @@ def test_a_re_run_sends_nothing_twice_and_a_month_not_ended_is_refused(district:
     assert len(district.sent()) == before
     refused = district.product.post("/v1/reports/monthly/run", {"month": "2026-11"})
     assert refused.status == 409 and refused.body["code"] == "report_month_not_ended"
+    # AND a month no rule set covers (before Decree 335 took effect, no provincial set added) is refused whole
+    uncovered = district.product.post("/v1/reports/monthly/run", {"month": "2025-06"})
+    assert uncovered.status == 404 and uncovered.body["code"] == "ruleset_not_found", uncovered.body
+    assert len(district.sent()) == before
 
 
 def test_the_archived_report_lists_and_its_xlsx_downloads(district: District) -> None:

@@ -92,7 +92,7 @@ def read_wfh_report_text(ctx: RequestContext, date: str, kind: str, audience: st
 @routes.route("/v1/reports/monthly/run", "POST", summary="Compute the month's missing drafts and send its evaluation "
               "reports (each unit's leaders, Home Affairs); sent ones are not sent twice", auth="user",
               permission="reports:run", body=RunMonthlyReport, response=MonthlyReportRun,
-              errors=("reports_failed", "report_month_not_ended", "report_not_found"))
+              errors=("reports_failed", "report_month_not_ended", "report_not_found", "ruleset_not_found"))
 def run_monthly_report(ctx: RequestContext) -> dict[str, Any]:
     return monthly_reports.run_month(ctx.container, ctx.access, ctx.body.month)
 

@@ -202,6 +202,7 @@ def run_month(container: Container, access: Access, month: str, mode: str | None
     `evaluation_fanout` setting (inline | queue)."""
     access.require_site("reports:run")
     _require_ended(container, month)
+    evaluation_inputs.in_force(container, month)  # 404 ruleset_not_found: no rule set covers the month, nothing run
     mode = mode or container.settings.evaluation_fanout
     split = people_of_month(month)
     units = units_of_month(month, split)
