@@ -11,6 +11,12 @@ several crops existed reads the same); several are packed into the one ``image``
 4-byte length, and ``frames`` says how many. A capture moves between tables whole, so a retry or a requeue
 sends exactly the crops, in the order, that were queued.
 
+Order and pace: among the captures due, the oldest (queue order, which is capture order) goes first. A failed
+attempt puts a capture back with its own backoff; a delivery (2xx) makes every waiting capture due at once,
+so when the network comes back the morning's captures go out together, oldest first, instead of each
+waiting out the backoff it grew during the outage. An attempt is counted (durably) before its request is
+sent, so a capture posted five times shows 5 attempts, even when the process was killed mid-upload.
+
 At the bound (``max_pending``) a new capture is refused, not an old one evicted: the captures already
 waiting are the earlier check-ins, which the day's attendance depends on. The caller logs it loudly.
 """
@@ -128,37 +134,50 @@ class CaptureQueue:
                 (capture_id, captured_at, blob, len(crops), self._clock()))
             return True
 
-    def next_due(self) -> tuple[Pending | None, float | None]:
-        """The oldest capture due for an attempt, else (None, seconds until the next one is due)."""
+    def next_due(self, *, any_waiting: bool = False) -> tuple[Pending | None, float | None]:
+        """The oldest capture due for an attempt, else (None, seconds until the next one is due).
+
+        ``any_waiting``: the oldest waiting capture whatever its backoff (a sender's first attempt after a start).
+        """
         now = self._clock()
         with self._lock:
             row = self._db.execute(
-                "SELECT capture_id, captured_at, image, frames, attempts, next_attempt_at FROM pending "
-                "ORDER BY next_attempt_at, seq LIMIT 1").fetchone()
+                "SELECT capture_id, captured_at, image, frames, attempts FROM pending WHERE next_attempt_at <= ? "
+                "ORDER BY seq LIMIT 1", (float("inf") if any_waiting else now,)).fetchone()
+            if row is None:
+                (soonest,) = self._db.execute("SELECT MIN(next_attempt_at) FROM pending").fetchone()
         if row is None:
-            return None, None
-        if row[5] > now:
-            return None, row[5] - now
+            return None, None if soonest is None else max(0.0, soonest - now)
         return Pending(row[0], row[1], unpack(row[2], row[3]), row[4]), None
 
+    def attempting(self, capture_id: str) -> int:
+        """Count an attempt before its request goes out (durably: a kill mid-upload still counts); the new count."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("UPDATE pending SET attempts = attempts + 1 WHERE capture_id = ?", (capture_id,))
+            row = self._db.execute("SELECT attempts FROM pending WHERE capture_id = ?", (capture_id,)).fetchone()
+            return int(row[0]) if row else 0
+
     def delivered(self, capture_id: str, answer: dict[str, Any]) -> None:
+        """Journal the server's answer, drop the images, and make every waiting capture due now (the API is up)."""
         similarity = answer.get("similarity")
         with self._lock, self._db:  # one transaction: moved, or (already gone) nothing at all
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
                 "INSERT OR REPLACE INTO delivered (capture_id, captured_at, delivered_at, attempts, result, staff_id, "
-                "event, recorded, similarity) SELECT capture_id, captured_at, ?, attempts + 1, ?, ?, ?, ?, ? "
+                "event, recorded, similarity) SELECT capture_id, captured_at, ?, MAX(attempts, 1), ?, ?, ?, ?, ? "
                 "FROM pending WHERE capture_id = ?",
                 (self._clock(), _text(answer.get("result")), _text(answer.get("staff_id")),
                  _text(answer.get("event")), int(bool(answer.get("recorded"))),
                  float(similarity) if isinstance(similarity, (int, float)) else None, capture_id))
             self._db.execute("DELETE FROM pending WHERE capture_id = ?", (capture_id,))
+            self._db.execute("UPDATE pending SET next_attempt_at = 0 WHERE next_attempt_at > 0")
 
     def retry_later(self, capture_id: str, delay: float, error: str) -> None:
+        """Put a capture back after a failed attempt (already counted by ``attempting``)."""
         with self._lock, self._db:
-            self._db.execute(
-                "UPDATE pending SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE capture_id = ?",
-                (self._clock() + delay, error[:500], capture_id))
+            self._db.execute("UPDATE pending SET next_attempt_at = ?, last_error = ? WHERE capture_id = ?",
+                             (self._clock() + delay, error[:500], capture_id))
 
     def reject(self, capture_id: str, status: int, code: str | None, reason: str) -> None:
         with self._lock, self._db:  # one transaction: moved, or (already gone) nothing at all

@@ -10,6 +10,10 @@ What each answer means for a capture:
 - everything else (network errors, timeouts, 5xx, 429, 401/403 from a wrong secret or a skewed clock,
   409 ``capture_in_progress``): retried with exponential backoff and jitter, for as long as it takes.
   Retrying is safe because the server is idempotent on ``capture_id``.
+
+Pace: each capture that fails waits its own backoff; a delivery makes every waiting capture due at once and
+they go oldest first (the network is back: the morning's first check-ins must not wait out a 5-minute
+backoff). The first attempt after a start takes the oldest waiting capture at once, whatever its backoff.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class Sender:
         self._rng = rng or random.Random()  # noqa: S311 - retry jitter, not security
         self._session = requests.Session()
         self._failures = 0  # consecutive failed attempts of any capture: paces the whole sender
+        self._started = False  # the first attempt of this process goes at once, oldest first
         self._wake = threading.Event()
 
     def __repr__(self) -> str:  # never show the secret
@@ -87,7 +92,7 @@ class Sender:
 
     def step(self) -> float:
         """Try the next due capture. Returns how long to wait before the next step (0: go on)."""
-        capture, due_in = self.queue.next_due()
+        capture, due_in = self.queue.next_due(any_waiting=not self._started)
         if capture is None:
             return min(due_in, 5.0) if due_in is not None else 1.0
         if self.attempt(capture):
@@ -98,18 +103,20 @@ class Sender:
 
     def attempt(self, capture: Pending) -> bool:
         """One POST. True when the capture left the queue (delivered or rejected), False to retry."""
+        self._started = True
+        attempts = self.queue.attempting(capture.capture_id)  # counted before it is made: a kill still counts
         body = recognition_body(capture.capture_id, capture.captured_at, capture.images)
         headers = device_signature.signed_headers(self.device_id, self._secret, int(time.time()), body)
         try:
             reply = self._session.post(self.url, data=body, headers=headers, timeout=self.timeout)
         except requests.RequestException as error:
-            return self._retry(capture, f"network: {type(error).__name__}", None)
+            return self._retry(capture, attempts, f"network: {type(error).__name__}", None)
         answer = _json(reply)
         code = str(answer.get("code", "")) or None
         if 200 <= reply.status_code < 300:
             self.queue.delivered(capture.capture_id, answer)
             self.stats.sent += 1
-            fields = {"capture_id": capture.capture_id, "attempts": capture.attempts + 1,
+            fields = {"capture_id": capture.capture_id, "attempts": attempts,
                       "frames": len(capture.images), "result": answer.get("result"),
                       "recorded": answer.get("recorded")}
             if answer.get("result") == SPOOF_SUSPECTED:
@@ -131,10 +138,10 @@ class Sender:
                 "reason": reason}})
             return True
         retry_after = _retry_after(reply) if reply.status_code in (429, 503) else None
-        return self._retry(capture, f"http {reply.status_code} {code or ''}".strip(), retry_after)
+        return self._retry(capture, attempts, f"http {reply.status_code} {code or ''}".strip(), retry_after)
 
-    def _retry(self, capture: Pending, error: str, retry_after: float | None) -> bool:
-        delay = self.backoff.delay(capture.attempts, self._rng)
+    def _retry(self, capture: Pending, attempts: int, error: str, retry_after: float | None) -> bool:
+        delay = self.backoff.delay(max(0, attempts - 1), self._rng)
         if retry_after is not None:
             delay = max(delay, retry_after)
         self.queue.retry_later(capture.capture_id, delay, error)
@@ -142,7 +149,7 @@ class Sender:
         self.stats.last_error = error
         level = logging.ERROR if error.startswith(("http 401", "http 403")) else logging.WARNING
         log.log(level, "upload failed; will retry", extra={"fields": {
-            "event": "retry", "capture_id": capture.capture_id, "attempt": capture.attempts + 1, "error": error,
+            "event": "retry", "capture_id": capture.capture_id, "attempt": attempts, "error": error,
             "retry_in_s": round(delay, 1),
             **({"hint": "check device_id, secret and the clock of this box"} if level == logging.ERROR else {})}})
         return False

@@ -133,11 +133,13 @@ def test_next_due_is_the_oldest_due_capture_and_a_retry_goes_behind(queue_path: 
     first, _ = queue.next_due()
     assert first is not None and first.capture_id == "c-1"
     # WHEN the first fails and is put back for 10 s
+    assert queue.attempting("c-1") == 1
     queue.retry_later("c-1", 10, "http 503")
     # THEN the second comes first
     second, _ = queue.next_due()
     assert second is not None and second.capture_id == "c-2"
     # WHEN the second is put back for 20 s
+    queue.attempting("c-2")
     queue.retry_later("c-2", 20, "http 503")
     # THEN nothing is due, and the queue says when the next one will be
     nothing, due_in = queue.next_due()
@@ -162,7 +164,9 @@ def test_delivered_keeps_the_answer_and_drops_the_image(queue_path: Path, clock:
     # GIVEN a capture that failed once
     queue = CaptureQueue(queue_path, clock=clock)
     queue.put("c-1", AT, JPEG)
+    queue.attempting("c-1")
     queue.retry_later("c-1", 0, "network: ConnectionError")
+    queue.attempting("c-1")
     answer = {"result": "matched", "staff_id": "NV-0042", "event": "check_in", "recorded": True,
               "similarity": 0.83, "name": "Nguyễn Văn A"}
     # WHEN the server acknowledges it (and, after a crash, the acknowledgement is recorded again)
@@ -345,3 +349,41 @@ def test_a_queue_file_from_before_several_crops_is_read_and_extended(queue_path:
     capture, _ = queue.next_due()
     assert capture is not None and capture.images == CROPS
     queue.close()
+
+
+def test_a_delivery_makes_every_waiting_capture_due_at_once_oldest_first(queue_path: Path, clock: FakeClock) -> None:
+    # GIVEN three captures that failed during an outage and were put back for 300 s, 40 s and 90 s
+    queue = CaptureQueue(queue_path, clock=clock)
+    for capture_id, delay in (("c-1", 300), ("c-2", 40), ("c-3", 90), ("c-4", 0)):
+        queue.put(capture_id, AT, JPEG)
+        if delay:
+            queue.attempting(capture_id)
+            queue.retry_later(capture_id, delay, "network: ConnectionError")
+    # WHEN the one capture due now is delivered (the API is back)
+    due, _ = queue.next_due()
+    assert due is not None and due.capture_id == "c-4"
+    queue.delivered("c-4", {"result": "matched"})
+    # THEN the others are due at once, without the clock moving, and come oldest first (queue order)
+    order = []
+    while (capture := queue.next_due()[0]) is not None:
+        order.append(capture.capture_id)
+        queue.delivered(capture.capture_id, {"result": "matched"})
+    assert order == ["c-1", "c-2", "c-3"]
+    assert queue.counts() == Counts(0, 4, 0)
+    queue.close()
+
+
+def test_an_attempt_is_counted_before_it_is_made_and_stays_counted(queue_path: Path) -> None:
+    # GIVEN a capture attempted twice by a process that then died without hearing back
+    queue = CaptureQueue(queue_path)
+    queue.put("c-1", AT, JPEG)
+    assert [queue.attempting("c-1"), queue.attempting("c-1")] == [1, 2]
+    queue.close()
+    # WHEN another process attempts it once more and it is delivered
+    reopened = CaptureQueue(queue_path)
+    assert reopened.waiting()[0]["attempts"] == 2
+    assert reopened.attempting("c-1") == 3
+    reopened.delivered("c-1", {"result": "matched"})
+    # THEN the journal shows the three attempts
+    assert reopened.journal()[0]["attempts"] == 3
+    reopened.close()

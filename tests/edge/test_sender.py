@@ -6,8 +6,11 @@ import base64
 import json
 import logging
 import random
+import signal
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -22,7 +25,7 @@ from chamcong import device_signature as signing
 from edge_uploader.logs import JsonFormatter
 from edge_uploader.queue import CaptureQueue, Counts
 from edge_uploader.runner import banner_of
-from edge_uploader.sender import Backoff, Sender
+from edge_uploader.sender import Sender
 
 SECRET = "s3cret-never-on-the-wire-7f9a2c"
 DEVICE = "lobby-1"
@@ -48,6 +51,10 @@ class FakeApi:
     base_url: str
     answers: list[Answer] = field(default_factory=list)
     requests: list[Recorded] = field(default_factory=list)
+    release: threading.Event = field(default_factory=threading.Event)  # ends the requests answered HOLD
+
+
+HOLD: Answer = (0, {})  # the request reaches the API, which never answers (until ``release``)
 
 
 @pytest.fixture
@@ -63,6 +70,10 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
             with lock:
                 state.requests.append(Recorded(self.command, self.path, dict(self.headers.items()), body))
                 answer = state.answers.pop(0) if state.answers else (500, {"code": "unscripted"})
+            if answer is HOLD:
+                state.release.wait(60)
+                self.close_connection = True
+                return
             status, payload, *more = answer
             extra: dict[str, str] = more[0] if more else {}
             data = json.dumps(payload).encode()
@@ -84,6 +95,7 @@ def api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeApi]:
     try:
         yield state
     finally:
+        state.release.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
@@ -404,3 +416,105 @@ def test_spoof_suspected_is_shown_never_retried_and_logged_without_images(
     assert '"level": "WARNING"' in spoof and '"capture_id": "c-3"' in spoof and '"frames": 3' in spoof
     encoded = [base64.b64encode(crop).decode("ascii") for crop in CROPS]
     assert not any(SECRET in line or any(image[:40] in line for image in encoded) for line in lines)
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_763_600_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_when_the_api_returns_every_waiting_capture_goes_at_once_oldest_first(api: FakeApi, tmp_path: Path) -> None:
+    # GIVEN four captures queued during an outage, each tried until its own backoff grew (10 s doubling, to 300 s)
+    clock = FakeClock()
+    queue = CaptureQueue(tmp_path / "outage.sqlite3", clock=clock)
+    captures = [f"c-{n}" for n in range(1, 5)]
+    for capture_id in captures:
+        queue.put(capture_id, AT, JPEG)
+    sender = Sender(queue, api.base_url, DEVICE, SECRET, timeout=5, backoff=Backoff(base=10, cap=300),
+                    rng=random.Random(7))
+    api.answers = [(503, {"code": "unavailable"})] * 20
+    while len(api.requests) < 20:
+        _, due_in = queue.next_due()
+        clock.now += due_in or 0.0
+        sender.step()
+    waits = [row["next_attempt_at"] - clock.now for row in queue.waiting()]
+    assert all(row["attempts"] >= 3 for row in queue.waiting())
+    assert min(waits) > 0 and max(waits) > 60  # every one waits, some for minutes
+    # WHEN the API is back, and the capture whose backoff ends first is sent
+    api.answers = [(200, MATCHED)] * 4
+    outage_requests = len(api.requests)
+    _, due_in = queue.next_due()
+    clock.now += due_in or 0.0
+    for _ in range(4):
+        sender.step()  # the clock does not move: nobody waits out a backoff
+    # THEN all four were delivered at once: the first one due, then the others oldest first
+    assert queue.counts() == Counts(0, 4, 0)
+    after = [json.loads(request.body)["capture_id"] for request in api.requests[outage_requests:]]
+    assert after[1:] == [capture_id for capture_id in captures if capture_id != after[0]]
+    # AND each capture's journal shows as many attempts as the API received for it
+    posted = [json.loads(request.body)["capture_id"] for request in api.requests]
+    assert {row["capture_id"]: row["attempts"] for row in queue.journal()} == {
+        capture_id: posted.count(capture_id) for capture_id in captures}
+    queue.close()
+
+
+def test_after_a_restart_the_oldest_waiting_capture_is_tried_at_once(api: FakeApi, tmp_path: Path) -> None:
+    # GIVEN two captures put back for minutes by a process that stopped during an outage
+    clock = FakeClock()
+    queue = CaptureQueue(tmp_path / "restart.sqlite3", clock=clock)
+    for capture_id, delay in (("c-1", 280), ("c-2", 150)):
+        queue.put(capture_id, AT, JPEG)
+        queue.attempting(capture_id)
+        queue.retry_later(capture_id, delay, "network: ConnectionError")
+    # WHEN the uploader starts again and the API is up
+    api.answers = [(200, MATCHED), (200, MATCHED)]
+    sender = make_sender(queue, api.base_url)
+    sender.step()
+    sender.step()
+    # THEN both are delivered at once, oldest first, without waiting for their backoffs
+    assert [json.loads(request.body)["capture_id"] for request in api.requests] == ["c-1", "c-2"]
+    assert queue.counts() == Counts(0, 2, 0)
+    queue.close()
+
+
+KILLED_SENDER = """
+import sys
+from pathlib import Path
+from edge_uploader.queue import CaptureQueue
+from edge_uploader.sender import Sender
+Sender(CaptureQueue(Path(sys.argv[1])), sys.argv[2], "lobby-1", "s3cret", timeout=60).step()
+"""
+
+
+def test_a_capture_posted_five_times_shows_five_attempts_even_when_killed_mid_upload(api: FakeApi,
+                                                                                       tmp_path: Path) -> None:
+    # GIVEN a capture, and an API that receives the first four requests but never answers them
+    path = tmp_path / "killed.sqlite3"
+    queue = CaptureQueue(path)
+    queue.put("c-1", AT, JPEG)
+    api.answers = [HOLD] * 4 + [(200, MATCHED)]
+    # WHEN four uploader processes in a row are killed (kill -9) while their request is out
+    for killed in range(1, 5):
+        process = subprocess.Popen([sys.executable, "-c", KILLED_SENDER, str(path), api.base_url],
+                                   cwd=Path(__file__).resolve().parents[2])
+        try:
+            deadline = time.monotonic() + 60
+            while len(api.requests) < killed:
+                assert time.monotonic() < deadline and process.poll() is None, "the request never came"
+                time.sleep(0.02)
+            process.send_signal(signal.SIGKILL)
+            process.wait(30)
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait(30)
+    # AND a fifth gets the answer
+    make_sender(queue, api.base_url).step()
+    # THEN the capture was posted five times, and the journal says 5 attempts
+    assert len(api.requests) == 5
+    [entry] = queue.journal()
+    assert entry["attempts"] == 5
+    queue.close()
