@@ -25,7 +25,7 @@ from chamcong import device_signature as signing
 from edge_uploader.logs import JsonFormatter
 from edge_uploader.queue import CaptureQueue, Counts
 from edge_uploader.runner import banner_of
-from edge_uploader.sender import Sender
+from edge_uploader.sender import Backoff, Sender
 
 SECRET = "s3cret-never-on-the-wire-7f9a2c"
 DEVICE = "lobby-1"
