@@ -17,6 +17,11 @@ so when the network comes back the morning's captures go out together, oldest fi
 waiting out the backoff it grew during the outage. An attempt is counted (durably) before its request is
 sent, so a capture posted five times shows 5 attempts, even when the process was killed mid-upload.
 
+Time: a capture from the uploader keeps its moment on the box's clocks (``edge_uploader.clock.Moment``). At
+its first attempt the sender stamps it (``captured_at`` corrected by the offset of its boot, learned from the
+server's ``Date``) and the stamp is stored, so every retry sends the same body. ``boots`` keeps each boot's
+anchor (server time − seconds since boot), so a restart in the same boot need not learn it again.
+
 At the bound (``max_pending``) a new capture is refused, not an old one evicted: the captures already
 waiting are the earlier check-ins, which the day's attendance depends on. The caller logs it loudly.
 """
@@ -32,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from edge_uploader.clock import Moment
 from edge_uploader.wire import MAX_FRAMES
 
 SCHEMA = """
@@ -44,7 +50,13 @@ CREATE TABLE IF NOT EXISTS pending (
     queued_at REAL NOT NULL,
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at REAL NOT NULL DEFAULT 0,
-    last_error TEXT
+    last_error TEXT,
+    boot_id TEXT,
+    since_boot REAL,
+    device_time REAL,
+    stamped INTEGER NOT NULL DEFAULT 0,
+    stamped_at TEXT,
+    clock_offset REAL
 );
 CREATE INDEX IF NOT EXISTS pending_due ON pending (next_attempt_at, seq);
 CREATE TABLE IF NOT EXISTS delivered (
@@ -56,7 +68,8 @@ CREATE TABLE IF NOT EXISTS delivered (
     staff_id TEXT,
     event TEXT,
     recorded INTEGER,
-    similarity REAL
+    similarity REAL,
+    clock_offset REAL
 );
 CREATE TABLE IF NOT EXISTS rejected (
     capture_id TEXT PRIMARY KEY,
@@ -66,9 +79,24 @@ CREATE TABLE IF NOT EXISTS rejected (
     rejected_at REAL NOT NULL,
     status INTEGER NOT NULL,
     code TEXT,
-    reason TEXT
+    reason TEXT,
+    boot_id TEXT,
+    since_boot REAL,
+    device_time REAL
+);
+CREATE TABLE IF NOT EXISTS boots (
+    boot_id TEXT PRIMARY KEY,
+    anchor REAL NOT NULL,
+    offset REAL NOT NULL,
+    measured_at REAL NOT NULL
 );
 """
+# Columns added since the first queue files: (table, column, declaration), added when missing.
+_ADDED = [(table, "frames", "INTEGER NOT NULL DEFAULT 1") for table in ("pending", "rejected")] + [
+    *[(table, column, kind) for table in ("pending", "rejected")
+      for column, kind in (("boot_id", "TEXT"), ("since_boot", "REAL"), ("device_time", "REAL"))],
+    ("pending", "stamped", "INTEGER NOT NULL DEFAULT 0"), ("pending", "stamped_at", "TEXT"),
+    ("pending", "clock_offset", "REAL"), ("delivered", "clock_offset", "REAL")]
 
 
 @dataclass(frozen=True)
@@ -77,6 +105,8 @@ class Pending:
     captured_at: str
     images: tuple[bytes, ...]  # the passage's crops, best first
     attempts: int
+    moment: Moment | None = None  # where it was taken on the box's clocks; None: captured_at is sent as it is
+    stamp: tuple[str, float | None] | None = None  # (captured_at, clock offset) fixed at its first attempt
 
     @property
     def image(self) -> bytes:
@@ -107,17 +137,18 @@ class CaptureQueue:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA secure_delete=ON")  # a delivered face image does not linger in free pages
         self._db.executescript(SCHEMA)
-        for table in ("pending", "rejected"):  # a queue file from before captures of several crops
+        for table, column, kind in _ADDED:  # a queue file written by an earlier version
             columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
-            if "frames" not in columns:
-                self._db.execute(f"ALTER TABLE {table} ADD COLUMN frames INTEGER NOT NULL DEFAULT 1")
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
 
     def close(self) -> None:
         with self._lock:
             self._db.close()
 
-    def put(self, capture_id: str, captured_at: str, images: bytes | Sequence[bytes]) -> bool:
-        """Store a capture (one crop, or 1 to 3 crops best first) durably.
+    def put(self, capture_id: str, captured_at: str, images: bytes | Sequence[bytes],
+            moment: Moment | None = None) -> bool:
+        """Store a capture (one crop, or 1 to 3 crops best first) durably; ``moment``: taken on the box's clock.
 
         False when the queue is at its bound (nothing is written then); ValueError for no crop, an empty
         one or more than three.
@@ -130,8 +161,10 @@ class CaptureQueue:
             if count >= self.max_pending:
                 return False
             self._db.execute(
-                "INSERT INTO pending (capture_id, captured_at, image, frames, queued_at) VALUES (?, ?, ?, ?, ?)",
-                (capture_id, captured_at, blob, len(crops), self._clock()))
+                "INSERT INTO pending (capture_id, captured_at, image, frames, queued_at, boot_id, since_boot, "
+                "device_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (capture_id, captured_at, blob, len(crops), self._clock(),
+                 *((moment.boot_id, moment.since_boot, moment.device_time) if moment else (None, None, None))))
             return True
 
     def next_due(self, *, any_waiting: bool = False) -> tuple[Pending | None, float | None]:
@@ -142,13 +175,36 @@ class CaptureQueue:
         now = self._clock()
         with self._lock:
             row = self._db.execute(
-                "SELECT capture_id, captured_at, image, frames, attempts FROM pending WHERE next_attempt_at <= ? "
-                "ORDER BY seq LIMIT 1", (float("inf") if any_waiting else now,)).fetchone()
+                "SELECT capture_id, captured_at, image, frames, attempts, boot_id, since_boot, device_time, stamped, "
+                "stamped_at, clock_offset FROM pending WHERE next_attempt_at <= ? ORDER BY seq LIMIT 1",
+                (float("inf") if any_waiting else now,)).fetchone()
             if row is None:
                 (soonest,) = self._db.execute("SELECT MIN(next_attempt_at) FROM pending").fetchone()
         if row is None:
             return None, None if soonest is None else max(0.0, soonest - now)
-        return Pending(row[0], row[1], unpack(row[2], row[3]), row[4]), None
+        moment = Moment(row[5], float(row[6]), float(row[7])) if row[5] is not None else None
+        stamp = (str(row[9]), row[10]) if row[8] else None
+        return Pending(row[0], row[1], unpack(row[2], row[3]), row[4], moment, stamp), None
+
+    def stamp(self, capture_id: str, captured_at: str, clock_offset: float | None) -> tuple[str, float | None]:
+        """Fix the time a capture is sent with, once: the stamp already stored wins (a retry sends the same body)."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("UPDATE pending SET stamped = 1, stamped_at = ?, clock_offset = ? "
+                             "WHERE capture_id = ? AND stamped = 0", (captured_at, clock_offset, capture_id))
+            row = self._db.execute("SELECT stamped_at, clock_offset FROM pending WHERE capture_id = ?",
+                                   (capture_id,)).fetchone()
+        return (str(row[0]), row[1]) if row else (captured_at, clock_offset)
+
+    def boot_anchors(self) -> dict[str, float]:
+        """The anchor (server time − seconds since boot) of every boot whose clock was checked."""
+        with self._lock:
+            return {str(boot): float(anchor) for boot, anchor in self._db.execute("SELECT boot_id, anchor FROM boots")}
+
+    def set_boot_anchor(self, boot_id: str, anchor: float, offset: float) -> None:
+        with self._lock, self._db:
+            self._db.execute("INSERT OR REPLACE INTO boots (boot_id, anchor, offset, measured_at) VALUES (?, ?, ?, ?)",
+                             (boot_id, anchor, offset, self._clock()))
 
     def attempting(self, capture_id: str) -> int:
         """Count an attempt before its request goes out (durably: a kill mid-upload still counts); the new count."""
@@ -165,8 +221,9 @@ class CaptureQueue:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
                 "INSERT OR REPLACE INTO delivered (capture_id, captured_at, delivered_at, attempts, result, staff_id, "
-                "event, recorded, similarity) SELECT capture_id, captured_at, ?, MAX(attempts, 1), ?, ?, ?, ?, ? "
-                "FROM pending WHERE capture_id = ?",
+                "event, recorded, similarity, clock_offset) SELECT capture_id, "
+                "CASE WHEN stamped THEN stamped_at ELSE captured_at END, ?, MAX(attempts, 1), ?, ?, ?, ?, ?, "
+                "clock_offset FROM pending WHERE capture_id = ?",
                 (self._clock(), _text(answer.get("result")), _text(answer.get("staff_id")),
                  _text(answer.get("event")), int(bool(answer.get("recorded"))),
                  float(similarity) if isinstance(similarity, (int, float)) else None, capture_id))
@@ -184,7 +241,8 @@ class CaptureQueue:
             self._db.execute("BEGIN IMMEDIATE")
             self._db.execute(
                 "INSERT OR REPLACE INTO rejected (capture_id, captured_at, image, frames, rejected_at, status, code, "
-                "reason) SELECT capture_id, captured_at, image, frames, ?, ?, ?, ? FROM pending WHERE capture_id = ?",
+                "reason, boot_id, since_boot, device_time) SELECT capture_id, captured_at, image, frames, ?, ?, ?, ?, "
+                "boot_id, since_boot, device_time FROM pending WHERE capture_id = ?",
                 (self._clock(), status, code, reason[:500], capture_id))
             self._db.execute("DELETE FROM pending WHERE capture_id = ?", (capture_id,))
 
@@ -193,8 +251,10 @@ class CaptureQueue:
         with self._lock, self._db:
             self._db.execute("BEGIN IMMEDIATE")
             moved = self._db.execute(
-                "INSERT OR IGNORE INTO pending (capture_id, captured_at, image, frames, queued_at) "
-                "SELECT capture_id, captured_at, image, frames, ? FROM rejected ORDER BY rejected_at",
+                "INSERT OR IGNORE INTO pending (capture_id, captured_at, image, frames, queued_at, boot_id, "
+                "since_boot, device_time) SELECT capture_id, captured_at, image, frames, ?, boot_id, since_boot, "
+                "device_time "
+                "FROM rejected ORDER BY rejected_at",
                 (self._clock(),)).rowcount
             self._db.execute("DELETE FROM rejected")
             return int(moved)
@@ -216,7 +276,7 @@ class CaptureQueue:
     def journal(self) -> list[dict[str, Any]]:
         """Delivered captures and their answers, oldest first (no images)."""
         return self._rows("SELECT capture_id, captured_at, delivered_at, attempts, result, staff_id, event, recorded, "
-                          "similarity FROM delivered ORDER BY captured_at, capture_id")
+                          "similarity, clock_offset FROM delivered ORDER BY captured_at, capture_id")
 
     def rejections(self) -> list[dict[str, Any]]:
         """Captures the server refused for good, with its code and reason (no images)."""

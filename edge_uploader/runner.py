@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import cv2
 
+from edge_uploader.clock import BoxClock
 from edge_uploader.config import Config
 from edge_uploader.detector import Detector
 from edge_uploader.display import Display
@@ -51,9 +52,13 @@ class Uploader:
                                                     frame_gap_seconds=config.frame_gap_seconds,
                                                     send_unpaused=config.send_unpaused))
         self.queue = CaptureQueue(config.queue_path, max_pending=config.queue_max)
+        # Frames of a camera, or of a recording whose start nobody gave, are timed by the box's clock, which may
+        # be wrong: their captures keep their moment on the boot's clock, and the sender stamps them right.
+        self.clock = BoxClock()
+        self.box_clocked = isinstance(self.source, LiveSource) or config.recorded_at is None
         self.sender = Sender(self.queue, config.api_url, config.device_id, config.device_secret,
                              timeout=config.request_timeout, backoff=Backoff(config.backoff_base, config.backoff_cap),
-                             on_answer=self._answered)
+                             on_answer=self._answered, clock=self.clock, zone=self.zone)
         self.display = Display(config.display, fps=config.fps) if config.display else None
         # The lobby page's data: the same View the display draws, answered as /screen.json
         self.board = ScreenBoard(datetime.now(self.zone)) if config.screen else None
@@ -144,7 +149,8 @@ class Uploader:
                 log.error("crop could not be encoded", extra={"fields": {"event": "encode_failed"}})
                 return
             jpegs.append(jpeg.tobytes())
-        if not self.queue.put(capture_id, captured_at, jpegs):
+        taken = self.clock.moment_of(emission.first_time) if self.box_clocked else None
+        if not self.queue.put(capture_id, captured_at, jpegs, taken):
             self.stats.dropped += 1
             log.error("QUEUE FULL: capture dropped. The API has been unreachable for long; check the network",
                       extra={"fields": {"event": "queue_full", "captured_at": captured_at,

@@ -14,6 +14,14 @@ What each answer means for a capture:
 Pace: each capture that fails waits its own backoff; a delivery makes every waiting capture due at once and
 they go oldest first (the network is back: the morning's first check-ins must not wait out a 5-minute
 backoff). The first attempt after a start takes the oldest waiting capture at once, whatever its backoff.
+
+Clock: the ``Date`` of every answer (any status) tells how far off the box's clock is (``edge_uploader.clock``);
+the skew is logged, as a warning beyond 2 s. Until the clock of the current boot has been checked once, no
+capture is sent: the sender first asks the API for its time (``GET /v1/openapi.json``; any answer will do).
+A capture taken on the box's clock is then stamped with the corrected time (and ``clock_offset_seconds`` when
+the correction is more than 2 s), and every request is signed with the corrected time, so a box that booted
+in 1970 is accepted. A capture taken in an earlier boot whose clock was never checked is sent as the box
+stamped it (the server refuses it if that is impossible; it is then set aside).
 """
 
 from __future__ import annotations
@@ -21,14 +29,15 @@ from __future__ import annotations
 import logging
 import random
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import requests
 
 from chamcong import device_signature
+from edge_uploader.clock import SKEW_SECONDS, BoxClock, anchor_from
 from edge_uploader.queue import CaptureQueue, Pending
 from edge_uploader.wire import SPOOF_SUSPECTED, recognition_body
 
@@ -61,9 +70,15 @@ class Sender:
     def __init__(self, queue: CaptureQueue, api_url: str, device_id: str, secret: str, *,
                  timeout: float = 15.0, backoff: Backoff | None = None,
                  on_answer: Callable[[str, dict[str, Any]], None] | None = None,
-                 rng: random.Random | None = None) -> None:
+                 rng: random.Random | None = None, clock: BoxClock | None = None,
+                 zone: tzinfo | None = None) -> None:
         self.queue = queue
         self.url = api_url.rstrip("/") + "/v1/recognitions"
+        self.time_url = api_url.rstrip("/") + "/v1/openapi.json"  # public: any answer's Date will do
+        self.clock = clock or BoxClock()
+        self.zone = zone  # the site's: a corrected captured_at is written in it (else in the capture's own offset)
+        self._anchors = queue.boot_anchors()  # boot id → server time − seconds since that boot
+        self._logged_offset: float | None = None
         self.device_id = device_id
         self._secret = secret
         self.timeout = timeout
@@ -95,6 +110,9 @@ class Sender:
         capture, due_in = self.queue.next_due(any_waiting=not self._started)
         if capture is None:
             return min(due_in, 5.0) if due_in is not None else 1.0
+        if self.clock.boot_id not in self._anchors and not self.check_clock():
+            self._failures += 1  # held: nothing is sent before the clock of this boot is known
+            return self.backoff.delay(self._failures - 1, self._rng)
         if self.attempt(capture):
             self._failures = 0
             return 0.0
@@ -105,12 +123,15 @@ class Sender:
         """One POST. True when the capture left the queue (delivered or rejected), False to retry."""
         self._started = True
         attempts = self.queue.attempting(capture.capture_id)  # counted before it is made: a kill still counts
-        body = recognition_body(capture.capture_id, capture.captured_at, capture.images)
-        headers = device_signature.signed_headers(self.device_id, self._secret, int(time.time()), body)
+        captured_at, offset = self._stamp(capture)
+        body = recognition_body(capture.capture_id, captured_at, capture.images, offset)
+        sent = self.clock.since_boot()
+        headers = device_signature.signed_headers(self.device_id, self._secret, int(self.server_now()), body)
         try:
             reply = self._session.post(self.url, data=body, headers=headers, timeout=self.timeout)
         except requests.RequestException as error:
             return self._retry(capture, attempts, f"network: {type(error).__name__}", None)
+        self._learn(reply.headers.get("Date"), sent, self.clock.since_boot())
         answer = _json(reply)
         code = str(answer.get("code", "")) or None
         if 200 <= reply.status_code < 300:
@@ -140,6 +161,68 @@ class Sender:
         retry_after = _retry_after(reply) if reply.status_code in (429, 503) else None
         return self._retry(capture, attempts, f"http {reply.status_code} {code or ''}".strip(), retry_after)
 
+    def server_now(self) -> float:
+        """The time on the server's clock as best known: the box's clock corrected, once checked in this boot."""
+        anchor = self._anchors.get(self.clock.boot_id)
+        return self.clock.wall() if anchor is None else self.clock.since_boot() + anchor
+
+    def check_clock(self) -> bool:
+        """Ask the API for its time (one request; its Date header). True when the clock of this boot is known."""
+        sent = self.clock.since_boot()
+        try:
+            with self._session.get(self.time_url, timeout=self.timeout, stream=True) as reply:
+                date = reply.headers.get("Date")
+        except requests.RequestException as error:
+            self.stats.last_error = f"network: {type(error).__name__}"
+            log.warning("cannot check the clock against the API; captures wait", extra={"fields": {
+                "event": "clock_unchecked", "error": self.stats.last_error}})
+            return False
+        self._learn(date, sent, self.clock.since_boot())
+        if self.clock.boot_id not in self._anchors:  # an answer without a usable Date: never hold forever
+            log.error("the API's answer has no usable Date header; captures are stamped with the box's clock",
+                      extra={"fields": {"event": "clock_unchecked", "status": reply.status_code}})
+            self._anchors[self.clock.boot_id] = self.clock.wall() - self.clock.since_boot()
+        return True
+
+    def _learn(self, date_header: str | None, sent: float, received: float) -> None:
+        """The offset of this boot from an answer's Date (measured at the middle of the request); log the skew."""
+        anchor = anchor_from(date_header, sent, received)
+        if anchor is None:
+            return
+        boot = self.clock.boot_id
+        offset = anchor + self.clock.since_boot() - self.clock.wall()  # server − box, now
+        previous = self._anchors.get(boot)
+        self._anchors[boot] = anchor
+        if previous is None or abs(anchor - previous) > 1.0:
+            self.queue.set_boot_anchor(boot, anchor, offset)
+        if self._logged_offset is None or abs(offset - self._logged_offset) > SKEW_SECONDS:
+            self._logged_offset = offset
+            wrong = abs(offset) > SKEW_SECONDS
+            log.log(logging.WARNING if wrong else logging.INFO,
+                    "the box's clock is wrong: captures are stamped with the server's time" if wrong
+                    else "the box's clock agrees with the server's", extra={"fields": {
+                        "event": "clock", "offset_s": round(offset, 1),
+                        "box_time": _iso(self.clock.wall()), "server_time": _iso(self.server_now())}})
+
+    def _stamp(self, capture: Pending) -> tuple[str, float | None]:
+        """The time a capture is sent with: fixed at its first attempt, so every retry sends the same body."""
+        if capture.stamp is not None:
+            return capture.stamp
+        if capture.moment is None:  # not taken on the box's clock (a recording, an older queue): as it is
+            return capture.captured_at, None
+        anchor = self._anchors.get(capture.moment.boot_id)
+        stamp: tuple[str, float | None] = (capture.captured_at, None)
+        if anchor is None:
+            log.warning("capture taken in an earlier boot whose clock was never checked: sent with the box's time",
+                        extra={"fields": {"event": "clock_unknown", "capture_id": capture.capture_id,
+                                          "captured_at": capture.captured_at}})
+        else:
+            corrected = capture.moment.since_boot + anchor
+            offset = corrected - capture.moment.device_time
+            if abs(offset) > SKEW_SECONDS:
+                stamp = (_iso(corrected, capture.captured_at, self.zone), round(offset, 3))
+        return self.queue.stamp(capture.capture_id, *stamp)
+
     def _retry(self, capture: Pending, attempts: int, error: str, retry_after: float | None) -> bool:
         delay = self.backoff.delay(max(0, attempts - 1), self._rng)
         if retry_after is not None:
@@ -153,6 +236,19 @@ class Sender:
             "retry_in_s": round(delay, 1),
             **({"hint": "check device_id, secret and the clock of this box"} if level == logging.ERROR else {})}})
         return False
+
+
+def _iso(moment: float, like: str | None = None, zone: tzinfo | None = None) -> str:
+    """A time as ISO 8601 in ``zone``, else with the UTC offset of ``like`` (the capture's own), else UTC."""
+    if zone is not None:
+        return datetime.fromtimestamp(moment, zone).isoformat(timespec="milliseconds")
+    zone = UTC
+    if like:
+        try:
+            zone = datetime.fromisoformat(like).tzinfo or UTC
+        except ValueError:
+            zone = UTC
+    return datetime.fromtimestamp(moment, zone).isoformat(timespec="milliseconds")
 
 
 def _json(reply: requests.Response) -> dict[str, Any]:

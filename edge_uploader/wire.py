@@ -5,6 +5,9 @@ when it has 2 or 3 crops of the same passage, never both. The edge puts its best
 in descending quality; the crops are JPEG (the uploader's, quality 92) or PNG (``send`` sends files as they
 are). The body is a pure function of the capture, so a retry sends exactly the bytes the first attempt sent,
 and the device signature, which covers the raw body, is computed over those bytes.
+
+``clock_offset_seconds`` is there only when the box's clock was found wrong by more than 2 s: ``captured_at``
+was then corrected by that many seconds (server time − the box's time, from the ``Date`` of its answers).
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ def image_kind(data: bytes) -> str | None:
     return None
 
 
-def recognition_body(capture_id: str, captured_at: str, images: Sequence[bytes]) -> bytes:
+def recognition_body(capture_id: str, captured_at: str, images: Sequence[bytes],
+                     clock_offset_seconds: float | None = None) -> bytes:
     """The JSON body for one capture of 1 to ``MAX_FRAMES`` crops (ValueError otherwise)."""
     if not 1 <= len(images) <= MAX_FRAMES or not all(images):
         raise ValueError(f"a capture has 1 to {MAX_FRAMES} non-empty crops, not {len(images)}")
     encoded = [base64.b64encode(image).decode("ascii") for image in images]
     crops: dict[str, str | list[str]] = {"image_b64": encoded[0]} if len(encoded) == 1 else {"images_b64": encoded}
-    return json.dumps({"capture_id": capture_id, "captured_at": captured_at, **crops}).encode()
+    corrected = {} if clock_offset_seconds is None else {"clock_offset_seconds": clock_offset_seconds}
+    return json.dumps({"capture_id": capture_id, "captured_at": captured_at, **crops, **corrected}).encode()

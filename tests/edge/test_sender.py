@@ -15,13 +15,16 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from chamcong import device_signature as signing
+from edge_uploader.clock import BoxClock, Moment, since_boot
 from edge_uploader.logs import JsonFormatter
 from edge_uploader.queue import CaptureQueue, Counts
 from edge_uploader.runner import banner_of
@@ -127,6 +130,12 @@ def make_sender(queue: CaptureQueue, url: str, **kwargs: Any) -> Sender:
                   rng=random.Random(7), **kwargs)
 
 
+def clock_checked(queue: CaptureQueue) -> None:
+    """As if the sender had already read the server's time in this boot (and the box's clock is right)."""
+    clock = BoxClock()
+    queue.set_boot_anchor(clock.boot_id, clock.wall() - clock.since_boot(), 0.0)
+
+
 def run_until(sender: Sender, done: Callable[[], bool], max_steps: int = 200) -> None:
     """Step the sender as its run loop would (waiting what it asks, at most 0.1 s) until done."""
     for _ in range(max_steps):
@@ -189,7 +198,8 @@ def test_server_errors_are_retried_until_delivered_with_the_same_capture_id(api:
 
 
 def test_network_down_keeps_the_capture_waiting(queue: CaptureQueue, closed_port: int) -> None:
-    # GIVEN an API address where nothing listens
+    # GIVEN a box that checked its clock earlier in this boot, and an API address where nothing listens now
+    clock_checked(queue)
     queue.put("c-1", AT, JPEG)
     sender = make_sender(queue, f"http://127.0.0.1:{closed_port}/api")
     # WHEN the sender tries three times
@@ -518,3 +528,102 @@ def test_a_capture_posted_five_times_shows_five_attempts_even_when_killed_mid_up
     [entry] = queue.journal()
     assert entry["attempts"] == 5
     queue.close()
+
+
+YEAR = 365 * 86400.0
+HANOI_OFFSET = "+07:00"
+
+
+def box_clock(behind: float) -> BoxClock:
+    """A box whose wall clock is ``behind`` seconds late (its boot clock runs right, as boot clocks do)."""
+    return BoxClock(wall=lambda: time.time() - behind, boot=since_boot, boot_id_value="boot-skewed")
+
+
+def taken(clock: BoxClock, seconds_ago: float) -> tuple[str, Moment]:
+    """A capture's captured_at as the box writes it (its own clock, Hanoi time) and its moment."""
+    device_time = clock.wall() - seconds_ago
+    return datetime.fromtimestamp(device_time, ZoneInfo("Asia/Ho_Chi_Minh")).isoformat(timespec="milliseconds"), \
+        clock.moment_of(device_time)
+
+
+@pytest.mark.parametrize("behind", [YEAR, time.time() - 1000.0], ids=["a-year-behind", "booted-in-1970"])
+def test_a_box_with_a_wrong_clock_stamps_and_signs_with_the_servers_time(
+        api: FakeApi, queue: CaptureQueue, sender_log: pytest.LogCaptureFixture, behind: float) -> None:
+    # GIVEN a box whose clock is wrong, and a capture it took 30 s ago (stamped by its own clock)
+    clock = box_clock(behind)
+    captured_at, moment = taken(clock, 30)
+    assert datetime.fromisoformat(captured_at).year < datetime.now().year
+    queue.put("c-1", captured_at, JPEG, moment)
+    api.answers = [(200, MATCHED)]
+    sender = make_sender(queue, api.base_url, clock=clock, zone=ZoneInfo("Asia/Ho_Chi_Minh"))
+    # WHEN the sender steps
+    sender.step()
+    # THEN it learned the server's time first (the Date of an answer), then sent the capture once
+    [request] = api.requests
+    body = json.loads(request.body)
+    # AND the capture carries the real time it was taken, in the site's time zone, and says it was corrected
+    sent = datetime.fromisoformat(body["captured_at"])
+    assert abs(sent.timestamp() - (time.time() - 30)) < 3
+    assert body["captured_at"].endswith(HANOI_OFFSET)
+    assert body["clock_offset_seconds"] == pytest.approx(behind, abs=3)
+    # AND the request is signed with the server's time, which the server accepts
+    timestamp = request.headers[signing.HEADER_TIMESTAMP]
+    assert abs(int(timestamp) - time.time()) < 3
+    assert signing.signature_matches(SECRET, timestamp, request.body, request.headers[signing.HEADER_SIGNATURE])
+    # AND the skew is logged as a warning, and the journal keeps the time sent and the correction
+    [skew] = [line for line in log_lines(sender_log) if '"event": "clock"' in line]
+    assert '"level": "WARNING"' in skew
+    assert abs(json.loads(skew)["offset_s"] - behind) < 3
+    [entry] = queue.journal()
+    assert entry["captured_at"] == body["captured_at"]
+    assert entry["clock_offset"] == pytest.approx(behind, abs=3)
+
+
+def test_a_box_with_a_right_clock_sends_its_time_as_it_is(api: FakeApi, queue: CaptureQueue,
+                                                         sender_log: pytest.LogCaptureFixture) -> None:
+    # GIVEN a box whose clock is right
+    clock = box_clock(0.0)
+    captured_at, moment = taken(clock, 5)
+    queue.put("c-1", captured_at, JPEG, moment)
+    api.answers = [(200, MATCHED)]
+    # WHEN the capture is sent
+    make_sender(queue, api.base_url, clock=clock).step()
+    # THEN its time goes as the box stamped it, with no correction said, and the log says the clock agrees
+    assert json.loads(api.requests[0].body) == {"capture_id": "c-1", "captured_at": captured_at,
+                                                "image_b64": IMAGE_B64}
+    [agrees] = [line for line in log_lines(sender_log) if '"event": "clock"' in line]
+    assert '"level": "INFO"' in agrees
+
+
+def test_captures_are_held_while_the_clock_cannot_be_checked(queue: CaptureQueue, closed_port: int,
+                                                            sender_log: pytest.LogCaptureFixture) -> None:
+    # GIVEN a box a year behind that has not reached the server since it booted
+    clock = box_clock(YEAR)
+    captured_at, moment = taken(clock, 5)
+    queue.put("c-1", captured_at, JPEG, moment)
+    sender = make_sender(queue, f"http://127.0.0.1:{closed_port}/api", clock=clock)
+    # WHEN the sender steps a few times
+    waits = [sender.step() for _ in range(3)]
+    # THEN nothing was attempted: the capture waits, unstamped, and the sender backs off
+    [row] = queue.waiting()
+    assert row["attempts"] == 0
+    assert all(wait > 0 for wait in waits)
+    assert sum('"event": "clock_unchecked"' in line for line in log_lines(sender_log)) == 3
+
+
+def test_a_retry_sends_the_same_body_even_when_the_clock_estimate_moved(api: FakeApi, queue: CaptureQueue) -> None:
+    # GIVEN a box a year behind whose first attempt fails
+    boot = {"shift": 0.0}
+    clock = BoxClock(wall=lambda: time.time() - YEAR, boot=lambda: since_boot() + boot["shift"],
+                     boot_id_value="boot-skewed")
+    captured_at, moment = taken(clock, 5)
+    queue.put("c-1", captured_at, JPEG, moment)
+    api.answers = [(503, {"code": "unavailable"}), (200, MATCHED)]
+    sender = make_sender(queue, api.base_url, clock=clock)
+    sender.step()
+    # WHEN the estimate of the server's time moves by 100 s before the retry (a new Date read)
+    boot["shift"] = 100.0
+    run_until(sender, lambda: queue.counts().delivered == 1)
+    # THEN the retry carried exactly the first body (the server would refuse another body for this capture id)
+    assert len(api.requests) == 2
+    assert api.requests[0].body == api.requests[1].body

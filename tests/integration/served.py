@@ -19,11 +19,12 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
-def local_stack(models_dir: Path, out_dir: Path, admin_password: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    """Yields the API URL and the process; stops it with SIGTERM (and checks it stopped cleanly)."""
+def local_stack(models_dir: Path, out_dir: Path, admin_password: str,
+                env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """Yields the API URL and the process; stops it with SIGTERM (and checks it stopped cleanly). ``env``: settings."""
     port = free_port()
     env = {**os.environ, "BOOTSTRAP_ADMIN_PASSWORD": admin_password, "MODELS_DIR": str(models_dir),
-           "OUT_DIR": str(out_dir)}
+           "OUT_DIR": str(out_dir), **(env or {})}
     process = subprocess.Popen([sys.executable, "-m", "infra.local_stack", "serve", "--port", str(port)],
                                cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None

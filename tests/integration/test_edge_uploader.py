@@ -25,6 +25,7 @@ import numpy as np
 import pytest
 import requests
 
+from edge_uploader.clock import BoxClock
 from edge_uploader.config import MODEL_NAME
 from edge_uploader.queue import CaptureQueue
 from infra.demo.lobby import WALK_SECONDS, PassageTruth, build_clip, schedule
@@ -40,6 +41,8 @@ STRANGER = "person10"
 # 0.47 against the first even unpasted (below the 0.50 threshold; see the README's calibration), so the
 # clip uses their fourth.
 PROBE = {"obama": 1, "person01": 1, "person02": 3, "person10": 1}
+WHOLE_DAY = {"CHECK_IN_WINDOW": "00:00-12:00", "CHECK_OUT_WINDOW": "12:00-23:59"}
+YEAR = 365 * 86400.0
 
 
 def last_working_day() -> date:
@@ -71,7 +74,9 @@ class Office:
 
 @pytest.fixture(scope="module")
 def office(models_dir: Path, faces_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Office]:
-    with local_stack(models_dir, tmp_path_factory.mktemp("stack"), PASSWORD) as (api, _):
+    # Windows over the whole day (the tests' times keep their meaning: 07:10 is a check-in, 17:05 a check-out),
+    # so a box recording now, whatever the hour, records an event.
+    with local_stack(models_dir, tmp_path_factory.mktemp("stack"), PASSWORD, env=WHOLE_DAY) as (api, _):
         admin = requests.Session()
         token = admin.post(f"{api}/v1/auth/login", json={"username": "admin", "password": PASSWORD}, timeout=30)
         admin.headers["Authorization"] = f"Bearer {token.json()['token']}"
@@ -144,6 +149,16 @@ def waiting(queue: Path) -> list[dict[str, Any]]:
     listing = CaptureQueue(queue)
     try:
         return listing.waiting()
+    finally:
+        listing.close()
+
+
+def clock_checked(queue: Path) -> None:
+    """As if the uploader had read the server's time earlier in this boot (this machine's clock is right)."""
+    listing = CaptureQueue(queue)
+    try:
+        clock = BoxClock()
+        listing.set_boot_anchor(clock.boot_id, clock.wall() - clock.since_boot(), 0.0)
     finally:
         listing.close()
 
@@ -222,14 +237,15 @@ def test_killed_during_an_upload_restarts_and_counts_once(office: Office, faces_
 def test_api_down_then_back_and_answers_lost_deliver_everything_once(office: Office, faces_dir: Path,
                                                                       models_dir: Path, tmp_path: Path) -> None:
     # GIVEN the API is down when the lobby clip is processed (evening, so these are check-outs), and the
-    # uploader's backoffs grow from 1 s to 20 s
+    # uploader's backoffs grow from 1 s to 8 s
     relay = Relay(office.api)
     clip = tmp_path / "evening.avi"
     truth = clip_of(["obama", "person02"], faces_dir, models_dir, clip)
     queue = tmp_path / "queue.sqlite3"
+    clock_checked(queue)  # the box reached the API earlier in this boot (else it holds captures until it does)
     day = office.day(2)
     process = uploader(office, clip, queue, models_dir, "--once", "--drain-timeout", "120", "--api-url", relay.url,
-                       "--backoff-base", "1", "--backoff-cap", "20", recorded_at=at(day, 17, 20))
+                       "--backoff-base", "1", "--backoff-cap", "8", recorded_at=at(day, 17, 20))
     try:
         # (every passage queued, and each tried at least three times while the API is down)
         deadline = time.monotonic() + 120
@@ -300,3 +316,44 @@ def test_at_the_queue_bound_new_captures_are_refused_loudly(faces_dir: Path, mod
     full = [line for line in result.stderr.splitlines() if '"event": "queue_full"' in line]
     assert len(full) == 1 and '"level": "ERROR"' in full[0] and '"queue_max": 1' in full[0]
     assert "dropped 1" in result.stdout
+
+
+def skewed_uploader(office: Office, source: Path, queue: Path, models_dir: Path, behind: float
+                    ) -> subprocess.Popen[str]:
+    """The uploader on a box whose clock runs ``behind`` seconds late; the recording is timed by that clock."""
+    arguments = ["--source", str(source), "--device-id", office.device_id, "--queue-path", str(queue),
+                 "--model", str(models_dir / MODEL_NAME), "--api-url", office.api, "--backoff-base", "0.2",
+                 "--backoff-cap", "1", "--status-interval", "60", "--once"]
+    return subprocess.Popen([sys.executable, "-m", "tests.integration.skewed_box", str(behind), *arguments],
+                            cwd=REPO, text=True, env={**os.environ, "EDGE_DEVICE_SECRET": office.secret},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.parametrize(("person", "box"), [("obama", "a year behind"), ("person01", "booted in 1970")])
+def test_a_box_whose_clock_is_wrong_gets_its_check_ins_recorded_at_the_right_local_time(
+        office: Office, faces_dir: Path, models_dir: Path, tmp_path: Path, person: str, box: str) -> None:
+    # GIVEN a box whose clock is a year behind, or reads 1970 (no battery-backed clock), just started
+    behind = YEAR if box == "a year behind" else time.time() - 1000.0
+    clip = tmp_path / "now.avi"
+    [passage] = clip_of([person], faces_dir, models_dir, clip)
+    queue = tmp_path / "queue.sqlite3"
+    # WHEN it records a person passing, timing the recording by its own clock
+    started = time.time()
+    code, output = finished(office, skewed_uploader(office, clip, queue, models_dir, behind))
+    ended = time.time()
+    # THEN the capture was delivered once, matched, and said the box's clock was corrected by that much
+    assert code == 0, output
+    [entry] = CaptureQueue(queue).journal()
+    assert (entry["result"], entry["staff_id"]) == ("matched", office.staff[person]), entry
+    assert entry["clock_offset"] == pytest.approx(behind, abs=3)
+    # AND the server recorded it today, at the real local time the person stood in the lobby
+    today = datetime.now(HANOI).date()
+    [event] = [e for e in office.events(person, today) if e["capture_id"] == entry["capture_id"]]
+    local = datetime.fromisoformat(str(event["captured_at_local"]))
+    assert local.utcoffset() == timedelta(hours=7) and local.date() == today
+    assert started - 1.5 <= local.timestamp() - passage.pause_start <= ended + 1.5, (event, passage)
+    assert event["clock_offset_seconds"] == pytest.approx(behind, abs=3)
+    # AND the box's log warned that its clock was wrong, and never sent a capture stamped with it
+    [skew] = [line for line in output.splitlines() if '"event": "clock"' in line]
+    assert '"level": "WARNING"' in skew
+    assert '"event": "retry"' not in output  # no request was refused (a stale signature, a capture "too old")

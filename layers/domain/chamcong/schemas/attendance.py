@@ -34,6 +34,8 @@ class Event(View):
     similarity: float
     snapshot_url: str
     snapshot_url_expires_at: str
+    clock_offset_seconds: float | None = Field(
+        default=None, description="The lobby device's clock was wrong by this many seconds; captured_at is corrected")
 
 
 class EventList(View):

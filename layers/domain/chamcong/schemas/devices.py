@@ -10,6 +10,8 @@ from chamcong.schemas.common import Body, Id, Name, Query, View
 
 # A passage's crops: the edge sends the sharpest, most frontal ones spread over the 2-second pause.
 MAX_FRAMES = 3
+# A box that booted in 1970 is 56 years off: the bound only keeps the number sane.
+MAX_CLOCK_OFFSET_SECONDS = 100 * 365.25 * 86400
 
 
 class CreateDevice(Body):
@@ -43,6 +45,11 @@ class RecognitionRequest(Body):
     images_b64: list[Annotated[str, Field(min_length=1)]] | None = Field(
         default=None, min_length=1, max_length=MAX_FRAMES,
         description=f"1 to {MAX_FRAMES} crops of the same passage, base64; judged together as one capture")
+    clock_offset_seconds: float | None = Field(
+        default=None, ge=-MAX_CLOCK_OFFSET_SECONDS, le=MAX_CLOCK_OFFSET_SECONDS,
+        description="Set when the device's clock was wrong (by more than 2 s): captured_at is the device's time "
+                    "corrected by this many seconds (server time - device time, from the Date of the server's "
+                    "answers). Stored with the event and the capture")
 
     @model_validator(mode="after")
     def _one_way_to_send_crops(self) -> RecognitionRequest:

@@ -26,7 +26,7 @@ def list_events(container: Container, access: Access, staff_id: str, day: date |
              "capture_id": event.capture_id, "similarity": event.similarity,
              # Evidence links are short-lived and issued only to someone allowed to read this person.
              "snapshot_url": container.blobs.presign(event.snapshot_key, seconds),
-             "snapshot_url_expires_at": expires}
+             "snapshot_url_expires_at": expires, "clock_offset_seconds": event.clock_offset_seconds}
             for event in EventModel.of_person_on(staff_id, day)
         ],
     }

@@ -63,7 +63,7 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
     body_sha256 = hashlib.sha256(raw_body).hexdigest()
     with watch.lap("record"):
         claimed_at, earlier = _claim(device.device_id, request.capture_id, body_sha256, now,
-                                     settings.capture_claim_timeout_seconds)
+                                     settings.capture_claim_timeout_seconds, request.clock_offset_seconds)
     if earlier is not None:
         return earlier
     try:
@@ -78,6 +78,7 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
             if response["recorded"]:
                 assert passage.staff is not None and event_type is not None
                 event = _event(container, device, request.capture_id, captured_at, local, event_type, passage)
+                event.clock_offset_seconds = request.clock_offset_seconds  # the edge corrected its clock
                 # The event and the capture's answer are written together or not at all: a retry
                 # either finds the answer or redoes both, never a second event.
                 with TransactWrite(connection=container.dynamodb) as transaction:
@@ -102,11 +103,12 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
 
 
 def _claim(device_id: str, capture_id: str, body_sha256: str, now: datetime,
-           timeout_seconds: int) -> tuple[int, dict[str, Any] | None]:
+           timeout_seconds: int, clock_offset_seconds: float | None = None) -> tuple[int, dict[str, Any] | None]:
     """Take the capture for this request, or return the answer an earlier request already gave."""
     claimed_at = time.time_ns()
     claim = CaptureModel(device_id, capture_id, body_sha256=body_sha256, status="pending", claimed_at=claimed_at,
-                         expires_at=int((now + CAPTURE_RETENTION).timestamp()))
+                         expires_at=int((now + CAPTURE_RETENTION).timestamp()),
+                         clock_offset_seconds=clock_offset_seconds)
     # A stale claim is taken over only by a retry of the same body: another body is a conflict, never an answer.
     existing = claims.claim(claim, stale_before=claimed_at - timeout_seconds * 1_000_000_000,
                             takeover_guard=CaptureModel.body_sha256 == body_sha256)

@@ -47,6 +47,8 @@ class EventModel(Model):
     similarity = NumberAttribute()
     snapshot_key = UnicodeAttribute()
     recorded_at = UTCDateTimeAttribute(default=utcnow)
+    # The device's clock was wrong by this many seconds; captured_at is already corrected (None: it was right)
+    clock_offset_seconds = NumberAttribute(null=True)
     by_unit = EventsByUnitIndex()
 
     @staticmethod

@@ -45,6 +45,7 @@ class CaptureModel(Model):
     claimed_at = NumberAttribute()
     response = JSONAttribute(null=True)
     expires_at = NumberAttribute()  # DynamoDB TTL
+    clock_offset_seconds = NumberAttribute(null=True)  # the device's clock was this wrong (captured_at corrected)
 
 
 class SpoofModel(Model):
