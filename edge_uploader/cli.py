@@ -133,8 +133,9 @@ def queue_command(argv: list[str], prog: str = f"{PROG} queue") -> int:
                   f"  {row['reason'] or ''}")
         for row in queue.journal()[-args.last:] if args.last else []:
             recorded = "recorded" if row["recorded"] else "not recorded"
+            corrected = f", box clock corrected by {row['clock_offset']:+.0f} s" if row["clock_offset"] else ""
             print(f"  sent     {row['capture_id']}  {row['captured_at']}  {row['result']} {row['event'] or ''} "
-                  f"({recorded}, {row['attempts']} attempt{'s' if row['attempts'] != 1 else ''})")
+                  f"({recorded}, {row['attempts']} attempt{'s' if row['attempts'] != 1 else ''}{corrected})")
         return EXIT_OK
     finally:
         queue.close()
