@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 
 from chamcong import device_signature
 from edge_uploader import config as settings
+from edge_uploader.clock import SKEW_SECONDS, server_time
 from edge_uploader.errors import EXIT_OK, EXIT_USAGE, EdgeError
 from edge_uploader.wire import MAX_FRAMES, image_kind, recognition_body
 
@@ -48,6 +49,10 @@ EPILOG = """\
 the capture time: --at HH:MM is the latest moment at that local time (site_timezone) that has passed,
 today or else yesterday, so the command works at any hour (the server refuses captures more than 5
 minutes ahead or older than 7 days). Default --at 07:25.
+
+the clock: send stamps and signs with this box's clock, as given; when the server's answer (its Date
+header) shows that clock more than 2 s off, a line on stderr says by how much (the running uploader
+corrects for it by itself).
 
 exit codes: 0 answered (the JSON answer on stdout); 1 refused by the server (status and answer on stderr)
 or not reachable; 2 bad arguments, settings or image.
@@ -135,10 +140,13 @@ def main(argv: list[str], prog: str = "python -m edge_uploader send") -> int:
     print(f"edge_uploader: sending {capture_id} captured at {captured_at} ({crops}{sizes} bytes) to {url}",
           file=sys.stderr)
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 - http(s) checked
+    sent = time.time()
     try:
         with urllib.request.urlopen(request, timeout=connection.request_timeout) as reply:  # noqa: S310
             answer = reply.read()
+            _say_skew(reply.headers.get("Date"), sent, time.time())
     except urllib.error.HTTPError as error:
+        _say_skew(error.headers.get("Date"), sent, time.time())
         raw = error.read()
         parsed = _json(raw)
         code = f" [{parsed['code']}]" if isinstance(parsed, dict) and parsed.get("code") else ""
@@ -151,6 +159,21 @@ def main(argv: list[str], prog: str = "python -m edge_uploader send") -> int:
         return EXIT_FAILED
     _write(sys.stdout, _pretty(_json(answer), answer))
     return EXIT_OK
+
+
+def clock_skew(date_header: str | None, sent: float, received: float) -> float | None:
+    """Server time − this box's time, from an answer's Date (at the middle of the request); None without one."""
+    server = server_time(date_header)
+    return None if server is None else server - (sent + received) / 2
+
+
+def _say_skew(date_header: str | None, sent: float, received: float) -> None:
+    skew = clock_skew(date_header, sent, received)
+    if skew is not None and abs(skew) > SKEW_SECONDS:
+        way = "behind" if skew > 0 else "ahead of"
+        print(f"edge_uploader: warning [clock]: this box's clock is {abs(skew):.0f} s {way} the server's "
+              f"(its Date header): the capture time and the signature come from it; set the clock right (NTP), "
+              f"or give --captured-at", file=sys.stderr)
 
 
 def _read_images(paths: list[Path]) -> list[bytes]:

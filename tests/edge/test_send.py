@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email.utils
 import json
 import re
 import threading
@@ -137,6 +138,7 @@ class Server:
     url: str
     answers: list[tuple[int, dict[str, Any]]]
     received: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
+    date: str = ""  # the Date its answers carry (default: the real time)
 
 
 @pytest.fixture
@@ -158,6 +160,9 @@ def server() -> Iterator[Server]:
 
         def log_message(self, format: str, *args: Any) -> None:
             pass
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            return state.date or super().date_time_string(timestamp)
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -293,3 +298,27 @@ def test_more_than_three_photos_or_a_file_that_is_no_image_exits_2(
     assert cli.main(["send", *argv, "--api-url", "http://127.0.0.1:9"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(expected) and SECRET not in err
+
+
+@pytest.mark.parametrize(("status", "answer", "code"), [
+    (401, {"code": "stale_timestamp", "message": "timestamp too far from server time"}, 1), (200, MATCHED, 0)])
+def test_a_box_clock_far_from_the_servers_is_said_on_stderr(server: Server, photo: Path, device_env: None,
+                                                           capsys: pytest.CaptureFixture[str], status: int,
+                                                           answer: dict[str, Any], code: int) -> None:
+    # GIVEN a server whose answers say it is 400 days later than this box's clock
+    server.date = email.utils.formatdate(time.time() + 400 * 86400, usegmt=True)
+    server.answers.append((status, answer))
+    # WHEN a photo is sent
+    assert cli.main(["send", "--image", str(photo), "--api-url", server.url]) == code
+    # THEN stderr says by how much the box's clock is behind, whatever the answer
+    _, err = capsys.readouterr()
+    [line] = [line for line in err.splitlines() if "[clock]" in line]
+    found = re.search(r"clock is (\d+) s behind the server's", line)
+    assert found and abs(int(found[1]) - 400 * 86400) <= 2, line
+
+
+def test_a_box_clock_that_agrees_with_the_server_says_nothing(server: Server, photo: Path, device_env: None,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    server.answers.append((200, MATCHED))
+    assert cli.main(["send", "--image", str(photo), "--api-url", server.url]) == 0
+    assert "[clock]" not in capsys.readouterr().err
