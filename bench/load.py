@@ -380,7 +380,8 @@ def tally(run: Run) -> Tally:
                  len({sent.arrival.staff_id for sent in run.sent}))
 
 
-def report(run: Run, arrivals: int, burst: int, frames: int, problems: list[str], counted_twice: int) -> bool:
+def report(run: Run, arrivals: int, burst: int, frames: int, problems: list[str], counted_twice: int,
+           goal_p99_ms: float = GOAL_P99_MS) -> bool:
     """Print the figures; True when every goal is met."""
     ms = [r.ms for r in run.requests]
     facts = tally(run)
@@ -440,7 +441,7 @@ def report(run: Run, arrivals: int, burst: int, frames: int, problems: list[str]
                                       if not problems else ""))
     for problem in problems:
         print(f"  ✗ {problem}")
-    goals = [(f"p99 ≤ {GOAL_P99_MS:.0f} ms", p99 <= GOAL_P99_MS, f"{p99:.0f} ms"),
+    goals = [(f"p99 ≤ {goal_p99_ms:.0f} ms", p99 <= goal_p99_ms, f"{p99:.0f} ms"),
              ("0 errors", facts.errors == 0, str(facts.errors)), ("0 lost", facts.lost == 0, str(facts.lost)),
              ("0 counted twice", doubled == 0, str(doubled)),
              ("the day checks out", not problems, f"{len(problems)} problem(s)")]
@@ -459,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pause", type=float, default=0.0, help="seconds between bursts (0: the next burst "
                                                                   "leaves when the last is answered)")
     parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--goal-p99-ms", type=float, default=GOAL_P99_MS, help=argparse.SUPPRESS)  # tests: noisy
     parser.add_argument("--models-dir", type=Path, default=Path(os.environ.get("MODELS_DIR", SHARED / "models")))
     parser.add_argument("--photos", default=",".join(str(p) for p in PHOTO_SETS),
                         help="comma-separated folders of people's photos (one folder per person)")
@@ -490,7 +492,8 @@ def main(argv: list[str] | None = None) -> int:
         warm_up(stack.api_url, device_id, secret, arrivals, args.burst)
         run = rush(stack.api_url, device_id, secret, arrivals, args.burst, args.pause)
         problems, counted_twice = check_day(api, unit, device_id, run, day)
-    return 0 if report(run, len(arrivals), args.burst, args.frames, problems, counted_twice) else 1
+    met = report(run, len(arrivals), args.burst, args.frames, problems, counted_twice, args.goal_p99_ms)
+    return 0 if met else 1
 
 
 if __name__ == "__main__":
