@@ -45,3 +45,24 @@ def test_a_short_rush_loses_nothing_doubles_nothing_and_the_day_shows_who_came(m
     assert "every answer, capture record, event and the unit's day agree" in out
     assert re.search(r"latency ms p50 / p95 / p99 / max\s+\d+ / \d+ / \d+ / \d+", out), out
     assert len(re.findall(r"^(?:[1-9]|10)\s+\d+\s+\d+\s+\d+\s+\d+\s*$", out, re.MULTILINE)) == 10, out
+
+
+def test_the_server_s_time_is_split_into_compute_storage_and_the_rest(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.load import Arrival, Request, Run, Sent, report
+
+    # GIVEN 10 answers of 100 ms whose Server-Timing says 20 ms of compute and 30 ms of storage
+    run = Run(seconds=1.0)
+    arrival = Arrival(0, "c0", "s1", "2026-12-02T07:00:00+07:00", (b"jpeg",), b"{}", twice=False)
+    run.sent.append(Sent(arrival, answers=[{"result": "matched", "staff_id": "s1", "recorded": True}],
+                         statuses=[200]))
+    timing = parse_server_timing("auth;dur=5, decode;dur=2, detect;dur=8, align_embed;dur=10, gallery;dur=1, "
+                                 "record;dur=24, total;dur=50")
+    run.requests = [Request(n / 10, 100.0, 200, None, timing) for n in range(10)]
+    # WHEN the figures are printed
+    met = report(run, 1, 10, 3, [], 0)
+    out = capsys.readouterr().out
+    # THEN the split tells the product's compute from the stand-in's storage and from HTTP and queueing
+    assert met
+    assert re.search(r"of which compute\s+20\.0\s+20 %", out), out
+    assert re.search(r"of which storage\s+30\.0\s+30 %", out), out
+    assert re.search(r"rest: HTTP, queueing\s+50\.0\s+50 %", out), out
