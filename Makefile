@@ -8,7 +8,7 @@ export MODELS_DIR ?= $(SHARED)/models
 export FACES_DIR ?= $(SHARED)/faces-dev
 PORT ?= 8000
 
-.PHONY: help venv web browser screenshots test lint serve demo bench layers edge lock clean fuzz publish-web
+.PHONY: help venv web browser screenshots test lint serve demo bench load layers edge lock clean fuzz publish-web
 
 help:
 	@echo "make serve   - local stack (moto + chalice) on 127.0.0.1:$(PORT), the web site at /; DEMO=1 loads the demo district first"
@@ -16,6 +16,7 @@ help:
 	@echo "make test    - the whole test suite (installs .venv first)"
 	@echo "make fuzz    - schemathesis over the served OpenAPI, long (about 10 minutes; out/fuzz/failures.txt)"
 	@echo "make bench   - recognition speed and accuracy, edge detection, calibration, liveness, enrolment gate, Today/Charts, a 500-task batch, the 17:00 work-from-home summary, a district's monthly evaluation"
+	@echo "make load    - the morning rush on the local stack: 1,000 arrivals in bursts of 10, then the day checked (ARRIVALS=N)"
 	@echo "make edge    - the edge uploader as one file, out/edge/chamcong-edge.pyz"
 	@echo "make lint    - ruff, mypy, cfn-lint"
 	@echo "make publish-web BUCKET=<SiteBucketName> [DISTRIBUTION=<id>] - upload web/ to the deployed site"
@@ -101,6 +102,10 @@ bench: venv web browser
 	$(PY) -m bench.web
 	$(PY) -m bench.tasks
 	$(PY) -m bench.evaluation
+
+# The morning rush (not a test; exits non-zero when a goal is missed): bench/load.py.
+load: venv
+	$(PY) -m bench.load $(if $(ARRIVALS),--arrivals $(ARRIVALS))
 
 # Build the Lambda layers as `sam build` does and check Lambda's 250 MB unzipped limit
 # (function + layers) for the function that carries both.

@@ -1,4 +1,5 @@
-"""`make serve`: the whole product on this machine. moto server stands in for AWS; the chalice app is real.
+"""`make serve`: the whole product on this machine. moto server stands in for AWS (in a child process); the chalice
+app is real.
 
 python -m infra.local_stack serve [--port 8000] [--models-dir DIR] [--out DIR]
 """
@@ -14,8 +15,10 @@ import os
 import secrets
 import signal
 import socket
+import subprocess
 import sys
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -169,6 +172,76 @@ class LocalAWS:
         self.thread.join()
 
 
+class MotoProcess:
+    """The same moto server (`LocalAWS`) in a child process, so its work never holds the GIL the API threads need.
+
+    The child stops when told (SIGTERM), and also when its parent is gone however it went (even `kill -9`):
+    it watches its stdin, a pipe only the parent holds, and exits at its end.
+    """
+
+    def __init__(self, port: int, ready_seconds: float = 60.0) -> None:
+        self.port = port
+        self.ready_seconds = ready_seconds
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(  # noqa: S603 - this interpreter, this module
+            [sys.executable, "-m", "infra.local_stack", "moto", "--port", str(self.port)], cwd=REPO,
+            # Its own session: a Ctrl-C in the terminal reaches the parent only, which then stops the child.
+            stdin=subprocess.PIPE, start_new_session=True)
+        deadline = time.monotonic() + self.ready_seconds
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the local AWS stand-in (moto) exited with status {self.process.returncode}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                return
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the local AWS stand-in (moto) did not listen on port {self.port} in time")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None:
+            return
+        with contextlib.suppress(OSError):
+            assert process.stdin is not None
+            process.stdin.close()
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def serve_moto(port: int) -> int:
+    """The child's side of `MotoProcess`: serve until SIGTERM/SIGINT or until stdin ends (the parent is gone)."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    def watch_parent() -> None:
+        with contextlib.suppress(OSError, ValueError):
+            while sys.stdin.buffer.read(4096):
+                pass
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    moto = LocalAWS(port)
+    moto.start()
+    threading.Thread(target=watch_parent, name="watch-parent", daemon=True).start()
+    try:
+        stop.wait()
+    finally:
+        moto.stop()
+    return 0
+
+
 @dataclass
 class RunningStack:
     api_url: str
@@ -177,17 +250,26 @@ class RunningStack:
     admin_password: str | None  # None when the account already existed
 
 
+def moto_in_child_process() -> bool:
+    """moto runs in a child process unless LOCAL_MOTO=thread (as before issue 15: a thread of this process).
+
+    In a child process moto's work no longer competes with the API threads for this process's GIL: under `make
+    load` a recognition's storage time and the latency tail fall (README, "Load: the morning rush")."""
+    return os.environ.get("LOCAL_MOTO", "process") != "thread"
+
+
 @contextlib.contextmanager
 def running_stack(port: int, models_dir: Path, out_dir: Path, admin_password: str | None = None,
                   host: str = "127.0.0.1", access_log: bool = True) -> Iterator[RunningStack]:
-    """Start moto and the API, provision from the template, yield, and stop everything on exit."""
+    """Start moto (in a child process, see `moto_in_child_process`) and the API, provision from the template,
+    yield, and stop everything on exit, an exception included; if this process is killed outright, moto follows."""
     import boto3
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's per-request lines say nothing useful here
 
     out_dir.mkdir(parents=True, exist_ok=True)
     moto_port = free_port()
-    moto = LocalAWS(moto_port)
+    moto: LocalAWS | MotoProcess = MotoProcess(moto_port) if moto_in_child_process() else LocalAWS(moto_port)
     moto.start()
     api_server = None
     try:
@@ -286,7 +368,11 @@ def main(argv: list[str] | None = None) -> int:
     serve_parser.add_argument("--demo", action="store_true",
                               help="load the demo district of `make demo` first (units, people, a day of captures, "
                                    "the accounts), then keep serving")
+    moto_parser = commands.add_parser("moto", help="only the local AWS stand-in (run by the others in a child process)")
+    moto_parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
+    if args.command == "moto":
+        return serve_moto(args.port)
     if not 0 < args.port < 65536:
         parser.error("--port must be between 1 and 65535")
     if not Path(args.models_dir).is_dir():

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import base64
 import json
+import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -15,7 +19,7 @@ import requests
 
 from chamcong import device_signature
 from tests.integration.photos import photos_of
-from tests.integration.served import local_stack
+from tests.integration.served import REPO, local_stack
 
 PASSWORD = "Mật-khẩu-thử-2026"
 
@@ -104,3 +108,77 @@ def test_the_web_site_is_served_beside_the_api_with_the_deployed_headers(served:
 def test_nothing_but_the_site_s_files_is_served(served: str, path: str) -> None:
     reply = requests.get(f"{served}{path}", timeout=10)
     assert reply.status_code == 404 and reply.json()["code"] == "not_found"
+
+
+# --- the local AWS stand-in runs in a child process; nothing of it outlives the stack ---------------------------
+
+def _listening(url_or_port: str | int) -> bool:
+    port = int(str(url_or_port).rsplit(":", 1)[-1])
+    with socket.socket() as probe:
+        probe.settimeout(1)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _gone(port: int, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not _listening(port):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_stack_that_fails_midway_leaves_neither_moto_nor_the_api_running(models_dir: Path, tmp_path: Path) -> None:
+    # GIVEN a program that starts the local stack and fails while using it
+    script = ("import sys\nfrom pathlib import Path\nfrom infra.local_stack import free_port, running_stack\n"
+              f"with running_stack(free_port(), Path({str(models_dir)!r}), Path({str(tmp_path)!r}), 'pw-123456789',"
+              " access_log=False) as stack:\n"
+              "    print(stack.api_url, stack.moto_url, flush=True)\n"
+              "    raise RuntimeError('something went wrong')\n")
+    # WHEN it runs
+    finished = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=300,
+                              check=False)
+    # THEN it fails with its own error, and neither the API nor moto is still there
+    assert finished.returncode == 1 and "something went wrong" in finished.stderr, finished.stderr[-2000:]
+    api_url, moto_url = finished.stdout.split()
+    assert not _listening(api_url) and not _listening(moto_url)
+
+
+def test_moto_stops_when_the_process_that_started_it_is_killed() -> None:
+    # GIVEN a process that started the local AWS stand-in
+    script = ("import time\nfrom infra.local_stack import MotoProcess, free_port\n"
+              "moto = MotoProcess(free_port())\nmoto.start()\nprint(moto.port, flush=True)\ntime.sleep(600)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert parent.stdout is not None
+        port = int(parent.stdout.readline())
+        assert _listening(port)
+        # WHEN that process is killed outright (no clean-up code runs)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=10)
+        # THEN moto goes with it
+        assert _gone(port), "moto outlived the process that started it"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def test_make_serve_stopped_with_sigterm_stops_moto_too(models_dir: Path, tmp_path: Path) -> None:
+    with local_stack(models_dir, tmp_path, PASSWORD) as (url, process):
+        assert requests.get(f"{url}/v1/openapi.json", timeout=10).status_code == 200
+        children = _children(process.pid)
+        assert children, "moto runs in a child process of the stack"
+    # the stack stopped cleanly on SIGTERM (local_stack checks it); its child is gone too
+    assert not [pid for pid in children if Path(f"/proc/{pid}").exists()]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            lines = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if lines.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
