@@ -92,8 +92,6 @@ class Settings(BaseSettings):
     signature_tolerance_seconds: int = 300
     capture_max_future_seconds: int = 300
     capture_max_age_days: int = 7
-    # A capture claimed by a request that then died may be taken over after this long.
-    capture_claim_timeout_seconds: int = 60
     # Captures judged a photo or a screen are kept (record and frames) this long: see SpoofRetentionDays.
     spoof_retention_days: int = 60
 
