@@ -27,6 +27,7 @@ from chamcong.rules.calendar import Schedule, WorkCalendar, holidays_from, shipp
 from chamcong.rules.windows import SiteWindows, Window
 from chamcong.settings import Settings, clean_site_url, get_settings
 from chamcong.store.blobs import BlobStore
+from chamcong.store.device_cache import DeviceCache
 from chamcong.store.gallery import GalleryRepository
 from chamcong.store.models import bind_models
 from chamcong.store.models.devices import ACTIVE_MODEL_ID, REEMBED_JOB_ID, ActiveModelRecord, ReembedJobRecord
@@ -160,6 +161,11 @@ class Container:
             self._active_checked = (model_id, now)
         return model_id
 
+    def forget_active_model(self) -> None:
+        """After a switch made in this function: the next recognition reads which model is active."""
+        with self._lock:
+            self._active_checked = None
+
     @cached_property
     def _model_store(self) -> ModelStore:
         from face_engine.model_files import ModelStore
@@ -248,6 +254,11 @@ class Container:
     @property
     def match_threshold(self) -> float:
         return self.recognition_model().threshold
+
+    @cached_property
+    def device_cache(self) -> DeviceCache:
+        """The lobby devices this warm function has seen, each kept `device_check_seconds`."""
+        return DeviceCache(self.settings.device_check_seconds)
 
     @cached_property
     def thresholds(self) -> ThresholdBook:

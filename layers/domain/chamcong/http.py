@@ -307,7 +307,7 @@ class ApiRouter:
         ctx.query = _parse_query(spec, ctx.request)
         if spec.auth == "device":
             ctx.device = authenticate_device(ctx.request.headers, ctx.raw_body, ctx.now,
-                                             settings.signature_tolerance_seconds)
+                                             settings.signature_tolerance_seconds, ctx.container.device_cache)
         elif spec.auth == "apikey":
             ctx.integration = authenticate_client(ctx.request.headers.get("authorization"))
         elif spec.auth == "user":
