@@ -135,6 +135,24 @@ def test_a_retried_capture_returns_the_first_answer_and_records_once(office: Off
     product.clock.advance(seconds=-40)
 
 
+def test_the_answer_says_where_the_server_spent_its_time(office: Office) -> None:
+    # WHEN a device sends a passage
+    photo = photos_of(office.faces_dir, "person01")[2]
+    reply = office.product.recognise(office.device_id, "timed-1", _crop(office, photo), "2026-11-18T07:02:00+07:00")
+    assert reply.status == 200 and reply.body["result"] == "matched", reply.body
+    # THEN the Server-Timing header gives the milliseconds of each stage, and the server's total
+    header = {name.lower(): value for name, value in reply.headers.items()}["server-timing"]
+    stages = {}
+    for part in header.split(", "):
+        name, duration = part.split(";dur=")
+        stages[name] = float(duration)
+    assert {"auth", "decode", "detect", "align_embed", "liveness", "match", "record", "total"} <= set(stages), header
+    assert all(ms >= 0 for ms in stages.values())
+    assert stages["total"] >= sum(ms for name, ms in stages.items() if name != "total") - 0.5
+    # and nothing about the person or the capture
+    assert reply.body["staff_id"] not in header and "timed-1" not in header and "person01" not in header
+
+
 def test_a_crop_without_a_face_is_answered_not_recorded(office: Office) -> None:
     reply = office.product.recognise(office.device_id, "empty-1", blank_jpeg(), MORNING)
     assert reply.status == 200

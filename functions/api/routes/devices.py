@@ -50,4 +50,4 @@ def revoke_device(ctx: RequestContext, device_id: str) -> dict[str, Any]:
                       "captured_at_too_old", "capture_conflict"))
 def recognise(ctx: RequestContext) -> dict[str, Any]:
     assert ctx.device is not None
-    return recognition.recognise(ctx.container, ctx.device, ctx.raw_body, ctx.body)
+    return recognition.recognise(ctx.container, ctx.device, ctx.raw_body, ctx.body, ctx.watch)
