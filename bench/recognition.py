@@ -120,6 +120,13 @@ def bench_recognition(models_dir: Path, faces_dir: Path, repeats: int, frames: i
                 for name, ms in watch.laps.items():
                     stages.setdefault(name, []).append(ms)
                 stages.setdefault("total", []).append(total)
+        # What a recognition writes, as DynamoDB bills it (bench.cost)
+        from bench.cost import item_bytes
+        from chamcong.store.models.attendance import EventModel
+        from chamcong.store.models.devices import CaptureModel
+
+        stages["capture_bytes"] = [item_bytes(item.to_dynamodb_dict()) for item in CaptureModel.scan()]
+        stages["event_bytes"] = [item_bytes(item.to_dynamodb_dict()) for item in EventModel.scan()]
         set_container(None)
     return stages
 
@@ -323,8 +330,9 @@ def side_by_side(raw: Callable[[bytes], None], raw_threads: int, sender: Sender,
     return len(crops) / raw_seconds, sender.run.rate
 
 
-def bench_http(models_dir: Path, faces_dir: Path, repeats: int, clients: int) -> None:
-    """Print the stages through HTTP and the HTTP/raw ratio, sequential and concurrent."""
+def bench_http(models_dir: Path, faces_dir: Path, repeats: int, clients: int) -> float:
+    """Print the stages through HTTP and the HTTP/raw ratio, sequential and concurrent; return the server's median
+    time without storage (total − record), one client, in ms."""
     cpus = os.cpu_count() or 1
     with stack_in_child(models_dir, faces_dir) as stack:
         engine = load_engine(models_dir)
@@ -372,6 +380,8 @@ def bench_http(models_dir: Path, faces_dir: Path, repeats: int, clients: int) ->
     print("Each pair measured in alternating blocks of 8 crops (raw, then HTTP). The best thread count was chosen\n"
           "beforehand: " + ", ".join(f"{threads}: {value:.1f}/s" for threads, value in raw_by_threads.items())
           + ". The raw pipeline has no liveness (≈3 ms of every HTTP recognition) and no storage.")
+    return median([t - r for t, r in zip(sequential.server.get("total", []), sequential.server.get("record", []),
+                                          strict=False)])
 
 
 def percentile(values: Sequence[float], pct: float) -> float:
@@ -421,8 +431,18 @@ def main(argv: list[str] | None = None) -> int:
           "which costs more per call than DynamoDB/S3 from a Lambda in the same region: read them as upper bounds.")
     total = median(stages["total"])
     print(f"\nFaces per second, one recognition at a time on one process: {1000 / total:.1f}")
+    computing = total - median(stages["record"])
     if not args.no_http:
-        bench_http(args.models_dir, args.faces, args.http_repeats, args.clients)
+        computing = bench_http(args.models_dir, args.faces, args.http_repeats, args.clients)
+
+    from bench.cost import Recognition, print_cost, wru
+
+    captures, events = stages["capture_bytes"], stages["event_bytes"]
+    print_cost(Recognition(compute_ms=computing, recorded_share=len(events) / max(len(captures), 1),
+                           capture_wru=wru(median(captures)), event_wru=wru(median(events))),
+               note=f"(items measured: capture {median(captures):.0f} B, event {median(events):.0f} B; computing = "
+                    "the server's total minus record, " + ("in process)" if args.no_http else
+                                                           "one client through HTTP)"))
 
     match_rows = []
     for size in sizes:
