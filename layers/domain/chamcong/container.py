@@ -70,6 +70,17 @@ class Container:
 
     def __post_init__(self) -> None:
         bind_models(self.settings)
+        self._share_dynamodb_client()
+
+    def _share_dynamodb_client(self) -> None:
+        """One botocore DynamoDB client for every table. pynamodb makes one per model class, each from a new botocore
+        session: on a cold start each table's first call would load DynamoDB's service description again (a few
+        hundred ms over the tables of one recognition). A client without credentials is left to pynamodb."""
+        from chamcong.store.models import MODELS, SHARING
+
+        client = self.dynamodb.client
+        for model in {model for model, _ in MODELS.values()} | set(SHARING):
+            model._get_connection().connection._client = client
 
     @cached_property
     def s3(self) -> Any:
