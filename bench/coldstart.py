@@ -149,10 +149,20 @@ def main(argv: list[str] | None = None) -> int:
         "MODELS_DIR", REPO.parent / "shared" / "models")))
     parser.add_argument("--faces", type=Path, default=Path(os.environ.get(
         "FACES_DIR", REPO.parent / "shared" / "faces-dev")))
+    parser.add_argument("--profile", action="store_true", help="print the first run's cProfile (cumulative)")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child is not None:
-        return child(args.child)
+        if not os.environ.get("BENCH_PROFILE"):
+            return child(args.child)
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        status = profile.runcall(child, args.child)
+        pstats.Stats(profile, stream=sys.stderr).sort_stats("cumulative").print_stats(
+            *([os.environ["BENCH_PROFILE_FILTER"]] if os.environ.get("BENCH_PROFILE_FILTER") else []), 40)
+        return status
     if args.runs < 1 or args.extra_faces < 0:
         parser.error("--runs must be positive and --extra-faces not negative")
     for folder in (args.models_dir, args.faces):
@@ -176,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
             environment, event_file = provision_world(args.models_dir, args.faces, args.extra_faces, out)
             for run in range(args.runs):
                 env = {**environment, "MODEL_CACHE_DIR": str(out / f"cold-{run}"),  # empty: as a new container's /tmp
-                       "BENCH_SPAWNED_AT": repr(time.time())}
+                       "BENCH_SPAWNED_AT": repr(time.time()), **({"BENCH_PROFILE": "1"} if args.profile else {})}
                 spawned = time.perf_counter()
                 done = subprocess.run([sys.executable, "-m", "bench.coldstart", "--child", str(event_file)],  # noqa: S603
                                       cwd=REPO, env=env, capture_output=True, text=True, check=False)
@@ -185,6 +195,8 @@ def main(argv: list[str] | None = None) -> int:
                 if done.returncode != 0 or not found:
                     print(done.stdout[-2000:] + done.stderr[-3000:], file=sys.stderr)
                     return 1
+                if args.profile and run == 0:
+                    print(done.stderr[-12000:], file=sys.stderr)
                 result = json.loads(found[-1].removeprefix("RESULT "))
                 result["wall"] = wall
                 runs.append(result)
