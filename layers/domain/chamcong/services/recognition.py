@@ -93,7 +93,7 @@ def _record(container: Container, device: DeviceModel, capture_id: str, body_sha
     capture = CaptureModel(
         device.device_id, capture_id, body_sha256=body_sha256, status="done", claimed_at=time.time_ns(),
         response=response, expires_at=int((now + CAPTURE_RETENTION).timestamp()),
-        record=None if recorded is None else {"table": _table_of(recorded), "item": recorded.to_dynamodb_dict()})
+        record=None if recorded is None else {"table": _table_of(recorded), "item": recorded.to_simple_dict()})
     # An unfinished claim left by an older version of this service (status "pending", no answer) is taken over
     # by the same body: its holder's transaction was conditioned on its claim, so it can no longer record.
     legacy_claim = (CaptureModel.status == "pending") & (CaptureModel.body_sha256 == body_sha256)
@@ -142,7 +142,7 @@ def _table_of(record: EventModel | SpoofModel) -> str:
 
 def _rebuild(stored: dict[str, Any]) -> EventModel | SpoofModel:
     record: EventModel | SpoofModel = EventModel() if stored["table"] == "events" else SpoofModel()
-    record.from_dynamodb_dict(stored["item"])
+    record.from_simple_dict(stored["item"])
     return record
 
 

@@ -15,7 +15,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.models import Model
 
-from chamcong.store.models.base import utcnow
+from chamcong.store.models.base import CompactJSONAttribute, utcnow
 
 
 class DeviceModel(Model):
@@ -49,10 +49,11 @@ class CaptureModel(Model):
     # "done" (the answer is decided). "pending" is only found on claims left by older versions of the service.
     status = UnicodeAttribute()
     claimed_at = NumberAttribute()  # nanoseconds since the epoch of the recording (calibration reads it)
-    response = JSONAttribute(null=True)
-    # What the answer recorded, to rebuild it on a retry: {"table": "events" | "spoofs", "item": the item as
-    # DynamoDB JSON}; None when nothing is recorded (unknown, no face, outside the windows).
-    record = JSONAttribute(null=True)
+    response = CompactJSONAttribute(null=True)
+    # What the answer recorded, to rebuild it on a retry: {"table": "events" | "spoofs", "item": the item's
+    # attributes (pynamodb's to_simple_dict)}; None when nothing is recorded (unknown, no face, outside the windows).
+    # Compact JSON, so that the capture stays within one write unit (1 KB) for the usual answer.
+    record = CompactJSONAttribute(null=True)
     expires_at = NumberAttribute()  # DynamoDB TTL
 
 
