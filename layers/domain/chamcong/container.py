@@ -47,11 +47,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def s3_client(settings: Settings) -> Any:
+def s3_client(settings: Settings, botocore_session: Any = None) -> Any:
     """Path-style addressing and SigV4 so presigned links also work against the local moto server; the regional
     endpoint everywhere (us-east-1 too), so the evidence links are https://s3.REGION.amazonaws.com/BUCKET/…, the
     source the site's Content-Security-Policy allows images from (template.yaml, SiteHeadersPolicy)."""
-    return boto3.session.Session().client(
+    return boto3.session.Session(botocore_session=botocore_session).client(
         "s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url,
         config=Config(signature_version="s3v4",
                       s3={"addressing_style": "path", "us_east_1_regional_endpoint": "regional"}),
@@ -78,23 +78,38 @@ class Container:
         hundred ms over the tables of one recognition). A client without credentials is left to pynamodb."""
         from chamcong.store.models import MODELS, SHARING
 
-        client = self.dynamodb.client
+        with self._lock:
+            connection = self.dynamodb
+            connection._local.session = self._botocore  # pynamodb would start a botocore session of its own
+            client = connection.client
         for model in {model for model, _ in MODELS.values()} | set(SHARING):
             model._get_connection().connection._client = client
 
     @cached_property
+    def _botocore(self) -> Any:
+        """One botocore session for every client of this function: each new session loads the endpoint data and the
+        handlers again (~50 ms of a cold start). A session is not thread-safe: clients are made under `_lock`."""
+        import botocore.session
+
+        return botocore.session.get_session()
+
+    def _client(self, service: str) -> Any:
+        with self._lock:
+            return boto3.session.Session(botocore_session=self._botocore).client(
+                service, region_name=self.settings.aws_region, endpoint_url=self.settings.aws_endpoint_url)
+
+    @cached_property
     def s3(self) -> Any:
-        return s3_client(self.settings)
+        with self._lock:
+            return s3_client(self.settings, self._botocore)
 
     @cached_property
     def ses(self) -> Any:
-        return boto3.session.Session().client("ses", region_name=self.settings.aws_region,
-                                              endpoint_url=self.settings.aws_endpoint_url)
+        return self._client("ses")
 
     @cached_property
     def sqs(self) -> Any:
-        return boto3.session.Session().client("sqs", region_name=self.settings.aws_region,
-                                              endpoint_url=self.settings.aws_endpoint_url)
+        return self._client("sqs")
 
     def site_url(self) -> str:
         """The web site's address for links in e-mails: SITE_URL, else the stack's SSM parameter (read once per warm
