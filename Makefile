@@ -15,7 +15,7 @@ help:
 	@echo "make demo    - run the main job on the local stack"
 	@echo "make test    - the whole test suite (installs .venv first)"
 	@echo "make fuzz    - schemathesis over the served OpenAPI, long (about 10 minutes; out/fuzz/failures.txt)"
-	@echo "make bench   - recognition speed and accuracy, edge detection, calibration, liveness, enrolment gate, Today/Charts, a 500-task batch, the 17:00 work-from-home summary, a district's monthly evaluation"
+	@echo "make bench   - recognition speed (in process, through HTTP, against the raw pipeline; cold start; cost per 1,000) and accuracy, edge detection, calibration, liveness, enrolment gate, Today/Charts, a 500-task batch, the 17:00 work-from-home summary, a district's monthly evaluation"
 	@echo "make load    - the morning rush on the local stack: 1,000 arrivals in bursts of 10, then the day checked (ARRIVALS=N)"
 	@echo "make edge    - the edge uploader as one file, out/edge/chamcong-edge.pyz"
 	@echo "make lint    - ruff, mypy, cfn-lint"
@@ -90,6 +90,7 @@ fuzz: venv
 
 bench: venv web browser
 	$(PY) -m bench.recognition
+	$(PY) -m bench.coldstart
 	$(PY) -m bench.accuracy
 	$(PY) -m bench.accuracy_http
 	$(PY) -m bench.calibration

@@ -132,8 +132,10 @@ def test_removing_one_photo(product: Product, faces_dir: Path) -> None:
 
 def test_another_warm_function_reloads_the_gallery_when_its_version_moves(product: Product,
                                                                           faces_dir: Path) -> None:
-    # GIVEN a second function instance that has already loaded the (empty) gallery
-    other = Container(product.container.settings, clock=product.clock)
+    # GIVEN a second function instance that has already loaded the (empty) gallery, and looks at its version on every
+    # recognition (deployed, at most every gallery_check_seconds)
+    other = Container(product.container.settings.model_copy(update={"gallery_check_seconds": 0.0}),
+                      clock=product.clock)
     assert len(other.gallery.current()) == 0
     # WHEN the first instance enrols a face
     staff_id = product.staff("Phạm Ngũ Lão", product.unit())

@@ -6,8 +6,13 @@ people who are not enrolled must come back `unknown`.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -128,6 +133,24 @@ def test_a_retried_capture_returns_the_first_answer_and_records_once(office: Off
     other = product.recognise(office.device_id, "retry-1", blank_jpeg(), "2026-11-17T07:10:00+07:00")
     assert (other.status, other.body["code"]) == (409, "capture_conflict")
     product.clock.advance(seconds=-40)
+
+
+def test_the_answer_says_where_the_server_spent_its_time(office: Office) -> None:
+    # WHEN a device sends a passage
+    photo = photos_of(office.faces_dir, "person01")[2]
+    reply = office.product.recognise(office.device_id, "timed-1", _crop(office, photo), "2026-11-18T07:02:00+07:00")
+    assert reply.status == 200 and reply.body["result"] == "matched", reply.body
+    # THEN the Server-Timing header gives the milliseconds of each stage, and the server's total
+    header = {name.lower(): value for name, value in reply.headers.items()}["server-timing"]
+    stages = {}
+    for part in header.split(", "):
+        name, duration = part.split(";dur=")
+        stages[name] = float(duration)
+    assert {"auth", "decode", "detect", "align_embed", "liveness", "match", "record", "total"} <= set(stages), header
+    assert all(ms >= 0 for ms in stages.values())
+    assert stages["total"] >= sum(ms for name, ms in stages.items() if name != "total") - 0.5
+    # and nothing about the person or the capture
+    assert reply.body["staff_id"] not in header and "timed-1" not in header and "person01" not in header
 
 
 def test_a_crop_without_a_face_is_answered_not_recorded(office: Office) -> None:
@@ -255,29 +278,102 @@ def test_a_body_over_2_mb_is_refused_before_anything_else(office: Office) -> Non
     assert _counts(office) == before
 
 
-def test_a_capture_left_half_done_by_a_dead_request_is_taken_over_once(office: Office) -> None:
-    import hashlib
-    import time
+def _body(capture_id: str, image: bytes, captured_at: str) -> bytes:
+    return json.dumps({"capture_id": capture_id, "captured_at": captured_at,
+                       "image_b64": base64.b64encode(image).decode()}).encode()
 
+
+def _snapshot_keys(office: Office) -> list[str]:
+    s3 = boto3.client("s3", region_name="ap-southeast-1")
+    listed = s3.list_objects_v2(Bucket=office.product.container.settings.data_bucket, Prefix="snapshots/")
+    return sorted(item["Key"] for item in listed.get("Contents", []))
+
+
+def test_a_crash_between_the_capture_and_its_event_is_repaired_by_the_retry(office: Office,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     product = office.product
     image = _crop(office, photos_of(office.faces_dir, "person03")[3])
-    body = json.dumps({"capture_id": "crashed-1", "captured_at": "2026-11-16T07:05:00+07:00",
-                       "image_b64": __import__("base64").b64encode(image).decode()}).encode()
-    # GIVEN a request that claimed the capture and then died (its Lambda timed out)
-    CaptureModel(office.device_id, "crashed-1", body_sha256=hashlib.sha256(body).hexdigest(), status="pending",
-                 claimed_at=time.time_ns(), expires_at=2_000_000_000).save()
-    # WHEN the device retries at once THEN it is told to come back later
-    busy = product.signed_post("/v1/recognitions", body, office.device_id)
-    assert (busy.status, busy.body["code"]) == (409, "capture_in_progress")
-    # WHEN the claim has gone stale THEN the retry takes it over and records exactly one event
-    stale = CaptureModel.get(office.device_id, "crashed-1")
-    stale.update(actions=[CaptureModel.claimed_at.set(time.time_ns() - 61 * 1_000_000_000)])
-    retried = product.signed_post("/v1/recognitions", body, office.device_id)
+    # GIVEN a request that recorded the capture's answer and then died before writing the event
+    real_save = EventModel.save
+
+    def dies(self: EventModel, *args: object, **kwargs: object) -> object:
+        raise ConnectionError("the function timed out")
+
+    monkeypatch.setattr(EventModel, "save", dies)
+    crashed = product.recognise(office.device_id, "crashed-1", image, "2026-11-16T07:05:00+07:00")
+    assert (crashed.status, crashed.body["code"]) == (500, "internal_error")
+    assert CaptureModel.get(office.device_id, "crashed-1").response["recorded"] is True
+    assert product.get(f"/v1/staff/{office.staff['person03']}/events?date=2026-11-16").body["events"] == []
+    # WHEN the device retries (it does until it gets a 2xx)
+    monkeypatch.setattr(EventModel, "save", real_save)
+    retried = product.recognise(office.device_id, "crashed-1", image, "2026-11-16T07:05:00+07:00")
+    # THEN it gets the recorded answer, and the day shows the check-in once, with its evidence
     assert retried.status == 200 and retried.body["recorded"] is True, retried.body
-    again = product.signed_post("/v1/recognitions", body, office.device_id)
-    assert again.body == retried.body
+    assert product.recognise(office.device_id, "crashed-1", image, "2026-11-16T07:05:00+07:00").body == retried.body
     events = product.get(f"/v1/staff/{office.staff['person03']}/events?date=2026-11-16").body["events"]
     assert [event["capture_id"] for event in events] == ["crashed-1"]
+    assert requests.get(events[0]["snapshot_url"], timeout=10).content[:3] == b"\xff\xd8\xff"
+
+
+def test_concurrent_duplicates_of_a_capture_make_one_event(office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chamcong.schemas.devices import RecognitionRequest
+    from chamcong.services import recognition
+    from chamcong.store.models.devices import DeviceModel
+
+    product = office.product
+    body = _body("twice-1", _crop(office, photos_of(office.faces_dir, "kit_harington")[1]), "2026-11-17T07:12:00+07:00")
+    device = DeviceModel.get(office.device_id)
+    # GIVEN three deliveries of one capture (a retry racing the first) that have all judged it before any records
+    deliveries = 3
+    together = threading.Barrier(deliveries, timeout=30)
+    real_save = CaptureModel.save
+
+    def save_together(self: CaptureModel, *args: object, **kwargs: object) -> object:
+        together.wait()
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(CaptureModel, "save", save_together)
+    with ThreadPoolExecutor(deliveries) as pool:
+        answers = list(pool.map(lambda _: recognition.recognise(
+            product.container, device, body, RecognitionRequest.model_validate_json(body)), range(deliveries)))
+    # THEN every delivery gets the same answer, and the person has one check-in
+    assert answers[0]["recorded"] is True and all(answer == answers[0] for answer in answers)
+    events = product.get(f"/v1/staff/{office.staff['kit_harington']}/events?date=2026-11-17").body["events"]
+    assert [event["capture_id"] for event in events] == ["twice-1"]
+
+
+def test_another_body_under_a_used_capture_id_is_refused_and_the_first_evidence_stays(office: Office) -> None:
+    product = office.product
+    photos = photos_of(office.faces_dir, "person11")
+    first = product.recognise(office.device_id, "reused-1", _crop(office, photos[3]), "2026-11-15T07:15:00+07:00")
+    assert first.status == 200 and first.body["recorded"] is True
+    [event] = product.get(f"/v1/staff/{office.staff['person11']}/events?date=2026-11-15").body["events"]
+    evidence = requests.get(event["snapshot_url"], timeout=10).content
+    keys = _snapshot_keys(office)
+    # WHEN a device bug sends another face of the same person under the same capture_id
+    other = product.recognise(office.device_id, "reused-1", _crop(office, photos[1]), "2026-11-15T07:15:00+07:00")
+    # THEN it is refused, and the first answer's evidence is untouched (nothing else is left in the bucket)
+    assert (other.status, other.body["code"]) == (409, "capture_conflict")
+    [still] = product.get(f"/v1/staff/{office.staff['person11']}/events?date=2026-11-15").body["events"]
+    assert requests.get(still["snapshot_url"], timeout=10).content == evidence
+    assert _snapshot_keys(office) == keys
+    assert product.recognise(office.device_id, "reused-1", _crop(office, photos[3]),
+                             "2026-11-15T07:15:00+07:00").body == first.body
+
+
+def test_a_claim_left_unfinished_by_an_older_version_is_taken_over_by_the_retry(office: Office) -> None:
+    product = office.product
+    image = _crop(office, photos_of(office.faces_dir, "person10")[1])
+    body = _body("legacy-1", image, "2026-11-16T07:06:00+07:00")
+    # GIVEN a claim written by the previous version of the service, whose request then died
+    CaptureModel(office.device_id, "legacy-1", body_sha256=hashlib.sha256(body).hexdigest(), status="pending",
+                 claimed_at=time.time_ns(), expires_at=2_000_000_000).save()
+    # WHEN the device retries THEN the capture is recorded, once
+    retried = product.signed_post("/v1/recognitions", body, office.device_id)
+    assert retried.status == 200 and retried.body["recorded"] is True, retried.body
+    assert product.signed_post("/v1/recognitions", body, office.device_id).body == retried.body
+    events = product.get(f"/v1/staff/{office.staff['person10']}/events?date=2026-11-16").body["events"]
+    assert [event["capture_id"] for event in events] == ["legacy-1"]
 
 
 def test_a_failure_part_way_leaves_nothing_and_the_retry_succeeds(office: Office,

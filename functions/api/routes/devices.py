@@ -47,7 +47,7 @@ def revoke_device(ctx: RequestContext, device_id: str) -> dict[str, Any]:
 @routes.route("/v1/recognitions", "POST", summary="A signed face crop from a lobby device", auth="device",
               permission=DEVICE, body=RecognitionRequest, response=RecognitionResponse, vision=True,
               errors=("invalid_base64", "invalid_image", "image_too_large", "captured_at_in_future",
-                      "captured_at_too_old", "capture_conflict", "capture_in_progress"))
+                      "captured_at_too_old", "capture_conflict"))
 def recognise(ctx: RequestContext) -> dict[str, Any]:
     assert ctx.device is not None
-    return recognition.recognise(ctx.container, ctx.device, ctx.raw_body, ctx.body)
+    return recognition.recognise(ctx.container, ctx.device, ctx.raw_body, ctx.body, ctx.watch)

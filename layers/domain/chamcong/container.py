@@ -27,6 +27,7 @@ from chamcong.rules.calendar import Schedule, WorkCalendar, holidays_from, shipp
 from chamcong.rules.windows import SiteWindows, Window
 from chamcong.settings import Settings, clean_site_url, get_settings
 from chamcong.store.blobs import BlobStore
+from chamcong.store.device_cache import DeviceCache
 from chamcong.store.gallery import GalleryRepository
 from chamcong.store.models import bind_models
 from chamcong.store.models.devices import ACTIVE_MODEL_ID, REEMBED_JOB_ID, ActiveModelRecord, ReembedJobRecord
@@ -46,11 +47,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def s3_client(settings: Settings) -> Any:
+def s3_client(settings: Settings, botocore_session: Any = None) -> Any:
     """Path-style addressing and SigV4 so presigned links also work against the local moto server; the regional
     endpoint everywhere (us-east-1 too), so the evidence links are https://s3.REGION.amazonaws.com/BUCKET/…, the
     source the site's Content-Security-Policy allows images from (template.yaml, SiteHeadersPolicy)."""
-    return boto3.session.Session().client(
+    return boto3.session.Session(botocore_session=botocore_session).client(
         "s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url,
         config=Config(signature_version="s3v4",
                       s3={"addressing_style": "path", "us_east_1_regional_endpoint": "regional"}),
@@ -69,20 +70,46 @@ class Container:
 
     def __post_init__(self) -> None:
         bind_models(self.settings)
+        self._share_dynamodb_client()
+
+    def _share_dynamodb_client(self) -> None:
+        """One botocore DynamoDB client for every table. pynamodb makes one per model class, each from a new botocore
+        session: on a cold start each table's first call would load DynamoDB's service description again (a few
+        hundred ms over the tables of one recognition). A client without credentials is left to pynamodb."""
+        from chamcong.store.models import MODELS, SHARING
+
+        with self._lock:
+            connection = self.dynamodb
+            connection._local.session = self._botocore  # pynamodb would start a botocore session of its own
+            client = connection.client
+        for model in {model for model, _ in MODELS.values()} | set(SHARING):
+            model._get_connection().connection._client = client
+
+    @cached_property
+    def _botocore(self) -> Any:
+        """One botocore session for every client of this function: each new session loads the endpoint data and the
+        handlers again (~50 ms of a cold start). A session is not thread-safe: clients are made under `_lock`."""
+        import botocore.session
+
+        return botocore.session.get_session()
+
+    def _client(self, service: str) -> Any:
+        with self._lock:
+            return boto3.session.Session(botocore_session=self._botocore).client(
+                service, region_name=self.settings.aws_region, endpoint_url=self.settings.aws_endpoint_url)
 
     @cached_property
     def s3(self) -> Any:
-        return s3_client(self.settings)
+        with self._lock:
+            return s3_client(self.settings, self._botocore)
 
     @cached_property
     def ses(self) -> Any:
-        return boto3.session.Session().client("ses", region_name=self.settings.aws_region,
-                                              endpoint_url=self.settings.aws_endpoint_url)
+        return self._client("ses")
 
     @cached_property
     def sqs(self) -> Any:
-        return boto3.session.Session().client("sqs", region_name=self.settings.aws_region,
-                                              endpoint_url=self.settings.aws_endpoint_url)
+        return self._client("sqs")
 
     def site_url(self) -> str:
         """The web site's address for links in e-mails: SITE_URL, else the stack's SSM parameter (read once per warm
@@ -159,6 +186,11 @@ class Container:
         with self._lock:
             self._active_checked = (model_id, now)
         return model_id
+
+    def forget_active_model(self) -> None:
+        """After a switch made in this function: the next recognition reads which model is active."""
+        with self._lock:
+            self._active_checked = None
 
     @cached_property
     def _model_store(self) -> ModelStore:
@@ -248,6 +280,11 @@ class Container:
     @property
     def match_threshold(self) -> float:
         return self.recognition_model().threshold
+
+    @cached_property
+    def device_cache(self) -> DeviceCache:
+        """The lobby devices this warm function has seen, each kept `device_check_seconds`."""
+        return DeviceCache(self.settings.device_check_seconds)
 
     @cached_property
     def thresholds(self) -> ThresholdBook:

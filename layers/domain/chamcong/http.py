@@ -12,6 +12,8 @@ place. A handler receives validated input (`ctx.query`, `ctx.body`) and returns 
   in strict mode a mismatch is a 500, otherwise it is logged and counted);
 - gives every request a correlation id (API Gateway's request id, or a new one) in every log line and in
   the `X-Request-Id` header;
+- answers a `Server-Timing` header with the milliseconds of each stage a request timed (`ctx.watch`: the
+  device check as `auth`, the recognition's stages) and the server's `total`;
 - builds the OpenAPI 3.1 document from the declarations, so it cannot drift from the routes.
 """
 
@@ -36,7 +38,7 @@ from chamcong.access import PERMISSIONS, ROLES, SELF, Access
 from chamcong.container import Container, get_container
 from chamcong.errors import DomainError, NotFound, PayloadTooLarge
 from chamcong.messages import CATALOGUE, message_for, status_of
-from chamcong.observability import count, get_logger
+from chamcong.observability import Stopwatch, count, get_logger
 from chamcong.schemas.common import ID_PATTERN, MONTH_PATTERN, Error, FileResult, is_textual
 from chamcong.services.audit import Source
 from chamcong.services.auth import authenticate
@@ -53,6 +55,7 @@ DEVICE = "device:recognise"  # a lobby device's signed upload: the only thing a 
 # An integration client (Authorization: ApiKey <key>): the only thing its key opens is posting tasks.
 INTEGRATION = "integration:tasks"
 REQUEST_ID_HEADER = "X-Request-Id"
+SERVER_TIMING_HEADER = "Server-Timing"
 
 # Codes a route may answer because of what it is; each route declares only its own on top of these.
 # A request that carries a content type other than JSON is refused on any route, with or without a body.
@@ -146,6 +149,8 @@ class RequestContext:
     query: Any = None
     raw_body: bytes = b""
     router: ApiRouter | None = None
+    # The stages this request timed (ms), answered in the Server-Timing header when there are any.
+    watch: Stopwatch = field(default_factory=Stopwatch)
 
     @property
     def access(self) -> Access:
@@ -271,9 +276,11 @@ class ApiRouter:
             try:
                 result = self._run(spec, handler, ctx, path_params)
             except DomainError as exc:
+                _add_server_timing(headers, ctx.watch, started)
                 status = exc.status
                 self._check_error(spec, exc.code, status, strict)
                 return json_response(error_body(exc.code, lang, exc.details, exc.params), status, headers)
+            _add_server_timing(headers, ctx.watch, started)
             status = spec.status
             if isinstance(result, FileResult):
                 return _file_response(result, status, headers)
@@ -306,8 +313,9 @@ class ApiRouter:
                 raise NotFound("not_found", details={"field": name})
         ctx.query = _parse_query(spec, ctx.request)
         if spec.auth == "device":
-            ctx.device = authenticate_device(ctx.request.headers, ctx.raw_body, ctx.now,
-                                             settings.signature_tolerance_seconds)
+            with ctx.watch.lap("auth"):
+                ctx.device = authenticate_device(ctx.request.headers, ctx.raw_body, ctx.now,
+                                                 settings.signature_tolerance_seconds, ctx.container.device_cache)
         elif spec.auth == "apikey":
             ctx.integration = authenticate_client(ctx.request.headers.get("authorization"))
         elif spec.auth == "user":
@@ -463,6 +471,18 @@ def _file_response(result: FileResult, status: int, headers: dict[str, str | lis
     if isinstance(body, bytes) and result.textual:
         body = body.decode("utf-8")
     return Response(body=body, status_code=status, headers=sent)
+
+
+def server_timing(watch: Stopwatch, total_ms: float) -> str:
+    """`decode;dur=0.4, detect;dur=2.4, …, total;dur=24.5`: milliseconds, one decimal; stage names only, no data."""
+    stages = [f"{name};dur={ms:.1f}" for name, ms in watch.laps.items()]
+    return ", ".join([*stages, f"total;dur={total_ms:.1f}"])
+
+
+def _add_server_timing(headers: dict[str, str | list[str]], watch: Stopwatch, started: float) -> None:
+    """The request's stages and the server time so far (from the router's first look at the request)."""
+    if watch.laps:
+        headers[SERVER_TIMING_HEADER] = server_timing(watch, (time.perf_counter() - started) * 1000.0)
 
 
 def _request_id(request: Request) -> str:

@@ -92,8 +92,6 @@ class Settings(BaseSettings):
     signature_tolerance_seconds: int = 300
     capture_max_future_seconds: int = 300
     capture_max_age_days: int = 7
-    # A capture claimed by a request that then died may be taken over after this long.
-    capture_claim_timeout_seconds: int = 60
     # Captures judged a photo or a screen are kept (record and frames) this long: see SpoofRetentionDays.
     spoof_retention_days: int = 60
 
@@ -104,8 +102,12 @@ class Settings(BaseSettings):
     max_failed_logins: int = 5
     failed_login_block_minutes: int = 15
     presigned_url_seconds: int = 300
-    # How often a warm function asks whether the gallery moved (0 = on every recognition).
-    gallery_check_seconds: float = 0.0
+    # How often a warm function asks whether the gallery (and the active model) moved (0 = on every recognition):
+    # a face enrolled or removed in another warm function is matched or forgotten there within this time.
+    gallery_check_seconds: float = 5.0
+    # How long a warm function keeps a lobby device's record (0 = read on every recognition): a revocation or a
+    # rotation made in another warm function reaches it within this time (in the same function, at once).
+    device_check_seconds: float = 10.0
     # How often a warm function re-reads the thresholds set per site, unit or device (a change made in the same
     # function is seen at once).
     threshold_check_seconds: float = 30.0

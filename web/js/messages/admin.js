@@ -144,8 +144,8 @@ export default {
   'admin.devices.rotate': { vi: 'Đổi khoá bí mật', en: 'Rotate the secret' },
   'admin.devices.rotate_named': { vi: 'Đổi khoá bí mật của {name}', en: 'Rotate the secret of {name}' },
   'admin.devices.rotate_confirm': {
-    vi: 'Đổi khoá bí mật của “{name}”? Khoá cũ ngừng hoạt động ngay; cần cập nhật khoá mới trên thiết bị.',
-    en: 'Rotate the secret of “{name}”? The old one stops working at once; the device needs the new one.',
+    vi: 'Đổi khoá bí mật của “{name}”? Khoá cũ ngừng hoạt động trong vòng 10 giây; cần cập nhật khoá mới trên thiết bị.',
+    en: 'Rotate the secret of “{name}”? The old one stops working within 10 seconds; the device needs the new one.',
   },
   'admin.devices.rotated': { vi: 'Đã đổi khoá bí mật của “{name}”.', en: 'The secret of “{name}” was rotated.' },
   'admin.devices.revoke': { vi: 'Thu hồi', en: 'Revoke' },

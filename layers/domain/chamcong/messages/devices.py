@@ -42,7 +42,7 @@ MESSAGES: dict[str, Message] = {
     ),
     "capture_in_progress": Message(
         409,
-        'Ảnh này đang được xử lý, vui lòng gửi lại sau ít giây.',
+        'Ảnh này đang được xử lý, vui lòng gửi lại sau ít giây.',  # no longer answered; old edges know it
         'This capture is being processed; retry in a few seconds.',
     ),
     "gallery_model_mismatch": Message(

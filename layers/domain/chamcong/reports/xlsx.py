@@ -29,14 +29,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from typing import Literal
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING, Literal
 
 from chamcong.schemas.common import XLSX
+
+if TYPE_CHECKING:  # openpyxl is imported when a spreadsheet is written: not on every cold start of the functions
+    from openpyxl.styles import Alignment, Border, Font
+    from openpyxl.worksheet.worksheet import Worksheet
 
 CONTENT_TYPE = XLSX
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -49,8 +48,15 @@ TITLE_ROWS = 7            # the title block, the title, the subtitle and a blank
 # XML 1.0 has no place for these; openpyxl refuses them. A stored name never holds one, but a report must
 # not fail on old data: they become spaces.
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_THIN = Side(style="thin")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+
+
+@cache
+def _border() -> Border:
+    from openpyxl.styles import Border, Side
+
+    thin = Side(style="thin")
+    return Border(left=thin, right=thin, top=thin, bottom=thin)
+
 
 Align = Literal["left", "center", "right"]
 Cell = str | int | float | None
@@ -120,6 +126,8 @@ def header_rows(form: Form) -> tuple[int, int]:
 def workbook_bytes(form: Form, created: datetime, more: Sequence[Form] = ()) -> bytes:
     """The form as an .xlsx file; `more` forms each on a sheet of their own after it (a list that belongs with
     the report but not in its table, e.g. the province summary's who-processed-nothing)."""
+    from openpyxl import Workbook
+
     book = Workbook()
     first = book.active
     assert first is not None
@@ -148,7 +156,7 @@ def _write_sheet(sheet: Worksheet, form: Form) -> None:
         row = _summary(sheet, form, row + 1, width)
     sheet.column_dimensions["A"].width = 6
     for index, column in enumerate(form.columns, start=2):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        sheet.column_dimensions[_column_letter(index)].width = column.width
     _print_setup(sheet, form, first_header, last_header, row - 1, width)
 
 
@@ -260,7 +268,7 @@ def _print_setup(sheet: Worksheet, form: Form, first_header: int, last_header: i
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_options.horizontalCentered = True
     sheet.print_title_rows = f"{first_header}:{last_header}"
-    sheet.print_area = f"A1:{get_column_letter(width)}{max(last_row, last_header)}"
+    sheet.print_area = f"A1:{_column_letter(width)}{max(last_row, last_header)}"
     sheet.page_margins.left = sheet.page_margins.right = 0.5
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6
     sheet.oddFooter.center.text = "Trang &P / &N"
@@ -274,7 +282,7 @@ def _merged(sheet: Worksheet, top: int, left: int, bottom: int, right: int, valu
         if border:  # a merged range shows the borders of all its cells
             for row in range(top, bottom + 1):
                 for column in range(left, right + 1):
-                    sheet.cell(row=row, column=column).border = _BORDER
+                    sheet.cell(row=row, column=column).border = _border()
 
 
 def _write(sheet: Worksheet, row: int, column: int, value: Cell, font: Font, align: Align, border: bool = False,
@@ -291,17 +299,21 @@ def _write(sheet: Worksheet, row: int, column: int, value: Cell, font: Font, ali
     cell.font = font
     cell.alignment = _alignment(align)
     if border:
-        cell.border = _BORDER
+        cell.border = _border()
 
 
 @cache
 def _font(size: int = 12, bold: bool = False, italic: bool = False) -> Font:
     """One object per kind of text (openpyxl keeps a style by value: a cell only refers to it), not one a cell."""
+    from openpyxl.styles import Font
+
     return Font(name=FONT, size=size, bold=bold, italic=italic)
 
 
 @cache
 def _alignment(align: Align) -> Alignment:
+    from openpyxl.styles import Alignment
+
     return Alignment(horizontal=align, vertical="center", wrap_text=True)
 
 
@@ -322,3 +334,9 @@ def _same_timestamps(data: bytes, stamp: datetime) -> bytes:
             copy.external_attr = info.external_attr
             target.writestr(copy, source.read(info.filename))
     return buffer.getvalue()
+
+
+def _column_letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index))

@@ -12,8 +12,7 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import PutError
 
 from chamcong.container import Container
 from chamcong.errors import Conflict
@@ -24,7 +23,6 @@ from chamcong.services.calibration import threshold_for
 from chamcong.services.common import decode_base64, iso
 from chamcong.services.faces import decode
 from chamcong.services.passages import Passage, judge
-from chamcong.store import claims
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.base import lost_condition
 from chamcong.store.models.devices import CaptureModel, DeviceModel, SpoofModel
@@ -59,82 +57,108 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
                       max_age=timedelta(days=settings.capture_max_age_days))
     with watch.lap("decode"):
         images = [decode(decode_base64(crop)) for crop in request.crops_b64]
-
     body_sha256 = hashlib.sha256(raw_body).hexdigest()
+
+    # Compute first, then one conditional write decides: no claim, no transaction (see `_record`).
+    model = container.recognition_model()
+    # The threshold calibrated for this device, its unit (nearest up the tree) or the site, for this model.
+    passage = judge(container, model, images, threshold_for(container, device, model), watch)
+    event_type, local = classify(captured_at, container.site_windows)
+    response = _response(request.capture_id, passage, event_type, local)
     with watch.lap("record"):
-        claimed_at, earlier = _claim(device.device_id, request.capture_id, body_sha256, now,
-                                     settings.capture_claim_timeout_seconds, request.clock_offset_seconds)
-    if earlier is not None:
-        return earlier
+        return _record(container, device, request.capture_id, body_sha256, captured_at, local, event_type,
+                       passage, response, now, request.clock_offset_seconds)
+
+
+def _record(container: Container, device: DeviceModel, capture_id: str, body_sha256: str, captured_at: datetime,
+            local: datetime, event_type: EventType | None, passage: Passage, response: dict[str, Any],
+            now: datetime, clock_offset_seconds: float | None = None) -> dict[str, Any]:
+    """Record the answer of a capture exactly once, and return the answer every request of it gets.
+
+    1. The evidence goes to S3 first, under keys holding the body's sha256 prefix (a retry rewrites the same
+       keys; another body under the same capture_id cannot overwrite the first one's evidence).
+    2. ONE conditional put of the capture record (only if none exists) decides: it holds the answer and what it
+       recorded (`record`). Only the request whose put wins writes the event (or spoof) record.
+    3. A request whose put loses reads the capture: another body is a conflict (409 capture_conflict); the same
+       body gets the stored answer, after making sure what it recorded exists (put again from the stored item, an
+       "already exists" is fine). So a crash between the capture put and the event put is repaired by the
+       device's retry (the edge retries until it gets a 2xx), and concurrent duplicates make one event.
+    """
+    recorded: EventModel | SpoofModel | None = None
+    if response["recorded"]:
+        assert passage.staff is not None and event_type is not None
+        recorded = _event(container, device, capture_id, captured_at, local, event_type, passage, body_sha256)
+        recorded.clock_offset_seconds = clock_offset_seconds  # the edge corrected its clock by this much
+    elif passage.result == "spoof_suspected":
+        recorded = _spoof(container, device, capture_id, captured_at, local, passage, body_sha256)
+    capture = CaptureModel(
+        device.device_id, capture_id, body_sha256=body_sha256, status="done", claimed_at=time.time_ns(),
+        response=response, expires_at=int((now + CAPTURE_RETENTION).timestamp()),
+        clock_offset_seconds=clock_offset_seconds,
+        record=None if recorded is None else {"table": _table_of(recorded), "item": recorded.to_simple_dict()})
+    # An unfinished claim left by an older version of this service (status "pending", no answer) is taken over
+    # by the same body: its holder's transaction was conditioned on its claim, so it can no longer record.
+    legacy_claim = (CaptureModel.status == "pending") & (CaptureModel.body_sha256 == body_sha256)
     try:
-        model = container.recognition_model()
-        # The threshold calibrated for this device, its unit (nearest up the tree) or the site, for this model.
-        passage = judge(container, model, images, threshold_for(container, device, model), watch)
-        event_type, local = classify(captured_at, container.site_windows)
-        response = _response(request.capture_id, passage, event_type, local)
-        capture = CaptureModel(device.device_id, request.capture_id, status="pending", claimed_at=claimed_at)
-        still_mine = claims.held(capture)
-        with watch.lap("record"):
-            if response["recorded"]:
-                assert passage.staff is not None and event_type is not None
-                event = _event(container, device, request.capture_id, captured_at, local, event_type, passage)
-                event.clock_offset_seconds = request.clock_offset_seconds  # the edge corrected its clock
-                # The event and the capture's answer are written together or not at all: a retry
-                # either finds the answer or redoes both, never a second event.
-                with TransactWrite(connection=container.dynamodb) as transaction:
-                    transaction.save(event, condition=EventModel.event_key.does_not_exist())
-                    transaction.update(capture, actions=[CaptureModel.status.set("done"),
-                                                         CaptureModel.response.set(response)], condition=still_mine)
-            elif passage.result == "spoof_suspected":
-                spoof = _spoof(container, device, request.capture_id, captured_at, local, passage)
-                with TransactWrite(connection=container.dynamodb) as transaction:
-                    transaction.save(spoof, condition=SpoofModel.attempt_key.does_not_exist())
-                    transaction.update(capture, actions=[CaptureModel.status.set("done"),
-                                                         CaptureModel.response.set(response)], condition=still_mine)
-            else:
-                capture.update(actions=[CaptureModel.status.set("done"), CaptureModel.response.set(response)],
-                               condition=still_mine)
-    except Exception as exc:
-        _release(device.device_id, request.capture_id, claimed_at)
-        if isinstance(exc, TransactWriteError | UpdateError) and lost_condition(exc):
-            raise Conflict("capture_in_progress") from exc  # another request took over a stale claim
-        raise
+        capture.save(condition=CaptureModel.device_id.does_not_exist() | legacy_claim)
+    except PutError as error:
+        if not lost_condition(error):
+            raise
+        return _answer_of_earlier(container, device.device_id, capture_id, body_sha256, recorded)
+    if recorded is not None:
+        _put_once(recorded)
     return response
 
 
-def _claim(device_id: str, capture_id: str, body_sha256: str, now: datetime,
-           timeout_seconds: int, clock_offset_seconds: float | None = None) -> tuple[int, dict[str, Any] | None]:
-    """Take the capture for this request, or return the answer an earlier request already gave."""
-    claimed_at = time.time_ns()
-    claim = CaptureModel(device_id, capture_id, body_sha256=body_sha256, status="pending", claimed_at=claimed_at,
-                         expires_at=int((now + CAPTURE_RETENTION).timestamp()),
-                         clock_offset_seconds=clock_offset_seconds)
-    # A stale claim is taken over only by a retry of the same body: another body is a conflict, never an answer.
-    existing = claims.claim(claim, stale_before=claimed_at - timeout_seconds * 1_000_000_000,
-                            takeover_guard=CaptureModel.body_sha256 == body_sha256)
-    if existing is None:
-        return claimed_at, None
+def _answer_of_earlier(container: Container, device_id: str, capture_id: str, body_sha256: str,
+                       ours: EventModel | SpoofModel | None) -> dict[str, Any]:
+    """The answer an earlier request of this capture recorded, its event or spoof record made sure of."""
+    existing = CaptureModel.get(device_id, capture_id, consistent_read=True)
     if existing.body_sha256 != body_sha256:
+        if ours is not None:
+            # Our evidence went under our body's keys, which nothing refers to: never the first body's.
+            with contextlib.suppress(Exception):
+                container.blobs.delete(*_evidence_keys(ours))
         raise Conflict("capture_conflict")
-    if existing.status == "done" and existing.response is not None:
-        return claimed_at, dict(existing.response)
-    raise Conflict("capture_in_progress")
+    if existing.response is None:  # cannot happen: a claim of an older version with this body is taken over above
+        raise RuntimeError("capture record without an answer")
+    stored = existing.record
+    if stored:
+        _put_once(_rebuild(stored))
+    return dict(existing.response)
 
 
-def _release(device_id: str, capture_id: str, claimed_at: int) -> None:
-    """Let a retry start afresh after a failure (only if the claim is still ours and unfinished)."""
-    # If even this fails, the stale-claim timeout frees the capture for the next retry.
-    with contextlib.suppress(Exception):
-        capture = CaptureModel(device_id, capture_id, status="pending", claimed_at=claimed_at)
-        capture.delete(condition=claims.held(capture))
+def _put_once(record: EventModel | SpoofModel) -> None:
+    """Write the event or spoof record unless it is already there (then it is the same one: same capture)."""
+    key = EventModel.event_key if isinstance(record, EventModel) else SpoofModel.attempt_key
+    try:
+        record.save(condition=key.does_not_exist())
+    except PutError as error:
+        if not lost_condition(error):
+            raise
+
+
+def _table_of(record: EventModel | SpoofModel) -> str:
+    return "events" if isinstance(record, EventModel) else "spoofs"
+
+
+def _rebuild(stored: dict[str, Any]) -> EventModel | SpoofModel:
+    record: EventModel | SpoofModel = EventModel() if stored["table"] == "events" else SpoofModel()
+    record.from_simple_dict(stored["item"])
+    return record
+
+
+def _evidence_keys(record: EventModel | SpoofModel) -> list[str]:
+    return [record.snapshot_key] if isinstance(record, EventModel) else [str(key) for key in record.snapshot_keys]
 
 
 def _event(container: Container, device: DeviceModel, capture_id: str, captured_at: datetime, local: datetime,
-           event_type: EventType, passage: Passage) -> EventModel:
+           event_type: EventType, passage: Passage, body_sha256: str) -> EventModel:
+    """The event of a recorded passage, its snapshot stored first (a retry of the same body rewrites the same key)."""
     from face_engine.image import encode_jpeg
 
     assert passage.staff is not None and passage.similarity is not None and passage.evidence is not None
-    snapshot_key = EventModel.snapshot_key_for(local, device.device_id, capture_id)
+    snapshot_key = EventModel.snapshot_key_for(local, device.device_id, capture_id, body_sha256)
     container.blobs.put(snapshot_key, encode_jpeg(passage.evidence.image), "image/jpeg")
     return EventModel(
         passage.staff.staff_id, EventModel.key(local, device.device_id, capture_id),
@@ -145,13 +169,13 @@ def _event(container: Container, device: DeviceModel, capture_id: str, captured_
 
 
 def _spoof(container: Container, device: DeviceModel, capture_id: str, captured_at: datetime, local: datetime,
-           passage: Passage) -> SpoofModel:
+           passage: Passage, body_sha256: str) -> SpoofModel:
     """The record of a refused passage, its frames stored first (a retry rewrites the same keys)."""
     from face_engine.image import encode_jpeg
 
     keys = []
     for frame in passage.frames:
-        key = SpoofModel.snapshot_key_for(local, device.device_id, capture_id, frame.index)
+        key = SpoofModel.snapshot_key_for(local, device.device_id, capture_id, frame.index, body_sha256)
         container.blobs.put(key, encode_jpeg(frame.image), "image/jpeg")
         keys.append(key)
     retention = timedelta(days=container.settings.spoof_retention_days)

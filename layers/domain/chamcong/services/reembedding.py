@@ -266,6 +266,7 @@ def _switch(container: Container, model: RecognitionModel, job: ReembedJobRecord
     model.gallery.update(lambda _: built)
     _reconcile(container, model, job)
     _move_pointer(job)
+    container.forget_active_model()  # this function switches at once; others within gallery_check_seconds
     # Faces enrolled into the old gallery while the pointer moved: their records exist, their vectors not yet.
     _reconcile(container, model, job)
     job.update(actions=[ReembedJobRecord.status.set("done"), ReembedJobRecord.phase.set("done"),

@@ -18,7 +18,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import openpyxl
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.transactions import TransactWrite
 
@@ -102,6 +101,8 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, Cells]]:
         raise BadRequest("import_file_invalid") from None
     if unpacked > MAX_UNPACKED_BYTES:  # a small file that would unpack into more than a Lambda holds
         raise BadRequest("import_too_large")
+    import openpyxl  # here, not at import: every cold start of the functions would pay for it
+
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # a broken zip, or a zip that is not a workbook (openpyxl's own errors)

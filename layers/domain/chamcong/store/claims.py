@@ -1,7 +1,8 @@
 """Do a piece of work once: claim it with a conditional write, and take over a claim whose holder died.
 
-A device capture is answered once per `capture_id`; a daily report is sent once per day, kind and audience.
-Both keep a record with a `status` and a `claimed_at`: the first request saves it in its working status
+A daily report is sent once per day, kind and audience (a device capture no longer claims: its one conditional
+write decides, see services/recognition.py). The work keeps a record with a `status` and a `claimed_at`: the
+first request saves it in its working status
 (only if there is none yet); a later one finds the record and either reads the finished answer, waits, or —
 when the claim is older than the timeout, so its holder must have died — takes it over with the same
 conditional write. A status listed as retryable (a report that failed to send) may be claimed again at once.

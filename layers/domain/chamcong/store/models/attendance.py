@@ -56,9 +56,12 @@ class EventModel(Model):
         return f"{local.date().isoformat()}T{local:%H:%M:%S}#{device_id}#{capture_id}"
 
     @staticmethod
-    def snapshot_key_for(local: datetime, device_id: str, capture_id: str) -> str:
-        """Where the evidence photo of the event lives in the data bucket (expired by its lifecycle rule)."""
-        return f"snapshots/{local.date().isoformat()}/{device_id}/{capture_id}.jpg"
+    def snapshot_key_for(local: datetime, device_id: str, capture_id: str, body_sha256: str = "") -> str:
+        """Where the evidence photo of the event lives in the data bucket (expired by its lifecycle rule). With the
+        request body's sha256, its prefix is in the key: another body under the same capture_id (a device bug)
+        never overwrites the recorded event's evidence."""
+        body = f".{body_sha256[:16]}" if body_sha256 else ""
+        return f"snapshots/{local.date().isoformat()}/{device_id}/{capture_id}{body}.jpg"
 
     @classmethod
     def of_person_on(cls, staff_id: str, day: date) -> Iterator[EventModel]:

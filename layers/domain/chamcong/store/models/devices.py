@@ -15,7 +15,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.models import Model
 
-from chamcong.store.models.base import utcnow
+from chamcong.store.models.base import CompactJSONAttribute, utcnow
 
 
 class DeviceModel(Model):
@@ -33,7 +33,12 @@ class DeviceModel(Model):
 
 
 class CaptureModel(Model):
-    """Idempotency record of one device capture: the first answer is kept and returned to every retry."""
+    """Idempotency record of one device capture: the first answer is kept and returned to every retry.
+
+    It is the arbiter of exactly-once (services/recognition.py): written once, with the answer, by a conditional
+    put that only the first request of a capture wins; the event or spoof record it decided is written after it,
+    and rebuilt from `record` by any retry, so a crash between the two writes is repaired by the device's retry.
+    """
 
     class Meta:
         table_name = "captures"
@@ -41,9 +46,14 @@ class CaptureModel(Model):
     device_id = UnicodeAttribute(hash_key=True)
     capture_id = UnicodeAttribute(range_key=True)
     body_sha256 = UnicodeAttribute()
-    status = UnicodeAttribute()  # "pending" while a request works on it, then "done"
-    claimed_at = NumberAttribute()
-    response = JSONAttribute(null=True)
+    # "done" (the answer is decided). "pending" is only found on claims left by older versions of the service.
+    status = UnicodeAttribute()
+    claimed_at = NumberAttribute()  # nanoseconds since the epoch of the recording (calibration reads it)
+    response = CompactJSONAttribute(null=True)
+    # What the answer recorded, to rebuild it on a retry: {"table": "events" | "spoofs", "item": the item's
+    # attributes (pynamodb's to_simple_dict)}; None when nothing is recorded (unknown, no face, outside the windows).
+    # Compact JSON, so that the capture stays within one write unit (1 KB) for the usual answer.
+    record = CompactJSONAttribute(null=True)
     expires_at = NumberAttribute()  # DynamoDB TTL
     clock_offset_seconds = NumberAttribute(null=True)  # the device's clock was this wrong (captured_at corrected)
 
@@ -80,9 +90,11 @@ class SpoofModel(Model):
         return f"{local:%H:%M:%S}#{device_id}#{capture_id}"
 
     @staticmethod
-    def snapshot_key_for(local: datetime, device_id: str, capture_id: str, frame: int) -> str:
-        """Under spoofs/, which the bucket expires after its own (shorter) retention."""
-        return f"spoofs/{local.date().isoformat()}/{device_id}/{capture_id}-{frame}.jpg"
+    def snapshot_key_for(local: datetime, device_id: str, capture_id: str, frame: int, body_sha256: str = "") -> str:
+        """Under spoofs/, which the bucket expires after its own (shorter) retention. With the request body's
+        sha256, its prefix is in the key: another body under the same capture_id never overwrites the evidence."""
+        body = f".{body_sha256[:16]}" if body_sha256 else ""
+        return f"spoofs/{local.date().isoformat()}/{device_id}/{capture_id}{body}-{frame}.jpg"
 
     @classmethod
     def on(cls, day: date) -> list[SpoofModel]:

@@ -1,0 +1,48 @@
+"""The lobby devices a warm function has seen, kept `check_seconds` so a recognition reads no device record.
+
+A rotation or revocation made in this function is seen at once (`forget`); one made in another warm function
+within `check_seconds` (the `device_check_seconds` setting, 10 s by default). A signature that does not verify
+against a kept secret makes the caller read the record again once (`get(..., reread=True)`): a device given
+its new secret right after a rotation elsewhere is not refused for those seconds. Unknown ids are not kept (a
+flood of made-up ids cannot fill the cache; each costs the one read it always did).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from pynamodb.exceptions import DoesNotExist
+
+from chamcong.store.models.devices import DeviceModel
+
+
+class DeviceCache:
+    def __init__(self, check_seconds: float, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._check_seconds = check_seconds
+        self._monotonic = monotonic
+        self._kept: dict[str, tuple[DeviceModel, float]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, device_id: str, *, reread: bool = False) -> tuple[DeviceModel | None, bool]:
+        """The device (None if there is none) and whether it was read from the table just now."""
+        now = self._monotonic()
+        if not reread:
+            with self._lock:
+                kept = self._kept.get(device_id)
+            if kept is not None and now - kept[1] < self._check_seconds:
+                return kept[0], False
+        try:
+            device = DeviceModel.get(device_id)
+        except DoesNotExist:
+            self.forget(device_id)
+            return None, True
+        if self._check_seconds > 0:
+            with self._lock:
+                self._kept[device_id] = (device, now)
+        return device, True
+
+    def forget(self, device_id: str) -> None:
+        with self._lock:
+            self._kept.pop(device_id, None)

@@ -1,0 +1,120 @@
+"""A warm function keeps the lobby devices it has seen for `device_check_seconds`, so a recognition reads no
+device record; what another warm function changes reaches it within that time, a rotation at once for the box.
+
+Two "warm functions" here are two caches over the same moto table, with a clock the test moves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from chamcong import device_signature
+from chamcong.errors import Unauthenticated
+from chamcong.services.devices import authenticate_device
+from chamcong.settings import Settings
+from chamcong.store.device_cache import DeviceCache
+from chamcong.store.models import bind_models
+from chamcong.store.models.devices import DeviceModel
+from infra.provision import create_tables
+
+NOW = datetime(2026, 11, 20, 0, 40, tzinfo=UTC)
+BODY = b'{"capture_id": "cap-1"}'
+
+
+@pytest.fixture
+def device(monkeypatch: pytest.MonkeyPatch) -> Iterator[DeviceModel]:
+    monkeypatch.setenv("AWS_REGION", "ap-southeast-1")
+    with mock_aws():
+        settings = Settings()
+        create_tables(boto3.client("dynamodb", region_name="ap-southeast-1"), settings)
+        bind_models(settings)
+        record = DeviceModel("dev_lobby", name="Sảnh", unit_id="unit_1", secret="old-secret", created_at=NOW)
+        record.save()
+        yield record
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.seconds = 1000.0
+
+    def __call__(self) -> float:
+        return self.seconds
+
+
+def _sign_in(cache: DeviceCache, secret: str) -> str:
+    stamp = int(NOW.timestamp())
+    headers = device_signature.signed_headers("dev_lobby", secret, stamp, BODY)
+    try:
+        return authenticate_device(headers, BODY, NOW, 300, cache).device_id
+    except Unauthenticated as refused:
+        return refused.code
+
+
+def _reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    reads: list[str] = []
+    real_get = DeviceModel.get
+
+    def counted(*args: object, **kwargs: object) -> DeviceModel:
+        reads.append(str(args[0]))
+        return real_get(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DeviceModel, "get", counted)
+    return reads
+
+
+def test_a_device_seen_is_not_read_again_for_ten_seconds(device: DeviceModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = Clock()
+    cache = DeviceCache(Settings().device_check_seconds, clock)
+    reads = _reads(monkeypatch)
+    # GIVEN a box that sends every second
+    for _ in range(10):
+        assert _sign_in(cache, "old-secret") == "dev_lobby"
+        clock.seconds += 0.99
+    # THEN its record was read once in those ten seconds, and again after them
+    assert reads == ["dev_lobby"]
+    clock.seconds += 0.2
+    assert _sign_in(cache, "old-secret") == "dev_lobby"
+    assert len(reads) == 2
+
+
+def test_a_revocation_elsewhere_reaches_a_warm_function_within_ten_seconds(device: DeviceModel) -> None:
+    clock = Clock()
+    cache = DeviceCache(10.0, clock)
+    assert _sign_in(cache, "old-secret") == "dev_lobby"
+    # WHEN another warm function revokes the device
+    device.update(actions=[DeviceModel.status.set("revoked")])
+    # THEN this one may still accept it for the rest of its ten seconds, and refuses it after
+    clock.seconds += 9.0
+    assert _sign_in(cache, "old-secret") == "dev_lobby"
+    clock.seconds += 1.0
+    assert _sign_in(cache, "old-secret") == "unknown_device"
+    assert _sign_in(cache, "old-secret") == "unknown_device"
+
+
+def test_a_box_given_its_new_secret_is_accepted_at_once_after_a_rotation_elsewhere(device: DeviceModel) -> None:
+    clock = Clock()
+    cache = DeviceCache(10.0, clock)
+    assert _sign_in(cache, "old-secret") == "dev_lobby"
+    # WHEN another warm function rotates the secret and the box is given the new one
+    device.update(actions=[DeviceModel.secret.set("new-secret")])
+    # THEN the new secret works at once (the failed check reads the record again), the old one no longer
+    assert _sign_in(cache, "new-secret") == "dev_lobby"
+    assert _sign_in(cache, "old-secret") == "invalid_signature"
+    # and a forged signature is refused, kept secret or not
+    assert _sign_in(cache, "made-up") == "invalid_signature"
+
+
+def test_an_unknown_device_is_refused_and_not_kept(device: DeviceModel) -> None:
+    cache = DeviceCache(10.0, Clock())
+    headers = device_signature.signed_headers("dev_nobody", "x", int(NOW.timestamp()), BODY)
+    with pytest.raises(Unauthenticated) as refused:
+        authenticate_device(headers, BODY, NOW, 300, cache)
+    assert refused.value.code == "unknown_device"
+    # WHEN the device is registered afterwards THEN it is accepted at once
+    DeviceModel("dev_nobody", name="Mới", unit_id="unit_1", secret="x", created_at=NOW).save()
+    assert authenticate_device(headers, BODY, NOW, 300, cache).device_id == "dev_nobody"
