@@ -1,0 +1,131 @@
+"""A lobby compares a face only with the people who may pass it: the gallery of its device's site.
+
+Real models and photos. A district with two offices under it; a camera in one office's lobby and one at the
+district's. People are enrolled from their first photo and come to a lobby with another photo.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from chamcong.services import galleries
+from chamcong.store.models.devices import GalleryModel, site_gallery_id
+from face_engine.gallery import Gallery
+from tests.integration.harness import Product
+from tests.integration.photos import face_crop, photos_of
+
+MORNING = "2026-11-20T07:31:05+07:00"
+
+
+@dataclass
+class District:
+    product: Product
+    faces_dir: Path
+    district: str
+    home_affairs: str
+    finance: str
+    lobby: str  # the camera of Home Affairs' lobby
+    district_lobby: str  # the camera of the district's own lobby: everyone under it
+    staff: dict[str, str]  # photo folder → staff_id
+
+    def arrive(self, device_id: str, person: str, capture_id: str, photo: int = 1) -> dict[str, object]:
+        crop = face_crop(self.product.container.engine(), photos_of(self.faces_dir, person)[photo])
+        reply = self.product.recognise(device_id, capture_id, crop, MORNING)
+        assert reply.status == 200, reply.body
+        return dict(reply.body)
+
+    def published(self, unit_id: str) -> Gallery:
+        """The site's gallery object as stored (what a fresh function would load)."""
+        model_id = self.product.container.recognition_model().model_id
+        pointer = GalleryModel.get(site_gallery_id(model_id, unit_id), consistent_read=True)
+        return Gallery.from_bytes(self.product.container.blobs.get(pointer.object_key))
+
+
+@pytest.fixture
+def district(product: Product, faces_dir: Path) -> District:
+    """GIVEN Home Affairs (Obama, Biden) and Finance (Kit Harington) under a district, each enrolled; a camera in
+    Home Affairs' lobby and one in the district's."""
+    top = product.unit("UBND huyện Đà Bắc")
+    home_affairs = product.unit("Phòng Nội vụ", top)
+    finance = product.unit("Phòng Tài chính - Kế hoạch", top)
+    lobby, _ = product.device(home_affairs, "Camera sảnh Nội vụ")
+    district_lobby, _ = product.device(top, "Camera sảnh huyện")
+    staff = {}
+    for person, unit in (("obama", home_affairs), ("biden", home_affairs), ("kit_harington", finance)):
+        staff[person] = product.staff(f"Cán bộ {person}", unit)
+        reply = product.enrol(staff[person], photos_of(faces_dir, person)[0])
+        assert reply.status == 201, reply.body
+    return District(product, faces_dir, top, home_affairs, finance, lobby, district_lobby, staff)
+
+
+def test_a_lobby_recognises_its_own_people_and_not_those_of_another_office(district: District) -> None:
+    # WHEN an Home Affairs officer and a Finance officer pass Home Affairs' camera
+    own = district.arrive(district.lobby, "obama", "own-1")
+    other = district.arrive(district.lobby, "kit_harington", "other-1")
+    # THEN the officer of the office is greeted by name, the other is not someone of this lobby
+    assert (own["result"], own["staff_id"], own["full_name"]) == ("matched", district.staff["obama"], "Cán bộ obama")
+    assert (other["result"], other["staff_id"], other["recorded"]) == ("unknown", None, False)
+    # AND the district's lobby knows everyone under it
+    at_district = district.arrive(district.district_lobby, "kit_harington", "district-1")
+    assert (at_district["result"], at_district["staff_id"]) == ("matched", district.staff["kit_harington"])
+    # AND the site's gallery is its own object, holding only its people, labelled
+    stored = district.published(district.home_affairs)
+    assert stored.people() == {district.staff["obama"], district.staff["biden"]}
+    assert stored.label(district.staff["biden"]) == ("Cán bộ biden", district.home_affairs)
+
+
+def test_a_transfer_moves_a_person_between_lobbies_at_once_and_the_reconcile_publishes_it(district: District) -> None:
+    # GIVEN Kit Harington moved from Finance to Home Affairs today
+    moved = district.product.post(f"/v1/staff/{district.staff['kit_harington']}/transfers",
+                                  {"to_unit_id": district.home_affairs, "effective": "2026-11-20",
+                                   "reason": "Điều động"})
+    assert moved.status == 201, moved.body
+    # WHEN he passes Home Affairs' camera, THEN he is recognised there at once
+    reply = district.arrive(district.lobby, "kit_harington", "moved-1")
+    assert (reply["result"], reply["staff_id"]) == ("matched", district.staff["kit_harington"])
+    # AND the scheduled reconcile publishes the site's gallery with him in it (and not again when nothing changed)
+    result = galleries.reconcile(district.product.container)
+    model_id = district.product.container.recognition_model().model_id
+    assert site_gallery_id(model_id, district.home_affairs) in result["rebuilt"]
+    assert district.staff["kit_harington"] in district.published(district.home_affairs).people()
+    assert galleries.reconcile(district.product.container)["rebuilt"] == []
+
+
+def test_a_renamed_person_is_greeted_by_the_new_name(district: District) -> None:
+    renamed = district.product.request("PATCH", f"/v1/staff/{district.staff['biden']}",
+                                       {"full_name": "Joseph Biden"})
+    assert renamed.status == 200, renamed.body
+    reply = district.arrive(district.lobby, "biden", "renamed-1")
+    assert (reply["result"], reply["full_name"]) == ("matched", "Joseph Biden")
+
+
+def test_a_removed_face_or_person_leaves_every_site_gallery(district: District) -> None:
+    product = district.product
+    obama = district.staff["obama"]
+    [face] = product.get(f"/v1/staff/{obama}").body["faces"]
+    # WHEN Obama's only face is removed and Biden is removed altogether
+    assert product.delete(f"/v1/staff/{obama}/faces/{face['face_id']}").status == 204
+    assert product.delete(f"/v1/staff/{district.staff['biden']}").status == 204
+    # THEN no stored site gallery holds them, and the lobby no longer knows them
+    for unit in (district.home_affairs, district.district):
+        assert district.published(unit).people().isdisjoint({obama, district.staff["biden"]})
+    assert district.arrive(district.lobby, "obama", "removed-1")["result"] == "unknown"
+    assert district.arrive(district.district_lobby, "biden", "removed-2")["result"] == "unknown"
+
+
+def test_a_site_without_a_published_gallery_is_built_in_memory(district: District) -> None:
+    # GIVEN a new office whose person was enrolled before its lobby had a camera (so no site gallery was published)
+    product = district.product
+    culture = product.unit("Phòng Văn hóa - Thông tin", district.district)
+    person = product.staff("Cán bộ person01", culture)
+    assert product.enrol(person, photos_of(district.faces_dir, "person01")[0]).status == 201
+    camera, _ = product.device(culture, "Camera sảnh Văn hóa")
+    model_id = product.container.recognition_model().model_id
+    assert GalleryModel.count(site_gallery_id(model_id, culture)) == 0
+    # WHEN the person passes the new camera, THEN they are recognised (and only the office's people are compared)
+    reply = district.arrive(camera, "person01", "new-site-1")
+    assert (reply["result"], reply["staff_id"]) == ("matched", person)
+    assert district.arrive(camera, "obama", "new-site-2")["result"] == "unknown"
