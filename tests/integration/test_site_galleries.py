@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import scheduled
 
 from chamcong.services import galleries
 from chamcong.store.models.devices import GalleryModel, site_gallery_id
@@ -129,3 +130,31 @@ def test_a_site_without_a_published_gallery_is_built_in_memory(district: Distric
     reply = district.arrive(camera, "person01", "new-site-1")
     assert (reply["result"], reply["staff_id"]) == ("matched", person)
     assert district.arrive(camera, "obama", "new-site-2")["result"] == "unknown"
+
+
+def test_the_reconcile_heals_a_crash_between_the_deployment_s_gallery_and_a_site_s(district: District) -> None:
+    # GIVEN Biden's face erased from the deployment's gallery by a function that crashed before the sites' rebuild
+    container = district.product.container
+    biden = district.staff["biden"]
+    container.recognition_model().gallery.update(lambda gallery: gallery.without_staff(biden))
+    assert biden in district.published(district.home_affairs).people()  # the crash left him in the site's
+    # WHEN the scheduled function runs
+    result = scheduled.reembed({}, _Context())
+    # THEN both sites above him are rebuilt without him, and the others are left as they were (same digest)
+    model_id = container.recognition_model().model_id
+    assert sorted(result["site_galleries"]["rebuilt"]) == sorted(
+        site_gallery_id(model_id, unit) for unit in (district.home_affairs, district.district))
+    for unit in (district.home_affairs, district.district):
+        assert biden not in district.published(unit).people()
+    assert district.arrive(district.lobby, "biden", "healed-1")["result"] == "unknown"
+
+
+class _Context:
+    function_name = "ReembedFunction"
+    memory_limit_in_mb = 1769
+    invoked_function_arn = "arn:aws:lambda:ap-southeast-1:123456789012:function:ReembedFunction"
+    aws_request_id = "req-reconcile"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 900_000
