@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import scheduled
 
+from chamcong.access import Access
 from chamcong.services import galleries
 from chamcong.store.models.devices import GalleryModel, site_gallery_id
 from face_engine.gallery import Gallery
@@ -158,3 +159,49 @@ class _Context:
     @staticmethod
     def get_remaining_time_in_millis() -> int:
         return 900_000
+
+
+def test_a_person_granted_access_is_recognised_at_that_site_until_revoked_or_expired(district: District) -> None:
+    product = district.product
+    kit = district.staff["kit_harington"]
+    # GIVEN a Finance officer who is not recognised in Home Affairs' lobby
+    assert district.arrive(district.lobby, "kit_harington", "before-grant")["result"] == "unknown"
+    # WHEN Home Affairs' admin lets him in until the end of the month
+    granted = product.post(f"/v1/sites/{district.home_affairs}/grants",
+                           {"staff_id": kit, "until": "2026-11-30", "reason": "Kiểm tra công vụ"})
+    assert granted.status == 201, granted.body
+    assert (granted.body["full_name"], granted.body["staff_unit_id"], granted.body["active"]) == (
+        "Cán bộ kit_harington", district.finance, True)
+    # THEN he is recognised there, the grant is listed and audited
+    reply = district.arrive(district.lobby, "kit_harington", "granted-1")
+    assert (reply["result"], reply["staff_id"], reply["full_name"]) == ("matched", kit, "Cán bộ kit_harington")
+    listed = product.get(f"/v1/sites/{district.home_affairs}/grants").body
+    assert [(g["staff_id"], g["until"], g["reason"]) for g in listed["grants"]] == [(kit, "2026-11-30",
+                                                                                      "Kiểm tra công vụ")]
+    audit = product.get("/v1/audit?from=2026-11-20&to=2026-11-20&action=site.grant").body["entries"]
+    assert [entry["subject"] for entry in audit] == [kit]
+    # AND once the grant has expired, the next reconcile takes him out
+    product.clock.advance(days=11)
+    try:
+        assert galleries.reconcile(product.container)["rebuilt"]
+        assert kit not in district.published(district.home_affairs).people()
+        listed = galleries.list_grants(product.container, Access.system(), district.home_affairs)["grants"]
+        assert [(g["staff_id"], g["active"]) for g in listed] == [(kit, False)]  # still listed, marked expired
+    finally:
+        product.clock.advance(days=-11)
+
+
+def test_a_revoked_grant_stops_recognition_at_once(district: District) -> None:
+    product = district.product
+    kit = district.staff["kit_harington"]
+    assert product.post(f"/v1/sites/{district.home_affairs}/grants",
+                        {"staff_id": kit, "reason": "Biệt phái"}).status == 201
+    assert district.arrive(district.lobby, "kit_harington", "granted-2")["result"] == "matched"
+    assert product.delete(f"/v1/sites/{district.home_affairs}/grants/{kit}").status == 204
+    assert district.arrive(district.lobby, "kit_harington", "revoked-1")["result"] == "unknown"
+    again = product.delete(f"/v1/sites/{district.home_affairs}/grants/{kit}")
+    assert (again.status, again.body["code"]) == (404, "site_grant_not_found")
+    past = product.post(f"/v1/sites/{district.home_affairs}/grants",
+                        {"staff_id": kit, "until": "2026-11-19", "reason": "Biệt phái"})
+    assert (past.status, past.body["code"]) == (422, "grant_until_past")
+    assert product.post("/v1/sites/unit_nowhere/grants", {"staff_id": kit, "reason": "Biệt phái"}).status == 404

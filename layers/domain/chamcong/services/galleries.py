@@ -24,10 +24,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 
-from chamcong.access import UnitTree
+from chamcong.access import Access, UnitTree
+from chamcong.errors import Conflict, NotFound, Unprocessable
 from chamcong.observability import count, get_logger
+from chamcong.services import audit
+from chamcong.services.common import iso
 from chamcong.store.models.base import lost_condition
 from chamcong.store.models.devices import (
     SITE_GRANTS_PREFIX,
@@ -40,6 +43,8 @@ from chamcong.store.models.staff import StaffModel
 
 if TYPE_CHECKING:
     from chamcong.container import Container, RecognitionModel
+    from chamcong.schemas.galleries import CreateGrant
+    from chamcong.services.audit import Source
     from chamcong.store.gallery import GalleryRepository
     from face_engine.gallery import Gallery
 
@@ -265,3 +270,85 @@ def reconcile(container: Container, models: list[GalleryRepository] | None = Non
                                                               "rebuilt": rebuilt})
     return {"sites": len(all_sites), "rebuilt": rebuilt}
 
+
+
+# --- grants: a unit admin lets a person of another unit into a site ------------------------------------------------
+
+def _site(access: Access, permission: str, unit_id: str) -> SiteGrantsRecord:
+    from chamcong.store.models.units import UnitModel
+
+    try:
+        UnitModel.get(unit_id)
+    except DoesNotExist:
+        raise NotFound("site_not_found") from None
+    access.require_unit(permission, unit_id)
+    try:
+        return SiteGrantsRecord.get(SiteGrantsRecord.key(unit_id), consistent_read=True)
+    except DoesNotExist:
+        return SiteGrantsRecord(SiteGrantsRecord.key(unit_id), unit_id=unit_id, grants={}, revision=0)
+
+
+def _grant_view(unit_id: str, staff_id: str, grant: Mapping[str, Any], person: StaffModel | None,
+                today: date) -> dict[str, Any]:
+    return {"unit_id": unit_id, "staff_id": staff_id, "full_name": person.full_name if person else None,
+            "staff_unit_id": person.unit_id if person else None, "until": grant.get("until"),
+            "reason": grant["reason"], "granted_by": grant["by"], "granted_at": grant["at"],
+            "active": staff_id in active_grants({staff_id: grant}, today)}
+
+
+def list_grants(container: Container, access: Access, unit_id: str) -> dict[str, Any]:
+    """The people let into a site besides its own, by name (Vietnamese order), expired ones marked."""
+    from chamcong.rules.collation import vietnamese_key
+
+    record = _site(access, "devices:read", unit_id)
+    grants = dict(record.grants or {})
+    people = {person.staff_id: person for person in StaffModel.batch_get(list(grants))} if grants else {}
+    today = container.today()
+    views = [_grant_view(unit_id, staff_id, grant, people.get(staff_id), today) for staff_id, grant in grants.items()]
+    views.sort(key=lambda view: (vietnamese_key(view["full_name"] or ""), view["staff_id"]))
+    return {"unit_id": unit_id, "grants": views}
+
+
+def _save_grants(container: Container, record: SiteGrantsRecord, grants: dict[str, Any], entry: Any) -> None:
+    revision = int(record.revision or 0)
+    condition = (SiteGrantsRecord.revision == revision) if revision else SiteGrantsRecord.gallery_id.does_not_exist()
+    updated = SiteGrantsRecord(record.gallery_id, unit_id=record.unit_id, grants=grants, revision=revision + 1)
+    try:
+        audit.write(container, entry, ("save", updated, {"condition": condition}))
+    except TransactWriteError as exc:
+        if lost_condition(exc):
+            raise Conflict("conflict") from None  # somebody changed the site's grants meanwhile: read them again
+        raise
+
+
+def grant(container: Container, access: Access, unit_id: str, body: CreateGrant, source: Source) -> dict[str, Any]:
+    """Let a person (of any unit) into a site until a day, audited (`site.grant`); the site's gallery is rebuilt."""
+    record = _site(access, "sites:grant", unit_id)
+    try:
+        person = StaffModel.get(body.staff_id)
+    except DoesNotExist:
+        raise NotFound("staff_not_found") from None
+    today = container.today()
+    if body.until is not None and body.until < today:
+        raise Unprocessable("grant_until_past")
+    held = {"until": body.until.isoformat() if body.until else None, "reason": body.reason,
+            "by": access.username, "at": iso(container.clock())}
+    grants = {**dict(record.grants or {}), body.staff_id: held}
+    _save_grants(container, record, grants, audit.entry(
+        container.clock(), access.username, "site.grant", unit_id=unit_id, subject=body.staff_id,
+        details={"until": held["until"], "reason": body.reason, "staff_unit_id": person.unit_id}, source=source))
+    rebuild_sites(container, [unit_id] if unit_id in sites() else [])
+    return _grant_view(unit_id, body.staff_id, held, person, today)
+
+
+def revoke_grant(container: Container, access: Access, unit_id: str, staff_id: str, source: Source) -> None:
+    """Take a person's access to a site away, audited (`site.revoke_grant`); the site's gallery is rebuilt."""
+    record = _site(access, "sites:grant", unit_id)
+    grants = dict(record.grants or {})
+    if staff_id not in grants:
+        raise NotFound("site_grant_not_found")
+    removed = grants.pop(staff_id)
+    _save_grants(container, record, grants, audit.entry(
+        container.clock(), access.username, "site.revoke_grant", unit_id=unit_id, subject=staff_id,
+        details={"until": removed.get("until"), "reason": removed.get("reason")}, source=source))
+    rebuild_sites(container, [unit_id] if unit_id in sites() else [])
