@@ -94,6 +94,13 @@ def judge(container: Container, model: RecognitionModel, images: Sequence[np.nda
         staff = card(gallery, match.staff_id) if site is not None else _staff(match.staff_id)
     similarity = round(float(ranked[0].similarity), 4) if ranked else None
     if not live:
+        if staff is None and site is not None:
+            # Evidence for Home Affairs: a photo of someone who does not work behind this lobby is worth naming
+            # too, so a refused passage (rare) is also compared with the whole deployment.
+            wider = decide(model.gallery.current().ranked_people(fuse([frame.embedding for frame in frames]), top=1),
+                           threshold)
+            if wider is not None:
+                staff, similarity = _staff(wider.staff_id), round(float(wider.similarity), 4)
         return Passage("spoof_suspected", tuple(frames), staff, similarity, liveness)
     if staff is None:
         return Passage("unknown", tuple(frames), None, similarity, liveness)
