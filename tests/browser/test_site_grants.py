@@ -14,7 +14,7 @@ def test_a_unit_admin_lets_a_visitor_in_and_takes_the_access_away(page, district
     section.get_by_role("heading", name=f"Người đơn vị khác được nhận diện tại {UNIT_A}").wait_for()
     # WHEN they let the Finance officer in until a day, with a reason
     section.get_by_text("Cho phép thêm một người", exact=True).click()
-    section.get_by_label("Mã cán bộ trong hệ thống").fill(visitor.staff_id)
+    section.get_by_label("Mã hồ sơ của người được cho phép").fill(visitor.staff_id)
     section.get_by_label("Đến hết ngày").fill("2099-12-31")
     section.get_by_label("Lý do").fill("Kiểm tra công vụ")
     section.get_by_role("button", name="Cho phép", exact=True).click()
@@ -26,7 +26,7 @@ def test_a_unit_admin_lets_a_visitor_in_and_takes_the_access_away(page, district
     # AND a name that looks like HTML is shown as text, never run
     hostile = district.person("hostile")
     section.get_by_text("Cho phép thêm một người", exact=True).click()
-    section.get_by_label("Mã cán bộ trong hệ thống").fill(hostile.staff_id)
+    section.get_by_label("Mã hồ sơ của người được cho phép").fill(hostile.staff_id)
     section.get_by_label("Lý do").fill("Biệt phái")
     section.get_by_role("button", name="Cho phép", exact=True).click()
     section.get_by_role("row").filter(has_text="Đến khi thu hồi").wait_for()
@@ -34,7 +34,7 @@ def test_a_unit_admin_lets_a_visitor_in_and_takes_the_access_away(page, district
     screenshot(page, "admin-site-grants")
     # WHEN an unknown id is entered THEN the API's message says so and nothing is added
     section.get_by_text("Cho phép thêm một người", exact=True).click()
-    section.get_by_label("Mã cán bộ trong hệ thống").fill("stf_nobody")
+    section.get_by_label("Mã hồ sơ của người được cho phép").fill("stf_nobody")
     section.get_by_label("Lý do").fill("Nhầm mã")
     section.get_by_role("button", name="Cho phép", exact=True).click()
     section.get_by_role("alert").wait_for()

@@ -179,10 +179,10 @@ export default {
   'admin.grants.add_title': { vi: 'Cho phép thêm một người', en: 'Let someone in' },
   'admin.grants.add': { vi: 'Cho phép', en: 'Let in' },
   'admin.grants.added': { vi: 'Đã cho phép {name}.', en: '{name} was let in.' },
-  'admin.grants.staff_id': { vi: 'Mã cán bộ trong hệ thống', en: 'Staff id in the system' },
+  'admin.grants.staff_id': { vi: 'Mã hồ sơ của người được cho phép', en: 'Record id of the person let in' },
   'admin.grants.staff_id_hint': {
-    vi: 'Ví dụ: stf_…, xem ở trang hồ sơ cán bộ hoặc hỏi đơn vị của người đó.',
-    en: 'For example stf_…, shown on the person\'s record or given by their unit.',
+    vi: 'Dạng stf_…: ghi ở mục “Mã hồ sơ” trên trang hồ sơ cán bộ; đơn vị của người đó cung cấp.',
+    en: 'Like stf_…: the “Record id” on the person\'s record page; their unit gives it.',
   },
   'admin.grants.revoke': { vi: 'Thu hồi', en: 'Revoke' },
   'admin.grants.revoke_named': { vi: 'Thu hồi quyền của {name}', en: 'Revoke the access of {name}' },
