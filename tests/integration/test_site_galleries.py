@@ -15,6 +15,7 @@ import scheduled
 from chamcong.access import Access
 from chamcong.services import galleries
 from chamcong.store.models.devices import GalleryModel, site_gallery_id
+from chamcong.store.models.staff import StaffModel
 from face_engine.gallery import Gallery
 from tests.integration.harness import Product
 from tests.integration.photos import face_crop, photos_of
@@ -205,3 +206,25 @@ def test_a_revoked_grant_stops_recognition_at_once(district: District) -> None:
                         {"staff_id": kit, "until": "2026-11-19", "reason": "Biệt phái"})
     assert (past.status, past.body["code"]) == (422, "grant_until_past")
     assert product.post("/v1/sites/unit_nowhere/grants", {"staff_id": kit, "reason": "Biệt phái"}).status == 404
+
+
+def test_a_unit_moved_under_a_site_is_recognised_there_at_once(district: District) -> None:
+    # WHEN Finance is moved under Home Affairs
+    moved = district.product.request("PATCH", f"/v1/units/{district.finance}", {"parent_id": district.home_affairs})
+    assert moved.status == 200, moved.body
+    # THEN Home Affairs' lobby knows Finance's people at once
+    reply = district.arrive(district.lobby, "kit_harington", "unit-moved-1")
+    assert (reply["result"], reply["staff_id"]) == ("matched", district.staff["kit_harington"])
+
+
+def test_a_recognition_reads_no_staff_record(district: District, monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN the site's gallery published (the fixture's enrolments did it)
+    assert district.published(district.home_affairs).people() == {district.staff["obama"], district.staff["biden"]}
+
+    def no_read(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a recognition read a staff record")
+
+    monkeypatch.setattr(StaffModel, "get", no_read)
+    # WHEN a person passes the lobby THEN they are greeted by name from the gallery's labels alone
+    reply = district.arrive(district.lobby, "biden", "no-read-1")
+    assert (reply["result"], reply["full_name"]) == ("matched", "Cán bộ biden")
