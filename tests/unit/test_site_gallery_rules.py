@@ -46,3 +46,18 @@ def test_a_grant_ends_after_its_last_day() -> None:
     grants = {"an": {"until": "2026-11-20"}, "binh": {"until": None}, "chi": {"until": "2026-11-19"}}
     assert set(active_grants(grants, date(2026, 11, 20))) == {"an", "binh"}
     assert set(active_grants(grants, date(2026, 11, 21))) == {"binh"}
+
+
+def test_a_warm_function_keeps_the_most_recently_used_site_galleries(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chamcong import container as module
+    from chamcong.container import Container
+    from chamcong.settings import Settings
+
+    monkeypatch.setattr(module, "SITE_GALLERIES_KEPT", 2)
+    warm = Container(Settings(aws_region="ap-southeast-1"))
+    first = warm.site_gallery_repository("m", "unit_a", 128)
+    warm.site_gallery_repository("m", "unit_b", 128)
+    assert warm.site_gallery_repository("m", "unit_a", 128) is first  # used again: kept, and now the newest
+    warm.site_gallery_repository("m", "unit_c", 128)  # one too many: the least recently used (unit_b) goes
+    assert [repo.gallery_id for repo in warm.kept_site_galleries()] == ["m@unit_a", "m@unit_c"]
+    assert first.unit_id == "unit_a" and first.gallery_id == "m@unit_a"
