@@ -92,6 +92,7 @@ bench: venv web browser
 	$(PY) -m bench.recognition
 	$(PY) -m bench.coldstart
 	$(PY) -m bench.accuracy
+	$(PY) -m bench.galleries
 	$(PY) -m bench.accuracy_http
 	$(PY) -m bench.calibration
 	$(PY) -m bench.liveness

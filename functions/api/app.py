@@ -18,6 +18,7 @@ from routes import (
     corrections,
     devices,
     evaluations,
+    galleries,
     integrations,
     meta,
     reports,
@@ -30,6 +31,6 @@ from routes import (
 app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
 
-for area in (meta, accounts, units, staff, devices, integrations, tasks, calibration, attendance, absences, corrections,
-             roster, evaluations, reports, audit):
+for area in (meta, accounts, units, staff, devices, galleries, integrations, tasks, calibration, attendance, absences,
+             corrections, roster, evaluations, reports, audit):
     api.include(area.routes)

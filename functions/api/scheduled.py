@@ -19,7 +19,7 @@ from chamcong.container import get_container
 from chamcong.observability import get_logger
 from chamcong.rules.calendar import DayKind
 from chamcong.rules.monthly_report import is_first_working_day, previous_month
-from chamcong.services import accounts, monthly_reports, reembedding, reports, wfh_reports
+from chamcong.services import accounts, galleries, monthly_reports, reembedding, reports, wfh_reports
 from chamcong.services.calendars import calendar_for
 
 log = get_logger()
@@ -109,7 +109,8 @@ REEMBED_MARGIN_MS = 60_000
 
 @log.inject_lambda_context(clear_state=True)
 def reembed(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Every few minutes: continue the re-embedding job if one is running (one GetItem when none is).
+    """Every 10 minutes: continue the re-embedding job if one is running (one GetItem when none is), then reconcile
+    the site galleries (`services.galleries.reconcile`).
 
     A job is started by `python -m infra.reembed start --model ID` (or POST /v1/galleries/reembed); each
     invocation embeds until a minute before its time limit, saves where it stands, and the next one continues.
@@ -120,4 +121,8 @@ def reembed(event: dict[str, Any], context: Any) -> dict[str, Any]:
     job = result["job"] or {}
     log.info("re-embedding", extra={"active_model_id": result["active_model_id"], "status": job.get("status"),
                                     "phase": job.get("phase"), "counts": job.get("counts")})
-    return result
+    # Then the site galleries: any whose rows are not what its people make today is rebuilt (a crash between the
+    # deployment's gallery and a site's, a transfer or a rename made in the API function, a grant expired).
+    sites = galleries.reconcile(container)
+    log.info("site galleries", extra={"sites": sites["sites"], "rebuilt": len(sites["rebuilt"])})
+    return {**result, "site_galleries": sites}

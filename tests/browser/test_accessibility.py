@@ -29,6 +29,7 @@ PAGES = [
     ("quantri", "/#/staff/bulk", "Đăng ký hàng loạt"),
     ("admin", "/#/admin/accounts", "Tài khoản"),
     ("admin", "/#/admin/devices", "Thiết bị"),
+    ("quantri", "/#/admin/devices?unit_id={unit_a}", "Người đơn vị khác được nhận diện"),
     ("admin", "/#/admin/audit", "Nhật ký"),
     ("admin", "/#/reports?date={day}", "Báo cáo"),
     ("lanhdao", "/#/tasks?date={day}", "Số liệu từ"),

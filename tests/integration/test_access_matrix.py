@@ -87,6 +87,10 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/devices?unit_id": {"unit_admin", "oversight"},
     "POST /v1/devices/{device_id}/rotate": {"unit_admin"},
     "POST /v1/devices/{device_id}/revoke": {"unit_admin"},
+    # Who else a site's lobbies recognise: a unit admin grants it in their subtree; those who see devices read it.
+    "GET /v1/sites/{unit_id}/grants": {"unit_admin", "oversight"},
+    "POST /v1/sites/{unit_id}/grants": {"unit_admin"},
+    "DELETE /v1/sites/{unit_id}/grants/{staff_id}": {"unit_admin"},
     # Integration clients (the e-office system): a unit admin for their subtree, like devices.
     "POST /v1/integrations": {"unit_admin"},
     "GET /v1/integrations?unit_id": {"unit_admin"},
@@ -397,6 +401,14 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
     "GET /v1/devices?unit_id": (UNIT_TARGETS, lambda w, t: ("GET", f"/v1/devices?unit_id={_unit(w, t)}", None)),
     "POST /v1/devices/{device_id}/rotate": (UNIT_TARGETS, lambda w, t: (
         "POST", f"/v1/devices/{w.devices[t]}/rotate", None)),
+    "GET /v1/sites/{unit_id}/grants": (UNIT_TARGETS, lambda w, t: ("GET", f"/v1/sites/{_unit(w, t)}/grants", None)),
+    # A visitor from another district: where they work is not the granting admin's to reach.
+    "POST /v1/sites/{unit_id}/grants": (UNIT_TARGETS, lambda w, t: (
+        "POST", f"/v1/sites/{_unit(w, t)}/grants", {"staff_id": w.people["other"], "until": "2026-12-31",
+                                                    "reason": "Đoàn kiểm tra công vụ"})),
+    # Nobody holds a grant: an allowed caller gets past the scope check to 404 site_grant_not_found.
+    "DELETE /v1/sites/{unit_id}/grants/{staff_id}": (UNIT_TARGETS, lambda w, t: (
+        "DELETE", f"/v1/sites/{_unit(w, t)}/grants/stf_nobody", None)),
     "POST /v1/devices/{device_id}/revoke": (UNIT_TARGETS, lambda w, t: (
         "POST", f"/v1/devices/{w.devices[t]}/revoke", None)),
     "GET /v1/thresholds/proposal?unit_id": (UNIT_TARGETS, lambda w, t: (
@@ -543,6 +555,7 @@ ACCEPT = {"GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": {"Accept"
           "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},
           "GET /v1/reports/monthly/{month}/{audience}/attachment": {"Accept": XLSX}}
 ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404,
+                  "DELETE /v1/sites/{unit_id}/grants/{staff_id}": 404,
                   "PUT /v1/staff/{staff_id}/evaluations/{month}/other-unit": 422}
 
 

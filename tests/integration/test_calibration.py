@@ -68,6 +68,11 @@ def site(product: Product, faces_dir: Path) -> dict[str, Any]:
     people_b = _enrol_people(product, unit_b, UNIT_B_PEOPLE, faces_dir)
     device_a1, _ = product.device(unit_a1, "Camera một cửa")
     device_b, _ = product.device(unit_b, "Camera tài chính")
+    # The people of A check in at the one-stop desk's camera: they are let into A1's site (its gallery holds A1's own
+    # people and those granted access).
+    for staff_id in people_a.values():
+        granted = product.post(f"/v1/sites/{unit_a1}/grants", {"staff_id": staff_id, "reason": "Làm việc tại một cửa"})
+        assert granted.status == 201, granted.body
     # Passages of people of A at the device of A1, with photos they did not enrol (their 5th).
     engine = product.container.engine()
     matched = 0
@@ -313,6 +318,9 @@ def test_a_device_s_own_threshold_decides_its_recognitions(product: Product, sit
     # THEN the same passage there is no longer given to anybody, and nothing is recorded
     after = product.recognise(site["device_a1"], "strict-1", crop, "2026-11-18T07:30:00+07:00")
     assert (after.body["result"], after.body["recorded"]) == ("unknown", False), (strict, before.body, after.body)
-    # AND the other unit's camera still uses the model's threshold
+    # AND the other unit's camera (where the person is let in too) still uses the model's threshold
+    granted = product.post(f"/v1/sites/{site['B']}/grants", {"staff_id": site["people_a"]["person01"],
+                                                             "reason": "Công tác tại Phòng Tài chính"})
+    assert granted.status == 201, granted.body
     other = product.recognise(site["device_b"], "strict-2", crop, "2026-11-18T07:31:00+07:00")
     assert other.body["result"] == "matched"

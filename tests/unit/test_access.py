@@ -130,7 +130,7 @@ EXPECTED_ROLES: dict[str, set[str]] = {
     "unit_admin": {"account:self", "accounts:read", "accounts:write", "roles:write", "units:read", "units:write",
                    "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "calendars:read",
                    "calendars:write", "recognition:calibrate", "integrations:read", "integrations:write",
-                   "tasks:import", "rulesets:read"},
+                   "tasks:import", "rulesets:read", "sites:grant"},
     "oversight": {"account:self", *READ_OWN, "units:read", "calendars:read", "devices:read", "accounts:read",
                   "audit:read", "reports:read", "roster:read", "roster:approve", "evaluations:read",
                   "evaluations:reopen", "rulesets:read"},
@@ -146,7 +146,7 @@ EVERY_PERMISSION = {
     "calendars:write", "reports:run", "reports:read", "recognition:calibrate", "tasks:read", "integrations:read",
     "integrations:write", "roster:read", "roster:write", "roster:approve", "tasks:import", "tasks:write",
     "evaluations:read", "evaluations:self", "evaluations:review", "evaluations:approve", "evaluations:reopen",
-    "rulesets:read", "rulesets:write",
+    "rulesets:read", "rulesets:write", "sites:grant",
 }
 
 

@@ -170,3 +170,19 @@ def test_decide_table(
 def test_identify_on_an_empty_gallery_is_unknown() -> None:
     assert Gallery.empty("m", DIM).identify(_unit(1), 0.0) is None
     assert decide([], 0.0) is None
+
+
+def test_a_site_gallery_keeps_only_its_people_labelled_and_survives_the_round_trip(gallery: Gallery) -> None:
+    # GIVEN the deployment's gallery WHEN a site's gallery is cut for bob and carol (carol has no face)
+    site = gallery.for_people({"bob": ("Bob Trần", "unit_b"), "carol": ("Carol", "unit_c")})
+    # THEN it holds bob's rows only, labelled, and matches him
+    assert (site.staff_ids, site.face_ids, site.labels) == (("bob",), ("b1",), (("Bob Trần", "unit_b"),))
+    assert site.label("bob") == ("Bob Trần", "unit_b") and site.label("alice") is None
+    assert site.identify(_unit(3), 0.5) is not None and site.identify(_unit(1), 0.99) is None
+    # AND its labels survive storage and removals, and the deployment's gallery has none
+    again = Gallery.from_bytes(site.to_bytes())
+    assert again.labels == site.labels and gallery.label("bob") is None
+    grown = again.with_face("dan", "d1", _unit(4), label=("Dan", "unit_b"))
+    assert grown.without_face("b1").labels == (("Dan", "unit_b"),)
+    with pytest.raises(ValueError):
+        again.with_face("eve", "e1", _unit(5))  # a labelled gallery never takes an unlabelled row

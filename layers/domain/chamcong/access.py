@@ -54,7 +54,8 @@ ROLES: dict[str, Role] = {
     "unit_admin": Role("Quản trị đơn vị", "Unit admin", "subtree", frozenset({
         SELF, "units:read", "units:write", "staff:read", "staff:write", "faces:write", "devices:read",
         "devices:write", "calendars:read", "calendars:write", "accounts:read", "accounts:write", "roles:write",
-        "recognition:calibrate", "integrations:read", "integrations:write", "tasks:import", "rulesets:read"}),
+        "recognition:calibrate", "integrations:read", "integrations:write", "tasks:import", "rulesets:read",
+        "sites:grant"}),
         delegable=True),
     "oversight": Role("Giám sát (Nội vụ, Ban Tổ chức)", "Oversight (Home Affairs, organisation board)", "subtree",
                       frozenset({SELF, *_READ_PEOPLE, "units:read", "calendars:read", "devices:read",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("chamcong")
 
+# Site galleries a warm function keeps loaded: 50 people of 1 to 5 photos are 25 to 130 kB each (512 float32).
+SITE_GALLERIES_KEPT = 256
+
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
@@ -67,6 +71,7 @@ class Container:
     _galleries: dict[str, GalleryRepository] = field(default_factory=dict, repr=False)
     _active_checked: tuple[str, float] | None = field(default=None, repr=False)
     _site_url: str | None = field(default=None, repr=False)
+    _sites: OrderedDict[tuple[str, str], GalleryRepository] = field(default_factory=OrderedDict, repr=False)
 
     def __post_init__(self) -> None:
         bind_models(self.settings)
@@ -222,6 +227,27 @@ class Container:
                                                check_seconds=self.settings.gallery_check_seconds)
                 self._galleries[model_id] = repository
             return repository
+
+    def site_gallery_repository(self, model_id: str, unit_id: str, dimension: int) -> GalleryRepository:
+        """A site's gallery repository, kept in an LRU of `SITE_GALLERIES_KEPT` sites per warm function; each
+        re-checks its pointer at most every `gallery_check_seconds` (see services.galleries.site_gallery)."""
+        key = (model_id, unit_id)
+        with self._lock:
+            repository = self._sites.get(key)
+            if repository is None:
+                repository = GalleryRepository(self.blobs, model_id, dimension, unit_id=unit_id,
+                                               check_seconds=self.settings.gallery_check_seconds)
+                self._sites[key] = repository
+                while len(self._sites) > SITE_GALLERIES_KEPT:
+                    self._sites.popitem(last=False)
+            else:
+                self._sites.move_to_end(key)
+            return repository
+
+    def kept_site_galleries(self) -> list[GalleryRepository]:
+        """The site galleries this warm function holds (bench/galleries.py measures their memory)."""
+        with self._lock:
+            return list(self._sites.values())
 
     def kept_galleries(self) -> list[GalleryRepository]:
         """Every gallery that may be used again: the active model's, the one a re-embedding job is building,

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
 _FORMAT = 1
+# A site's gallery labels each row with the person's name and unit, so a recognition reads no staff record.
+Label = tuple[str, str]  # (full_name, unit_id)
 
 PersonRule = Literal["max", "top2_mean"]
 # How a person's several enrolment photos make one score: "max" = their closest photo; "top2_mean" = the
@@ -68,7 +70,8 @@ class Gallery:
     """N enrolled faces: `matrix` (N×D float32, unit rows), `staff_ids` and `face_ids` of length N.
 
     Every change returns a new Gallery with `version` + 1. Only embeddings from `model_id` belong here:
-    vectors from two models are not comparable.
+    vectors from two models are not comparable. `labels` is empty (the deployment's gallery) or one
+    (full_name, unit_id) per row (a site's gallery, see `for_people`).
     """
 
     matrix: np.ndarray
@@ -76,6 +79,7 @@ class Gallery:
     face_ids: tuple[str, ...]
     model_id: str
     version: int = 0
+    labels: tuple[Label, ...] = ()
 
     def __post_init__(self) -> None:
         if self.matrix.ndim != 2 or self.matrix.dtype != np.float32:
@@ -84,6 +88,8 @@ class Gallery:
             raise ValueError("gallery ids and matrix rows differ in number")
         if len(set(self.face_ids)) != len(self.face_ids):
             raise ValueError("gallery face ids must be unique")
+        if self.labels and len(self.labels) != len(self.face_ids):
+            raise ValueError("a labelled gallery needs one label per row")
         # Callers get the matrix by reference; freezing it keeps the gallery immutable for real.
         self.matrix.setflags(write=False)
 
@@ -115,14 +121,50 @@ class Gallery:
     def __len__(self) -> int:
         return len(self.face_ids)
 
+    @cached_property
+    def _label_of(self) -> dict[str, Label]:
+        return dict(zip(self.staff_ids, self.labels, strict=True)) if self.labels else {}
+
+    @cached_property
+    def _rows_by_staff(self) -> dict[str, list[int]]:
+        rows: dict[str, list[int]] = {}
+        for index, staff_id in enumerate(self.staff_ids):
+            rows.setdefault(staff_id, []).append(index)
+        return rows
+
+    def label(self, staff_id: str) -> Label | None:
+        """(full_name, unit_id) of a person of a labelled gallery; None when the gallery has no labels."""
+        return self._label_of.get(staff_id)
+
+    def people(self) -> frozenset[str]:
+        return frozenset(self.staff_ids)
+
+    def for_people(self, labels: Mapping[str, Label]) -> Gallery:
+        """The rows of the people in `labels` (staff_id → (full_name, unit_id)), labelled: a site's gallery
+        built from the deployment's. Version 0: the repository publishing it numbers it."""
+        rows = self._rows_by_staff
+        indices = sorted(i for staff_id in labels for i in rows.get(staff_id, ()))
+        return Gallery(
+            np.ascontiguousarray(self.matrix[indices]).reshape(len(indices), self.dimension),
+            tuple(self.staff_ids[i] for i in indices),
+            tuple(self.face_ids[i] for i in indices),
+            self.model_id,
+            0,
+            tuple(labels[self.staff_ids[i]] for i in indices),
+        )
+
     def with_face(
-        self, staff_id: str, face_id: str, embedding: np.ndarray, *, model_id: str | None = None
+        self, staff_id: str, face_id: str, embedding: np.ndarray, *, model_id: str | None = None,
+        label: Label | None = None,
     ) -> Gallery:
-        """A gallery with one more face. `model_id`, when given, must be the gallery's own."""
+        """A gallery with one more face. `model_id`, when given, must be the gallery's own; a labelled
+        gallery needs the person's `label`."""
         if model_id is not None and model_id != self.model_id:
             raise ValueError(f"embedding from model {model_id!r} cannot join a {self.model_id!r} gallery")
         if face_id in self.face_ids:
             raise ValueError(f"face {face_id!r} is already in the gallery")
+        if bool(self.labels or (label is not None and not len(self))) != (label is not None):
+            raise ValueError("a labelled gallery takes a face only with its label, an unlabelled one without")
         row = _unit_row(embedding, self.dimension)
         return Gallery(
             np.vstack([self.matrix, row[None, :]]),
@@ -130,6 +172,7 @@ class Gallery:
             (*self.face_ids, face_id),
             self.model_id,
             self.version + 1,
+            (*self.labels, label) if label is not None else (),
         )
 
     def _keeping(self, keep: np.ndarray) -> Gallery:
@@ -142,6 +185,7 @@ class Gallery:
             tuple(self.face_ids[i] for i in indices),
             self.model_id,
             self.version + 1,
+            tuple(self.labels[i] for i in indices) if self.labels else (),
         )
 
     def without_staff(self, staff_id: str) -> Gallery:
@@ -228,8 +272,13 @@ class Gallery:
     def to_bytes(self) -> bytes:
         """Portable .npz bytes (no pickles: a tampered gallery file cannot run code when loaded)."""
         buffer = io.BytesIO()
+        labelled: dict[str, Any] = {}
+        if self.labels:
+            labelled = {"label_names": np.array([name for name, _ in self.labels], dtype=np.str_).reshape(-1),
+                        "label_units": np.array([unit for _, unit in self.labels], dtype=np.str_).reshape(-1)}
         np.savez(
             buffer,
+            **labelled,
             format=np.array(_FORMAT, dtype=np.int64),
             matrix=self.matrix,
             staff_ids=np.array(self.staff_ids, dtype=np.str_).reshape(-1),
@@ -259,6 +308,10 @@ class Gallery:
                 face_ids = tuple(str(f) for f in archive["face_ids"])
                 model_id = str(archive["model_id"])
                 version = int(archive["version"])
+                labels: tuple[Label, ...] = ()
+                if "label_names" in archive.files:
+                    labels = tuple((str(name), str(unit)) for name, unit in
+                                   zip(archive["label_names"], archive["label_units"], strict=True))
         except (KeyError, OSError, EOFError, zipfile.BadZipFile) as exc:
             raise ValueError("not a gallery file") from exc
-        return cls(np.ascontiguousarray(matrix), staff_ids, face_ids, model_id, version)
+        return cls(np.ascontiguousarray(matrix), staff_ids, face_ids, model_id, version, labels)

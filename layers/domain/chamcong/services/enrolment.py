@@ -10,7 +10,7 @@ from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import BadRequest, NotFound, Unprocessable
 from chamcong.messages import message_for
-from chamcong.services import audit
+from chamcong.services import audit, galleries
 from chamcong.services.audit import Source
 from chamcong.services.calibration import site_threshold
 from chamcong.services.common import decode_base64, new_id
@@ -97,6 +97,7 @@ def _enrol_one(container: Container, access: Access, staff: StaffModel, image_b6
         container.blobs.delete(face.photo_key)
         face.delete()
         raise
+    galleries.after_person_changed(container, staff_id, staff.unit_id)  # the sites whose lobbies may see them
     audit.record_only(audit.entry(container.clock(), access.username, "face.enrol", unit_id=staff.unit_id,
                                   subject=staff_id, details={"face_id": face_id}, source=source))
     return face_view(face)
@@ -110,6 +111,7 @@ def remove_face(container: Container, access: Access, staff_id: str, face_id: st
         raise NotFound("face_not_found") from None
     for kept in container.kept_galleries():
         kept.update(lambda gallery: gallery.without_face(face_id))
+    galleries.after_person_changed(container, staff_id, staff.unit_id)  # and from every site's gallery
     container.blobs.delete(face.photo_key)
     face.delete()
     audit.record_only(audit.entry(container.clock(), access.username, "face.remove", unit_id=staff.unit_id,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from chamcong.container import Container, RecognitionModel
 from chamcong.observability import Stopwatch
+from chamcong.services.galleries import StaffCard, card, site_gallery
 from chamcong.store.models.staff import StaffModel
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class Frame:
 class Passage:
     result: str  # matched | unknown | no_face | spoof_suspected
     frames: tuple[Frame, ...] = ()
-    staff: StaffModel | None = None  # matched (or, for a spoof, whom the presented face resembled)
+    staff: StaffCard | None = None  # matched (or, for a spoof, whom the presented face resembled)
     similarity: float | None = None
     liveness: float | None = None  # the passage's liveness score; None when liveness is switched off
 
@@ -47,9 +48,11 @@ class Passage:
 
 
 def judge(container: Container, model: RecognitionModel, images: Sequence[np.ndarray], threshold: float,
-          watch: Stopwatch) -> Passage:
+          watch: Stopwatch, site: str | None = None) -> Passage:
     """Detect and embed every crop with `model`, check liveness on the whole passage, then identify the fused face
-    in the same model's gallery (never one model's embedding against another's gallery, even mid-switch)."""
+    in the same model's gallery (never one model's embedding against another's gallery, even mid-switch): the
+    gallery of the device's `site` (its unit: the people of its subtree and those granted access, labelled, so no
+    staff record is read), or without a site the deployment's."""
     from face_engine.fusion import fuse
     from face_engine.gallery import decide
 
@@ -80,24 +83,36 @@ def judge(container: Container, model: RecognitionModel, images: Sequence[np.nda
         liveness, live = round(float(verdict.score), 3), verdict.live
 
     with watch.lap("gallery"):
-        gallery = model.gallery.current()  # one GetItem on the version pointer; reload only if it moved
+        # The pointer is re-checked at most every gallery_check_seconds; the object reloaded only if it moved.
+        gallery = site_gallery(container, model, site) if site is not None else model.gallery.current()
     with watch.lap("match"):
         # One ranking for both the decision and, for an unknown face, how close it came.
         ranked = gallery.ranked_people(fuse([frame.embedding for frame in frames]), top=1)
         match = decide(ranked, threshold)
-    staff = _staff(match.staff_id) if match is not None else None
+    staff = None
+    if match is not None:
+        staff = card(gallery, match.staff_id) if site is not None else _staff(match.staff_id)
     similarity = round(float(ranked[0].similarity), 4) if ranked else None
     if not live:
+        if staff is None and site is not None:
+            # Evidence for Home Affairs: a photo of someone who does not work behind this lobby is worth naming
+            # too, so a refused passage (rare) is also compared with the whole deployment.
+            wider = decide(model.gallery.current().ranked_people(fuse([frame.embedding for frame in frames]), top=1),
+                           threshold)
+            if wider is not None:
+                staff, similarity = _staff(wider.staff_id), round(float(wider.similarity), 4)
         return Passage("spoof_suspected", tuple(frames), staff, similarity, liveness)
     if staff is None:
         return Passage("unknown", tuple(frames), None, similarity, liveness)
     return Passage("matched", tuple(frames), staff, similarity, liveness)
 
 
-def _staff(staff_id: str) -> StaffModel | None:
+def _staff(staff_id: str) -> StaffCard | None:
+    """Who a face of the deployment's (unlabelled) gallery is."""
     from pynamodb.exceptions import DoesNotExist
 
     try:
-        return StaffModel.get(staff_id)
+        person = StaffModel.get(staff_id)
     except DoesNotExist:  # removed a moment ago, before the gallery moved
         return None
+    return StaffCard(person.staff_id, person.full_name, person.unit_id)

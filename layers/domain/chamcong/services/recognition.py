@@ -62,7 +62,8 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
     # Compute first, then one conditional write decides: no claim, no transaction (see `_record`).
     model = container.recognition_model()
     # The threshold calibrated for this device, its unit (nearest up the tree) or the site, for this model.
-    passage = judge(container, model, images, threshold_for(container, device, model), watch)
+    passage = judge(container, model, images, threshold_for(container, device, model), watch,
+                    site=device.unit_id)  # matched against the gallery of the device's site
     event_type, local = classify(captured_at, container.site_windows)
     response = _response(request.capture_id, passage, event_type, local)
     with watch.lap("record"):

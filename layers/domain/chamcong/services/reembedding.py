@@ -35,7 +35,7 @@ from chamcong.access import Access
 from chamcong.container import Container, RecognitionModel
 from chamcong.errors import Conflict, Unprocessable
 from chamcong.observability import count, get_logger
-from chamcong.services import audit
+from chamcong.services import audit, galleries
 from chamcong.services.audit import Source
 from chamcong.services.common import iso, new_id
 from chamcong.store.models.base import lost_condition, utcnow
@@ -265,10 +265,12 @@ def _switch(container: Container, model: RecognitionModel, job: ReembedJobRecord
     built = _build(Gallery, model, staff_ids, face_ids, vectors)
     model.gallery.update(lambda _: built)
     _reconcile(container, model, job)
+    galleries.reconcile(container, [model.gallery])  # the new model's site galleries, complete before the switch
     _move_pointer(job)
     container.forget_active_model()  # this function switches at once; others within gallery_check_seconds
     # Faces enrolled into the old gallery while the pointer moved: their records exist, their vectors not yet.
     _reconcile(container, model, job)
+    galleries.reconcile(container, [model.gallery])
     job.update(actions=[ReembedJobRecord.status.set("done"), ReembedJobRecord.phase.set("done"),
                         ReembedJobRecord.counts.set(job.counts), ReembedJobRecord.no_face.set(job.no_face),
                         ReembedJobRecord.finished_at.set(container.clock())],

@@ -15,7 +15,7 @@ from chamcong.container import Container
 from chamcong.errors import BadRequest, Conflict, NotFound
 from chamcong.rules.collation import vietnamese_key
 from chamcong.schemas.staff import DEFAULT_DUTY_GROUP, CreateStaff, CreateTransfer, UpdateStaff
-from chamcong.services import audit
+from chamcong.services import audit, galleries
 from chamcong.services.audit import Source
 from chamcong.services.common import iso, new_id
 from chamcong.services.transfers import history_view, plan_transfer
@@ -197,6 +197,9 @@ def update_staff(container: Container, access: Access, staff_id: str, body: Upda
                                                details=diff, source=source),
                         ("update", staff, {"actions": actions, "condition": condition}), *extra)
         staff.refresh(consistent_read=True)
+        if "unit_id" in diff or "full_name" in diff:  # the sites that label them, or that they left or joined
+            galleries.mark_person_stale(container, staff_id, *{diff.get("unit_id", [staff.unit_id])[0],
+                                                               staff.unit_id})
     return staff_view(staff)
 
 
@@ -240,6 +243,7 @@ def remove_staff(container: Container, access: Access, staff_id: str, source: So
     if faces:
         for kept in container.kept_galleries():
             kept.update(lambda gallery: gallery.without_staff(staff_id))
+        galleries.after_person_changed(container, staff_id, staff.unit_id)  # and from every site's gallery
         container.blobs.delete(*(face.photo_key for face in faces))
         for face in faces:
             face.delete()
@@ -260,7 +264,9 @@ def transfer(container: Container, access: Access, staff_id: str, body: CreateTr
     planned = plan_transfer(container, access, person, body.to_unit_id, body.effective, body.reason, source)
     with code_conflicts(None, staff_id):  # lost: someone moved or removed the person meanwhile (409 conflict)
         audit.write(container, planned.entries[0], *planned.changes())
+    left = person.unit_id
     person.refresh(consistent_read=True)
+    galleries.mark_person_stale(container, staff_id, left, person.unit_id)
     return history_view(person)
 
 

@@ -13,7 +13,7 @@ from pynamodb.exceptions import DoesNotExist
 from chamcong.access import UnitTree
 from chamcong.errors import Conflict, NotFound, Unprocessable
 from chamcong.schemas.units import CreateUnit, UpdateUnit
-from chamcong.services import audit
+from chamcong.services import audit, galleries
 from chamcong.services.common import iso, new_id
 from chamcong.store.models.accounts import AccountModel
 from chamcong.store.models.devices import DeviceModel
@@ -113,6 +113,8 @@ def update_unit(container: Container, access: Access, unit_id: str, body: Update
         audit.write(container, audit.entry(container.clock(), access.username, "unit.update", unit_id=unit_id,
                                            subject=unit_id, details=changes, source=source),
                     ("update", unit, {"actions": actions, "condition": UnitModel.unit_id.exists()}))
+        if "parent_id" in changes:  # the sites above its old place lose its people, those above the new one gain them
+            galleries.mark_units_stale(container, *changes["parent_id"])
         unit.refresh()
     return unit_view(unit)
 

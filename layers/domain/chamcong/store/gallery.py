@@ -1,8 +1,9 @@
 """The versioned face gallery: a matrix of embeddings in S3, a version pointer in DynamoDB.
 
 One gallery per embedding model (gallery_id = model id), so changing the model starts a new,
-empty gallery instead of comparing vectors from different spaces. Writers change it under
-optimistic concurrency: read the pointer, write a new object, move the pointer only if nobody
+empty gallery instead of comparing vectors from different spaces; and per site (gallery_id =
+"{model_id}@{unit_id}"), the rows of the people a site's devices may see, rebuilt whole by `publish`.
+Writers change it under optimistic concurrency: read the pointer, write a new object, move the pointer only if nobody
 moved it first. Warm functions keep the loaded gallery and reload when the pointer's version moves.
 """
 
@@ -18,7 +19,7 @@ from pynamodb.exceptions import DoesNotExist, PutError
 from chamcong.errors import Conflict
 from chamcong.store.blobs import BlobStore
 from chamcong.store.models.base import lost_condition, utcnow
-from chamcong.store.models.devices import GalleryModel
+from chamcong.store.models.devices import GalleryModel, site_gallery_id
 
 if TYPE_CHECKING:
     from face_engine.gallery import Gallery
@@ -28,13 +29,16 @@ if TYPE_CHECKING:
 class _Loaded:
     gallery: Gallery
     checked_at: float
+    usable: bool = True  # a site's pointer marked stale is not used (see `published`)
 
 
 class GalleryRepository:
     def __init__(self, blobs: BlobStore, model_id: str, dimension: int, *, check_seconds: float = 0.0,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 monotonic: Callable[[], float] = time.monotonic, unit_id: str | None = None) -> None:
         self._blobs = blobs
         self.model_id = model_id
+        self.unit_id = unit_id  # a site's gallery; None: the deployment's
+        self.gallery_id = model_id if unit_id is None else site_gallery_id(model_id, unit_id)
         self._dimension = dimension
         self._check_seconds = check_seconds
         self._monotonic = monotonic
@@ -54,6 +58,79 @@ class GalleryRepository:
         self._loaded = _Loaded(gallery, now)
         return gallery
 
+    def published(self) -> Gallery | None:
+        """A site's gallery as published, reloaded only when its pointer moved; None when there is none to use:
+        no pointer yet, or one marked stale (the caller builds the site in memory)."""
+        loaded = self._loaded
+        now = self._monotonic()
+        if loaded is not None and now - loaded.checked_at < self._check_seconds:
+            return loaded.gallery if loaded.usable else None
+        pointer = self._read_pointer()
+        usable = pointer is not None and not pointer.stale
+        if loaded is not None and pointer is not None and loaded.gallery.version == pointer.version:
+            loaded.checked_at, loaded.usable = now, usable
+            return loaded.gallery if usable else None
+        if pointer is None:
+            self._loaded = None
+            return None
+        gallery = self._load(pointer)
+        self._loaded = _Loaded(gallery, now, usable)
+        return gallery if usable else None
+
+    def latest(self) -> Gallery:
+        """The newest version (consistent pointer read); the object is loaded only if it moved."""
+        pointer = self._read_pointer(consistent=True)
+        loaded = self._loaded
+        if loaded is not None and pointer is not None and loaded.gallery.version == pointer.version:
+            return loaded.gallery
+        gallery = self._load(pointer)
+        self._loaded = _Loaded(gallery, self._monotonic())
+        return gallery
+
+    def publish(self, build: Callable[[], tuple[Gallery, str]], attempts: int = 8) -> Gallery | None:
+        """Publish what `build()` returns (a whole gallery and the digest of its rows) as the next version; None
+        when the pointer already holds that digest and is not stale (nothing written).
+
+        `build` is called after the pointer is read, on every attempt: a writer that read an older source than
+        another cannot publish after it (its condition on the version fails and it builds again).
+        """
+        for _ in range(attempts):
+            pointer = self._read_pointer(consistent=True)
+            gallery, digest = build()
+            if pointer is not None and pointer.digest == digest and not pointer.stale:
+                return None
+            version = (int(pointer.version) if pointer is not None else 0) + 1
+            changed = replace(gallery, version=version)
+            key = self._object_key(version)
+            self._blobs.put(key, changed.to_bytes())
+            new_pointer = GalleryModel(self.gallery_id, version=version, object_key=key, model_id=self.model_id,
+                                       size=len(changed), updated_at=utcnow(), unit_id=self.unit_id, digest=digest)
+            condition = ((GalleryModel.version == pointer.version) if pointer is not None
+                         else GalleryModel.gallery_id.does_not_exist())
+            try:
+                new_pointer.save(condition=condition)
+            except PutError as exc:
+                if not lost_condition(exc):
+                    raise
+                self._blobs.delete(key)
+                continue
+            if pointer is not None and version > 2:
+                self._blobs.delete(self._object_key(version - 2))
+            self._loaded = _Loaded(changed, self._monotonic())
+            return changed
+        raise Conflict("conflict")
+
+    def hold(self, gallery: Gallery) -> None:
+        """Keep a gallery built in memory (a site with no usable pointer) until the next check of the pointer."""
+        self._loaded = _Loaded(gallery, self._monotonic())
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def pointer(self) -> GalleryModel | None:
+        return self._read_pointer(consistent=True)
+
     def update(self, change: Callable[[Gallery], Gallery], attempts: int = 8) -> Gallery:
         """Apply `change` to the newest gallery and publish the result as the next version.
 
@@ -70,7 +147,7 @@ class GalleryRepository:
             changed = replace(result, version=base.version + 1)
             key = self._object_key(changed.version)
             self._blobs.put(key, changed.to_bytes())
-            new_pointer = GalleryModel(self.model_id, version=changed.version, object_key=key,
+            new_pointer = GalleryModel(self.gallery_id, version=changed.version, object_key=key,
                                        model_id=self.model_id, size=len(changed), updated_at=utcnow())
             condition = (GalleryModel.version == base.version) if pointer else GalleryModel.gallery_id.does_not_exist()
             try:
@@ -91,11 +168,13 @@ class GalleryRepository:
         return self._read_pointer(consistent=True) is not None
 
     def _object_key(self, version: int) -> str:
+        if self.unit_id is not None:
+            return f"gallery/{self.model_id}/sites/{self.unit_id}/v{version:010d}.npz"
         return f"gallery/{self.model_id}/v{version:010d}.npz"
 
     def _read_pointer(self, consistent: bool = False) -> GalleryModel | None:
         try:
-            return GalleryModel.get(self.model_id, consistent_read=consistent)
+            return GalleryModel.get(self.gallery_id, consistent_read=consistent)
         except DoesNotExist:
             return None
 

@@ -24,6 +24,7 @@ from chamcong.store.models.devices import (
     DeviceModel,
     GalleryModel,
     ReembedJobRecord,
+    SiteGrantsRecord,
     SpoofModel,
 )
 from chamcong.store.models.evaluations import EvaluationModel, RuleSetModel
@@ -61,6 +62,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
 SHARING: dict[type[Model], str] = {
     ActiveModelRecord: "galleries_table",
     ReembedJobRecord: "galleries_table",
+    SiteGrantsRecord: "galleries_table",
     EmployeeCodeClaim: "staff_table",
     UnitMovesRecord: "staff_table",
     IntegrationClientModel: "tasks_table",

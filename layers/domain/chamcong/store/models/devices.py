@@ -102,7 +102,13 @@ class SpoofModel(Model):
 
 
 class GalleryModel(Model):
-    """Pointer to the current gallery object in S3; its version moves under a conditional write."""
+    """Pointer to the current gallery object in S3; its version moves under a conditional write.
+
+    gallery_id = the model id (the deployment's gallery) or "{model_id}@{unit_id}" (a site's gallery, see
+    `services.galleries`): a site's pointer also keeps the digest of its rows (a rebuild that would write the same
+    rows writes nothing) and `stale`, set by a change made where no gallery can be built (a transfer, a rename in
+    the API function): readers then build the site in memory until the reconcile publishes it again.
+    """
 
     class Meta:
         table_name = "galleries"
@@ -113,6 +119,34 @@ class GalleryModel(Model):
     model_id = UnicodeAttribute()
     size = NumberAttribute()
     updated_at = UTCDateTimeAttribute(default=utcnow)
+    unit_id = UnicodeAttribute(null=True)  # a site's gallery: the unit its devices are registered to
+    digest = UnicodeAttribute(null=True)
+    stale = BooleanAttribute(null=True)
+
+
+def site_gallery_id(model_id: str, unit_id: str) -> str:
+    return f"{model_id}@{unit_id}"
+
+
+SITE_GRANTS_PREFIX = "#grants@"
+
+
+class SiteGrantsRecord(Model):
+    """The people a unit admin let into a site besides its own (a visiting Home Affairs officer): one item per site
+    in the galleries table, id "#grants@{unit_id}", `grants` = {staff_id: {"until", "reason", "by", "at"}},
+    changed under a condition on `revision`."""
+
+    class Meta:
+        table_name = "galleries"
+
+    gallery_id = UnicodeAttribute(hash_key=True)
+    unit_id = UnicodeAttribute()
+    grants = JSONAttribute(default=dict)
+    revision = NumberAttribute(default=0)
+
+    @staticmethod
+    def key(unit_id: str) -> str:
+        return f"{SITE_GRANTS_PREFIX}{unit_id}"
 
 
 # Items of the galleries table that are not galleries: their ids start with "#", which no model id can
