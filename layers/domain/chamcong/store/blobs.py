@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -23,6 +24,12 @@ class BlobStore:
             batch = [{"Key": key} for key in keys[start:start + 1000]]
             if batch:
                 self._s3.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
+
+    def keys(self, prefix: str) -> Iterator[str]:
+        """The keys under `prefix`, in key order."""
+        for page in self._s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
+            for item in page.get("Contents", []):
+                yield str(item["Key"])
 
     def presign(self, key: str, seconds: int) -> str:
         url: str = self._s3.generate_presigned_url(

@@ -3,13 +3,17 @@
 One gallery per embedding model (gallery_id = model id), so changing the model starts a new,
 empty gallery instead of comparing vectors from different spaces; and per site (gallery_id =
 "{model_id}@{unit_id}"), the rows of the people a site's devices may see, rebuilt whole by `publish`.
-Writers change it under optimistic concurrency: read the pointer, write a new object, move the pointer only if nobody
-moved it first. Warm functions keep the loaded gallery and reload when the pointer's version moves.
+Writers change it under optimistic concurrency: read the pointer, write a new object under a key of its own (each
+attempt's key is unique, so concurrent writers of the same version never overwrite each other's object), move the
+pointer only if nobody moved it first. The loser deletes only its own object; the winner deletes the object two
+versions back, whose key the pointer it replaced remembered. Warm functions keep the loaded gallery and reload when
+the pointer's version moves.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -101,23 +105,8 @@ class GalleryRepository:
                 return None
             version = (int(pointer.version) if pointer is not None else 0) + 1
             changed = replace(gallery, version=version)
-            key = self._object_key(version)
-            self._blobs.put(key, changed.to_bytes())
-            new_pointer = GalleryModel(self.gallery_id, version=version, object_key=key, model_id=self.model_id,
-                                       size=len(changed), updated_at=utcnow(), unit_id=self.unit_id, digest=digest)
-            condition = ((GalleryModel.version == pointer.version) if pointer is not None
-                         else GalleryModel.gallery_id.does_not_exist())
-            try:
-                new_pointer.save(condition=condition)
-            except PutError as exc:
-                if not lost_condition(exc):
-                    raise
-                self._blobs.delete(key)
-                continue
-            if pointer is not None and version > 2:
-                self._blobs.delete(self._object_key(version - 2))
-            self._loaded = _Loaded(changed, self._monotonic())
-            return changed
+            if self._move(pointer, changed, unit_id=self.unit_id, digest=digest):
+                return changed
         raise Conflict("conflict")
 
     def hold(self, gallery: Gallery) -> None:
@@ -145,32 +134,50 @@ class GalleryRepository:
             if result.model_id != self.model_id:
                 raise ValueError(f"a {result.model_id!r} gallery cannot be published as {self.model_id!r}")
             changed = replace(result, version=base.version + 1)
-            key = self._object_key(changed.version)
-            self._blobs.put(key, changed.to_bytes())
-            new_pointer = GalleryModel(self.gallery_id, version=changed.version, object_key=key,
-                                       model_id=self.model_id, size=len(changed), updated_at=utcnow())
-            condition = (GalleryModel.version == base.version) if pointer else GalleryModel.gallery_id.does_not_exist()
-            try:
-                new_pointer.save(condition=condition)
-            except PutError as exc:
-                if not lost_condition(exc):
-                    raise
-                self._blobs.delete(key)  # somebody else moved first: retry on their version
-                continue
-            if pointer is not None and base.version > 1:
-                # Keep the previous object for functions that are mid-reload; the one before it can go.
-                self._blobs.delete(self._object_key(base.version - 1))
-            self._loaded = _Loaded(changed, self._monotonic())
-            return changed
+            if self._move(pointer, changed):
+                return changed
         raise Conflict("conflict")
+
+    def _move(self, pointer: GalleryModel | None, changed: Gallery, **extra: object) -> bool:
+        """Write `changed` under a key of its own and move the pointer from `pointer` to it; False when another
+        writer moved the pointer first (our object is deleted, nobody else's)."""
+        key = self._object_key(changed.version)
+        self._blobs.put(key, changed.to_bytes())
+        new_pointer = GalleryModel(self.gallery_id, version=changed.version, object_key=key,
+                                   previous_key=pointer.object_key if pointer is not None else None,
+                                   model_id=self.model_id, size=len(changed), updated_at=utcnow(), **extra)
+        condition = ((GalleryModel.version == pointer.version) if pointer is not None
+                     else GalleryModel.gallery_id.does_not_exist())
+        try:
+            new_pointer.save(condition=condition)
+        except PutError as exc:
+            if not lost_condition(exc):
+                raise
+            self._blobs.delete(key)  # somebody else moved first: only our own object goes
+            return False
+        if pointer is not None:
+            # Keep the object just replaced for functions that are mid-reload; the one before it can go.
+            before = pointer.previous_key or self._legacy_key(int(pointer.version) - 1)
+            if before and before != key:
+                self._blobs.delete(before)
+        self._loaded = _Loaded(changed, self._monotonic())
+        return True
 
     def exists(self) -> bool:
         return self._read_pointer(consistent=True) is not None
 
     def _object_key(self, version: int) -> str:
+        """A key of its own for each write attempt (the version first, so a listing sorts by version)."""
+        return f"{self._prefix()}v{version:010d}-{uuid.uuid4().hex[:12]}.npz"
+
+    def _legacy_key(self, version: int) -> str | None:
+        """The key versions written before keys were unique had (pointers of then remember no previous key)."""
+        return f"{self._prefix()}v{version:010d}.npz" if version >= 1 else None
+
+    def _prefix(self) -> str:
         if self.unit_id is not None:
-            return f"gallery/{self.model_id}/sites/{self.unit_id}/v{version:010d}.npz"
-        return f"gallery/{self.model_id}/v{version:010d}.npz"
+            return f"gallery/{self.model_id}/sites/{self.unit_id}/"
+        return f"gallery/{self.model_id}/"
 
     def _read_pointer(self, consistent: bool = False) -> GalleryModel | None:
         try:

@@ -116,6 +116,8 @@ class GalleryModel(Model):
     gallery_id = UnicodeAttribute(hash_key=True)
     version = NumberAttribute()
     object_key = UnicodeAttribute()
+    # The object of the version before: kept for functions that are mid-reload, deleted by the next move.
+    previous_key = UnicodeAttribute(null=True)
     model_id = UnicodeAttribute()
     size = NumberAttribute()
     updated_at = UTCDateTimeAttribute(default=utcnow)
