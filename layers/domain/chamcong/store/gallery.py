@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.exceptions import DoesNotExist, PutError
 
@@ -138,7 +138,7 @@ class GalleryRepository:
                 return changed
         raise Conflict("conflict")
 
-    def _move(self, pointer: GalleryModel | None, changed: Gallery, **extra: object) -> bool:
+    def _move(self, pointer: GalleryModel | None, changed: Gallery, **extra: Any) -> bool:
         """Write `changed` under a key of its own and move the pointer from `pointer` to it; False when another
         writer moved the pointer first (our object is deleted, nobody else's)."""
         key = self._object_key(changed.version)
