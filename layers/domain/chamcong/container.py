@@ -244,6 +244,13 @@ class Container:
                 self._sites.move_to_end(key)
             return repository
 
+    def expire_site_gallery(self, model_id: str, unit_id: str) -> None:
+        """A site's pointer changed in this function: its kept gallery looks at the pointer on its next read."""
+        with self._lock:
+            repository = self._sites.get((model_id, unit_id))
+        if repository is not None:
+            repository.expire()
+
     def kept_site_galleries(self) -> list[GalleryRepository]:
         """The site galleries this warm function holds (bench/galleries.py measures their memory)."""
         with self._lock:

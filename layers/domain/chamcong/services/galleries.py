@@ -238,6 +238,8 @@ def mark_stale(container: Container, unit_ids: Iterable[str]) -> None:
             except UpdateError as exc:
                 if not lost_condition(exc):
                     raise  # no pointer yet: readers build it in memory anyway
+            # Seen at once in this function; in other warm functions within `gallery_check_seconds`.
+            container.expire_site_gallery(model_id, unit_id)
 
 
 def reconcile(container: Container, models: list[GalleryRepository] | None = None) -> dict[str, Any]:

@@ -109,6 +109,11 @@ class GalleryRepository:
                 return changed
         raise Conflict("conflict")
 
+    def expire(self) -> None:
+        """Look at the pointer again on the next read (a change made in this function is seen at once)."""
+        if self._loaded is not None:
+            self._loaded.checked_at = float("-inf")
+
     def hold(self, gallery: Gallery) -> None:
         """Keep a gallery built in memory (a site with no usable pointer) until the next check of the pointer."""
         self._loaded = _Loaded(gallery, self._monotonic())
