@@ -444,8 +444,8 @@ def false_match_by_size(scores: np.ndarray, impostor: np.ndarray, threshold: flo
 
     Measured: for each passage, `draws` random galleries of n people (never the passage's own), the share whose best
     score reaches `threshold`. Modelled: the maximum of N impostor scores drawn from the measured impostor
-    distribution (independent draws, computed exactly), with, when no measured score reaches the threshold, the
-    rule-of-three upper bound (95 %) on a single pair's rate."""
+    distribution (independent draws, computed exactly), and the same from an upper bound (95 %) on a single pair's
+    rate: Wilson's score bound, or the rule of three when no measured score reaches the threshold."""
     measured = []
     for size in MEASURED_SIZES:
         hits = total = 0
@@ -460,10 +460,17 @@ def false_match_by_size(scores: np.ndarray, impostor: np.ndarray, threshold: flo
         measured.append((size, hits / total if total else float("nan")))
     pool = scores[impostor]
     per_pair = float(np.mean(pool >= threshold))
-    bound = 3.0 / pool.size if per_pair == 0 else per_pair
+    bound = 3.0 / pool.size if per_pair == 0 else _wilson_upper(per_pair, pool.size)
     # The chance that the best of N independent draws from the pool reaches the threshold, computed exactly
     # (drawing them would give the same figure with sampling noise).
     return measured, [(size, 1.0 - (1.0 - per_pair) ** size, 1.0 - (1.0 - bound) ** size) for size in MODELLED_SIZES]
+
+
+def _wilson_upper(rate: float, trials: int, z: float = 1.96) -> float:
+    """Wilson's 95 % upper bound on a rate measured over `trials` (pairs share passages: it is optimistic)."""
+    centre = rate + z * z / (2 * trials)
+    spread = z * math.sqrt(rate * (1 - rate) / trials + z * z / (4 * trials * trials))
+    return min(1.0, (centre + spread) / (1 + z * z / trials))
 
 
 def _chance(value: float) -> str:
@@ -489,7 +496,7 @@ def print_false_match_table(data: Sequence[SetData], threshold: float) -> None:
                 "independently from the measured impostor distribution (real galleries hold look-alikes and twins, "
                 f"so read them as a floor). A site's gallery of 50 instead of a province's 50,000 is the lever.",
                 ("gallery size", "how", *(f"at {t}" for t in thresholds),
-                 f"upper bound at {thresholds[0]} (95 %, rule of three per pair)"), rows)
+                 f"from the pair rate's upper bound at {thresholds[0]} (95 %)"), rows)
 
 
 def main(argv: list[str] | None = None) -> int:

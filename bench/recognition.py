@@ -378,8 +378,8 @@ def bench_http(models_dir: Path, faces_dir: Path, repeats: int, clients: int) ->
                 ("stage", "1 client", f"{clients} clients"), rows)
     print("total = the server's time for the request (router + auth + stages); outside the server = client total −\n"
           "server total: HTTP, chalice's local server, the client, waiting for the interpreter. record = the capture\n"
-          "put (and, when recorded, the snapshot to S3 and the event put) against moto, which runs in the same\n"
-          "process as the API here: its cost is the local stand-in's, not DynamoDB's.")
+          "put (and, when recorded, the snapshot to S3 and the event put) against moto, in its own process on the\n"
+          "same 2 CPUs (botocore's signing and parsing are the product's; moto's work is the local stand-in's).")
     if sequential.errors or concurrent.errors:
         print(f"ERRORS (status: count): 1 client {sequential.errors}, {clients} clients {concurrent.errors}")
 
