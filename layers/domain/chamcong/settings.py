@@ -92,8 +92,20 @@ class Settings(BaseSettings):
     signature_tolerance_seconds: int = 300
     capture_max_future_seconds: int = 300
     capture_max_age_days: int = 7
-    # Captures judged a photo or a screen are kept (record and frames) this long: see SpoofRetentionDays.
+    # Retention per class of data in days (chamcong/privacy/classes.py lists every class; template parameters
+    # of the same names set them). Captures judged a photo or a screen: record and frames (SpoofRetentionDays).
     spoof_retention_days: int = 60
+    snapshot_retention_days: int = 180
+    clip_retention_days: int = 90
+    unmatched_retention_days: int = 14
+    capture_retention_days: int = 30
+    event_retention_days: int = 1826
+    absence_retention_days: int = 1826
+    roster_retention_days: int = 1826
+    task_retention_days: int = 1826
+    evaluation_retention_days: int = 3653
+    report_retention_days: int = 1826
+    audit_retention_days: int = 3653
 
     token_ttl_seconds: int = 8 * 3600
     # Accounts (document 001): a new or reset password must be changed within this many days, or the
