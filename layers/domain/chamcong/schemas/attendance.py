@@ -32,7 +32,7 @@ class Event(View):
     device_id: str
     capture_id: str
     similarity: float
-    snapshot_url: str
+    snapshot_url: str | None = Field(description="Short-lived link; None once the evidence was erased with the person")
     snapshot_url_expires_at: str
     clock_offset_seconds: float | None = Field(
         default=None, description="The lobby device's clock was wrong by this many seconds; captured_at is corrected")
@@ -49,7 +49,7 @@ class Evidence(View):
     captured_at_local: str
     device_id: str
     capture_id: str
-    snapshot_url: str
+    snapshot_url: str | None = Field(description="Short-lived link; None once the evidence was erased with the person")
     snapshot_url_expires_at: str
 
 

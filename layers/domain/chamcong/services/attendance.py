@@ -165,5 +165,6 @@ def _evidence(container: Container, summary: DaySummary,
     event = recorded[(deciding.device_id, deciding.capture_id)]
     seconds = container.settings.presigned_url_seconds
     return {"event": event.event_type, "captured_at_local": event.captured_at_local, "device_id": event.device_id,
-            "capture_id": event.capture_id, "snapshot_url": container.blobs.presign(event.snapshot_key, seconds),
+            "capture_id": event.capture_id,
+            "snapshot_url": container.blobs.presign(event.snapshot_key, seconds) if event.snapshot_key else None,
             "snapshot_url_expires_at": iso(container.clock() + timedelta(seconds=seconds))}

@@ -10,6 +10,7 @@ from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import BadRequest, NotFound, Unprocessable
 from chamcong.messages import message_for
+from chamcong.privacy.erasure import erase_face
 from chamcong.services import audit, galleries
 from chamcong.services.audit import Source
 from chamcong.services.calibration import site_threshold
@@ -112,7 +113,7 @@ def remove_face(container: Container, access: Access, staff_id: str, face_id: st
     for kept in container.kept_galleries():
         kept.update(lambda gallery: gallery.without_face(face_id))
     galleries.after_person_changed(container, staff_id, staff.unit_id)  # and from every site's gallery
-    container.blobs.delete(face.photo_key)
-    face.delete()
+    # The photo, the record and every other copy of the row (other models, earlier versions, other objects).
+    erased = erase_face(container, staff_id, face.face_id)
     audit.record_only(audit.entry(container.clock(), access.username, "face.remove", unit_id=staff.unit_id,
-                                  subject=staff_id, details={"face_id": face_id}, source=source))
+                                  subject=staff_id, details={"face_id": face_id, "erased": erased}, source=source))

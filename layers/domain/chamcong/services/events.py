@@ -25,7 +25,7 @@ def list_events(container: Container, access: Access, staff_id: str, day: date |
              "captured_at_local": event.captured_at_local, "device_id": event.device_id,
              "capture_id": event.capture_id, "similarity": event.similarity,
              # Evidence links are short-lived and issued only to someone allowed to read this person.
-             "snapshot_url": container.blobs.presign(event.snapshot_key, seconds),
+             "snapshot_url": container.blobs.presign(event.snapshot_key, seconds) if event.snapshot_key else None,
              "snapshot_url_expires_at": expires, "clock_offset_seconds": event.clock_offset_seconds}
             for event in EventModel.of_person_on(staff_id, day)
         ],

@@ -21,7 +21,7 @@ from chamcong.services.common import iso, new_id
 from chamcong.services.transfers import history_view, plan_transfer
 from chamcong.services.units import get_unit
 from chamcong.store.models.base import lost_condition
-from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, StaffModel, UnitMovesRecord
+from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, RemovedStaffRecord, StaffModel
 
 Change = tuple[str, Model, dict[str, Any]]
 
@@ -46,12 +46,29 @@ def face_view(face: FaceModel) -> dict[str, Any]:
 
 
 def find_staff(staff_id: str) -> StaffModel | None:
-    if EmployeeCodeClaim.is_claim_key(staff_id) or UnitMovesRecord.is_moves_key(staff_id):
+    if staff_id.startswith("#"):  # the staff table's other items: codes' claims, units' moves, removed people
         return None
     try:
         return StaffModel.get(staff_id)
     except DoesNotExist:
         return None
+
+
+def removed_person(staff_id: str) -> RemovedStaffRecord | None:
+    """What stays of a removed person (their name, their unit then), or None."""
+    try:
+        return RemovedStaffRecord.get(RemovedStaffRecord.key_of(staff_id))
+    except DoesNotExist:
+        return None
+
+
+def name_of(staff_id: str) -> str | None:
+    """A person's name, removed people included (their work records still say whose they are)."""
+    person = find_staff(staff_id)
+    if person is not None:
+        return person.full_name
+    removed = removed_person(staff_id)
+    return removed.full_name if removed is not None else None
 
 
 def get_staff(staff_id: str) -> StaffModel:
@@ -237,22 +254,28 @@ def list_staff(access: Access, unit_id: str | None, employee_code: str | None = 
 
 
 def remove_staff(container: Container, access: Access, staff_id: str, source: Source) -> None:
-    """Gallery first (the person stops being recognised at once), then photos, face records, the record."""
+    """Gallery first (the person stops being recognised at once), then everything biometric about them, wherever a
+    copy is (`privacy.erasure.erase_person`: photos, face records, every gallery object, snapshots and clips, spoof
+    frames); then the record, replaced by a tombstone that keeps only the name as a work record."""
+    from chamcong.privacy.erasure import erase_person
+
     staff = person_in_scope(access, "staff:write", staff_id)
     faces = list(FaceModel.query(staff_id))
     if faces:
         for kept in container.kept_galleries():
             kept.update(lambda gallery: gallery.without_staff(staff_id))
         galleries.after_person_changed(container, staff_id, staff.unit_id)  # and from every site's gallery
-        container.blobs.delete(*(face.photo_key for face in faces))
-        for face in faces:
-            face.delete()
-    # The record and its employee code's claim go together, with the entry that says so.
-    changes: list[Change] = [("delete", staff, {})]
+    erased = erase_person(container, staff_id)
+    # The record and its employee code's claim go together, the tombstone comes, with the entry that says so.
+    tombstone = RemovedStaffRecord(RemovedStaffRecord.key_of(staff_id), full_name=staff.full_name,
+                                   former_unit_id=staff.unit_id, employee_code=staff.employee_code,
+                                   removed_at=container.clock(), removed_by=access.username)
+    changes: list[Change] = [("delete", staff, {}), ("save", tombstone, {})]
     if staff.employee_code:
         changes.append(release_code(staff.employee_code, staff_id))
     audit.write(container, audit.entry(container.clock(), access.username, "staff.remove", unit_id=staff.unit_id,
-                                       subject=staff_id, details={"faces": len(faces)}, source=source), *changes)
+                                       subject=staff_id, details={"faces": len(faces), "erased": erased},
+                                       source=source), *changes)
 
 
 # --- transfers: a move between units from an effective day, kept in the person's history ------------------

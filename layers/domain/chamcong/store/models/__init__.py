@@ -30,7 +30,13 @@ from chamcong.store.models.devices import (
 from chamcong.store.models.evaluations import EvaluationModel, RuleSetModel
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.roster import RosterExceptionModel, RosterModel
-from chamcong.store.models.staff import EmployeeCodeClaim, FaceModel, StaffModel, UnitMovesRecord
+from chamcong.store.models.staff import (
+    EmployeeCodeClaim,
+    FaceModel,
+    RemovedStaffRecord,
+    StaffModel,
+    UnitMovesRecord,
+)
 from chamcong.store.models.tasks import IntegrationClientModel, TaskModel
 from chamcong.store.models.units import CalendarModel, UnitModel
 
@@ -65,6 +71,7 @@ SHARING: dict[type[Model], str] = {
     SiteGrantsRecord: "galleries_table",
     EmployeeCodeClaim: "staff_table",
     UnitMovesRecord: "staff_table",
+    RemovedStaffRecord: "staff_table",
     IntegrationClientModel: "tasks_table",
     RosterExceptionModel: "rosters_table",
     RuleSetModel: "evaluations_table",

@@ -45,10 +45,12 @@ class EventModel(Model):
     device_id = UnicodeAttribute()
     capture_id = UnicodeAttribute()
     similarity = NumberAttribute()
-    snapshot_key = UnicodeAttribute()
+    snapshot_key = UnicodeAttribute(null=True)  # None once erased with the person (privacy.erasure)
     recorded_at = UTCDateTimeAttribute(default=utcnow)
     # The device's clock was wrong by this many seconds; captured_at is already corrected (None: it was right)
     clock_offset_seconds = NumberAttribute(null=True)
+    # When the person's biometric evidence (snapshot, clip) was erased; the event stays as a work record.
+    evidence_erased_at = UTCDateTimeAttribute(null=True)
     by_unit = EventsByUnitIndex()
 
     @staticmethod

@@ -84,6 +84,8 @@ class SpoofModel(Model):
     resembles_name = UnicodeAttribute(null=True)
     similarity = NumberAttribute(null=True)
     expires_at = NumberAttribute()  # DynamoDB TTL: the spoof evidence's own retention
+    # When the frames of a spoof resembling an erased person were erased (the record stays, naming nobody).
+    evidence_erased_at = UTCDateTimeAttribute(null=True)
 
     @staticmethod
     def key(local: datetime, device_id: str, capture_id: str) -> str:

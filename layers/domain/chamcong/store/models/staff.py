@@ -76,6 +76,33 @@ class EmployeeCodeClaim(Model):
         return key.startswith(cls.PREFIX)
 
 
+class RemovedStaffRecord(Model):
+    """What stays of a removed person (issue 16 §2): their name, as a work record, so their events, evaluations and
+    audit entries still say whose they are. An item of the staff table under a key no staff id can take, with no
+    unit_id (the by_unit index and the lists of staff never see it); no face, no e-mail, no employee code's claim.
+    """
+
+    class Meta:
+        table_name = "staff"
+
+    staff_id = UnicodeAttribute(hash_key=True)  # key_of(staff_id): "#removed#" + the staff id
+    full_name = UnicodeAttribute()
+    former_unit_id = UnicodeAttribute()  # their unit when removed (not "unit_id": stays out of by_unit)
+    employee_code = UnicodeAttribute(null=True)  # as it was (the claim is released: the code may be reused)
+    removed_at = UTCDateTimeAttribute(default=utcnow)
+    removed_by = UnicodeAttribute()
+
+    PREFIX = "#removed#"
+
+    @classmethod
+    def key_of(cls, staff_id: str) -> str:
+        return cls.PREFIX + staff_id
+
+    @classmethod
+    def is_removed_key(cls, key: str) -> bool:
+        return key.startswith(cls.PREFIX)
+
+
 class UnitMove(MapAttribute[str, str]):
     staff_id = UnicodeAttribute()
     change = UnicodeAttribute()  # "left" | "joined"
