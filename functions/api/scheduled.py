@@ -17,6 +17,7 @@ from typing import Any
 from chamcong.access import Access
 from chamcong.container import get_container
 from chamcong.observability import get_logger
+from chamcong.privacy.purge import purge
 from chamcong.rules.calendar import DayKind
 from chamcong.rules.monthly_report import is_first_working_day, previous_month
 from chamcong.services import accounts, galleries, monthly_reports, reembedding, reports, wfh_reports
@@ -97,10 +98,20 @@ def evaluation_worker(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 @log.inject_lambda_context(clear_state=True)
 def account_sweep(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    """Hourly: lock every account whose temporary password passed its deadline (document 001)."""
+    """The maintenance function. Hourly: lock every account whose temporary password passed its deadline (document
+    001). Daily at 02:30, event {"job": "privacy_purge"}: the retention purge (`privacy.purge`)."""
+    if event.get("job") == "privacy_purge":
+        return privacy_purge(event)
     result = accounts.sweep(get_container())
     log.info("account sweep", extra={"locked": len(result["locked"])})
     return result
+
+
+def privacy_purge(event: dict[str, Any]) -> dict[str, Any]:
+    """Delete every item older than its class's retention (counts per class, audited as `privacy.purge`)."""
+    counts = purge(get_container())
+    log.info("privacy purge", extra={"counts": counts})
+    return {"job": "privacy_purge", "counts": counts}
 
 
 # Stop taking new faces this long before Lambda's limit: saving the cursor and releasing the job takes a moment.

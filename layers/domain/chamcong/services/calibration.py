@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 PERMISSION = "recognition:calibrate"
-MAX_CAPTURE_DAYS = 30  # captures are kept 30 days (services.recognition.CAPTURE_RETENTION)
+MAX_CAPTURE_DAYS = 30  # captures are kept 30 days by default (CAPTURE_RETENTION_DAYS)
 _ROWS_PER_BLOCK = 512  # gallery rows scored at once: 512 × 100 000 faces is 200 MB of float32 at most
 
 

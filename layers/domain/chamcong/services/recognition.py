@@ -27,8 +27,6 @@ from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.base import lost_condition
 from chamcong.store.models.devices import CaptureModel, DeviceModel, SpoofModel
 
-CAPTURE_RETENTION = timedelta(days=30)
-
 _EVENT_WORDS = {EventType.CHECK_IN: "giờ đến", EventType.CHECK_OUT: "giờ về"}
 
 
@@ -94,7 +92,8 @@ def _record(container: Container, device: DeviceModel, capture_id: str, body_sha
         recorded = _spoof(container, device, capture_id, captured_at, local, passage, body_sha256)
     capture = CaptureModel(
         device.device_id, capture_id, body_sha256=body_sha256, status="done", claimed_at=time.time_ns(),
-        response=response, expires_at=int((now + CAPTURE_RETENTION).timestamp()),
+        response=response,
+        expires_at=int((now + timedelta(days=container.settings.capture_retention_days)).timestamp()),
         clock_offset_seconds=clock_offset_seconds,
         record=None if recorded is None else {"table": _table_of(recorded), "item": recorded.to_simple_dict()})
     # An unfinished claim left by an older version of this service (status "pending", no answer) is taken over
