@@ -42,6 +42,7 @@ from chamcong.messages import day_status_label
 from edge_uploader.queue import CaptureQueue
 from infra.demo.evaluation import play as evaluation_month
 from infra.demo.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
+from infra.demo.privacy import erase_demo
 from infra.demo.spoofs import spoof_clip
 from infra.demo.wfh import RequestsHttp, afternoon_reports
 from infra.demo.wfh import play as work_from_home_day
@@ -440,8 +441,12 @@ def play(stack_url: str, demo: DemoPlan) -> DemoDay:
     text += accounts(api, units, enrolled, day)
     text += work_from_home(api, units, enrolled, day)
     text += monthly_evaluation(api, units, enrolled, day)
+    # Last, so nothing above changes: someone without an account leaves, and nothing of their face stays.
+    leaving = ([p for p in enrolled if p.unit_id != units[1]["unit_id"]] or enrolled)[-1]
+    erased_text, left = erase_demo(api, str(leaving.staff_id), leaving.full_name)
+    text += erased_text
     shutil.rmtree(out_dir / "clips", ignore_errors=True)
-    return DemoDay(day, text, failures, rate)
+    return DemoDay(day, text, failures + left, rate)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from bench.liveness import SAMPLES_DIR
 from chamcong.access import Access
 from chamcong.privacy.erasure import erase_person
 from chamcong.services import reembedding
+from chamcong.store.models.accounts import AccountModel
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.audit import AuditModel
 from chamcong.store.models.devices import GalleryModel, SpoofModel
@@ -52,6 +53,7 @@ def test_a_removed_person_leaves_no_photo_no_embedding_and_their_id_only_in_work
     created = product.post("/v1/staff", {"full_name": "Lê Văn Thành", "unit_id": unit, "employee_code": "CB-0042"})
     assert created.status == 201, created.body
     staff_id = created.body["staff_id"]
+    product.account("thanh.lv", unit, staff_id=staff_id)  # his own sign-in
     assert product.enrol(staff_id, SAMPLES_DIR / "phone-live-3.png").status == 201
     colleague = product.staff("Nguyễn Thị Hoa", unit)
     assert product.enrol(colleague, photos_of(faces_dir, "person01")[0]).status == 201
@@ -101,6 +103,8 @@ def test_a_removed_person_leaves_no_photo_no_embedding_and_their_id_only_in_work
     assert erased["photos"] == 1 and erased["face_records"] == 1 and erased["snapshots"] == 1
     assert erased["spoof_frames"] == 3 and erased["captures"] >= 1
     assert all(isinstance(value, int) for value in erased.values())
+    # AND his account stays for the administrators to close, no longer linked to him
+    assert erased["accounts_unlinked"] == 1 and AccountModel.get("thanh.lv").staff_id is None
     # AND the colleague is still recognised, he is not
     probe = face_crop(product.container.engine(), photos_of(faces_dir, "person01")[-1])
     assert product.recognise(device_id, "after-1", probe, MORNING.format(minute=20)).body["staff_id"] == colleague

@@ -7,7 +7,7 @@ pointer replaced, `previous_key`, and any object under `gallery/` no pointer ref
 For a person, also: the snapshots (`snapshots/`) and clips (`clips/`) of their events (each event keeps its
 staff_id and times as a work record, `snapshot_key`/`clip_key` cleared and `evidence_erased_at` set), the frames of
 the spoofs that resembled them (the spoof record stays, no longer naming them), the captures' idempotency records
-that name them, and their site grants.
+that name them, their site grants, and the link of an account to them (the account stays for its administrators).
 Attendance events, absences, corrections, evaluations, tasks, rosters, reports and the audit trail stay: work
 records, without biometric data. The staff record's tombstone (`services.staff.remove_staff`) keeps the name.
 
@@ -26,6 +26,7 @@ from pynamodb.expressions.update import Action
 
 from chamcong.container import Container
 from chamcong.store.gallery import GalleryRepository
+from chamcong.store.models.accounts import AccountModel
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.base import lost_condition
 from chamcong.store.models.devices import CaptureModel, GalleryModel, SiteGrantsRecord, SpoofModel
@@ -76,6 +77,7 @@ def erase_person(container: Container, staff_id: str) -> dict[str, int]:
     counts.update(_erase_spoof_evidence(container, staff_id))
     counts["captures"] += _erase_captures(staff_id)
     counts["site_grants"] += _erase_grants(staff_id)
+    counts["accounts_unlinked"] += _unlink_accounts(staff_id)
     return dict(counts)
 
 
@@ -225,6 +227,14 @@ def _erase_captures(staff_id: str) -> int:
     with CaptureModel.batch_write() as batch:
         for capture in found:
             batch.delete(capture)
+    return len(found)
+
+
+def _unlink_accounts(staff_id: str) -> int:
+    """An account that was the person's stops naming them (it stays, for its administrators to lock or remove)."""
+    found = list(AccountModel.scan(AccountModel.staff_id == staff_id, consistent_read=True))
+    for account in found:
+        account.update(actions=[AccountModel.staff_id.remove()])
     return len(found)
 
 
