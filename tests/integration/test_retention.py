@@ -26,6 +26,7 @@ from chamcong.store.models.evaluations import EvaluationModel
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.roster import RosterExceptionModel, RosterModel
 from chamcong.store.models.tasks import TaskModel
+from tests.fakes import LambdaContext
 from tests.integration.harness import Product
 from tests.integration.photos import blank_jpeg
 
@@ -199,3 +200,16 @@ def test_captures_are_written_with_the_configured_retention(product: Product) ->
     capture = CaptureModel.get(device_id, "cap-ttl")
     assert capture.expires_at == int((product.clock() + timedelta(days=9)).timestamp())
 
+
+
+def test_the_maintenance_function_runs_the_purge_when_its_daily_schedule_says_so(product: Product) -> None:
+    import scheduled
+
+    # GIVEN an attendance record older than its retention
+    now = product.clock()
+    days = retention_days(by_key("events"), product.container.settings) or 0
+    _event("old", now.astimezone(SITE).date() - timedelta(days=days + 1), now, days).save()
+    # WHEN the 02:30 schedule invokes the maintenance function with its input
+    result = scheduled.account_sweep({"job": "privacy_purge"}, LambdaContext())
+    # THEN the purge ran (and not the account sweep)
+    assert result["job"] == "privacy_purge" and result["counts"]["events"] == 1
