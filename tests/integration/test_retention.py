@@ -84,10 +84,6 @@ def _report(tag: str, day: date, at: datetime, days: int) -> Model:
     return ReportModel(ReportModel.key(day, "morning", tag), status="sent", claimed_at=at)
 
 
-def _audit(tag: str, day: date, at: datetime, days: int) -> Model:
-    return AuditModel(AuditModel.partition(at), AuditModel.key(at, tag), at=at, actor="admin", action="staff.update")
-
-
 def _session(tag: str, day: date, at: datetime, days: int) -> Model:
     return SessionModel(tag, username="admin", expires_at=int(at.timestamp()))
 
@@ -95,7 +91,7 @@ def _session(tag: str, day: date, at: datetime, days: int) -> Model:
 # class → its items' factories (a table may hold several kinds of the class: absences and corrections).
 DATED: dict[str, list[Factory]] = {
     "events": [_event], "captures": [_capture], "spoofs": [_spoof], "absences": [_absence, _correction],
-    "rosters": [_roster, _roster_exception], "tasks": [_task], "reports": [_report], "audit": [_audit],
+    "rosters": [_roster, _roster_exception], "tasks": [_task], "reports": [_report],
 }
 
 
@@ -132,7 +128,7 @@ def test_each_class_is_purged_at_its_age_and_not_before(product: Product, class_
     assert [_exists(item) for item in old] == [False] * len(old)
     assert [_exists(item) for item in kept] == [True] * len(kept)
     # AND nothing of any other class was touched, and a second run the same day deletes nothing
-    assert sum(counts.values()) == len(old) or class_key == "audit", counts
+    assert sum(counts.values()) == len(old), counts
     assert sum(purge(container).values()) == 0
     # AND a day later the kept one has reached its age: it goes
     product.clock.advance(days=1)
@@ -213,3 +209,20 @@ def test_the_maintenance_function_runs_the_purge_when_its_daily_schedule_says_so
     result = scheduled.account_sweep({"job": "privacy_purge"}, LambdaContext())
     # THEN the purge ran (and not the account sweep)
     assert result["job"] == "privacy_purge" and result["counts"]["events"] == 1
+
+
+def test_the_audit_trail_expires_by_its_ttl_attribute_and_the_purge_never_deletes_from_it(product: Product) -> None:
+    from chamcong.services import audit
+
+    # GIVEN an entry written 10 years and a day ago (the trail is append-only: no function may delete it)
+    days = retention_days(by_key("audit"), product.container.settings)
+    assert days == 3653
+    old = product.clock() - timedelta(days=days + 1)
+    entry = audit.entry(old, "admin", "staff.update", subject="stf_1")
+    audit.record_only(entry)
+    # THEN it carries the TTL attribute DynamoDB removes it by: its time plus AUDIT_RETENTION_DAYS
+    assert entry.expires_at == int((old + timedelta(days=days)).timestamp())
+    assert entry.expires_at < product.clock().timestamp()
+    # AND the purge leaves it to DynamoDB
+    purge(product.container)
+    assert _exists(entry)

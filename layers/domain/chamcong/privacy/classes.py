@@ -143,7 +143,7 @@ DATA_CLASSES: tuple[DataClass, ...] = (
         Basis.LAW, "5 năm", "5 years"),
     DataClass(
         "audit", "Nhật ký thao tác", "Audit trail",
-        ("audit",), (), Mechanism.PURGE, "audit_retention_days", "AuditRetentionDays", 3653, 1826, False, True,
+        ("audit",), (), Mechanism.TTL, "audit_retention_days", "AuditRetentionDays", 3653, 1826, False, True,
         "Ai đã làm gì, khi nào: bằng chứng cho thanh tra và hội đồng kỷ luật.",
         "Who did what, when: evidence for inspectors and disciplinary councils.",
         Basis.LAW, "10 năm", "10 years"),

@@ -4,9 +4,10 @@ retention, by the item's own date or time; the S3 prefixes expire by the bucket'
 Run every day at 02:30 (Asia/Ho_Chi_Minh) by the maintenance function. An item is purged when it is MORE than its
 retention old: an event of day D with 1826 days' retention is kept on D + 1826 and gone the day after. Classes
 whose items carry a DynamoDB TTL attribute (`expires_at`: captures, sessions, spoofs) are purged here as well when
-DynamoDB has not got to them yet (its TTL deletes within days, not at the second). Idempotent: a second run the
-same day deletes nothing. Audited once, `privacy.purge`, with the counts per class and the retention applied —
-never content.
+DynamoDB has not got to them yet (its TTL deletes within days, not at the second). The audit trail is the exception:
+append-only, no function may delete from it, its entries expire by their TTL attribute alone (`TTL_ONLY`).
+Idempotent: a second run the same day deletes nothing. Audited once, `privacy.purge`, with the counts per class
+and the retention applied — never content.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from chamcong.services import audit
 from chamcong.store.models.absences import AbsenceModel
 from chamcong.store.models.accounts import SessionModel
 from chamcong.store.models.attendance import EventModel
-from chamcong.store.models.audit import AuditModel
 from chamcong.store.models.corrections import CorrectionModel
 from chamcong.store.models.devices import CaptureModel, SpoofModel
 from chamcong.store.models.evaluations import EvaluationModel
@@ -77,8 +77,11 @@ TARGETS: tuple[Target, ...] = (
            lambda c: (EvaluationModel.month < f"{c.day:%Y-%m}") & EvaluationModel.unit_month.exists()),
     Target("reports", ReportModel, lambda c: ReportModel.claimed_at < c.at,
            lambda item: [item.archive_key] if item.archive_key else []),
-    Target("audit", AuditModel, lambda c: AuditModel.at < c.at),
 )
+
+# Classes that expire by their TTL attribute only: the audit trail is append-only, no function may delete an entry
+# (tests/integration/test_audit_and_devices.py), so DynamoDB removes entries AUDIT_RETENTION_DAYS after them.
+TTL_ONLY = frozenset({"audit"})
 
 
 def purged_classes() -> list[str]:

@@ -19,6 +19,7 @@ from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import BadRequest
 from chamcong.services.common import iso, new_id
+from chamcong.settings import get_settings
 from chamcong.store.models.audit import AuditModel
 
 MAX_QUERY_DAYS = 92
@@ -41,7 +42,8 @@ RESERVED_ACTORS = frozenset({SYSTEM, ANONYMOUS, "bootstrap"})  # no account may 
 def entry(at: datetime, actor: str, action: str, *, unit_id: str | None = None, subject: str | None = None,
           details: dict[str, Any] | None = None, source: Source | None = None, outcome: str = "ok") -> AuditModel:
     at = at.astimezone(UTC)
-    return AuditModel(AuditModel.partition(at), AuditModel.key(at, new_id("aud")), at=at,
+    expires_at = int((at + timedelta(days=get_settings().audit_retention_days)).timestamp())
+    return AuditModel(AuditModel.partition(at), AuditModel.key(at, new_id("aud")), at=at, expires_at=expires_at,
                       actor=actor[:128], action=action, outcome=outcome, unit_id=unit_id, subject=subject,
                       details=details or {}, source_ip=source.ip if source else None,
                       user_agent=source.user_agent[:256] if source and source.user_agent else None)

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from pynamodb.attributes import (
     JSONAttribute,
+    NumberAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -52,6 +53,9 @@ class AuditModel(Model):
     details = JSONAttribute(default=dict)
     source_ip = UnicodeAttribute(null=True)
     user_agent = UnicodeAttribute(null=True)
+    # DynamoDB TTL: AUDIT_RETENTION_DAYS after the entry. The trail is append-only (no function may delete an
+    # entry), so it is DynamoDB that removes entries past their retention, not the purge.
+    expires_at = NumberAttribute(null=True)
     by_actor = AuditByActorIndex()
     by_unit = AuditByUnitIndex()
 
