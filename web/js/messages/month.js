@@ -84,6 +84,8 @@ export default {
   'month.event_similarity': { vi: 'Độ khớp', en: 'Similarity' },
   'month.event_snapshot': { vi: 'Ảnh', en: 'Photo' },
   'month.open_snapshot': { vi: 'Xem ảnh (dữ liệu cá nhân)', en: 'Open the photo (personal data)' },
+  'month.snapshot_erased': { vi: 'Ảnh đã được xoá cùng dữ liệu khuôn mặt của người này',
+    en: 'The photo was erased with this person\'s face data' },
   'month.events_links_note': {
     vi: 'Các đường dẫn ảnh chỉ có hiệu lực trong thời gian ngắn.',
     en: 'The photo links work for a short time only.',

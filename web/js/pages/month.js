@@ -133,6 +133,7 @@ function calendar(data, staffId, month, selected, absences, corrections) {
 
 function evidenceFigure(evidence) {
   const when = formatDateTime(evidence.captured_at_local);
+  if (!evidence.snapshot_url) return h('p', {}, t('month.snapshot_erased'));
   return h('figure', { class: 'evidence' },
     h('img', { src: evidence.snapshot_url, alt: t('month.evidence_alt', {
       event: t(`month.event_${evidence.event}`), time: hhmm(evidence.captured_at_local.slice(11)) }),
@@ -195,8 +196,9 @@ async function dayDetails(where, staffId, day, month, absences, corrections) {
         h('td', {}, t(`month.event_${event.event}`)),
         h('td', {}, event.device_id),
         h('td', { class: 'numeric' }, formatNumber(event.similarity, { maximumFractionDigits: 2 })),
-        h('td', {}, h('a', { href: event.snapshot_url, target: '_blank', rel: 'noopener noreferrer' },
-          t('month.open_snapshot')))))))),
+        h('td', {}, event.snapshot_url
+          ? h('a', { href: event.snapshot_url, target: '_blank', rel: 'noopener noreferrer' }, t('month.open_snapshot'))
+          : t('month.snapshot_erased')))))))),
     h('p', {}, h('small', {}, t('month.events_links_note'))));
   } catch (error) {
     show(events, errorBox(error));

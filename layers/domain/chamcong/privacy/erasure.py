@@ -63,13 +63,14 @@ def erase_person(container: Container, staff_id: str) -> dict[str, int]:
     Idempotent: run again, it removes nothing more (a run cut off half-way is finished by the next).
     """
     counts: Counter[str] = Counter()
+    # The galleries first: the person stops being recognised before anything else goes.
+    counts.update(_erase_from_galleries(container, lambda gallery: _rows_of(gallery, staff_id, None)))
     faces = list(FaceModel.query(staff_id, consistent_read=True))
     photo_keys = {face.photo_key for face in faces}
     photo_keys.update(container.blobs.keys(f"faces/{staff_id}/"))  # also any photo whose record is gone
     if photo_keys:
         container.blobs.delete(*sorted(photo_keys))
     counts["photos"] += len(photo_keys)
-    counts.update(_erase_from_galleries(container, lambda gallery: _rows_of(gallery, staff_id, None)))
     for face in faces:
         face.delete()
     counts["face_records"] += len(faces)
