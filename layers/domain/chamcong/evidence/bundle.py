@@ -85,8 +85,8 @@ def build_bundle(container: Container, access: Access, staff_id: str, day: date)
     spoof_rows = []
     for attempt in spoofs:
         row = _spoof(attempt)
-        row["frame_files"] = [_add(files, f"spoofs/{attempt.capture_id}-{n}{_ext(key)}", container.blobs.get(key))
-                              for n, key in enumerate(attempt.snapshot_keys)]
+        row["frame_files"] = [_add(files, f"spoofs/{attempt.capture_id}-{n}{_ext(str(key))}",
+                                   container.blobs.get(str(key))) for n, key in enumerate(attempt.snapshot_keys)]
         clip_key = getattr(attempt, "clip_key", None)
         if clip_key:
             row["clip_file"] = _add(files, f"clips/{attempt.capture_id}{_ext(clip_key)}",
