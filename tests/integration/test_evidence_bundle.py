@@ -182,6 +182,11 @@ def test_a_day_with_nothing_to_answer_for_has_no_bundle_and_a_colleague_gets_non
                                    headers={"Accept": ZIP}, token=token)
     assert other.status == 403
     assert {item.entry_key for item in _views()} == before
+    # AND a day that does not exist, or outside the days the API knows, is not found
+    for day in ("2026-02-30", "1999-12-31"):
+        missing = office.product.request("GET", f"/v1/staff/{office.staff['biden']}/days/{day}/evidence-bundle",
+                                         headers={"Accept": ZIP})
+        assert (missing.status, missing.body["code"]) == (404, "not_found"), day
     # AND without asking for a .zip the API says so (API Gateway would otherwise send base64 text)
     plain = office.product.get(f"/v1/staff/{office.staff['biden']}/days/{FRIDAY}/evidence-bundle")
     assert plain.status == 406

@@ -26,7 +26,7 @@ from chamcong.evidence.signing import ALGORITHM, Signer, fingerprint
 from chamcong.evidence.views import View, record_views
 from chamcong.rules.attendance import DayStatus, DaySummary
 from chamcong.rules.calendar import Schedule, WorkCalendar
-from chamcong.schemas.common import FileResult
+from chamcong.schemas.common import FIRST_DAY, LAST_DAY, FileResult
 from chamcong.services.attendance import JudgedDay, judge_person_day
 from chamcong.services.calendars import calendar_for
 from chamcong.services.common import iso
@@ -52,8 +52,10 @@ def download(container: Container, access: Access, staff_id: str, day_text: str)
     try:
         day = date.fromisoformat(day_text)
     except ValueError:
+        day = None
+    if day is None or not FIRST_DAY <= day <= LAST_DAY:  # the days the API knows (schemas.common.Day)
         person_in_scope(access, "events:read", staff_id)
-        raise NotFound("not_found", details={"field": "date"}) from None
+        raise NotFound("not_found", details={"field": "date"})
     data = build_bundle(container, access, staff_id, day)
     return FileResult(data, ZIP, f"chung-cu-{staff_id}-{day.isoformat()}.zip")
 
