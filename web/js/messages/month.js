@@ -40,8 +40,10 @@ export default {
   'month.part_afternoon': { vi: 'Buổi chiều', en: 'Afternoon' },
   'month.corrected_from': { vi: 'sửa từ “{status}”', en: 'corrected from “{status}”' },
   'month.hint': {
-    vi: 'Bấm vào một ngày đi muộn hoặc về sớm để xem giờ chấm công và ảnh bằng chứng do camera chụp.',
-    en: 'Click a late or early day to see its check-ins and the evidence photo the camera took.',
+    vi: 'Bấm vào một ngày đi muộn hoặc về sớm để xem giờ chấm công và ảnh bằng chứng do camera chụp, và tải gói '
+      + 'chứng cứ có chữ ký số của ngày đó.',
+    en: 'Click a late or early day to see its check-ins and the evidence photo the camera took, and to download '
+      + 'its signed evidence bundle.',
   },
   'month.day_title': { vi: 'Ngày {date}', en: '{date}' },
   'month.day_times': { vi: 'Giờ đến {in}, giờ về {out}', en: 'In at {in}, out at {out}' },
