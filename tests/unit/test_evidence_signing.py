@@ -105,3 +105,15 @@ def _at(hhmm: str, event: EventType) -> Attendance:
 def test_why_a_day_was_judged_so_against_the_rule_in_force(summary: DaySummary, expected: list[str]) -> None:
     assert why(summary, RULE, "vi") == expected
     assert len(why(summary, RULE, "en")) == len(expected)
+
+
+def test_the_offline_verifier_needs_nothing_but_the_standard_library_and_cryptography() -> None:
+    import ast
+    import sys
+
+    source = Path(verify_bundle.__file__).read_text(encoding="utf-8")
+    imported = {alias.name.split(".")[0] for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Import)
+                for alias in node.names}
+    imported |= {str(node.module).split(".")[0] for node in ast.walk(ast.parse(source))
+                 if isinstance(node, ast.ImportFrom) and node.level == 0}
+    assert imported - set(sys.stdlib_module_names) == {"cryptography"}
