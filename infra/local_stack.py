@@ -55,6 +55,9 @@ def local_environment(moto_port: int, out_dir: Path, site_url: str = "") -> dict
         # Every e-mail the local stack sends through (moto's) SES is also written here, to open and read.
         "MAIL_COPY_DIR": str(out_dir / "mail"),
         "SITE_URL": site_url,
+        # Evidence bundles are signed here with a local P-256 key (created on first use; deployed: a KMS key).
+        "EVIDENCE_LOCAL_KEY": str(out_dir / "evidence-signing-key.pem"),
+        "DEPLOYMENT_NAME": "chamcong-local",
         # An answer outside a route's declared contract is a 500 here, so it is seen (deployed: logged, counted).
         "STRICT_CONTRACT": os.environ.get("STRICT_CONTRACT", "true"),
         # Metrics are CloudWatch's business; on this machine they would only fill the terminal.

@@ -18,6 +18,7 @@ from routes import (
     corrections,
     devices,
     evaluations,
+    evidence,
     galleries,
     integrations,
     meta,
@@ -32,5 +33,5 @@ app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
 
 for area in (meta, accounts, units, staff, devices, galleries, integrations, tasks, calibration, attendance, absences,
-             corrections, roster, evaluations, reports, audit):
+             corrections, roster, evaluations, evidence, reports, audit):
     api.include(area.routes)

@@ -16,6 +16,8 @@
    changes nothing), then the afternoon reports (`afternoon_reports`).
 6. The month before (infra/demo/evaluation.py): its attendance and tasks, the evaluation of Phòng Nội vụ through
    self-assessment, review and the head's approval with the cap, and the monthly reports with their XLSX.
+7. A late day's evidence bundle (infra/demo/evidence.py): downloaded, verified offline against the published key's
+   fingerprint with `python -m infra.verify_bundle`, and a tampered copy refused.
 
 python -m infra.demo [--faces DIR] [--models-dir DIR] [--out DIR] [--strangers N]
 """
@@ -41,6 +43,7 @@ import requests
 from chamcong.messages import day_status_label
 from edge_uploader.queue import CaptureQueue
 from infra.demo.evaluation import play as evaluation_month
+from infra.demo.evidence import play as evidence_bundle
 from infra.demo.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
 from infra.demo.privacy import erase_demo
 from infra.demo.spoofs import spoof_clip
@@ -431,6 +434,10 @@ def play(stack_url: str, demo: DemoPlan) -> DemoDay:
             (snapshots / name).write_bytes(image.content)
     text, rate = report(walkers, day)
     text += spoof_text
+    bundle_text, bundle_failures = evidence_bundle(api.session, stack_url, [
+        (str(p.staff_id), p.full_name, p.day) for p in enrolled], day, out_dir)
+    text += bundle_text
+    failures += bundle_failures
     for kind in ("morning", "evening"):  # what the schedule sends at 08:15 and 18:15, run on demand here
         run = api.call("POST", "/v1/reports/daily/run", 200, json={"date": day.isoformat(), "kind": kind})
         sent = [r for r in run["reports"] if r["status"] == "sent"]  # type: ignore[attr-defined]

@@ -114,3 +114,50 @@ def test_the_month_reads_in_english_too(page, district: District) -> None:
     assert page.locator("table.month-calendar thead").inner_text().split()[:2] == ["Mon", "Tue"]
     page.get_by_role("button", name="Tiếng Việt").click()
     page.get_by_role("button", name="Tháng trước").wait_for()
+
+
+def test_a_late_day_s_evidence_bundle_downloads_and_verifies_offline(page, district: District, tmp_path) -> None:
+    import json
+    import zipfile
+
+    from infra import verify_bundle
+
+    # GIVEN the leader on Lê Hoàng Cường's late day (07:47, 17 minutes)
+    sign_in(page, "lanhdao", PASSWORD, month_url(district, "late1", date=district.day.isoformat()))
+    details = page.locator("#day-details")
+    details.get_by_role("heading", name="Gói chứng cứ").wait_for()
+    assert "chữ ký số" in details.inner_text()
+    # WHEN the download button is pressed
+    with page.expect_download() as pressed:
+        details.get_by_role("button", name="Tải gói chứng cứ (.zip)").click()
+    saved = tmp_path / pressed.value.suggested_filename
+    pressed.value.save_as(saved)
+    # THEN the .zip is the day's signed bundle, and it verifies offline against the key the deployment publishes
+    assert saved.name == f"chung-cu-{district.person('late1').staff_id}-{district.day.isoformat()}.zip"
+    day = json.loads(zipfile.ZipFile(saved).read("day.json"))
+    assert (day["status"], day["late_minutes"], day["full_name"]) == ("late", 17, "Lê Hoàng Cường")
+    published = requests.get(f"{district.url}/v1/evidence/public-key", timeout=30).json()
+    report = verify_bundle.verify(saved.read_bytes(), published["public_key_pem"].encode(), published["sha256"])
+    assert report.ok, report.text()
+    details.get_by_text("Đã tải gói chứng cứ.").wait_for()
+    # AND in English the button says so too
+    page.get_by_role("button", name="English").click()
+    page.locator("#day-details").get_by_role("button", name="Download the evidence bundle (.zip)").wait_for()
+
+
+def test_the_person_downloads_her_own_bundle_and_an_on_time_day_offers_none(page, district: District) -> None:
+    # GIVEN Trần Thị Bình (canbo) on her own day: she left 20 minutes early
+    sign_in(page, "canbo", PASSWORD, month_url(district, "clerk", date=district.day.isoformat()))
+    details = page.locator("#day-details")
+    details.get_by_role("heading", name="Gói chứng cứ").wait_for()
+    # WHEN she downloads its bundle
+    with page.expect_download() as pressed:
+        details.get_by_role("button", name="Tải gói chứng cứ (.zip)").click()
+    # THEN it is hers
+    assert district.person("clerk").staff_id in pressed.value.suggested_filename
+    # AND the leader's own on-time day has nothing to bundle: no button
+    page.evaluate("sessionStorage.clear()")
+    page.goto("about:blank")
+    sign_in(page, "lanhdao", PASSWORD, month_url(district, "leader", date=district.day.isoformat()))
+    page.locator("#day-details").get_by_role("heading", name="Các lần chấm công trong ngày").wait_for()
+    assert page.locator("[data-action='evidence-bundle']").count() == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -148,6 +149,8 @@ def running_product(models_dir: Path, cache_dir: Path, monkeypatch: Any) -> Iter
     monkeypatch.setenv("MODEL_CACHE_DIR", str(cache_dir))
     monkeypatch.setenv("AWS_REGION", "ap-southeast-1")
     monkeypatch.setenv("STRICT_CONTRACT", "true")  # an answer outside a route's declared contract fails the test
+    if not os.environ.get("EVIDENCE_LOCAL_KEY"):  # evidence bundles are signed with a key of the test's own
+        monkeypatch.setenv("EVIDENCE_LOCAL_KEY", str(cache_dir / "evidence-signing-key.pem"))
     with mock_aws():
         settings = Settings()
         provision(boto3.session.Session(), settings, models_dir)

@@ -44,6 +44,7 @@ REACH: dict[str, set[str]] = {
 # Routes a plain staff account may use, for its own person only.
 STAFF_SELF_ROUTES = {"GET /v1/staff/{staff_id}", "GET /v1/staff/{staff_id}/transfers", "GET /v1/staff?employee_code",
                      "GET /v1/staff/{staff_id}/events", "GET /v1/staff/{staff_id}/days",
+                     "GET /v1/staff/{staff_id}/days/{date}/evidence-bundle",
                      "GET /v1/absences?staff_id", "GET /v1/corrections?staff_id", "GET /v1/staff/{staff_id}/tasks",
                      "GET /v1/staff/{staff_id}/evaluations/{month}", "GET /v1/staff/{staff_id}/evaluations",
                      "PUT /v1/staff/{staff_id}/evaluations/{month}/self-assessment"}
@@ -119,6 +120,7 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/attendance/stats": PEOPLE_READERS,
     "GET /v1/attendance/stats?unit_id": PEOPLE_READERS,
     "GET /v1/staff/{staff_id}/days": PEOPLE_READERS,
+    "GET /v1/staff/{staff_id}/days/{date}/evidence-bundle": PEOPLE_READERS,
     "POST /v1/absences": {"unit_leader"},
     "GET /v1/absences?unit_id": PEOPLE_READERS,
     "GET /v1/absences?staff_id": PEOPLE_READERS,
@@ -456,6 +458,8 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "GET", f"/v1/attendance/stats?month=2026-11&unit_id={_unit(w, t)}", None)),
     "GET /v1/staff/{staff_id}/days": (PERSON_TARGETS, lambda w, t: (
         "GET", f"/v1/staff/{_person(w, t)}/days?month=2026-11", None)),
+    "GET /v1/staff/{staff_id}/days/{date}/evidence-bundle": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/staff/{_person(w, t)}/days/2026-11-20/evidence-bundle", None)),
     "POST /v1/absences": (PERSON_TARGETS, lambda w, t: ("POST", "/v1/absences", {
         "staff_id": _person(w, t), "kind": "business_trip", "first_day": "2026-12-02", "last_day": "2026-12-03",
         "reason": "Công tác tỉnh"})),
@@ -553,7 +557,8 @@ SITE_WIDE = {"GET /v1/attendance/overview", "GET /v1/attendance/spoofs", "GET /v
              "POST /v1/reports/monthly/run", "GET /v1/reports/monthly"}
 ACCEPT = {"GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},  # a binary answer
           "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},
-          "GET /v1/reports/monthly/{month}/{audience}/attachment": {"Accept": XLSX}}
+          "GET /v1/reports/monthly/{month}/{audience}/attachment": {"Accept": XLSX},
+          "GET /v1/staff/{staff_id}/days/{date}/evidence-bundle": {"Accept": "application/zip"}}
 ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404,
                   "DELETE /v1/sites/{unit_id}/grants/{staff_id}": 404,
                   "PUT /v1/staff/{staff_id}/evaluations/{month}/other-unit": 422}

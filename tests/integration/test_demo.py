@@ -53,6 +53,11 @@ def test_demo_runs_a_working_day_through_the_edge_uploader(faces_dir: Path, mode
     found = re.search(r"spoof attempts at 07:50: 2 photos .* (\d) captures, (\d) refused as spoofs, 0 recorded — "
                       r"edge exit 0", result.stdout)
     assert found is not None and found.group(1) == found.group(2) and int(found.group(1)) >= 2, result.stdout
+    # and a late day's signed evidence bundle verifies offline against the published key; an altered copy does not
+    assert re.search(r"Gói chứng cứ / evidence bundle: .+ \(Đi muộn \d+ phút", result.stdout), result.stdout
+    assert "--fingerprint …: exit 0 — VALID: the bundle is intact and signed by the key shown" in result.stdout
+    assert "-da-sua.zip): exit 1 — FAIL  day.json: its content is not what the manifest records" in result.stdout
+    assert len(list((out / "evidence").glob("chung-cu-*.zip"))) == 2
     # and the report, the evidence and the annotated lobby videos are left behind (the clips themselves are not)
     assert (out / "report.txt").read_text(encoding="utf-8").startswith("Ngày làm việc")
     assert len(list((out / "snapshots").glob("*-check_in-*.jpg"))) == 3

@@ -133,3 +133,37 @@ def test_the_morning_report_tells_home_affairs_whose_photo_was_shown(lobby: Lobb
     assert evening.status == 200
     last = email.message_from_bytes(backend.sent_messages[-1].raw_data.encode(), policy=email.policy.default)
     assert "Nghi vấn dùng ảnh" not in last.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_a_day_he_was_on_time_but_his_photo_was_shown_has_a_signed_bundle_with_the_frames(lobby: Lobby) -> None:
+    import io
+    import json
+    import zipfile
+
+    from infra import verify_bundle
+
+    product = lobby.product
+    # GIVEN he checked in himself at 07:20 and leaves at 17:05: by the rules an on-time day
+    frames = passage(product.container.engine(), ENROLLED_LIVE, 50)
+    out = product.recognise(lobby.device_id, "live-him-out", frames, "2026-11-19T17:05:00+07:00")
+    assert (out.body["result"], out.body["event"]) == ("matched", "check_out"), out.body
+    # WHEN the admin downloads that day's evidence bundle
+    reply = product.request("GET", f"/v1/staff/{lobby.staff_id}/days/2026-11-19/evidence-bundle",
+                            headers={"Accept": "application/zip"})
+    assert reply.status == 200, reply.body
+    archive = zipfile.ZipFile(io.BytesIO(reply.raw))
+    # THEN the day is on time, and the attempts made with his photo are there with every frame the device sent
+    assert json.loads(archive.read("day.json"))["status"] == "on_time"
+    attempts = json.loads(archive.read("spoofs.json"))
+    recorded = [a for a in SpoofModel.on(date(2026, 11, 19)) if a.resembles_staff_id == lobby.staff_id]
+    assert sorted(a["capture_id"] for a in attempts) == sorted(a.capture_id for a in recorded)
+    assert {"spoof-0", "spoof-1"} <= {a["capture_id"] for a in attempts}
+    s3 = boto3.client("s3", region_name="ap-southeast-1")
+    for attempt in attempts:
+        assert attempt["resembles_name"] == "Lê Văn Thành" and len(attempt["frame_files"]) == 3
+        for path, key in zip(attempt["frame_files"], attempt["snapshot_keys"], strict=True):
+            stored = s3.get_object(Bucket=product.container.settings.data_bucket, Key=key)["Body"].read()
+            assert archive.read(path) == stored
+    # AND it verifies offline against the published key
+    published = product.get("/v1/evidence/public-key", token="").body
+    assert verify_bundle.verify(reply.raw, published["public_key_pem"].encode(), published["sha256"]).ok

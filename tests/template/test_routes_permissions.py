@@ -15,7 +15,9 @@ import app as api_module
 from chamcong.access import PERMISSIONS, SELF
 from chamcong.http import DEVICE, INTEGRATION, PUBLIC, ApiRouter, RequestContext
 
-PUBLIC_ROUTES = {("/v1/openapi.json", "GET"), ("/v1/auth/login", "POST"), ("/docs", "GET"), ("/docs/{asset}", "GET")}
+# The API's description, sign-in, and the public key that signs evidence bundles (anyone checking one needs it).
+PUBLIC_ROUTES = {("/v1/openapi.json", "GET"), ("/v1/auth/login", "POST"), ("/docs", "GET"), ("/docs/{asset}", "GET"),
+                 ("/v1/evidence/public-key", "GET")}
 DEVICE_ROUTES = {("/v1/recognitions", "POST")}
 # What an integration client's key opens: posting tasks, nothing else.
 API_KEY_ROUTES = {("/v1/tasks/batch", "POST")}
@@ -78,7 +80,7 @@ def test_the_only_api_key_route_is_posting_tasks() -> None:
     assert {(s.path, s.method) for s in api_module.api.specs if s.auth == "apikey"} == API_KEY_ROUTES
 
 
-def test_the_only_public_routes_are_the_api_description_and_login() -> None:
+def test_the_only_public_routes_are_the_api_description_login_and_the_evidence_key() -> None:
     assert {(s.path, s.method) for s in api_module.api.specs if s.auth == "public"} == PUBLIC_ROUTES
 
 

@@ -293,3 +293,26 @@ def test_a_province_s_run_fans_out_per_unit_through_an_encrypted_queue_with_a_de
     functions = resources_of_type("AWS::Serverless::Function")
     for name in ("EvaluationsFunction", "ApiFunction"):
         assert ("sqs:SendMessage", str({"Fn::GetAtt": ["EvaluationQueue", "Arn"]})) in _grants(functions[name]), name
+
+
+def test_evidence_bundles_are_signed_by_a_p256_kms_key_only_the_api_function_may_use() -> None:
+    # GIVEN the template's evidence signing key
+    template = load_template()
+    key = template["Resources"]["EvidenceSigningKey"]
+    # THEN it is an asymmetric P-256 signing key that outlives the stack (old bundles stay verifiable)
+    assert key["Type"] == "AWS::KMS::Key"
+    assert (key["Properties"]["KeySpec"], key["Properties"]["KeyUsage"]) == ("ECC_NIST_P256", "SIGN_VERIFY")
+    assert key["DeletionPolicy"] == "Retain"
+    # AND every function finds it under the setting's name
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert "evidence_signing_key_id" in Settings.model_fields and "deployment_name" in Settings.model_fields
+    assert variables["EVIDENCE_SIGNING_KEY_ID"] == {"Ref": "EvidenceSigningKey"}
+    assert variables["DEPLOYMENT_NAME"] == {"Ref": "AWS::StackName"}
+    # AND only the API function (the bundle route, the public key route) may sign with it or read its public key
+    arn = str({"Fn::GetAtt": ["EvidenceSigningKey", "Arn"]})
+    for name, function in resources_of_type("AWS::Serverless::Function").items():
+        granted = {action for action, resource in _grants(function) if resource == arn} if \
+            function["Properties"].get("Policies") else set()
+        assert granted == ({"kms:Sign", "kms:GetPublicKey"} if name == "ApiFunction" else set()), name
+    # AND the bundle (.zip) is carried as bytes
+    assert "application~1zip" in resources_of_type("AWS::Serverless::Api")["Api"]["Properties"]["BinaryMediaTypes"]

@@ -35,6 +35,7 @@ from chamcong.store.models.devices import ACTIVE_MODEL_ID, REEMBED_JOB_ID, Activ
 from chamcong.store.thresholds import ThresholdBook
 
 if TYPE_CHECKING:
+    from chamcong.evidence.signing import Signer
     from face_engine.engine import FaceEngine
     from face_engine.liveness import LivenessModel
     from face_engine.manifest import ModelManifest
@@ -107,6 +108,21 @@ class Container:
     def s3(self) -> Any:
         with self._lock:
             return s3_client(self.settings, self._botocore)
+
+    @cached_property
+    def kms(self) -> Any:
+        return self._client("kms")
+
+    @cached_property
+    def evidence_signer(self) -> Signer | None:
+        """Who signs evidence bundles: the deployment's KMS key, else the local stack's key file, else nobody."""
+        from chamcong.evidence.signing import KmsSigner, LocalSigner
+
+        if self.settings.evidence_signing_key_id:
+            return KmsSigner(self.kms, self.settings.evidence_signing_key_id)
+        if self.settings.evidence_local_key:
+            return LocalSigner(self.settings.evidence_local_key)
+        return None
 
     @cached_property
     def ses(self) -> Any:

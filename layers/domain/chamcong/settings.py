@@ -114,6 +114,13 @@ class Settings(BaseSettings):
     max_failed_logins: int = 5
     failed_login_block_minutes: int = 15
     presigned_url_seconds: int = 300
+    # Evidence bundles (chamcong.evidence): their manifests are signed by the deployment's KMS key
+    # (EvidenceSigningKey in template.yaml), or, where no key id is set (the local stack), by a P-256 key in a
+    # PEM file (created there if missing). Neither set: no bundle can be signed (503 evidence_signing_unavailable).
+    evidence_signing_key_id: str = ""
+    evidence_local_key: str = ""
+    # The deployment's name, written into every bundle's manifest (the stack's name when deployed).
+    deployment_name: str = "chamcong"
     # How often a warm function asks whether the gallery (and the active model) moved (0 = on every recognition):
     # a face enrolled or removed in another warm function is matched or forgotten there within this time.
     gallery_check_seconds: float = 5.0

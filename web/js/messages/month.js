@@ -40,8 +40,10 @@ export default {
   'month.part_afternoon': { vi: 'Buổi chiều', en: 'Afternoon' },
   'month.corrected_from': { vi: 'sửa từ “{status}”', en: 'corrected from “{status}”' },
   'month.hint': {
-    vi: 'Bấm vào một ngày đi muộn hoặc về sớm để xem giờ chấm công và ảnh bằng chứng do camera chụp.',
-    en: 'Click a late or early day to see its check-ins and the evidence photo the camera took.',
+    vi: 'Bấm vào một ngày đi muộn hoặc về sớm để xem giờ chấm công và ảnh bằng chứng do camera chụp, và tải gói '
+      + 'chứng cứ có chữ ký số của ngày đó.',
+    en: 'Click a late or early day to see its check-ins and the evidence photo the camera took, and to download '
+      + 'its signed evidence bundle.',
   },
   'month.day_title': { vi: 'Ngày {date}', en: '{date}' },
   'month.day_times': { vi: 'Giờ đến {in}, giờ về {out}', en: 'In at {in}, out at {out}' },
@@ -76,6 +78,17 @@ export default {
     vi: 'Ảnh khuôn mặt là dữ liệu cá nhân: chỉ xem khi cần, không sao chép hay chia sẻ.',
     en: 'A face photo is personal data: look only when needed, never copy or share it.',
   },
+  'month.bundle_title': { vi: 'Gói chứng cứ', en: 'Evidence bundle' },
+  'month.bundle_note': {
+    vi: 'Một tệp .zip có chữ ký số của hệ thống: các lần chấm công và ảnh, quy định giờ làm việc đã áp dụng, các '
+      + 'điều chỉnh và người thực hiện, nhật ký truy cập. Có thể kiểm tra ngoại tuyến để nộp hồ sơ xử lý kỷ luật. '
+      + 'Mỗi lần tải đều được ghi vào nhật ký.',
+    en: 'One .zip signed by the system: the check-ins and their photos, the working-hours rule applied, the '
+      + 'corrections and who made them, the audit entries. It can be checked offline for a disciplinary file. '
+      + 'Every download is recorded in the audit trail.',
+  },
+  'month.bundle_download': { vi: 'Tải gói chứng cứ (.zip)', en: 'Download the evidence bundle (.zip)' },
+  'month.bundle_done': { vi: 'Đã tải gói chứng cứ.', en: 'The evidence bundle was downloaded.' },
   'month.events_title': { vi: 'Các lần chấm công trong ngày', en: 'Check-ins and check-outs of the day' },
   'month.no_events': { vi: 'Không có lần chấm công nào trong ngày này.', en: 'Nothing was recorded on this day.' },
   'month.event_time': { vi: 'Giờ', en: 'Time' },

@@ -1,16 +1,20 @@
 // A person's month (#/people/:staff_id/month?month=YYYY-MM&date=YYYY-MM-DD): a calendar of day statuses with
 // times, late/early minutes, absences and corrections, the month's totals, and one day's details with the
 // evidence snapshot (the daily report e-mails link here with date = the day to open).
-import { api } from '../api.js';
-import { field, h, show } from '../dom.js';
+import { api, apiFile } from '../api.js';
+import { download, field, h, show } from '../dom.js';
 import { formatDate, formatDateTime, formatNumber, t, todayInHanoi } from '../i18n.js';
 import { link } from '../router.js';
-import { busy, errorBox, heading, loadUnits, notice, statusBadge, statusLabel } from '../ui.js';
+import { busy, errorBox, heading, loadUnits, notice, statusBadge, statusLabel, submitting } from '../ui.js';
 
 const MONTH = /^20\d\d-(0[1-9]|1[0-2])$/;
 const DAY = /^20\d\d-(0[1-9]|1[0-2])-\d\d$/;
 // Days that are not working days: nothing happened to open.
 const QUIET = new Set(['weekend', 'holiday', 'pending', 'not_employed']);
+// Days with something to answer for: their signed evidence bundle can be downloaded (the API also makes one for a
+// day with a spoofing attempt, which the month does not show).
+const ANSWERABLE = new Set(['late', 'left_early', 'absent', 'missing_check_in', 'missing_check_out']);
+const ZIP = 'application/zip';
 // Monday first.
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
@@ -165,6 +169,28 @@ function dayReasons(day, absences, corrections) {
   return lines;
 }
 
+function answerable(day) {
+  return [day.status, day.status_before_correction, ...(day.flags || [])].some((status) => ANSWERABLE.has(status));
+}
+
+/** The button that downloads the day's signed evidence bundle (.zip): records, photos, the rule, a signature. */
+function bundleButton(staffId, day) {
+  const messages = h('div', { 'aria-live': 'polite' });
+  const button = h('button', { type: 'button', class: 'outline', dataset: { action: 'evidence-bundle' } },
+    t('month.bundle_download'));
+  button.addEventListener('click', async () => {
+    const file = await submitting(button, messages, () => apiFile(
+      `/v1/staff/${encodeURIComponent(staffId)}/days/${day.date}/evidence-bundle`, undefined, ZIP));
+    if (file) {
+      download(file.blob, file.filename || `chung-cu-${staffId}-${day.date}.zip`);
+      messages.replaceChildren(notice(t('month.bundle_done'), 'success'));
+    }
+  });
+  return h('section', { class: 'evidence-bundle', 'aria-labelledby': 'bundle-title' },
+    h('h3', { id: 'bundle-title' }, t('month.bundle_title')),
+    h('p', {}, h('small', {}, t('month.bundle_note'))), button, messages);
+}
+
 async function dayDetails(where, staffId, day, month, absences, corrections) {
   const events = h('div', {}, busy());
   show(where, h('article', { id: 'day-details', 'aria-labelledby': 'day-details-title' },
@@ -177,6 +203,7 @@ async function dayDetails(where, staffId, day, month, absences, corrections) {
     day.early_minutes > 0 ? h('p', {}, t('month.early_by', { minutes: day.early_minutes })) : null,
     dayReasons(day, absences, corrections)),
     day.evidence ? evidenceFigure(day.evidence) : null,
+    answerable(day) ? bundleButton(staffId, day) : null,
     h('h3', {}, t('month.events_title')), events,
     h('footer', {}, h('a', { href: link(`/people/${encodeURIComponent(staffId)}/month`, { month }) },
       t('month.close_day')))));

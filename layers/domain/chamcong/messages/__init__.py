@@ -16,6 +16,7 @@ from chamcong.messages import (
     corrections,
     devices,
     evaluations,
+    evidence,
     galleries,
     reports,
     roster,
@@ -42,7 +43,8 @@ def _merge(*areas: dict[str, Message]) -> dict[str, Message]:
 CATALOGUE: dict[str, Message] = _merge(common.MESSAGES, accounts.MESSAGES, devices.MESSAGES, staff.MESSAGES,
                                        units.MESSAGES, absences.MESSAGES, corrections.MESSAGES, reports.MESSAGES,
                                        galleries.MESSAGES, calibration.MESSAGES,
-                                       tasks.MESSAGES, roster.MESSAGES, evaluations.MESSAGES)
+                                       tasks.MESSAGES, roster.MESSAGES, evaluations.MESSAGES,
+                                       evidence.MESSAGES)
 
 
 def status_of(code: str) -> int:

@@ -16,6 +16,7 @@ from typing import Any
 
 from chamcong.access import Access
 from chamcong.container import Container
+from chamcong.evidence.views import View, record_views
 from chamcong.rules.attendance import Absence, Attendance, Correction, DaySummary, summarise_day
 from chamcong.rules.calendar import WorkCalendar
 from chamcong.rules.collation import vietnamese_key
@@ -26,7 +27,7 @@ from chamcong.services.common import iso
 from chamcong.services.corrections import latest_corrections
 from chamcong.services.roster import rostered
 from chamcong.services.staff import person_in_scope
-from chamcong.services.transfers import Member, members_between, split_by_person, stays_between
+from chamcong.services.transfers import Member, members_between, split_by_person, stays_between, unit_on
 from chamcong.services.units import get_unit
 from chamcong.store.models.absences import AbsenceModel
 from chamcong.store.models.attendance import EventModel
@@ -46,7 +47,9 @@ def unit_days(container: Container, access: Access, unit_id: str, day: date | No
     access.require_unit("attendance:read", unit_id)  # before any evidence link is made
     day = day or container.today()
     judged = judge_unit(container, unit_id, day, day, calendar, as_of)
-    return {"unit_id": unit_id, "date": day.isoformat(), "days": [_row(container, one) for one in judged]}
+    rows = [_row(container, one) for one in judged]
+    record_views(container, access, evidence_views(judged))
+    return {"unit_id": unit_id, "date": day.isoformat(), "days": rows}
 
 
 @dataclass(frozen=True)
@@ -106,14 +109,41 @@ def staff_days(container: Container, access: Access, staff_id: str, month: str |
     away = [to_absence(record) for record in active_absences(AbsenceModel.of_person_between(staff_id, first, last))]
     corrections = latest_corrections(CorrectionModel.of_person_in_month(staff_id, first))
     now = container.clock()
-    rows: list[dict[str, Any]] = []
+    judged: list[JudgedDay] = []
     for unit_id, since, until in stays_between(person, first, last):
         at_home = rostered(unit_id, since, until)  # the roster of the unit the person belonged to that day
         calendar = calendar_for(container, unit_id)
-        rows.extend(_row(container, _judge(calendar, person, day, events[day], now, away,
-                                           corrections.get((staff_id, day)), (staff_id, day) in at_home))
-                    for day in _days(since, until))
+        judged.extend(_judge(calendar, person, day, events[day], now, away, corrections.get((staff_id, day)),
+                             (staff_id, day) in at_home) for day in _days(since, until))
+    rows = [_row(container, one) for one in judged]
+    record_views(container, access, evidence_views(judged))
     return {"staff_id": staff_id, "month": f"{first:%Y-%m}", "days": rows}
+
+
+def judge_person_day(container: Container, person: StaffModel, day: date,
+                     calendar: WorkCalendar) -> JudgedDay:
+    """One person's day as `staff_days` judges it, by the calendar given (the unit's of that day).
+
+    The caller has checked the person is in scope."""
+    staff_id = person.staff_id
+    away = [to_absence(record) for record in active_absences(AbsenceModel.of_person_between(staff_id, day, day))]
+    correction = latest_corrections(CorrectionModel.of_person(staff_id, day)).get((staff_id, day))
+    at_home = (staff_id, day) in rostered(unit_on(person, day), day, day)
+    return _judge(calendar, person, day, EventModel.of_person_on(staff_id, day), container.clock(), away,
+                  correction, at_home)
+
+
+def evidence_views(judged: Iterable[JudgedDay]) -> list[View]:
+    """The snapshots whose links the rows of these days carry (`_evidence`), one view per person and day."""
+    views = []
+    for one in judged:
+        deciding = one.summary.evidence
+        if deciding is None:
+            continue
+        event = one.recorded[(deciding.device_id, deciding.capture_id)]
+        views.append(View(one.person.staff_id, event.unit_id, "snapshot", (event.snapshot_key,),
+                          one.summary.day.isoformat()))
+    return views
 
 
 def _days(first: date, last: date) -> list[date]:

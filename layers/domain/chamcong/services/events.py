@@ -7,16 +7,20 @@ from typing import Any
 
 from chamcong.access import Access
 from chamcong.container import Container
+from chamcong.evidence.views import View, record_views
 from chamcong.services.common import iso
 from chamcong.services.staff import person_in_scope
 from chamcong.store.models.attendance import EventModel
 
 
 def list_events(container: Container, access: Access, staff_id: str, day: date | None) -> dict[str, Any]:
-    person_in_scope(access, "events:read", staff_id)
+    person = person_in_scope(access, "events:read", staff_id)
     day = day or container.today()
     seconds = container.settings.presigned_url_seconds
     expires = iso(container.clock() + timedelta(seconds=seconds))
+    found = list(EventModel.of_person_on(staff_id, day))
+    record_views(container, access, [View(staff_id, found[0].unit_id if found else person.unit_id, "snapshot",
+                                          tuple(event.snapshot_key for event in found), day.isoformat())])
     return {
         "staff_id": staff_id,
         "date": day.isoformat(),
@@ -27,6 +31,6 @@ def list_events(container: Container, access: Access, staff_id: str, day: date |
              # Evidence links are short-lived and issued only to someone allowed to read this person.
              "snapshot_url": container.blobs.presign(event.snapshot_key, seconds) if event.snapshot_key else None,
              "snapshot_url_expires_at": expires, "clock_offset_seconds": event.clock_offset_seconds}
-            for event in EventModel.of_person_on(staff_id, day)
+            for event in found
         ],
     }

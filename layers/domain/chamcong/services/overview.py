@@ -14,6 +14,7 @@ from typing import Any
 from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.errors import Forbidden
+from chamcong.evidence.views import View, record_views
 from chamcong.rules import statistics
 from chamcong.rules.attendance import DaySummary
 from chamcong.rules.calendar import DayKind, WorkCalendar
@@ -62,6 +63,11 @@ def spoofs(container: Container, access: Access, day: date | None, unit_id: str 
                if access.sees_person("staff:read", person.staff_id, person.unit_id)}
     seconds = container.settings.presigned_url_seconds
     expires = iso(container.clock() + timedelta(seconds=seconds))
+    # Whose face the frames show goes on the trail even when the reader may not be told (the trail says whose
+    # evidence was seen; the answer does not).
+    record_views(container, access, [View(a.resembles_staff_id, a.unit_id, "spoof",
+                                          tuple(str(key) for key in a.snapshot_keys), day.isoformat())
+                                     for a in attempts])
     return {"date": day.isoformat(), "attempts": [{
         "attempt_key": a.attempt_key, "captured_at_local": a.captured_at_local, "unit_id": a.unit_id,
         "device_id": a.device_id, "device_name": a.device_name, "frames": int(a.frames),
