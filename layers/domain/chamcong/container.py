@@ -116,6 +116,11 @@ class Container:
     def sqs(self) -> Any:
         return self._client("sqs")
 
+    @cached_property
+    def kms(self) -> Any:
+        """Data keys of sealed secrets (chamcong.crypto.envelope) under `settings.data_key_id`."""
+        return self._client("kms")
+
     def site_url(self) -> str:
         """The web site's address for links in e-mails: SITE_URL, else the stack's SSM parameter (read once per warm
         function), else "" (no links). A parameter that cannot be read gives "" this time, is logged, and is tried
@@ -316,8 +321,9 @@ class Container:
 
     @cached_property
     def device_cache(self) -> DeviceCache:
-        """The lobby devices this warm function has seen, each kept `device_check_seconds`."""
-        return DeviceCache(self.settings.device_check_seconds)
+        """The lobby devices this warm function has seen, each kept `device_check_seconds`, their secrets opened
+        (KMS Decrypt) once per sealed value and kept in this function's memory only."""
+        return DeviceCache(self.settings.device_check_seconds, kms=self.kms)
 
     @cached_property
     def thresholds(self) -> ThresholdBook:
