@@ -73,8 +73,8 @@ def test_registering_and_rotating_leave_no_plain_secret_in_the_devices_table(pro
     assert not _accepted(product, second, old)
 
 
-def test_a_plain_secret_of_an_older_version_is_sealed_by_the_one_off_command(product: Product,
-                                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_plain_secret_of_an_older_version_is_sealed_by_the_one_off_command(
+        product: Product, capsys: pytest.CaptureFixture[str]) -> None:
     unit = product.unit("UBND xã Tú Lý")
     # GIVEN a device record written by an older version: its secret a plain attribute
     client = boto3.client("dynamodb", region_name="ap-southeast-1")
