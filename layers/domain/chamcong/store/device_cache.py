@@ -57,9 +57,10 @@ class DeviceCache:
         """The device's secret in plaintext (envelope.SealedError if it does not open); KMS is asked once per
         sealed value this function sees."""
         sealed = device.sealed_secret
-        if sealed is None:
-            return device_secrets.open_secret(self._kms, device)  # a plain secret left by an older version
-        fingerprint = (str(sealed.get("ciphertext")), str(sealed.get("wrapped_key")))
+        if sealed is None:  # a plain secret left by an older version (logged once per warm function, not per use)
+            fingerprint = ("plain", str(device.plain_secret))
+        else:
+            fingerprint = (str(sealed.get("ciphertext")), str(sealed.get("wrapped_key")))
         with self._lock:
             opened = self._opened.get(device.device_id)
         if opened is not None and opened[0] == fingerprint:
