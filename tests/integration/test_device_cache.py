@@ -51,8 +51,8 @@ def _sealed(device_id: str, secret: str) -> dict[str, str]:
     return device_secrets.seal_secret(_kms(), Settings().data_key_id, device_id, secret)
 
 
-def _cache(check_seconds: float, clock: object) -> DeviceCache:
-    return DeviceCache(check_seconds, clock, kms=_kms())  # type: ignore[arg-type]
+def _cache(check_seconds: float, clock: Clock) -> DeviceCache:
+    return DeviceCache(check_seconds, clock, kms=_kms())
 
 
 class Clock:
@@ -194,3 +194,34 @@ def test_a_plain_secret_left_by_an_older_version_still_verifies_until_sealed(dev
     assert authenticate_device(headers, BODY, NOW, 300, cache).device_id == "dev_old"
     # AND sealing again does nothing
     assert not device_secrets.seal_plain(_kms(), Settings().data_key_id, DeviceModel.get("dev_old"))
+
+
+def test_sealing_or_rewrapping_a_record_rotated_meanwhile_leaves_the_rotation_in_place(device: DeviceModel) -> None:
+    kms, key = _kms(), Settings().data_key_id
+    # GIVEN the one-off command has read a plain record, and an admin rotates the device before it writes
+    DeviceModel("dev_old", name="Cũ", unit_id="unit_1", plain_secret="plain-secret", created_at=NOW).save()
+    read_by_command = DeviceModel.get("dev_old")
+    DeviceModel.get("dev_old").update(actions=[DeviceModel.sealed_secret.set(_sealed("dev_old", "rotated")),
+                                               DeviceModel.plain_secret.remove()])
+    # WHEN the command seals what it read THEN it writes nothing: the rotated secret works, the old one does not
+    assert not device_secrets.seal_plain(kms, key, read_by_command)
+    cache = _cache(0.0, Clock())
+
+    def signs(secret: str) -> bool:
+        headers = device_signature.signed_headers("dev_old", secret, int(NOW.timestamp()), BODY)
+        try:
+            return authenticate_device(headers, BODY, NOW, 300, cache).device_id == "dev_old"
+        except Unauthenticated:
+            return False
+
+    assert signs("rotated") and not signs("plain-secret")
+    # GIVEN the rewrap command has read the record, and it is rotated again before the rewrap writes
+    new_key = kms.create_key()["KeyMetadata"]["Arn"]  # type: ignore[attr-defined]
+    read_by_rewrap = DeviceModel.get("dev_old")
+    DeviceModel.get("dev_old").update(actions=[DeviceModel.sealed_secret.set(_sealed("dev_old", "again"))])
+    # THEN the rewrap writes nothing over the newer secret (a second run moves it)
+    assert not device_secrets.rewrap_sealed(kms, read_by_rewrap, new_key)
+    assert signs("again") and not signs("rotated")
+    assert device_secrets.rewrap_sealed(kms, DeviceModel.get("dev_old"), new_key)
+    assert DeviceModel.get("dev_old").sealed_secret["key_id"] == new_key
+    assert signs("again")
