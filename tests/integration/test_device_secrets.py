@@ -146,3 +146,12 @@ def test_with_the_old_key_disabled_before_the_rewrap_the_devices_are_refused(pro
     product.container.device_cache.forget(device_id)
     reply = product.signed_post("/v1/recognitions", BODY, device_id, secret=secret)
     assert reply.status == 500
+
+
+def test_a_device_registered_before_any_photo_leaves_the_bucket_usable(product: Product) -> None:
+    """A fresh warm function whose first work is a device (the KMS client made first) still writes photos: the
+    clients share one botocore session, and a second boto3 Session over it used to break the S3 client."""
+    container = type(product.container)(product.container.settings, clock=product.clock)
+    assert container.kms.list_keys()["Keys"] and container.ses and container.sqs
+    container.s3.put_object(Bucket=container.settings.data_bucket, Key="faces/probe", Body=b"x")
+    assert container.s3.get_object(Bucket=container.settings.data_bucket, Key="faces/probe")["Body"].read() == b"x"

@@ -99,9 +99,12 @@ class Container:
         return botocore.session.get_session()
 
     def _client(self, service: str) -> Any:
+        """A plain botocore client of the shared session. (Another boto3 Session over that botocore session would
+        register boto3's handlers a second time, and the S3 client made after it would fail to build: "Cannot
+        inject class attribute upload_file". Only `s3` is made through boto3, once.)"""
         with self._lock:
-            return boto3.session.Session(botocore_session=self._botocore).client(
-                service, region_name=self.settings.aws_region, endpoint_url=self.settings.aws_endpoint_url)
+            return self._botocore.create_client(service, region_name=self.settings.aws_region,
+                                                endpoint_url=self.settings.aws_endpoint_url)
 
     @cached_property
     def s3(self) -> Any:
