@@ -63,8 +63,10 @@ def test_the_bucket_and_every_table_are_encrypted_under_the_data_key() -> None:
                                                            "KMSMasterKeyId": DATA_KEY}, name
 
 
-def test_every_function_is_told_the_data_key() -> None:
-    assert load_template()["Globals"]["Function"]["Environment"]["Variables"]["DATA_KEY_ID"] == DATA_KEY
+def test_every_function_is_told_the_data_key_and_so_is_the_operator() -> None:
+    template = load_template()
+    assert template["Globals"]["Function"]["Environment"]["Variables"]["DATA_KEY_ID"] == DATA_KEY
+    assert template["Outputs"]["DataKeyArn"]["Value"] == DATA_KEY
 
 
 def test_each_function_may_use_the_data_key_for_its_bucket_objects_only_through_s3_and_only_as_it_needs() -> None:
