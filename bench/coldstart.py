@@ -94,6 +94,7 @@ def provision_world(models_dir: Path, faces_dir: Path, extra_faces: int, out: Pa
     from chamcong.services import enrolment, staff, units
     from chamcong.services.audit import Source
     from chamcong.settings import Settings
+    from chamcong.store import device_secrets
     from chamcong.store.models.devices import DeviceModel
     from infra.provision import provision
 
@@ -128,14 +129,17 @@ def provision_world(models_dir: Path, faces_dir: Path, extra_faces: int, out: Pa
             return gallery
 
         container.gallery.update(add)
-    device = DeviceModel("dev_coldstart", name="Sảnh", unit_id=unit["unit_id"], secret="coldstart-secret")  # noqa: S106
+    secret = "coldstart-secret"  # noqa: S105 - sealed like every device secret; the cold start opens it with KMS
+    device = DeviceModel("dev_coldstart", name="Sảnh", unit_id=unit["unit_id"],
+                         sealed_secret=device_secrets.seal_secret(container.kms, container.settings.data_key_id,
+                                                                  "dev_coldstart", secret))
     device.save()
     set_container(None)
     captured_at = container.clock().astimezone(container.site_windows.timezone).replace(microsecond=0)
     body = json.dumps({"capture_id": "cold-1", "captured_at": captured_at.isoformat(),
                        "image_b64": base64.b64encode(probe).decode()}).encode()
     event_file = out / "event.json"
-    headers = device_signature.signed_headers(device.device_id, device.secret, int(time.time()), body)
+    headers = device_signature.signed_headers(device.device_id, secret, int(time.time()), body)
     event_file.write_text(json.dumps(api_gateway_event("/v1/recognitions", body, headers)))
     return dict(os.environ), event_file
 

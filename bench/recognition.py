@@ -71,6 +71,7 @@ def bench_recognition(models_dir: Path, faces_dir: Path, repeats: int, frames: i
     from chamcong.services import enrolment, recognition, staff, units
     from chamcong.services.audit import Source
     from chamcong.settings import Settings
+    from chamcong.store import device_secrets
     from chamcong.store.models.devices import DeviceModel
     from infra.provision import provision
 
@@ -99,7 +100,9 @@ def bench_recognition(models_dir: Path, faces_dir: Path, repeats: int, frames: i
             except DomainError:  # a photo the enrolment refuses is simply not benchmarked
                 continue
             probes.extend(passage_crops(engine, photo, frames) for photo in photos[1:])
-        device = DeviceModel("dev_bench", name="bench", unit_id=unit["unit_id"], secret="x")  # noqa: S106
+        device = DeviceModel("dev_bench", name="bench", unit_id=unit["unit_id"],
+                             sealed_secret=device_secrets.seal_secret(container.kms, container.settings.data_key_id,
+                                                                      "dev_bench", "x"))
         device.save()
         # Captures at 07:30 on the latest morning that has passed, so every matched crop is recorded.
         now = container.clock().astimezone(container.site_windows.timezone)

@@ -1,4 +1,4 @@
-"""Create the tables, the bucket and the e-mail identity from template.yaml (against moto, locally)."""
+"""Create the KMS data key, the tables, the bucket and the e-mail identity from template.yaml (on moto, locally)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,17 @@ from infra.template import parameter_default, resources_of_type, table_definitio
 _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "BillingMode")
 
 
-def create_tables(dynamodb: Any, settings: Settings) -> list[str]:
+def create_tables(dynamodb: Any, settings: Settings, data_key: str | None = None) -> list[str]:
+    """The template's tables; encrypted under `data_key` (the local DataKey's ARN) where the template says KMS."""
     created = []
     for logical, properties in table_definitions().items():
         table_name = getattr(settings, MODELS[logical][1])
         arguments = {key: properties[key] for key in _TABLE_KEYS if key in properties}
         if "SSESpecification" in properties:  # CloudFormation says SSEEnabled where the API says Enabled
-            arguments["SSESpecification"] = {"Enabled": properties["SSESpecification"]["SSEEnabled"]}
+            sse = properties["SSESpecification"]
+            arguments["SSESpecification"] = {"Enabled": sse["SSEEnabled"]}
+            if sse.get("SSEType") == "KMS" and data_key is not None:
+                arguments["SSESpecification"].update(SSEType="KMS", KMSMasterKeyId=data_key)
         dynamodb.create_table(TableName=table_name, **arguments)
         if "TimeToLiveSpecification" in properties:
             dynamodb.update_time_to_live(TableName=table_name,
@@ -29,7 +33,15 @@ def create_tables(dynamodb: Any, settings: Settings) -> list[str]:
     return created
 
 
-def create_bucket(s3: Any, settings: Settings) -> None:
+def _local_key(value: Any, data_key: str | None) -> Any:
+    """A template reference to DataKey (`!GetAtt DataKey.Arn`, `!Ref DataKey`) as the local key's ARN."""
+    if isinstance(value, dict) and (value.get("Fn::GetAtt") in (["DataKey", "Arn"], "DataKey.Arn")
+                                    or value.get("Ref") == "DataKey"):
+        return data_key
+    return value
+
+
+def create_bucket(s3: Any, settings: Settings, data_key: str | None = None) -> None:
     properties = resources_of_type("AWS::S3::Bucket")["DataBucket"]["Properties"]
     if settings.aws_region == "us-east-1":
         s3.create_bucket(Bucket=settings.data_bucket)
@@ -38,7 +50,10 @@ def create_bucket(s3: Any, settings: Settings) -> None:
                          CreateBucketConfiguration={"LocationConstraint": settings.aws_region})
     s3.put_bucket_encryption(Bucket=settings.data_bucket,
                              ServerSideEncryptionConfiguration={"Rules": [
-                                 {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"],
+                                 {"ApplyServerSideEncryptionByDefault": {
+                                     name: _local_key(value, data_key)
+                                     for name, value in rule["ServerSideEncryptionByDefault"].items()
+                                     if _local_key(value, data_key) is not None},
                                   "BucketKeyEnabled": rule.get("BucketKeyEnabled", False)}
                                  for rule in properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]]})
     s3.put_public_access_block(Bucket=settings.data_bucket,
@@ -61,6 +76,24 @@ def create_email_identity(ses: Any) -> str:
     address = str(parameter_default(identity["Ref"]) if isinstance(identity, dict) else identity)
     ses.verify_email_identity(EmailAddress=address)
     return address
+
+
+def create_data_key(kms: Any, settings: Settings) -> str:
+    """The KMS key that seals secrets, as the template's DataKey (symmetric, rotation on): on the local stack
+    (moto) `settings.data_key_id` is an alias, created here with its key when it does not exist yet. Its ARN."""
+    key_id = settings.data_key_id
+    if key_id.startswith("alias/"):
+        for alias in kms.list_aliases()["Aliases"]:
+            if alias["AliasName"] == key_id and alias.get("TargetKeyId"):
+                return str(kms.describe_key(KeyId=alias["TargetKeyId"])["KeyMetadata"]["Arn"])
+        properties = resources_of_type("AWS::KMS::Key")["DataKey"]["Properties"]
+        created = kms.create_key(Description="chamcong local data key (moto)", KeyUsage=properties["KeyUsage"],
+                                 KeySpec=properties["KeySpec"])["KeyMetadata"]
+        if properties.get("EnableKeyRotation"):
+            kms.enable_key_rotation(KeyId=created["KeyId"])
+        kms.create_alias(AliasName=key_id, TargetKeyId=created["KeyId"])
+        return str(created["Arn"])
+    return str(kms.describe_key(KeyId=key_id)["KeyMetadata"]["Arn"])
 
 
 def published_models(settings: Settings) -> list[str]:
@@ -100,8 +133,11 @@ def provision(session: Any, settings: Settings, models_dir: Path) -> dict[str, A
     dynamodb = session.client("dynamodb", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
     s3 = session.client("s3", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
     ses = session.client("ses", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
-    tables = create_tables(dynamodb, settings)
-    create_bucket(s3, settings)
+    kms = session.client("kms", region_name=settings.aws_region, endpoint_url=settings.aws_endpoint_url)
+    data_key = create_data_key(kms, settings)
+    tables = create_tables(dynamodb, settings, data_key)
+    create_bucket(s3, settings, data_key)
     sender = create_email_identity(ses)
     models = upload_models(s3, settings, models_dir)
-    return {"tables": tables, "bucket": settings.data_bucket, "sender": sender, "models": models}
+    return {"tables": tables, "bucket": settings.data_bucket, "sender": sender, "models": models,
+            "data_key": data_key}

@@ -12,12 +12,15 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+import boto3
 import pytest
 import requests
 
 from chamcong import device_signature
+from chamcong.settings import Settings
 from tests.integration.photos import photos_of
 from tests.integration.served import REPO, local_stack
 
@@ -70,6 +73,20 @@ def test_readme_flow_records_a_check_in_with_its_snapshot(served: str, faces_dir
     assert [event["capture_id"] for event in events] == ["readme-1"]
     snapshot = requests.get(events[0]["snapshot_url"], timeout=10)
     assert snapshot.status_code == 200 and snapshot.content[:3] == b"\xff\xd8\xff"
+
+    # The device's secret is stored only sealed, under the local stack's KMS key (moto), and that key encrypts the
+    # bucket the snapshot came from
+    moto = "{0.scheme}://{0.netloc}".format(urlsplit(events[0]["snapshot_url"]))
+    aws = {"endpoint_url": moto, "region_name": "ap-southeast-1", "aws_access_key_id": "local",
+           "aws_secret_access_key": "local"}
+    item = boto3.client("dynamodb", **aws).get_item(TableName=Settings().devices_table,
+                                                    Key={"device_id": {"S": device["device_id"]}})["Item"]
+    assert "secret" not in item and device["secret"] not in json.dumps(item)
+    data_key = boto3.client("kms", **aws).describe_key(KeyId=Settings().data_key_id)["KeyMetadata"]["Arn"]
+    assert json.loads(item["sealed_secret"]["S"])["key_id"] == data_key
+    rule = boto3.client("s3", **aws).get_bucket_encryption(Bucket=Settings().data_bucket)[
+        "ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]
+    assert (rule["SSEAlgorithm"], rule["KMSMasterKeyID"]) == ("aws:kms", data_key)
 
 
 def test_the_local_server_answers_like_api_gateway_in_json(served: str) -> None:

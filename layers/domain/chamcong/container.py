@@ -100,18 +100,17 @@ class Container:
         return botocore.session.get_session()
 
     def _client(self, service: str) -> Any:
+        """A plain botocore client of the shared session. (Another boto3 Session over that botocore session would
+        register boto3's handlers a second time, and the S3 client made after it would fail to build: "Cannot
+        inject class attribute upload_file". Only `s3` is made through boto3, once.)"""
         with self._lock:
-            return boto3.session.Session(botocore_session=self._botocore).client(
-                service, region_name=self.settings.aws_region, endpoint_url=self.settings.aws_endpoint_url)
+            return self._botocore.create_client(service, region_name=self.settings.aws_region,
+                                                endpoint_url=self.settings.aws_endpoint_url)
 
     @cached_property
     def s3(self) -> Any:
         with self._lock:
             return s3_client(self.settings, self._botocore)
-
-    @cached_property
-    def kms(self) -> Any:
-        return self._client("kms")
 
     @cached_property
     def evidence_signer(self) -> Signer | None:
@@ -131,6 +130,12 @@ class Container:
     @cached_property
     def sqs(self) -> Any:
         return self._client("sqs")
+
+    @cached_property
+    def kms(self) -> Any:
+        """Data keys of sealed secrets (chamcong.crypto.envelope) under `settings.data_key_id`; evidence signatures
+        under `settings.evidence_signing_key_id`."""
+        return self._client("kms")
 
     def site_url(self) -> str:
         """The web site's address for links in e-mails: SITE_URL, else the stack's SSM parameter (read once per warm
@@ -332,8 +337,9 @@ class Container:
 
     @cached_property
     def device_cache(self) -> DeviceCache:
-        """The lobby devices this warm function has seen, each kept `device_check_seconds`."""
-        return DeviceCache(self.settings.device_check_seconds)
+        """The lobby devices this warm function has seen, each kept `device_check_seconds`, their secrets opened
+        (KMS Decrypt) once per sealed value and kept in this function's memory only."""
+        return DeviceCache(self.settings.device_check_seconds, kms=self.kms)
 
     @cached_property
     def thresholds(self) -> ThresholdBook:

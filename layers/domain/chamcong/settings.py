@@ -43,6 +43,9 @@ class Settings(BaseSettings):
     evaluations_table: str = "chamcong-evaluations"
 
     data_bucket: str = "chamcong-data"
+    # The KMS key that wraps the data keys of sealed secrets (device secrets): the template's DataKey (its ARN).
+    # The local stack and tests leave it unset: provisioning creates a moto key under this alias.
+    data_key_id: str = "alias/chamcong-data"
 
     # Daily reports: who sends them, who in Home Affairs receives the district summary (comma-separated),
     # and, on the local stack only, a folder where every e-mail sent is also written as an .eml file.

@@ -25,9 +25,13 @@ class DeviceModel(Model):
     device_id = UnicodeAttribute(hash_key=True)
     name = UnicodeAttribute()
     unit_id = UnicodeAttribute()
-    # The HMAC key must be readable to verify signatures; the table is encrypted at rest and
-    # the secret is shown once at registration and never returned again.
-    secret = UnicodeAttribute()
+    # The HMAC key must be readable to verify signatures: it is stored sealed (envelope encryption under the
+    # deployment's KMS key, bound to this device_id: chamcong/store/device_secrets.py), shown once at registration
+    # or rotation and never returned again. {"ciphertext", "nonce", "wrapped_key", "key_id"}.
+    sealed_secret = CompactJSONAttribute(null=True)
+    # Only on records written before secrets were sealed: read (and refused nowhere) until `python -m
+    # infra.seal_secrets` seals it and removes it; nothing writes it any more.
+    plain_secret = UnicodeAttribute(attr_name="secret", null=True)
     status = UnicodeAttribute(default="active")
     created_at = UTCDateTimeAttribute(default=utcnow)
 
