@@ -11,6 +11,7 @@ from chamcong.http import DEVICE
 from infra.template import api_routes, load_template, resources_of_type
 
 DATA_KEY = {"Fn::GetAtt": ["DataKey", "Arn"]}
+SIGNING_KEY = {"Fn::GetAtt": ["EvidenceSigningKey", "Arn"]}
 # The routes that give a device a new secret (sealed: a data key generated under the device-secret context).
 SEALING_ROUTES = {("/v1/devices", "POST"), ("/v1/devices/{device_id}/rotate", "POST")}
 S3_NEEDS = {"s3:GetObject": "kms:Decrypt", "s3:PutObject": "kms:GenerateDataKey"}
@@ -26,7 +27,14 @@ def _listed(value: Any) -> list[Any]:
 
 
 def _kms_statements(function: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for s in _statements(function) if any(str(a).startswith("kms:") for a in _listed(s["Action"]))]
+    """The function's statements on the data key (the evidence signing key's are checked apart)."""
+    return [s for s in _statements(function) if any(str(a).startswith("kms:") for a in _listed(s["Action"]))
+            and _listed(s.get("Resource", [])) != [SIGNING_KEY]]
+
+
+def _signing_statements(function: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in _statements(function) if any(str(a).startswith("kms:") for a in _listed(s["Action"]))
+            and _listed(s.get("Resource", [])) == [SIGNING_KEY]]
 
 
 def _bucket_actions(function: dict[str, Any]) -> set[str]:
@@ -104,3 +112,6 @@ def test_no_function_may_administer_a_key_or_use_another() -> None:
         for statement in _kms_statements(function):
             assert set(_listed(statement["Action"])) <= {"kms:Decrypt", "kms:GenerateDataKey"}, name
             assert statement["Resource"] == [DATA_KEY] and statement.get("Condition"), name
+        # The evidence signing key: only the API function (which makes bundles) signs and reads its public key
+        signing = {action for statement in _signing_statements(function) for action in _listed(statement["Action"])}
+        assert signing == ({"kms:Sign", "kms:GetPublicKey"} if name == "ApiFunction" else set()), name

@@ -19,10 +19,10 @@ KEY_BUILDERS = [REPO / "layers/domain/chamcong/store", REPO / "layers/domain/cha
                 REPO / "layers/domain/chamcong/privacy", REPO / "layers/domain/chamcong/evidence",
                 REPO / "layers/domain/chamcong/reports", REPO / "layers/vision/face_engine/model_files.py",
                 REPO / "infra/provision.py"]
-# Strings shaped like "word/…" that are not bucket keys: media types, and format names such as the evidence
+# Strings shaped like "word/…" that are not bucket keys: media types, KMS aliases, format names such as the evidence
 # bundle's "chamcong-evidence-bundle/1".
 NOT_KEYS = {"application", "image", "text", "message", "font", "video", "audio", "multipart", "from",
-            "chamcong-evidence-bundle"}
+            "chamcong-evidence-bundle", "alias"}
 PREFIX = re.compile(r"^([a-z][a-z_-]*)/")
 
 
