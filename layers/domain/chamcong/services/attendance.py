@@ -16,12 +16,13 @@ from typing import Any
 
 from chamcong.access import Access
 from chamcong.container import Container
-from chamcong.rules.attendance import Absence, Attendance, Correction, DaySummary, summarise_day
+from chamcong.rules.attendance import Absence, Attendance, Correction, DayStatus, DaySummary, summarise_day
 from chamcong.rules.calendar import WorkCalendar
 from chamcong.rules.collation import vietnamese_key
 from chamcong.rules.windows import EventType
 from chamcong.services.absences import active_absences, to_absence
 from chamcong.services.calendars import calendar_for
+from chamcong.services.clips import clip_link, unmatched_passages
 from chamcong.services.common import iso
 from chamcong.services.corrections import latest_corrections
 from chamcong.services.roster import rostered
@@ -32,6 +33,8 @@ from chamcong.store.models.absences import AbsenceModel
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.corrections import CorrectionModel
 from chamcong.store.models.staff import StaffModel
+
+NO_CHECK_IN = {DayStatus.ABSENT.value, DayStatus.MISSING_CHECK_IN.value}
 
 
 def unit_days(container: Container, access: Access, unit_id: str, day: date | None,
@@ -113,6 +116,9 @@ def staff_days(container: Container, access: Access, staff_id: str, month: str |
         rows.extend(_row(container, _judge(calendar, person, day, events[day], now, away,
                                            corrections.get((staff_id, day)), (staff_id, day) in at_home))
                     for day in _days(since, until))
+    for row in rows:  # a day without a check-in: the unmatched passages of that morning, where still kept
+        if {row["status"], *row["flags"]} & NO_CHECK_IN:
+            row["nearest_evidence"] = unmatched_passages(container, person, date.fromisoformat(row["date"]))
     return {"staff_id": staff_id, "month": f"{first:%Y-%m}", "days": rows}
 
 
@@ -166,4 +172,5 @@ def _evidence(container: Container, summary: DaySummary,
     seconds = container.settings.presigned_url_seconds
     return {"event": event.event_type, "captured_at_local": event.captured_at_local, "device_id": event.device_id,
             "capture_id": event.capture_id, "snapshot_url": container.blobs.presign(event.snapshot_key, seconds),
-            "snapshot_url_expires_at": iso(container.clock() + timedelta(seconds=seconds))}
+            "snapshot_url_expires_at": iso(container.clock() + timedelta(seconds=seconds)),
+            **clip_link(container, event.clip_key)}
