@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +20,7 @@ import pytest
 from chamcong import device_signature
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.devices import CaptureModel
+from edge_uploader.clips import encode_clip
 from tests.integration.harness import ADMIN_PASSWORD, Product, Reply, b64, running_product
 from tests.integration.photos import face_crop, photos_of
 
@@ -29,22 +29,19 @@ STRANGER_AT = "2026-11-20T07:12:40+07:00"
 
 
 def webm_clip(photo: Path, frames: int = 20, shift: int = 0) -> bytes:
-    """A few seconds of low-resolution video of a photo drifting across the frame (VP8 in WebM)."""
+    """A few seconds of low-resolution video of a photo drifting across the lobby, as the edge writes it."""
     image = cv2.imread(str(photo))
-    small = cv2.resize(image, (240, int(240 * image.shape[0] / image.shape[1])))
-    canvas_h, canvas_w = 240, 320
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "clip.webm"
-        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"VP80"), 8, (canvas_w, canvas_h))
-        assert writer.isOpened()
-        for index in range(frames):
-            canvas = np.full((canvas_h, canvas_w, 3), 90, np.uint8)
-            x = min(index * 2 + shift, canvas_w - small.shape[1])
-            h = min(small.shape[0], canvas_h)
-            canvas[:h, x:x + small.shape[1]] = small[:h]
-            writer.write(canvas)
-        writer.release()
-        return path.read_bytes()
+    assert image is not None
+    small = cv2.resize(image, (240, min(240, int(240 * image.shape[0] / image.shape[1]))))
+    canvases = []
+    for index in range(frames):
+        canvas = np.full((240, 320, 3), 90, np.uint8)
+        x = min(index * 2 + shift, 320 - small.shape[1])
+        canvas[:small.shape[0], x:x + small.shape[1]] = small
+        canvases.append(canvas)
+    clip = encode_clip(canvases, 8.0)
+    assert clip is not None and clip.kind == "webm"
+    return clip.data
 
 
 @dataclass
