@@ -17,12 +17,13 @@ import cv2
 import numpy as np
 import pytest
 
+from bench.liveness import SAMPLES_DIR
 from chamcong import device_signature
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.devices import CaptureModel
 from edge_uploader.clips import encode_clip
 from tests.integration.harness import ADMIN_PASSWORD, Product, Reply, b64, running_product
-from tests.integration.photos import face_crop, photos_of
+from tests.integration.photos import face_crop, passage, photos_of
 
 MORNING = "2026-11-20T07:31:05+07:00"
 STRANGER_AT = "2026-11-20T07:12:40+07:00"
@@ -186,3 +187,22 @@ def test_unmatched_passages_are_not_shown_after_their_retention(lobby: Lobby) ->
     finally:
         lobby.product.clock.now -= timedelta(days=days + 1)
         lobby.product.token = token
+
+
+def test_the_clip_of_a_suspected_spoof_is_kept_with_the_attempt(lobby: Lobby) -> None:
+    # GIVEN a phone showing someone's photo is held up to the camera, the capture carrying its clip's sha256
+    frames = passage(lobby.product.container.engine(), "phone-spoof-2.jpg", 0)
+    clip = webm_clip(SAMPLES_DIR / "phone-spoof-2.jpg")
+    body = {"capture_id": "spoof-clip", "captured_at": "2026-11-20T07:20:00+07:00",
+            "images_b64": [b64(frame) for frame in frames], "clip_sha256": hashlib.sha256(clip).hexdigest()}
+    answer = lobby.product.signed_post("/v1/recognitions", json.dumps(body).encode(), lobby.device_id)
+    assert answer.status == 200 and answer.body["result"] == "spoof_suspected", answer.body
+    # WHEN its clip is uploaded
+    stored = upload(lobby, "spoof-clip", clip)
+    # THEN it is kept with the attempt, and the day's attempts link to it for Home Affairs
+    assert stored.status == 200 and stored.body["linked_to"] == "spoof", stored.body
+    attempts = lobby.product.get("/v1/attendance/spoofs?date=2026-11-20")
+    assert attempts.status == 200, attempts.body
+    (attempt,) = [one for one in attempts.body["attempts"] if one["attempt_key"].endswith("#spoof-clip")]
+    assert attempt["clip_url"] and f"clips/2026-11-20/{lobby.device_id}/spoof-clip.webm" in attempt["clip_url"]
+    assert lobby.product.container.blobs.get(f"clips/2026-11-20/{lobby.device_id}/spoof-clip.webm") == clip

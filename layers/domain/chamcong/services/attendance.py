@@ -116,9 +116,10 @@ def staff_days(container: Container, access: Access, staff_id: str, month: str |
         rows.extend(_row(container, _judge(calendar, person, day, events[day], now, away,
                                            corrections.get((staff_id, day)), (staff_id, day) in at_home))
                     for day in _days(since, until))
-    for row in rows:  # a day without a check-in: the unmatched passages of that morning, where still kept
-        if {row["status"], *row["flags"]} & NO_CHECK_IN:
-            row["nearest_evidence"] = unmatched_passages(container, person, date.fromisoformat(row["date"]))
+    # A day without a check-in: the unmatched passages of that morning, where still kept.
+    missing = {date.fromisoformat(row["date"]): row for row in rows if {row["status"], *row["flags"]} & NO_CHECK_IN}
+    for day, passages in unmatched_passages(container, person, missing).items():
+        missing[day]["nearest_evidence"] = passages
     return {"staff_id": staff_id, "month": f"{first:%Y-%m}", "days": rows}
 
 

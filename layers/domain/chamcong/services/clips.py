@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -115,19 +116,30 @@ def nearest_evidence(container: Container, access: Access, staff_id: str, day: d
     retention has passed (the bucket expires them).
     """
     person = person_in_scope(access, "events:read", staff_id)
-    return unmatched_passages(container, person, day)
+    return unmatched_passages(container, person, [day]).get(day, [])
 
 
-def unmatched_passages(container: Container, person: StaffModel, day: date) -> list[dict[str, Any]]:
-    """`nearest_evidence` for a caller that already checked the person is in scope (the day and month views)."""
+def unmatched_passages(container: Container, person: StaffModel,
+                       days: Iterable[date]) -> dict[date, list[dict[str, Any]]]:
+    """`nearest_evidence` of each day, for a caller that already checked the person is in scope (the day and month
+    views): the units and devices are read once; days older than the unmatched retention are not looked at."""
     from chamcong.services.transfers import unit_on
     from chamcong.services.units import load_tree
 
-    if day < container.today() - timedelta(days=container.settings.unmatched_retention_days) \
-            or day > container.today():
-        return []
-    lineage = set(load_tree().lineage(unit_on(person, day)))
-    devices = [device for device in DeviceModel.scan() if device.unit_id in lineage]
+    today = container.today()
+    kept = [day for day in days
+            if today - timedelta(days=container.settings.unmatched_retention_days) <= day <= today]
+    if not kept:
+        return {}
+    tree, devices = load_tree(), list(DeviceModel.scan())
+    found: dict[date, list[dict[str, Any]]] = {}
+    for day in kept:
+        lineage = set(tree.lineage(unit_on(person, day)))  # the lobbies the person passes: their site's, up the tree
+        found[day] = _unmatched_on(container, [device for device in devices if device.unit_id in lineage], day)
+    return found
+
+
+def _unmatched_on(container: Container, devices: list[DeviceModel], day: date) -> list[dict[str, Any]]:
     window = container.site_windows.check_in  # "that morning": the check-in window
     seconds = container.settings.presigned_url_seconds
     expires = iso(container.clock() + timedelta(seconds=seconds))

@@ -34,5 +34,5 @@ def list_events(container: Container, access: Access, staff_id: str, day: date |
         ],
         # No check-in that day: what the lobbies of the person's site saw that morning and matched to nobody.
         "nearest_evidence": [] if any(event.event_type == "check_in" for event in events)
-        else unmatched_passages(container, person, day),
+        else unmatched_passages(container, person, [day]).get(day, []),
     }
