@@ -225,7 +225,8 @@ class Uploader:
         sender = self.sender.stats
         return (f"fps {fps:5.1f} | faces {self.stats.faces} | passages {self.stats.passages} | "
                 f"queued {self.stats.queued} | sent {sender.sent} | spoof {sender.spoof_suspected} | "
-                f"failed attempts {sender.failed_attempts} | rejected {sender.rejected} | dropped {self.stats.dropped}")
+                f"failed attempts {sender.failed_attempts} | rejected {sender.rejected} | "
+                f"dropped {self.stats.dropped} | clips {sender.clips_sent}")
 
 
 
