@@ -10,12 +10,13 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from pynamodb.expressions.operand import Path as Attribute
 
 from bench.liveness import SAMPLES_DIR
 from chamcong import device_signature
@@ -206,3 +207,16 @@ def test_the_clip_of_a_suspected_spoof_is_kept_with_the_attempt(lobby: Lobby) ->
     (attempt,) = [one for one in attempts.body["attempts"] if one["attempt_key"].endswith("#spoof-clip")]
     assert attempt["clip_url"] and f"clips/2026-11-20/{lobby.device_id}/spoof-clip.webm" in attempt["clip_url"]
     assert lobby.product.container.blobs.get(f"clips/2026-11-20/{lobby.device_id}/spoof-clip.webm") == clip
+
+
+def test_a_clip_arriving_after_the_person_s_evidence_was_erased_is_not_kept(lobby: Lobby) -> None:
+    # GIVEN a recognised passage whose evidence is erased (with the person) before its clip arrives
+    clip = webm_clip(photos_of(lobby.faces_dir, "obama")[1], shift=60)
+    assert capture(lobby, "clip-late", "obama", "2026-11-20T07:36:00+07:00", clip).status == 200
+    (event,) = [e for e in EventModel.of_person_on(lobby.staff_id, date(2026, 11, 20)) if e.capture_id == "clip-late"]
+    event.update(actions=[Attribute("evidence_erased_at").set("2026-11-20T08:00:00+00:00")])
+    # WHEN the clip is uploaded THEN it is refused as having nothing to belong to, and nothing is stored
+    refused = upload(lobby, "clip-late", clip)
+    assert (refused.status, refused.body["code"]) == (404, "capture_not_found")
+    assert list(lobby.product.container.blobs.keys(f"clips/2026-11-20/{lobby.device_id}/clip-late")) == []
+    assert EventModel.get(event.staff_id, event.event_key).clip_key is None

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.expressions.operand import Path
 
 from chamcong.access import Access
 from chamcong.container import Container
@@ -32,6 +33,7 @@ from chamcong.store.models.staff import StaffModel
 
 # What a browser plays in <video>: WebM (VP8) first; AVI (MJPEG) from an edge whose OpenCV cannot write VP8.
 CLIP_TYPES = {"webm": "video/webm", "avi": "video/x-msvideo"}
+ERASED_AT = "evidence_erased_at"  # set on events by the erasure of a person (privacy.erasure)
 
 
 def clip_kind(data: bytes) -> str | None:
@@ -66,7 +68,11 @@ def store_clip(container: Container, device: DeviceModel, capture_id: str, body:
     if stored:
         key = EventModel.clip_key_for(local.date().isoformat(), device.device_id, capture_id, kind)
         container.blobs.put(key, data, CLIP_TYPES[kind])
-        _link(stored, key)
+        try:
+            _link(stored, key)
+        except NotFound:
+            container.blobs.delete(key)  # nothing to be evidence of any more: keep nothing
+            raise
         linked = "event" if stored["table"] == "events" else "spoof"
     elif response.get("result") == "unknown":
         key = CaptureModel.unmatched_clip_key(local, device.device_id, capture_id, kind)
@@ -87,13 +93,15 @@ def _link(stored: dict[str, Any], key: str) -> None:
     from chamcong.services.recognition import _rebuild
 
     record = _rebuild(stored)
+    # Never on evidence erased with the person (privacy.erasure sets evidence_erased_at): a late upload adds nothing.
+    not_erased = Path(ERASED_AT).does_not_exist()
     try:
         if isinstance(record, EventModel):
             EventModel(record.staff_id, record.event_key).update(
-                actions=[EventModel.clip_key.set(key)], condition=EventModel.staff_id.exists())
+                actions=[EventModel.clip_key.set(key)], condition=EventModel.staff_id.exists() & not_erased)
         else:
             SpoofModel(record.local_date, record.attempt_key).update(
-                actions=[SpoofModel.clip_key.set(key)], condition=SpoofModel.local_date.exists())
+                actions=[SpoofModel.clip_key.set(key)], condition=SpoofModel.local_date.exists() & not_erased)
     except UpdateError as error:
         if not lost_condition(error):
             raise
