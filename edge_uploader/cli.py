@@ -121,10 +121,12 @@ def queue_command(argv: list[str], prog: str = f"{PROG} queue") -> int:
         counts = queue.counts()
         waiting, rejected = queue.waiting(), queue.rejections()
         if args.json:
-            print(json.dumps({"waiting": waiting, "rejected": rejected, "delivered": counts.delivered},
+            print(json.dumps({"waiting": waiting, "rejected": rejected, "delivered": counts.delivered,
+                              "clips_waiting": counts.clips},
                              ensure_ascii=False, indent=2))
             return EXIT_OK
-        print(f"{path}: {counts.pending} waiting, {counts.delivered} delivered (journal), {counts.rejected} refused")
+        print(f"{path}: {counts.pending} waiting, {counts.delivered} delivered (journal), {counts.rejected} refused, "
+              f"{counts.clips} clip(s) waiting")
         for row in waiting:
             print(f"  waiting  {row['capture_id']}  {row['captured_at']}  attempts {row['attempts']}"
                   f"  {row['last_error'] or ''}")
@@ -134,6 +136,7 @@ def queue_command(argv: list[str], prog: str = f"{PROG} queue") -> int:
         for row in queue.journal()[-args.last:] if args.last else []:
             recorded = "recorded" if row["recorded"] else "not recorded"
             corrected = f", box clock corrected by {row['clock_offset']:+.0f} s" if row["clock_offset"] else ""
+            corrected += f", clip {row['clip']}" if row["clip"] else ""
             print(f"  sent     {row['capture_id']}  {row['captured_at']}  {row['result']} {row['event'] or ''} "
                   f"({recorded}, {row['attempts']} attempt{'s' if row['attempts'] != 1 else ''}{corrected})")
         return EXIT_OK

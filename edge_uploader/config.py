@@ -70,6 +70,10 @@ OPTIONS = [
     Option("frames_per_passage", int, 3, "crops sent per passage, 1 to 3 (1: the single best crop)"),
     Option("frame_gap_seconds", float, 0.5, "two crops of one passage are at least this far apart in time"),
     Option("send_unpaused", bool, True, "also send people who walk past without stopping (best frame)"),
+    Option("clip_seconds", float, 6.0, "keep a clip of each passage, at most this long (0: no clips, e.g. for a "
+                                       "server without PUT /v1/recognitions/{id}/clip)"),
+    Option("clip_width", int, 320, "width of the clips (px); they are a few hundred KB at most"),
+    Option("clip_fps", float, 8.0, "frames per second of the clips"),
     Option("recorded_at", str, None, "recorded sources: when the recording started (ISO 8601 with offset)"),
     Option("fps", float, 10.0, "recorded sources: frame rate of a folder (and of a file that does not say)"),
     Option("display", str, None, "annotated frames to a .jpg/.png (latest frame), an .avi/.mp4, or 'window'"),
@@ -114,6 +118,9 @@ class Config:
     drain_timeout: float
     log_level: str
     status_interval: float
+    clip_seconds: float = 6.0
+    clip_width: int = 320
+    clip_fps: float = 8.0
 
     def __repr__(self) -> str:  # the secret never reaches a log or a traceback
         shown = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "device_secret"}
@@ -285,6 +292,8 @@ def _validate(values: dict[str, Any]) -> Config:
         if converted[name] <= 0:
             raise ConfigError("config_invalid", f"{name} must be positive")
     _check_passage(converted["pause_seconds"], converted["frames_per_passage"], converted["frame_gap_seconds"])
+    if converted["clip_seconds"] < 0 or converted["clip_fps"] <= 0 or converted["clip_width"] < 32:
+        raise ConfigError("config_invalid", "clip_seconds must not be negative, clip_fps positive, clip_width >= 32")
     if converted["drain_timeout"] < 0:
         raise ConfigError("config_invalid", "drain_timeout must not be negative")
     if converted["log_level"].upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
@@ -305,7 +314,8 @@ def _validate(values: dict[str, Any]) -> Config:
         request_timeout=connection.request_timeout,
         backoff_base=converted["backoff_base"], backoff_cap=converted["backoff_cap"],
         drain_timeout=converted["drain_timeout"], log_level=converted["log_level"].upper(),
-        status_interval=converted["status_interval"])
+        status_interval=converted["status_interval"], clip_seconds=converted["clip_seconds"],
+        clip_width=converted["clip_width"], clip_fps=converted["clip_fps"])
 
 
 MAX_PAUSE_SECONDS = 10.0

@@ -22,12 +22,19 @@ its first attempt the sender stamps it (``captured_at`` corrected by the offset 
 server's ``Date``) and the stamp is stored, so every retry sends the same body. ``boots`` keeps each boot's
 anchor (server time − seconds since boot), so a restart in the same boot need not learn it again.
 
+Clips: a capture may carry its passage's clip (``put(..., clip=(bytes, kind))``); the body sends its sha256. When
+the capture is answered 2xx with something the clip is evidence of (an event, a spoof, an unmatched passage), the
+clip moves to the ``clips`` table in the same transaction as the answer, and waits there, durably, for its upload
+(``PUT /v1/recognitions/{capture_id}/clip``), retried like a capture; otherwise it leaves with the images. The
+journal's ``clip`` column says what became of it (waiting, uploaded, refused: code).
+
 At the bound (``max_pending``) a new capture is refused, not an old one evicted: the captures already
 waiting are the earlier check-ins, which the day's attendance depends on. The caller logs it loudly.
 """
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import struct
 import threading
@@ -84,6 +91,16 @@ CREATE TABLE IF NOT EXISTS rejected (
     since_boot REAL,
     device_time REAL
 );
+CREATE TABLE IF NOT EXISTS clips (
+    capture_id TEXT PRIMARY KEY,
+    clip BLOB NOT NULL,
+    kind TEXT NOT NULL,
+    queued_at REAL NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    last_error TEXT
+);
+CREATE INDEX IF NOT EXISTS clips_due ON clips (next_attempt_at, queued_at);
 CREATE TABLE IF NOT EXISTS boots (
     boot_id TEXT PRIMARY KEY,
     anchor REAL NOT NULL,
@@ -96,7 +113,9 @@ _ADDED = [(table, "frames", "INTEGER NOT NULL DEFAULT 1") for table in ("pending
     *[(table, column, kind) for table in ("pending", "rejected")
       for column, kind in (("boot_id", "TEXT"), ("since_boot", "REAL"), ("device_time", "REAL"))],
     ("pending", "stamped", "INTEGER NOT NULL DEFAULT 0"), ("pending", "stamped_at", "TEXT"),
-    ("pending", "clock_offset", "REAL"), ("delivered", "clock_offset", "REAL")]
+    ("pending", "clock_offset", "REAL"), ("delivered", "clock_offset", "REAL"),
+    ("pending", "clip", "BLOB"), ("pending", "clip_kind", "TEXT"), ("pending", "clip_sha256", "TEXT"),
+    ("delivered", "clip", "TEXT")]
 
 
 @dataclass(frozen=True)
@@ -107,6 +126,7 @@ class Pending:
     attempts: int
     moment: Moment | None = None  # where it was taken on the box's clocks; None: captured_at is sent as it is
     stamp: tuple[str, float | None] | None = None  # (captured_at, clock offset) fixed at its first attempt
+    clip_sha256: str | None = None  # of the passage's clip (sent inside the capture; the clip after its answer)
 
     @property
     def image(self) -> bytes:
@@ -115,10 +135,19 @@ class Pending:
 
 
 @dataclass(frozen=True)
+class PendingClip:
+    capture_id: str
+    clip: bytes
+    kind: str
+    attempts: int
+
+
+@dataclass(frozen=True)
 class Counts:
     pending: int
     delivered: int
     rejected: int
+    clips: int = 0  # clips of answered captures waiting for their upload
 
 
 class CaptureQueue:
@@ -147,8 +176,9 @@ class CaptureQueue:
             self._db.close()
 
     def put(self, capture_id: str, captured_at: str, images: bytes | Sequence[bytes],
-            moment: Moment | None = None) -> bool:
-        """Store a capture (one crop, or 1 to 3 crops best first) durably; ``moment``: taken on the box's clock.
+            moment: Moment | None = None, clip: tuple[bytes, str] | None = None) -> bool:
+        """Store a capture (one crop, or 1 to 3 crops best first) durably; ``moment``: taken on the box's clock;
+        ``clip``: the passage's clip and its kind ("webm"), whose sha256 the capture carries.
 
         False when the queue is at its bound (nothing is written then); ValueError for no crop, an empty
         one or more than three.
@@ -162,9 +192,10 @@ class CaptureQueue:
                 return False
             self._db.execute(
                 "INSERT INTO pending (capture_id, captured_at, image, frames, queued_at, boot_id, since_boot, "
-                "device_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "device_time, clip, clip_kind, clip_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (capture_id, captured_at, blob, len(crops), self._clock(),
-                 *((moment.boot_id, moment.since_boot, moment.device_time) if moment else (None, None, None))))
+                 *((moment.boot_id, moment.since_boot, moment.device_time) if moment else (None, None, None)),
+                 *((clip[0], clip[1], hashlib.sha256(clip[0]).hexdigest()) if clip else (None, None, None))))
             return True
 
     def next_due(self, *, any_waiting: bool = False) -> tuple[Pending | None, float | None]:
@@ -176,7 +207,7 @@ class CaptureQueue:
         with self._lock:
             row = self._db.execute(
                 "SELECT capture_id, captured_at, image, frames, attempts, boot_id, since_boot, device_time, stamped, "
-                "stamped_at, clock_offset FROM pending WHERE next_attempt_at <= ? ORDER BY seq LIMIT 1",
+                "stamped_at, clock_offset, clip_sha256 FROM pending WHERE next_attempt_at <= ? ORDER BY seq LIMIT 1",
                 (float("inf") if any_waiting else now,)).fetchone()
             if row is None:
                 (soonest,) = self._db.execute("SELECT MIN(next_attempt_at) FROM pending").fetchone()
@@ -184,7 +215,7 @@ class CaptureQueue:
             return None, None if soonest is None else max(0.0, soonest - now)
         moment = Moment(row[5], float(row[6]), float(row[7])) if row[5] is not None else None
         stamp = (str(row[9]), row[10]) if row[8] else None
-        return Pending(row[0], row[1], unpack(row[2], row[3]), row[4], moment, stamp), None
+        return Pending(row[0], row[1], unpack(row[2], row[3]), row[4], moment, stamp, row[11]), None
 
     def stamp(self, capture_id: str, captured_at: str, clock_offset: float | None) -> tuple[str, float | None]:
         """Fix the time a capture is sent with, once: the stamp already stored wins (a retry sends the same body)."""
@@ -214,21 +245,63 @@ class CaptureQueue:
             row = self._db.execute("SELECT attempts FROM pending WHERE capture_id = ?", (capture_id,)).fetchone()
             return int(row[0]) if row else 0
 
-    def delivered(self, capture_id: str, answer: dict[str, Any]) -> None:
-        """Journal the server's answer, drop the images, and make every waiting capture due now (the API is up)."""
+    def delivered(self, capture_id: str, answer: dict[str, Any], *, upload_clip: bool = False) -> None:
+        """Journal the server's answer, drop the images, and make every waiting capture due now (the API is up).
+
+        ``upload_clip``: the answer recorded something the clip is evidence of; the clip waits for its upload (in
+        the same transaction), else it is dropped with the images.
+        """
         similarity = answer.get("similarity")
         with self._lock, self._db:  # one transaction: moved, or (already gone) nothing at all
             self._db.execute("BEGIN IMMEDIATE")
+            moved = self._db.execute(
+                "INSERT OR IGNORE INTO clips (capture_id, clip, kind, queued_at) SELECT capture_id, clip, clip_kind, ? "
+                "FROM pending WHERE capture_id = ? AND clip IS NOT NULL AND ?",
+                (self._clock(), capture_id, int(upload_clip))).rowcount
             self._db.execute(
                 "INSERT OR REPLACE INTO delivered (capture_id, captured_at, delivered_at, attempts, result, staff_id, "
-                "event, recorded, similarity, clock_offset) SELECT capture_id, "
+                "event, recorded, similarity, clock_offset, clip) SELECT capture_id, "
                 "CASE WHEN stamped THEN stamped_at ELSE captured_at END, ?, MAX(attempts, 1), ?, ?, ?, ?, ?, "
-                "clock_offset FROM pending WHERE capture_id = ?",
+                "clock_offset, ? FROM pending WHERE capture_id = ?",
                 (self._clock(), _text(answer.get("result")), _text(answer.get("staff_id")),
                  _text(answer.get("event")), int(bool(answer.get("recorded"))),
-                 float(similarity) if isinstance(similarity, (int, float)) else None, capture_id))
+                 float(similarity) if isinstance(similarity, (int, float)) else None,
+                 "waiting" if moved else None, capture_id))
             self._db.execute("DELETE FROM pending WHERE capture_id = ?", (capture_id,))
             self._db.execute("UPDATE pending SET next_attempt_at = 0 WHERE next_attempt_at > 0")
+
+    # --- the clips of answered captures, uploaded after them ---------------------------------------------------
+
+    def next_clip_due(self) -> tuple[PendingClip | None, float | None]:
+        """The oldest clip due for an upload, else (None, seconds until the next one is due, or None)."""
+        now = self._clock()
+        with self._lock:
+            row = self._db.execute("SELECT capture_id, clip, kind, attempts FROM clips WHERE next_attempt_at <= ? "
+                                   "ORDER BY queued_at, capture_id LIMIT 1", (now,)).fetchone()
+            if row is None:
+                (soonest,) = self._db.execute("SELECT MIN(next_attempt_at) FROM clips").fetchone()
+        if row is None:
+            return None, None if soonest is None else max(0.0, soonest - now)
+        return PendingClip(str(row[0]), bytes(row[1]), str(row[2]), int(row[3])), None
+
+    def clip_attempting(self, capture_id: str) -> int:
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("UPDATE clips SET attempts = attempts + 1 WHERE capture_id = ?", (capture_id,))
+            row = self._db.execute("SELECT attempts FROM clips WHERE capture_id = ?", (capture_id,)).fetchone()
+            return int(row[0]) if row else 0
+
+    def clip_done(self, capture_id: str, outcome: str) -> None:
+        """The clip left for good: "uploaded" (2xx) or "refused: <code>" (a 4xx that can never succeed)."""
+        with self._lock, self._db:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("DELETE FROM clips WHERE capture_id = ?", (capture_id,))
+            self._db.execute("UPDATE delivered SET clip = ? WHERE capture_id = ?", (outcome[:100], capture_id))
+
+    def clip_retry_later(self, capture_id: str, delay: float, error: str) -> None:
+        with self._lock, self._db:
+            self._db.execute("UPDATE clips SET next_attempt_at = ?, last_error = ? WHERE capture_id = ?",
+                             (self._clock() + delay, error[:500], capture_id))
 
     def retry_later(self, capture_id: str, delay: float, error: str) -> None:
         """Put a capture back after a failed attempt (already counted by ``attempting``)."""
@@ -270,13 +343,13 @@ class CaptureQueue:
     def counts(self) -> Counts:
         with self._lock:
             values = [self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]  # noqa: S608 - fixed names
-                      for table in ("pending", "delivered", "rejected")]
+                      for table in ("pending", "delivered", "rejected", "clips")]
         return Counts(*values)
 
     def journal(self) -> list[dict[str, Any]]:
         """Delivered captures and their answers, oldest first (no images)."""
         return self._rows("SELECT capture_id, captured_at, delivered_at, attempts, result, staff_id, event, recorded, "
-                          "similarity, clock_offset FROM delivered ORDER BY captured_at, capture_id")
+                          "similarity, clock_offset, clip FROM delivered ORDER BY captured_at, capture_id")
 
     def rejections(self) -> list[dict[str, Any]]:
         """Captures the server refused for good, with its code and reason (no images)."""

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import cv2
 
+from edge_uploader.clips import ClipPolicy, ClipRecorder
 from edge_uploader.clock import BoxClock
 from edge_uploader.config import Config
 from edge_uploader.detector import Detector
@@ -52,6 +53,9 @@ class Uploader:
                                                     frame_gap_seconds=config.frame_gap_seconds,
                                                     send_unpaused=config.send_unpaused))
         self.queue = CaptureQueue(config.queue_path, max_pending=config.queue_max)
+        # The last seconds of the lobby, small: each passage's clip (its sha256 signed in the capture)
+        self.clips = (ClipRecorder(ClipPolicy(seconds=config.clip_seconds, width=config.clip_width,
+                                              fps=config.clip_fps)) if config.clip_seconds > 0 else None)
         # Frames of a camera, or of a recording whose start nobody gave, are timed by the box's clock, which may
         # be wrong: their captures keep their moment on the boot's clock, and the sender stamps them right.
         self.clock = BoxClock()
@@ -90,6 +94,8 @@ class Uploader:
                 if time.monotonic() - purged_at > PURGE_EVERY_SECONDS:  # a box runs for months
                     self.queue.purge(self.config.retention_days)
                     purged_at = time.monotonic()
+                if self.clips is not None:
+                    self.clips.add(frame.image, frame.time)
                 faces = self.detector.detect(frame.image)
                 self._rearm_refused(frame.time)
                 for emission in self.tracker.update(frame.image, frame.time, faces):
@@ -102,7 +108,7 @@ class Uploader:
                 self._enqueue(emission)
             if self.once and not stop.is_set():
                 deadline = time.monotonic() + self.config.drain_timeout
-                while self.queue.counts().pending and time.monotonic() < deadline and not stop.is_set():
+                while _undelivered(self.queue) and time.monotonic() < deadline and not stop.is_set():
                     stop.wait(0.2)
                     status.update(self._status, self.stats.frames)
             elif not self.once:
@@ -125,7 +131,8 @@ class Uploader:
             "event": "stopped", "frames": self.stats.frames, "passages": self.stats.passages,
             "queued": self.stats.queued, "dropped": self.stats.dropped, "sent": self.sender.stats.sent,
             "spoof_suspected": self.sender.stats.spoof_suspected, "rejected": self.sender.stats.rejected,
-            "waiting": counts.pending}})
+            "clips_sent": self.sender.stats.clips_sent, "clips_refused": self.sender.stats.clips_refused,
+            "waiting": counts.pending, "clips_waiting": counts.clips}})
         self.queue.close()
         if stopped or not self.once:
             return EXIT_OK
@@ -150,7 +157,8 @@ class Uploader:
                 return
             jpegs.append(jpeg.tobytes())
         taken = self.clock.moment_of(emission.first_time) if self.box_clocked else None
-        if not self.queue.put(capture_id, captured_at, jpegs, taken):
+        clip = self.clips.clip(emission.first_time) if self.clips is not None else None
+        if not self.queue.put(capture_id, captured_at, jpegs, taken, (clip.data, clip.kind) if clip else None):
             self.stats.dropped += 1
             log.error("QUEUE FULL: capture dropped. The API has been unreachable for long; check the network",
                       extra={"fields": {"event": "queue_full", "captured_at": captured_at,
@@ -162,7 +170,8 @@ class Uploader:
         self.sender.wake()
         log.info("capture queued", extra={"fields": {
             "event": "queued", "capture_id": capture_id, "captured_at": captured_at,
-            "frames": len(jpegs), "quality": round(emission.quality, 3), "paused": emission.paused}})
+            "frames": len(jpegs), "quality": round(emission.quality, 3), "paused": emission.paused,
+            "clip_bytes": len(clip.data) if clip else 0}})
 
     def _rearm_refused(self, now: float) -> None:
         """On the main loop (the tracker is not thread-safe): a person told to look at the camera gets one more try."""
@@ -216,5 +225,12 @@ class Uploader:
         sender = self.sender.stats
         return (f"fps {fps:5.1f} | faces {self.stats.faces} | passages {self.stats.passages} | "
                 f"queued {self.stats.queued} | sent {sender.sent} | spoof {sender.spoof_suspected} | "
-                f"failed attempts {sender.failed_attempts} | rejected {sender.rejected} | dropped {self.stats.dropped}")
+                f"failed attempts {sender.failed_attempts} | rejected {sender.rejected} | "
+                f"dropped {self.stats.dropped} | clips {sender.clips_sent}")
 
+
+
+def _undelivered(queue: CaptureQueue) -> int:
+    """Captures, and clips of answered captures, still waiting for the API (``--once`` drains both)."""
+    counts = queue.counts()
+    return counts.pending + counts.clips

@@ -7,6 +7,9 @@ What each answer means for a capture:
   lobby screen asks the person to look straight into the camera.
 - 400, 413, 415, 422, and 409 ``capture_conflict``: the server will never accept this body, so the capture
   is moved aside with its reason (``python -m edge_uploader queue`` lists them).
+- the clip of a delivered capture whose answer it is evidence of (``wire.clip_wanted``) is then uploaded,
+  after the waiting captures, to ``PUT /v1/recognitions/{capture_id}/clip``: 2xx done; 400/413/415/422 and 404
+  ``capture_not_found`` dropped (logged); anything else retried with the same backoff.
 - everything else (network errors, timeouts, 5xx, 429, 401/403 from a wrong secret or a skewed clock,
   409 ``capture_in_progress``): retried with exponential backoff and jitter, for as long as it takes.
   Retrying is safe because the server is idempotent on ``capture_id``.
@@ -38,8 +41,8 @@ import requests
 
 from chamcong import device_signature
 from edge_uploader.clock import SKEW_SECONDS, BoxClock, anchor_from
-from edge_uploader.queue import CaptureQueue, Pending
-from edge_uploader.wire import SPOOF_SUSPECTED, recognition_body
+from edge_uploader.queue import CaptureQueue, Pending, PendingClip
+from edge_uploader.wire import SPOOF_SUSPECTED, clip_body, clip_wanted, recognition_body
 
 log = logging.getLogger("edge_uploader.sender")
 
@@ -62,6 +65,8 @@ class SenderStats:
     sent: int = 0
     spoof_suspected: int = 0  # delivered, but judged not a live person (counted in sent too)
     rejected: int = 0
+    clips_sent: int = 0
+    clips_refused: int = 0
     failed_attempts: int = 0
     last_error: str = ""
 
@@ -73,7 +78,7 @@ class Sender:
                  rng: random.Random | None = None, clock: BoxClock | None = None,
                  zone: tzinfo | None = None) -> None:
         self.queue = queue
-        self.url = api_url.rstrip("/") + "/v1/recognitions"
+        self.url = api_url.rstrip("/") + "/v1/recognitions"  # a clip: {url}/{capture_id}/clip
         self.time_url = api_url.rstrip("/") + "/v1/openapi.json"  # public: any answer's Date will do
         self.clock = clock or BoxClock()
         self.zone = zone  # the site's: a corrected captured_at is written in it (else in the capture's own offset)
@@ -108,8 +113,19 @@ class Sender:
     def step(self) -> float:
         """Try the next due capture. Returns how long to wait before the next step (0: go on)."""
         capture, due_in = self.queue.next_due(any_waiting=not self._started)
-        if capture is None:
-            return min(due_in, 5.0) if due_in is not None else 1.0
+        if capture is None:  # the captures come first; then the clips of those answered
+            clip, clip_due_in = self.queue.next_clip_due()
+            if clip is None:
+                waits = [wait for wait in (due_in, clip_due_in) if wait is not None]
+                return min(min(waits), 5.0) if waits else 1.0
+            if self.clock.boot_id not in self._anchors and not self.check_clock():
+                self._failures += 1
+                return self.backoff.delay(self._failures - 1, self._rng)
+            if self.attempt_clip(clip):
+                self._failures = 0
+                return 0.0
+            self._failures += 1
+            return self.backoff.delay(self._failures - 1, self._rng)
         if self.clock.boot_id not in self._anchors and not self.check_clock():
             self._failures += 1  # held: nothing is sent before the clock of this boot is known
             return self.backoff.delay(self._failures - 1, self._rng)
@@ -124,7 +140,7 @@ class Sender:
         self._started = True
         attempts = self.queue.attempting(capture.capture_id)  # counted before it is made: a kill still counts
         captured_at, offset = self._stamp(capture)
-        body = recognition_body(capture.capture_id, captured_at, capture.images, offset)
+        body = recognition_body(capture.capture_id, captured_at, capture.images, offset, capture.clip_sha256)
         sent = self.clock.since_boot()
         headers = device_signature.signed_headers(self.device_id, self._secret, int(self.server_now()), body)
         try:
@@ -135,7 +151,7 @@ class Sender:
         answer = _json(reply)
         code = str(answer.get("code", "")) or None
         if 200 <= reply.status_code < 300:
-            self.queue.delivered(capture.capture_id, answer)
+            self.queue.delivered(capture.capture_id, answer, upload_clip=clip_wanted(answer))
             self.stats.sent += 1
             fields = {"capture_id": capture.capture_id, "attempts": attempts,
                       "frames": len(capture.images), "result": answer.get("result"),
@@ -160,6 +176,45 @@ class Sender:
             return True
         retry_after = _retry_after(reply) if reply.status_code in (429, 503) else None
         return self._retry(capture, attempts, f"http {reply.status_code} {code or ''}".strip(), retry_after)
+
+    def attempt_clip(self, clip: PendingClip) -> bool:
+        """One PUT of a passage's clip. True when it left the queue (uploaded or refused for good), False to retry."""
+        attempts = self.queue.clip_attempting(clip.capture_id)
+        body = clip_body(clip.clip)
+        sent = self.clock.since_boot()
+        headers = device_signature.signed_headers(self.device_id, self._secret, int(self.server_now()), body)
+        fields: dict[str, Any] = {"capture_id": clip.capture_id, "attempts": attempts, "bytes": len(clip.clip)}
+        try:
+            reply = self._session.put(f"{self.url}/{clip.capture_id}/clip", data=body, headers=headers,
+                                      timeout=self.timeout)
+        except requests.RequestException as error:
+            return self._retry_clip(clip, attempts, f"network: {type(error).__name__}")
+        self._learn(reply.headers.get("Date"), sent, self.clock.since_boot())
+        answer = _json(reply)
+        code = str(answer.get("code", "")) or None
+        if 200 <= reply.status_code < 300:
+            self.queue.clip_done(clip.capture_id, "uploaded")
+            self.stats.clips_sent += 1
+            log.info("clip uploaded", extra={"fields": {"event": "clip_uploaded", **fields,
+                                                        "linked_to": answer.get("linked_to")}})
+            return True
+        if reply.status_code in NEVER_ACCEPTED or (reply.status_code == 404 and code == "capture_not_found"):
+            self.queue.clip_done(clip.capture_id, f"refused: {code or reply.status_code}")
+            self.stats.clips_refused += 1
+            log.error("clip refused by the server; dropped", extra={"fields": {
+                "event": "clip_refused", **fields, "status": reply.status_code, "code": code}})
+            return True
+        return self._retry_clip(clip, attempts, f"http {reply.status_code} {code or ''}".strip())
+
+    def _retry_clip(self, clip: PendingClip, attempts: int, error: str) -> bool:
+        delay = self.backoff.delay(max(0, attempts - 1), self._rng)
+        self.queue.clip_retry_later(clip.capture_id, delay, error)
+        self.stats.failed_attempts += 1
+        self.stats.last_error = error
+        log.warning("clip upload failed; will retry", extra={"fields": {
+            "event": "clip_retry", "capture_id": clip.capture_id, "attempt": attempts, "error": error,
+            "retry_in_s": round(delay, 1)}})
+        return False
 
     def server_now(self) -> float:
         """The time on the server's clock as best known: the box's clock corrected, once checked in this boot."""

@@ -3,6 +3,7 @@ someone else's, and the phone layout."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 import requests
@@ -161,3 +162,22 @@ def test_the_person_downloads_her_own_bundle_and_an_on_time_day_offers_none(page
     sign_in(page, "lanhdao", PASSWORD, month_url(district, "leader", date=district.day.isoformat()))
     page.locator("#day-details").get_by_role("heading", name="Các lần chấm công trong ngày").wait_for()
     assert page.locator("[data-action='evidence-bundle']").count() == 0
+
+def test_an_absent_day_shows_the_passages_nobody_was_matched_to_that_morning(page, district: District) -> None:
+    # GIVEN Hoàng Minh Đức never came, and a visitor nobody enrolled passed the district's lobby at 07:15
+    assert district.unmatched_clip, "the visitor was matched to someone: no unmatched passage to show"
+    # WHEN the leader opens his absent day
+    sign_in(page, "lanhdao", PASSWORD, month_url(district, "missing", date=district.day.isoformat()))
+    details = page.locator("#day-details")
+    section = details.locator("section.nearest-evidence")
+    section.get_by_role("heading", name="Lượt đi qua không nhận diện được sáng hôm đó").wait_for()
+    # THEN the visitor's passage is there: the time, the camera, the photo and the clip, said to be short-lived
+    row = section.locator("tbody tr")
+    assert row.count() == 1 and "07:15" in row.inner_text() and "Camera sảnh" in row.inner_text()
+    clip_link = row.get_by_role("link", name="Xem video lượt đi qua")
+    href = clip_link.get_attribute("href") or ""
+    assert "unmatched/" in href and "/clip.webm" in href
+    assert "có thể là khách" in section.inner_text()
+    # AND the link is that very clip, the one the device signed
+    clip = requests.get(href, timeout=30)
+    assert clip.status_code == 200 and hashlib.sha256(clip.content).hexdigest() == district.unmatched_clip

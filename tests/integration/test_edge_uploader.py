@@ -7,6 +7,7 @@ API sits a relay that can be stopped, lose answers, or hold a request while the 
 from __future__ import annotations
 
 import base64
+import hashlib
 import os
 import signal
 import socket
@@ -199,6 +200,13 @@ def test_one_capture_per_passage_recognised_and_recorded_once(office: Office, fa
         events = office.events(person, day)
         assert [e["event"] for e in events] == ["check_in"], person
         assert events[0]["capture_id"] in {row["capture_id"] for row in journal}
+        # and the passage's clip, uploaded after the answer, hashed as the capture signed it, playable WebM
+        clip = requests.get(str(events[0]["clip_url"]), timeout=30)
+        assert clip.status_code == 200 and clip.content.startswith(b"\x1a\x45\xdf\xa3"), person
+        assert hashlib.sha256(clip.content).hexdigest() == events[0]["clip_sha256"]
+        assert 1_000 < len(clip.content) < 1_000_000
+    assert {row["clip"] for row in journal} <= {"uploaded", None}  # no face / outside the windows: not sent
+    assert [row["clip"] for row in journal if row["result"] == "unknown"] == ["uploaded"]  # the stranger's
 
 
 def test_killed_during_an_upload_restarts_and_counts_once(office: Office, faces_dir: Path, models_dir: Path,

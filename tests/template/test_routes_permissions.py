@@ -18,7 +18,8 @@ from chamcong.http import DEVICE, INTEGRATION, PUBLIC, ApiRouter, RequestContext
 # The API's description, sign-in, and the public key that signs evidence bundles (anyone checking one needs it).
 PUBLIC_ROUTES = {("/v1/openapi.json", "GET"), ("/v1/auth/login", "POST"), ("/docs", "GET"), ("/docs/{asset}", "GET"),
                  ("/v1/evidence/public-key", "GET")}
-DEVICE_ROUTES = {("/v1/recognitions", "POST")}
+# A device posts its captures and, afterwards, the clip of each passage (checked against the signed sha256).
+DEVICE_ROUTES = {("/v1/recognitions", "POST"), ("/v1/recognitions/{capture_id}/clip", "PUT")}
 # What an integration client's key opens: posting tasks, nothing else.
 API_KEY_ROUTES = {("/v1/tasks/batch", "POST")}
 # What a temporary password opens: its own change, the account itself, and signing out.
@@ -72,7 +73,7 @@ def test_every_route_declares_a_permission_its_auth_kind_allows(spec: Any) -> No
         assert spec.permission == DEVICE
 
 
-def test_the_only_device_route_is_the_recognition_upload() -> None:
+def test_the_only_device_routes_are_the_recognition_and_clip_uploads() -> None:
     assert {(s.path, s.method) for s in api_module.api.specs if s.auth == "device"} == DEVICE_ROUTES
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from chamcong.http import DEVICE, RequestContext, Routes
 from chamcong.schemas.devices import (
+    ClipStored,
+    ClipUpload,
     CreateDevice,
     Device,
     DeviceList,
@@ -13,7 +15,7 @@ from chamcong.schemas.devices import (
     RecognitionRequest,
     RecognitionResponse,
 )
-from chamcong.services import devices, recognition
+from chamcong.services import clips, devices, recognition
 
 routes = Routes("devices", "Thiết bị ở sảnh và nhận diện — lobby devices and recognitions")
 
@@ -51,3 +53,12 @@ def revoke_device(ctx: RequestContext, device_id: str) -> dict[str, Any]:
 def recognise(ctx: RequestContext) -> dict[str, Any]:
     assert ctx.device is not None
     return recognition.recognise(ctx.container, ctx.device, ctx.raw_body, ctx.body, ctx.watch)
+
+
+@routes.route("/v1/recognitions/{capture_id}/clip", "PUT", summary="The clip of a passage, after its capture was "
+              "answered: kept if its sha256 is the one the capture signed", auth="device", permission=DEVICE,
+              body=ClipUpload, response=ClipStored,
+              errors=("invalid_base64", "capture_not_found", "clip_mismatch", "clip_too_large", "invalid_clip"))
+def upload_clip(ctx: RequestContext, capture_id: str) -> dict[str, Any]:
+    assert ctx.device is not None
+    return clips.store_clip(ctx.container, ctx.device, capture_id, ctx.body)

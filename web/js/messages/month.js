@@ -99,6 +99,22 @@ export default {
   'month.open_snapshot': { vi: 'Xem ảnh (dữ liệu cá nhân)', en: 'Open the photo (personal data)' },
   'month.snapshot_erased': { vi: 'Ảnh đã được xoá cùng dữ liệu khuôn mặt của người này',
     en: 'The photo was erased with this person\'s face data' },
+
+  'month.open_clip': { vi: 'Xem video lượt đi qua', en: 'Watch the clip of the passage' },
+  'month.nearest_title': {
+    vi: 'Lượt đi qua không nhận diện được sáng hôm đó',
+    en: 'Passages nobody was matched to that morning',
+  },
+  'month.nearest_note': {
+    vi: 'Camera nơi làm việc đã ghi lại các lượt đi qua này nhưng không nhận ra ai (có thể là khách). '
+      + 'Chúng chỉ được lưu ít ngày; đường dẫn chỉ có hiệu lực trong thời gian ngắn.',
+    en: 'The cameras of the workplace recorded these passages but matched nobody (they may be visitors). '
+      + 'They are kept for a few days only; the links work for a short time.',
+  },
+  'month.nearest_none': {
+    vi: 'Camera không ghi lại lượt đi qua nào chưa nhận diện được sáng hôm đó (hoặc đã quá thời hạn lưu).',
+    en: 'No unmatched passage was recorded that morning (or they are no longer kept).',
+  },
   'month.events_links_note': {
     vi: 'Các đường dẫn ảnh chỉ có hiệu lực trong thời gian ngắn.',
     en: 'The photo links work for a short time only.',

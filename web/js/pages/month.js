@@ -151,6 +151,23 @@ function evidenceFigure(evidence) {
       h('small', {}, t('month.evidence_personal'))));
 }
 
+/** A day without a check-in: the passages of that morning the site's cameras matched to nobody. */
+function nearestEvidence(passages) {
+  return h('section', { class: 'nearest-evidence', 'aria-labelledby': 'nearest-title' },
+    h('h3', { id: 'nearest-title' }, t('month.nearest_title')),
+    passages.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'striped' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('month.event_time')),
+        h('th', { scope: 'col' }, t('month.event_device')), h('th', { scope: 'col' }, t('month.event_snapshot')))),
+      h('tbody', {}, passages.map((passage) => h('tr', {},
+        h('td', {}, hhmm(passage.captured_at_local.slice(11))),
+        h('td', {}, passage.device_name),
+        h('td', {}, h('a', { href: passage.snapshot_url, target: '_blank', rel: 'noopener noreferrer' },
+          t('month.open_snapshot')), passage.clip_url ? [h('br'), h('a', { href: passage.clip_url,
+          target: '_blank', rel: 'noopener noreferrer' }, t('month.open_clip'))] : null)))))) :
+      h('p', {}, t('month.nearest_none')),
+    h('p', {}, h('small', {}, t('month.nearest_note'))));
+}
+
 /** The absence and the correction that apply to a day, with their reasons and authors. */
 function dayReasons(day, absences, corrections) {
   const lines = [];
@@ -210,7 +227,7 @@ async function dayDetails(where, staffId, day, month, absences, corrections) {
   try {
     const reply = await api('GET', `/v1/staff/${encodeURIComponent(staffId)}/events`, { query: { date: day.date } });
     if (!reply.events.length) {
-      show(events, h('p', {}, t('month.no_events')));
+      show(events, h('p', {}, t('month.no_events')), nearestEvidence(reply.nearest_evidence || []));
       return;
     }
     show(events, h('div', { class: 'table-wrap' }, h('table', { class: 'striped' },
@@ -225,8 +242,10 @@ async function dayDetails(where, staffId, day, month, absences, corrections) {
         h('td', { class: 'numeric' }, formatNumber(event.similarity, { maximumFractionDigits: 2 })),
         h('td', {}, event.snapshot_url
           ? h('a', { href: event.snapshot_url, target: '_blank', rel: 'noopener noreferrer' }, t('month.open_snapshot'))
-          : t('month.snapshot_erased')))))))),
-    h('p', {}, h('small', {}, t('month.events_links_note'))));
+          : t('month.snapshot_erased'), event.clip_url ? [h('br'), h('a', { href: event.clip_url, target: '_blank',
+          rel: 'noopener noreferrer' }, t('month.open_clip'))] : null)))))),
+    h('p', {}, h('small', {}, t('month.events_links_note'))),
+    reply.nearest_evidence && reply.nearest_evidence.length ? nearestEvidence(reply.nearest_evidence) : null);
   } catch (error) {
     show(events, errorBox(error));
   }

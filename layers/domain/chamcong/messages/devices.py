@@ -60,4 +60,24 @@ MESSAGES: dict[str, Message] = {
         'Thiết bị đã bị thu hồi.',
         'The device has been revoked.',
     ),
+    "capture_not_found": Message(
+        404,
+        'Không tìm thấy lượt ghi hình này của thiết bị (chưa gửi, hoặc đã hết thời hạn lưu).',
+        'This device has no such capture (never sent, or no longer kept).',
+    ),
+    "clip_mismatch": Message(
+        422,
+        'Đoạn video không khớp mã băm (sha256) đã ký trong lượt ghi hình, hoặc lượt ghi hình không có đoạn video.',
+        'The clip does not match the sha256 signed in the capture, or the capture announced no clip.',
+    ),
+    "clip_too_large": Message(
+        413,
+        'Đoạn video vượt quá 1 MB.',
+        'The clip is larger than 1 MB.',
+    ),
+    "invalid_clip": Message(
+        422,
+        'Tệp gửi lên không phải là đoạn video WebM hoặc AVI.',
+        'The file is not a WebM or AVI clip.',
+    ),
 }

@@ -34,6 +34,9 @@ class Event(View):
     similarity: float
     snapshot_url: str | None = Field(description="Short-lived link; None once the evidence was erased with the person")
     snapshot_url_expires_at: str
+    clip_url: str | None = Field(default=None, description="The passage's clip (WebM), a short-lived link (expires "
+                                                           "with the snapshot's); None when no clip was uploaded")
+    clip_sha256: str | None = Field(default=None, description="The clip's sha256, as the device signed it")
     clock_offset_seconds: float | None = Field(
         default=None, description="The lobby device's clock was wrong by this many seconds; captured_at is corrected")
 
@@ -42,6 +45,9 @@ class EventList(View):
     staff_id: str
     date: str
     events: list[Event]
+    nearest_evidence: list[UnmatchedPassage] = Field(
+        default_factory=list, description="No check-in that day: the passages of that morning at the lobbies of the "
+                                          "person's site that matched nobody (kept a short time; may be visitors)")
 
 
 class Evidence(View):
@@ -51,6 +57,17 @@ class Evidence(View):
     capture_id: str
     snapshot_url: str | None = Field(description="Short-lived link; None once the evidence was erased with the person")
     snapshot_url_expires_at: str
+    clip_url: str | None = Field(default=None, description="The passage's clip, a short-lived link")
+
+
+class UnmatchedPassage(View):
+    device_id: str
+    device_name: str
+    capture_id: str
+    captured_at_local: str
+    snapshot_url: str = Field(description="The passage's best crop, a short-lived link")
+    clip_url: str | None = Field(description="Its clip, if the device uploaded one")
+    url_expires_at: str
 
 
 class WorkingDay(View):
@@ -66,6 +83,10 @@ class WorkingDay(View):
     early_minutes: int
     holiday: str | None
     evidence: Evidence | None = Field(description="The event that made the day late or early, with its snapshot")
+    nearest_evidence: list[UnmatchedPassage] | None = Field(
+        default=None, description="An absent or missing-check-in day (within the unmatched retention): the passages "
+                                  "of that morning at the lobbies of the person's site that matched nobody (staff "
+                                  "views only; may be visitors)")
     absence_id: str | None = Field(default=None, description="The leave, trip or work from home that applies")
     correction_id: str | None = Field(default=None, description="The correction that set the status, if any")
     status_before_correction: DayStatus | None = Field(default=None, description="What the rules said before it")
@@ -158,6 +179,8 @@ class SpoofAttempt(View):
     resembles_name: str | None
     similarity: float | None
     snapshot_urls: list[str] = Field(description="The passage's frames: short-lived links")
+    clip_url: str | None = Field(default=None, description="The passage's clip (WebM), a short-lived link; None "
+                                                           "when the device sent none")
     snapshot_url_expires_at: str
 
 

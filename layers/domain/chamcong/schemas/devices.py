@@ -12,6 +12,9 @@ from chamcong.schemas.common import Body, Id, Name, Query, View
 MAX_FRAMES = 3
 # A box that booted in 1970 is 56 years off: the bound only keeps the number sane.
 MAX_CLOCK_OFFSET_SECONDS = 100 * 365.25 * 86400
+# A passage's clip: a few seconds of low-resolution video (WebM/VP8), a few hundred KB; refused above this.
+MAX_CLIP_BYTES = 1024 * 1024
+SHA256_HEX = r"^[0-9a-f]{64}$"
 
 
 class CreateDevice(Body):
@@ -50,6 +53,10 @@ class RecognitionRequest(Body):
         description="Set when the device's clock was wrong (by more than 2 s): captured_at is the device's time "
                     "corrected by this many seconds (server time - device time, from the Date of the server's "
                     "answers). Stored with the event and the capture")
+    clip_sha256: str | None = Field(
+        default=None, pattern=SHA256_HEX,
+        description="sha256 (hex) of the passage's clip, uploaded afterwards to PUT /v1/recognitions/{capture_id}/"
+                    "clip: inside the signed body, so the server can prove the clip is the one the device recorded")
 
     @model_validator(mode="after")
     def _one_way_to_send_crops(self) -> RecognitionRequest:
@@ -75,3 +82,18 @@ class RecognitionResponse(View):
     frames: int = Field(default=1, description="How many of the crops sent showed a face and were judged")
     captured_at_local: str
     display_message: str = Field(description="What the lobby screen shows, in Vietnamese")
+
+
+class ClipUpload(Body):
+    clip_b64: str = Field(min_length=1,  # larger than MAX_CLIP_BYTES: 413 clip_too_large (service)
+                          description=f"The passage's clip (WebM, at most {MAX_CLIP_BYTES} bytes), base64; its "
+                                      "sha256 must be the clip_sha256 of the capture")
+
+
+class ClipStored(View):
+    capture_id: str
+    clip_sha256: str
+    size: int
+    linked_to: Literal["event", "spoof", "unmatched", "none"] = Field(
+        description="What the clip is evidence of: the event or spoof the capture recorded, an unmatched passage "
+                    "(kept briefly), or nothing (no face, outside the windows: the clip is not kept)")

@@ -17,12 +17,13 @@ from typing import Any
 from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.evidence.views import View, record_views
-from chamcong.rules.attendance import Absence, Attendance, Correction, DaySummary, summarise_day
+from chamcong.rules.attendance import Absence, Attendance, Correction, DayStatus, DaySummary, summarise_day
 from chamcong.rules.calendar import WorkCalendar
 from chamcong.rules.collation import vietnamese_key
 from chamcong.rules.windows import EventType
 from chamcong.services.absences import active_absences, to_absence
 from chamcong.services.calendars import calendar_for
+from chamcong.services.clips import clip_link, unmatched_passages, unmatched_views
 from chamcong.services.common import iso
 from chamcong.services.corrections import latest_corrections
 from chamcong.services.roster import rostered
@@ -33,6 +34,8 @@ from chamcong.store.models.absences import AbsenceModel
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.corrections import CorrectionModel
 from chamcong.store.models.staff import StaffModel
+
+NO_CHECK_IN = {DayStatus.ABSENT.value, DayStatus.MISSING_CHECK_IN.value}
 
 
 def unit_days(container: Container, access: Access, unit_id: str, day: date | None,
@@ -116,7 +119,12 @@ def staff_days(container: Container, access: Access, staff_id: str, month: str |
         judged.extend(_judge(calendar, person, day, events[day], now, away, corrections.get((staff_id, day)),
                              (staff_id, day) in at_home) for day in _days(since, until))
     rows = [_row(container, one) for one in judged]
-    record_views(container, access, evidence_views(judged))
+    # A day without a check-in: the unmatched passages of that morning, where still kept.
+    missing = {date.fromisoformat(row["date"]): row for row in rows if {row["status"], *row["flags"]} & NO_CHECK_IN}
+    nearest = unmatched_passages(container, person, missing)
+    for day, passages in nearest.items():
+        missing[day]["nearest_evidence"] = passages
+    record_views(container, access, [*evidence_views(judged), *unmatched_views(staff_id, person.unit_id, nearest)])
     return {"staff_id": staff_id, "month": f"{first:%Y-%m}", "days": rows}
 
 
@@ -134,15 +142,18 @@ def judge_person_day(container: Container, person: StaffModel, day: date,
 
 
 def evidence_views(judged: Iterable[JudgedDay]) -> list[View]:
-    """The snapshots whose links the rows of these days carry (`_evidence`), one view per person and day."""
+    """The snapshots and clips whose links the rows of these days carry (`_evidence`), per person and day."""
     views = []
     for one in judged:
         deciding = one.summary.evidence
         if deciding is None:
             continue
         event = one.recorded[(deciding.device_id, deciding.capture_id)]
-        views.append(View(one.person.staff_id, event.unit_id, "snapshot", (event.snapshot_key,),
-                          one.summary.day.isoformat()))
+        day = one.summary.day.isoformat()
+        if event.snapshot_key:  # erased evidence leaves no link
+            views.append(View(one.person.staff_id, event.unit_id, "snapshot", (event.snapshot_key,), day))
+        if event.clip_key:
+            views.append(View(one.person.staff_id, event.unit_id, "clip", (event.clip_key,), day))
     return views
 
 
@@ -197,4 +208,5 @@ def _evidence(container: Container, summary: DaySummary,
     return {"event": event.event_type, "captured_at_local": event.captured_at_local, "device_id": event.device_id,
             "capture_id": event.capture_id,
             "snapshot_url": container.blobs.presign(event.snapshot_key, seconds) if event.snapshot_key else None,
-            "snapshot_url_expires_at": iso(container.clock() + timedelta(seconds=seconds))}
+            "snapshot_url_expires_at": iso(container.clock() + timedelta(seconds=seconds)),
+            **clip_link(container, event.clip_key)}

@@ -8,6 +8,7 @@ from typing import Any
 from chamcong.access import Access
 from chamcong.container import Container
 from chamcong.evidence.views import View, record_views
+from chamcong.services.clips import clip_link, unmatched_passages, unmatched_views
 from chamcong.services.common import iso
 from chamcong.services.staff import person_in_scope
 from chamcong.store.models.attendance import EventModel
@@ -18,9 +19,15 @@ def list_events(container: Container, access: Access, staff_id: str, day: date |
     day = day or container.today()
     seconds = container.settings.presigned_url_seconds
     expires = iso(container.clock() + timedelta(seconds=seconds))
-    found = list(EventModel.of_person_on(staff_id, day))
-    record_views(container, access, [View(staff_id, found[0].unit_id if found else person.unit_id, "snapshot",
-                                          tuple(event.snapshot_key for event in found), day.isoformat())])
+    events = list(EventModel.of_person_on(staff_id, day))
+    nearest = {} if any(event.event_type == "check_in" for event in events) else unmatched_passages(
+        container, person, [day])
+    record_views(container, access, [
+        View(staff_id, events[0].unit_id if events else person.unit_id, "snapshot",
+             tuple(event.snapshot_key for event in events if event.snapshot_key), day.isoformat()),
+        View(staff_id, events[0].unit_id if events else person.unit_id, "clip",
+             tuple(event.clip_key for event in events if event.clip_key), day.isoformat()),
+        *unmatched_views(staff_id, person.unit_id, nearest)])
     return {
         "staff_id": staff_id,
         "date": day.isoformat(),
@@ -30,7 +37,10 @@ def list_events(container: Container, access: Access, staff_id: str, day: date |
              "capture_id": event.capture_id, "similarity": event.similarity,
              # Evidence links are short-lived and issued only to someone allowed to read this person.
              "snapshot_url": container.blobs.presign(event.snapshot_key, seconds) if event.snapshot_key else None,
-             "snapshot_url_expires_at": expires, "clock_offset_seconds": event.clock_offset_seconds}
-            for event in found
+             "snapshot_url_expires_at": expires, **clip_link(container, event.clip_key),
+             "clip_sha256": event.clip_sha256, "clock_offset_seconds": event.clock_offset_seconds}
+            for event in events
         ],
+        # No check-in that day: what the lobbies of the person's site saw that morning and matched to nobody.
+        "nearest_evidence": nearest.get(day, []),
     }

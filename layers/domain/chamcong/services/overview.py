@@ -22,6 +22,7 @@ from chamcong.rules.collation import vietnamese_key
 from chamcong.rules.windows import Window
 from chamcong.services.attendance import judge_unit
 from chamcong.services.calendars import calendar_for
+from chamcong.services.clips import clip_link
 from chamcong.services.common import iso
 from chamcong.services.units import get_unit
 from chamcong.store.models.devices import SpoofModel
@@ -76,7 +77,7 @@ def spoofs(container: Container, access: Access, day: date | None, unit_id: str 
         "resembles_name": a.resembles_name if a.resembles_staff_id in visible else None,
         "similarity": float(a.similarity) if a.resembles_staff_id in visible and a.similarity is not None else None,
         "snapshot_urls": [container.blobs.presign(str(key), seconds) for key in a.snapshot_keys],
-        "snapshot_url_expires_at": expires} for a in attempts]}
+        **clip_link(container, a.clip_key), "snapshot_url_expires_at": expires} for a in attempts]}
 
 
 def stats(container: Container, access: Access, month: str | None, unit_id: str | None) -> dict[str, Any]:

@@ -66,12 +66,13 @@ def _recognise(container: Container, device: DeviceModel, raw_body: bytes, reque
     response = _response(request.capture_id, passage, event_type, local)
     with watch.lap("record"):
         return _record(container, device, request.capture_id, body_sha256, captured_at, local, event_type,
-                       passage, response, now, request.clock_offset_seconds)
+                       passage, response, now, request.clock_offset_seconds, request.clip_sha256)
 
 
 def _record(container: Container, device: DeviceModel, capture_id: str, body_sha256: str, captured_at: datetime,
             local: datetime, event_type: EventType | None, passage: Passage, response: dict[str, Any],
-            now: datetime, clock_offset_seconds: float | None = None) -> dict[str, Any]:
+            now: datetime, clock_offset_seconds: float | None = None,
+            clip_sha256: str | None = None) -> dict[str, Any]:
     """Record the answer of a capture exactly once, and return the answer every request of it gets.
 
     1. The evidence goes to S3 first, under keys holding the body's sha256 prefix (a retry rewrites the same
@@ -84,17 +85,22 @@ def _record(container: Container, device: DeviceModel, capture_id: str, body_sha
        device's retry (the edge retries until it gets a 2xx), and concurrent duplicates make one event.
     """
     recorded: EventModel | SpoofModel | None = None
+    unmatched: list[str] = []  # the best crop of a passage nobody was matched to (nearest evidence of a day)
     if response["recorded"]:
         assert passage.staff is not None and event_type is not None
         recorded = _event(container, device, capture_id, captured_at, local, event_type, passage, body_sha256)
         recorded.clock_offset_seconds = clock_offset_seconds  # the edge corrected its clock by this much
     elif passage.result == "spoof_suspected":
         recorded = _spoof(container, device, capture_id, captured_at, local, passage, body_sha256)
+    elif passage.result == "unknown" and passage.evidence is not None:
+        unmatched = [_unmatched(container, device, capture_id, local, passage, body_sha256)]
+    if recorded is not None:
+        recorded.clip_sha256 = clip_sha256  # the clip uploaded afterwards must hash to this (services/clips.py)
     capture = CaptureModel(
         device.device_id, capture_id, body_sha256=body_sha256, status="done", claimed_at=time.time_ns(),
         response=response,
         expires_at=int((now + timedelta(days=container.settings.capture_retention_days)).timestamp()),
-        clock_offset_seconds=clock_offset_seconds,
+        clock_offset_seconds=clock_offset_seconds, clip_sha256=clip_sha256,
         record=None if recorded is None else {"table": _table_of(recorded), "item": recorded.to_simple_dict()})
     # An unfinished claim left by an older version of this service (status "pending", no answer) is taken over
     # by the same body: its holder's transaction was conditioned on its claim, so it can no longer record.
@@ -104,21 +110,22 @@ def _record(container: Container, device: DeviceModel, capture_id: str, body_sha
     except PutError as error:
         if not lost_condition(error):
             raise
-        return _answer_of_earlier(container, device.device_id, capture_id, body_sha256, recorded)
+        return _answer_of_earlier(container, device.device_id, capture_id, body_sha256, recorded, unmatched)
     if recorded is not None:
         _put_once(recorded)
     return response
 
 
 def _answer_of_earlier(container: Container, device_id: str, capture_id: str, body_sha256: str,
-                       ours: EventModel | SpoofModel | None) -> dict[str, Any]:
+                       ours: EventModel | SpoofModel | None, unmatched: list[str] | None = None) -> dict[str, Any]:
     """The answer an earlier request of this capture recorded, its event or spoof record made sure of."""
     existing = CaptureModel.get(device_id, capture_id, consistent_read=True)
     if existing.body_sha256 != body_sha256:
-        if ours is not None:
+        ours_keys = (_evidence_keys(ours) if ours is not None else []) + list(unmatched or [])
+        if ours_keys:
             # Our evidence went under our body's keys, which nothing refers to: never the first body's.
             with contextlib.suppress(Exception):
-                container.blobs.delete(*_evidence_keys(ours))
+                container.blobs.delete(*ours_keys)
         raise Conflict("capture_conflict")
     if existing.response is None:  # cannot happen: a claim of an older version with this body is taken over above
         raise RuntimeError("capture record without an answer")
@@ -189,6 +196,18 @@ def _spoof(container: Container, device: DeviceModel, capture_id: str, captured_
         similarity=passage.similarity if passage.staff else None,
         expires_at=int((container.clock() + retention).timestamp()),
     )
+
+
+def _unmatched(container: Container, device: DeviceModel, capture_id: str, local: datetime, passage: Passage,
+               body_sha256: str) -> str:
+    """The best crop of a passage nobody was matched to, under `unmatched/` (short retention): the nearest evidence
+    of an absent or missing-check-in day (`services.clips.nearest_evidence`). No record: the key says when and where."""
+    from face_engine.image import encode_jpeg
+
+    assert passage.evidence is not None
+    key = CaptureModel.unmatched_crop_key(local, device.device_id, capture_id, body_sha256)
+    container.blobs.put(key, encode_jpeg(passage.evidence.image), "image/jpeg")
+    return key
 
 
 def _response(capture_id: str, outcome: Passage, event_type: EventType | None, local: datetime) -> dict[str, Any]:

@@ -51,6 +51,10 @@ class EventModel(Model):
     clock_offset_seconds = NumberAttribute(null=True)
     # When the person's biometric evidence (snapshot, clip) was erased; the event stays as a work record.
     evidence_erased_at = UTCDateTimeAttribute(null=True)
+
+    # The passage's clip: its sha256 came inside the signed capture; the key is set when the clip is uploaded.
+    clip_sha256 = UnicodeAttribute(null=True)
+    clip_key = UnicodeAttribute(null=True)
     by_unit = EventsByUnitIndex()
 
     @staticmethod
@@ -64,6 +68,11 @@ class EventModel(Model):
         never overwrites the recorded event's evidence."""
         body = f".{body_sha256[:16]}" if body_sha256 else ""
         return f"snapshots/{local.date().isoformat()}/{device_id}/{capture_id}{body}.jpg"
+
+    @staticmethod
+    def clip_key_for(local_date: str, device_id: str, capture_id: str, extension: str) -> str:
+        """Where a passage's clip lives (an event's or a spoof's), expired by the `clips/` lifecycle rule."""
+        return f"clips/{local_date}/{device_id}/{capture_id}.{extension}"
 
     @classmethod
     def of_person_on(cls, staff_id: str, day: date) -> Iterator[EventModel]:

@@ -60,6 +60,25 @@ class CaptureModel(Model):
     record = CompactJSONAttribute(null=True)
     expires_at = NumberAttribute()  # DynamoDB TTL
     clock_offset_seconds = NumberAttribute(null=True)  # the device's clock was this wrong (captured_at corrected)
+    clip_sha256 = UnicodeAttribute(null=True)  # of the passage's clip, signed in the body; the upload must match it
+    clip_key = UnicodeAttribute(null=True)  # where the uploaded clip is (an unmatched passage's: nothing else links it)
+
+    @staticmethod
+    def unmatched_prefix(local_date: str, device_id: str | None = None) -> str:
+        """Unmatched passages of a day (and a device): `unmatched/{date}/{device_id}/{HHMMSS}/{capture_id}/…`,
+        expired by the `unmatched/` lifecycle rule (a short retention: they are mostly visitors)."""
+        return f"unmatched/{local_date}/" + (f"{device_id}/" if device_id else "")
+
+    @staticmethod
+    def unmatched_crop_key(local: datetime, device_id: str, capture_id: str, body_sha256: str) -> str:
+        """The best crop of a passage answered `unknown`; the body's sha256 prefix as for snapshots."""
+        return (f"{CaptureModel.unmatched_prefix(local.date().isoformat(), device_id)}{local:%H%M%S}/{capture_id}/"
+                f"crop.{body_sha256[:16]}.jpg")
+
+    @staticmethod
+    def unmatched_clip_key(local: datetime, device_id: str, capture_id: str, extension: str) -> str:
+        return (f"{CaptureModel.unmatched_prefix(local.date().isoformat(), device_id)}{local:%H%M%S}/{capture_id}/"
+                f"clip.{extension}")
 
 
 class SpoofModel(Model):
@@ -90,6 +109,9 @@ class SpoofModel(Model):
     expires_at = NumberAttribute()  # DynamoDB TTL: the spoof evidence's own retention
     # When the frames of a spoof resembling an erased person were erased (the record stays, naming nobody).
     evidence_erased_at = UTCDateTimeAttribute(null=True)
+
+    clip_sha256 = UnicodeAttribute(null=True)  # the passage's clip, as for events (EventModel.clip_key_for)
+    clip_key = UnicodeAttribute(null=True)
 
     @staticmethod
     def key(local: datetime, device_id: str, capture_id: str) -> str:
