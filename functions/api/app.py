@@ -21,6 +21,7 @@ from routes import (
     galleries,
     integrations,
     meta,
+    privacy,
     reports,
     roster,
     staff,
@@ -32,5 +33,5 @@ app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
 
 for area in (meta, accounts, units, staff, devices, galleries, integrations, tasks, calibration, attendance, absences,
-             corrections, roster, evaluations, reports, audit):
+             corrections, roster, evaluations, reports, audit, privacy):
     api.include(area.routes)

@@ -17,6 +17,7 @@ from chamcong.messages import (
     devices,
     evaluations,
     galleries,
+    privacy,
     reports,
     roster,
     staff,
@@ -42,7 +43,7 @@ def _merge(*areas: dict[str, Message]) -> dict[str, Message]:
 CATALOGUE: dict[str, Message] = _merge(common.MESSAGES, accounts.MESSAGES, devices.MESSAGES, staff.MESSAGES,
                                        units.MESSAGES, absences.MESSAGES, corrections.MESSAGES, reports.MESSAGES,
                                        galleries.MESSAGES, calibration.MESSAGES,
-                                       tasks.MESSAGES, roster.MESSAGES, evaluations.MESSAGES)
+                                       tasks.MESSAGES, roster.MESSAGES, evaluations.MESSAGES, privacy.MESSAGES)
 
 
 def status_of(code: str) -> int:
