@@ -22,15 +22,15 @@ from chamcong.services import dossier, erasure_requests, notices, personal_data
 routes = Routes("privacy", "Dữ liệu cá nhân — notices, a person's own data, erasure requests, the dossier")
 
 
-@routes.route("/v1/privacy/notices", "GET", summary="The versions of the notice of processing of personal data (every role reads them)",
-              auth="user", permission="staff:read", response=NoticeList)
+@routes.route("/v1/privacy/notices", "GET", summary="The versions of the notice of processing of personal data "
+              "(every role reads them)", auth="user", permission="staff:read", response=NoticeList)
 def list_notices(ctx: RequestContext) -> dict[str, Any]:
     return notices.list_notices(ctx.container, ctx.access)
 
 
 @routes.route("/v1/privacy/notices/{notice_version}", "GET", summary="A notice's printable text (Markdown), the "
-              "deployment's retention and legal basis filled in", auth="user", permission="staff:read", query=NoticeQuery,
-              response=NoticeText, errors=("notice_not_found",))
+              "deployment's retention and legal basis filled in", auth="user", permission="staff:read",
+              query=NoticeQuery, response=NoticeText, errors=("notice_not_found",))
 def read_notice(ctx: RequestContext, notice_version: str) -> dict[str, Any]:
     return notices.read_notice(ctx.container, ctx.access, notice_version, ctx.query.lang or ctx.lang)
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -139,16 +138,22 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _audit_about(person: StaffModel) -> tuple[list[dict[str, Any]], bool]:
-    """Entries whose subject is the person, in every unit they belonged to (the trail is read by unit)."""
+    """Entries about the person (their id as the subject, or in the details of an entry about their absence or
+    correction), in every unit they belonged to (the trail is read by unit)."""
     units = {person.unit_id}
     for move in person.transfers or []:
         units |= {move.get("from_unit"), move.get("to_unit")} - {None}
     found: list[AuditModel] = []
     for unit in sorted(units):
         found.extend(item for item in AuditModel.by_unit.query(unit, scan_index_forward=False)
-                     if item.subject == person.staff_id)
+                     if _about(item, person.staff_id))
     found.sort(key=lambda item: item.entry_key, reverse=True)
     return [audit.view(item) for item in found[:MAX_AUDIT_ENTRIES]], len(found) > MAX_AUDIT_ENTRIES
+
+
+def _about(item: AuditModel, staff_id: str) -> bool:
+    details = item.details if isinstance(item.details, dict) else {}
+    return item.subject == staff_id or details.get("staff_id") == staff_id
 
 
 def _get(container: Container, key: str) -> bytes | None:
