@@ -16,6 +16,8 @@
    changes nothing), then the afternoon reports (`afternoon_reports`).
 6. The month before (infra/demo/evaluation.py): its attendance and tasks, the evaluation of Phòng Nội vụ through
    self-assessment, review and the head's approval with the cap, and the monthly reports with their XLSX.
+7. The privacy documents (infra/demo/dossier.py): the notice printed at enrolment (out/notice-*.vi.md) and the
+   impact-assessment dossier (out/dossier.docx), both from the API.
 
 python -m infra.demo [--faces DIR] [--models-dir DIR] [--out DIR] [--strangers N]
 """
@@ -40,6 +42,7 @@ import requests
 
 from chamcong.messages import day_status_label
 from edge_uploader.queue import CaptureQueue
+from infra.demo.dossier import privacy_documents
 from infra.demo.evaluation import play as evaluation_month
 from infra.demo.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
 from infra.demo.spoofs import spoof_clip
@@ -440,6 +443,7 @@ def play(stack_url: str, demo: DemoPlan) -> DemoDay:
     text += accounts(api, units, enrolled, day)
     text += work_from_home(api, units, enrolled, day)
     text += monthly_evaluation(api, units, enrolled, day)
+    text += privacy_documents(api.session, api.base, out_dir)
     shutil.rmtree(out_dir / "clips", ignore_errors=True)
     return DemoDay(day, text, failures, rate)
 
