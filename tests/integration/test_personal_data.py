@@ -156,6 +156,26 @@ def test_a_person_reads_and_downloads_everything_held_about_them(product: Produc
     # AND nobody else's data is theirs to read
     other = product.staff("Người khác", person["unit"])
     assert product.get(f"/v1/staff/{other}/personal-data", token=person["token"]).status == 403
+    assert data["withheld"] == []
+
+
+def test_others_who_may_read_a_person_see_only_what_their_role_reads(product: Product,
+                                                                     person: dict[str, str]) -> None:
+    staff_id = person["staff_id"]
+    # WHEN the unit admin (who administers, reads no attendance and no audit trail) opens the person's data
+    seen = product.get(f"/v1/staff/{staff_id}/personal-data", token=person["admin"])
+    assert seen.status == 200, seen.body
+    # THEN they see the record, the photos' dates and the notices, but no attendance, no trail, no photo
+    assert seen.body["person"]["full_name"] == "Nguyễn Thị Hoa" and len(seen.body["notices"]) == 2
+    assert seen.body["events"] == [] and seen.body["audit"] == [] and seen.body["absences"] == []
+    assert [face["photo_url"] for face in seen.body["faces"]] == [None, None]
+    assert set(seen.body["withheld"]) == {"events", "absences", "corrections", "evaluations", "audit", "photos"}
+    archive = zipfile.ZipFile(io.BytesIO(product.get(f"/v1/staff/{staff_id}/personal-data/archive",
+                                                     token=person["admin"], headers=ZIP).raw))
+    assert not any(name.startswith(("photos/", "snapshots/")) for name in archive.namelist())
+    # WHEN a system admin reads it THEN they see the attendance and the trail, still no photo
+    full = product.get(f"/v1/staff/{staff_id}/personal-data").body
+    assert len(full["events"]) == 1 and full["audit"] and full["withheld"] == ["photos"]
 
 
 def test_an_erasure_request_is_completed_by_the_unit_admin(product: Product, person: dict[str, str]) -> None:

@@ -138,4 +138,14 @@ export default {
     vi: 'Tải hồ sơ đánh giá tác động (.docx)',
     en: 'Download the impact-assessment dossier (.docx)',
   },
+  'privacy.withheld': {
+    vi: 'Với vai trò của bạn, các phần sau không được hiển thị: {sections}. Cán bộ tự xem được toàn bộ.',
+    en: 'Your role does not show these parts: {sections}. The person sees them all.',
+  },
+  'privacy.withheld_events': { vi: 'giờ đến, giờ về', en: 'check-ins and check-outs' },
+  'privacy.withheld_absences': { vi: 'nghỉ phép, công tác', en: 'absences' },
+  'privacy.withheld_corrections': { vi: 'chỉnh sửa chấm công', en: 'corrections' },
+  'privacy.withheld_evaluations': { vi: 'đánh giá hằng tháng', en: 'monthly evaluations' },
+  'privacy.withheld_audit': { vi: 'nhật ký thao tác', en: 'the audit trail' },
+  'privacy.withheld_photos': { vi: 'ảnh khuôn mặt', en: 'the face photos' },
 };

@@ -103,6 +103,8 @@ const personalData = {
       heading(t(own ? 'privacy.title' : 'privacy.title_of', { name: person.full_name })),
       h('p', {}, t('privacy.intro'), ' ', h('a', { href: link('/privacy/notice') }, t('privacy.read_notice'))),
       h('div', { class: 'row-actions' }, archiveButton), messages,
+      data.withheld.length ? notice(t('privacy.withheld', { sections: data.withheld.map((name) =>
+        t(`privacy.withheld_${name}`)).join(', ') })) : null,
       section('privacy-person', t('privacy.section_person'), h('dl', {},
         h('dt', {}, t('privacy.full_name')), h('dd', {}, person.full_name),
         h('dt', {}, t('privacy.employee_code')), h('dd', {}, person.employee_code || '—'),

@@ -90,6 +90,8 @@ class PersonalData(View):
     audit: list[dict[str, Any]]
     audit_truncated: bool
     erasure_requests: list[ErasureRequest]
+    withheld: list[Literal["events", "absences", "corrections", "evaluations", "audit", "photos"]] = Field(
+        description="Sections not shown to this reader (the person themself sees all; others what their role reads)")
 
 
 class CreateErasureRequest(Body):

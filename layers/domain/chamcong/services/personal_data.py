@@ -1,6 +1,11 @@
 """Everything the product holds about a person, for that person (Decree 13/2023/NĐ-CP Art. 9 and 14): read as JSON
 with short-lived links to the photos and snapshots, or downloaded as one .zip with the files inside. Each read is
-audited (`privacy.subject_access`). Allowed to the person themself and to whoever may read them (`staff:read`)."""
+audited (`privacy.subject_access`).
+
+The person themself sees everything, their photos included. Anyone else who may read them (`staff:read`) sees
+only the sections their role already reads elsewhere — a unit admin no attendance and no audit trail, a leader
+no audit trail — and never a link to a photo (the API offers nobody else one); the others are named in
+`withheld`."""
 
 from __future__ import annotations
 
@@ -46,31 +51,48 @@ photos/ (the enrolled face photos), snapshots/ (the recognition snapshots still 
 """
 
 
+# Each section a reader other than the person needs a permission for (on that person, in scope).
+SECTION_PERMISSIONS = {"events": "events:read", "absences": "absences:read", "corrections": "corrections:read",
+                       "evaluations": "evaluations:read", "audit": "audit:read"}
+
+
+def _withheld(access: Access, person: StaffModel) -> list[str]:
+    if access.principal.staff_id == person.staff_id:
+        return []
+    withheld = [section for section, permission in SECTION_PERMISSIONS.items()
+                if not access.sees_person(permission, person.staff_id, person.unit_id)]
+    return [*withheld, "photos"]
+
+
 def read(container: Container, access: Access, staff_id: str, source: Source) -> dict[str, Any]:
     person = person_in_scope(access, "staff:read", staff_id)
-    data = _gather(container, person)
+    data = _gather(container, person, _withheld(access, person))
     seconds = container.settings.presigned_url_seconds
     for face, record in zip(data["faces"], data["_faces"], strict=True):
-        face["photo_url"] = container.blobs.presign(record.photo_key, seconds)
+        face["photo_url"] = None if "photos" in data["withheld"] else container.blobs.presign(record.photo_key,
+                                                                                              seconds)
     for event, record in zip(data["events"], data["_events"], strict=True):
         key = getattr(record, "snapshot_key", None)
         event["snapshot_url"] = container.blobs.presign(key, seconds) if key else None
-    _audit(container, access, person, "read", source, {"events": len(data["events"]), "faces": len(data["faces"])})
+    _audit(container, access, person, "read", source, {"events": len(data["events"]), "faces": len(data["faces"]),
+                                                       "withheld": data["withheld"]})
     return _public(data)
 
 
 def archive(container: Container, access: Access, staff_id: str, source: Source) -> FileResult:
     """One .zip: personal-data.json, photos/{face_id}.jpg, snapshots/{date}/{event}.jpg and a README (vi + en)."""
     person = person_in_scope(access, "staff:read", staff_id)
-    data = _gather(container, person)
+    data = _gather(container, person, _withheld(access, person))
     buffer = io.BytesIO()
     size = 0
     omitted = 0
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive_file:
         for face, record in zip(data["faces"], data["_faces"], strict=True):
-            photo = _get(container, record.photo_key)
             face["photo_url"] = None
             face["file"] = None
+            if "photos" in data["withheld"]:
+                continue
+            photo = _get(container, record.photo_key)
             if photo is not None:
                 face["file"] = f"photos/{record.face_id}.jpg"
                 archive_file.writestr(face["file"], photo)
@@ -100,15 +122,17 @@ def archive(container: Container, access: Access, staff_id: str, source: Source)
             name=person.full_name, staff_id=person.staff_id, at=public["generated_at"], by=access.username,
             omitted_vi=note_vi, omitted_en=note_en))
     _audit(container, access, person, "archive", source,
-           {"events": len(data["events"]), "faces": len(data["faces"]), "snapshots_omitted": omitted})
+           {"events": len(data["events"]), "faces": len(data["faces"]), "snapshots_omitted": omitted,
+            "withheld": data["withheld"]})
     return FileResult(buffer.getvalue(), ZIP, f"du-lieu-ca-nhan-{person.staff_id}.zip")
 
 
-def _gather(container: Container, person: StaffModel) -> dict[str, Any]:
+def _gather(container: Container, person: StaffModel, withheld: list[str]) -> dict[str, Any]:
     staff_id = person.staff_id
+    shown = set(SECTION_PERMISSIONS) - set(withheld)
     faces = list(FaceModel.query(staff_id))
-    events = list(EventModel.query(staff_id))
-    audit_entries, truncated = _audit_about(person)
+    events = list(EventModel.query(staff_id)) if "events" in shown else []
+    audit_entries, truncated = _audit_about(person) if "audit" in shown else ([], False)
     return {
         "staff_id": staff_id,
         "generated_at": iso(container.clock()),
@@ -121,15 +145,17 @@ def _gather(container: Container, person: StaffModel) -> dict[str, Any]:
                     "captured_at": iso(event.captured_at), "device_id": event.device_id,
                     "similarity": float(event.similarity), "snapshot_url": None} for event in events],
         "_events": events,
-        "absences": [absence_view(item) for item in AbsenceModel.query(staff_id)],
-        "corrections": [correction_view(item) for item in CorrectionModel.query(staff_id)],
+        "absences": [absence_view(item) for item in AbsenceModel.query(staff_id)] if "absences" in shown else [],
+        "corrections": ([correction_view(item) for item in CorrectionModel.query(staff_id)]
+                        if "corrections" in shown else []),
         "evaluations": [{"month": item.month, "unit_id": item.unit_id, "state": item.state, "total": item.total,
                          "grade": item.grade, "final_grade": item.final_grade, "self_entry": item.self_entry,
                          "review_entry": item.review_entry, "history": item.history}
-                        for item in EvaluationModel.query(staff_id)],
+                        for item in EvaluationModel.query(staff_id)] if "evaluations" in shown else [],
         "audit": audit_entries,
         "audit_truncated": truncated,
         "erasure_requests": [erasure_requests.view(item) for item in erasure_requests.of_person_items(staff_id)],
+        "withheld": withheld,
     }
 
 
