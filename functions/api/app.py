@@ -22,6 +22,7 @@ from routes import (
     galleries,
     integrations,
     meta,
+    privacy,
     reports,
     roster,
     staff,
@@ -33,5 +34,5 @@ app = Chalice(app_name="chamcong-api")
 api = ApiRouter(app)
 
 for area in (meta, accounts, units, staff, devices, galleries, integrations, tasks, calibration, attendance, absences,
-             corrections, roster, evaluations, evidence, reports, audit):
+             corrections, roster, evaluations, evidence, reports, audit, privacy):
     api.include(area.routes)

@@ -18,6 +18,9 @@
    self-assessment, review and the head's approval with the cap, and the monthly reports with their XLSX.
 7. A late day's evidence bundle (infra/demo/evidence.py): downloaded, verified offline against the published key's
    fingerprint with `python -m infra.verify_bundle`, and a tampered copy refused.
+8. The privacy documents (infra/demo/dossier.py): the notice printed at enrolment (out/notice-*.vi.md) and the
+   impact-assessment dossier (out/dossier.docx), both from the API.
+9. Erasure (infra/demo/privacy.py): a person leaves; every table and object is scanned for what is left of them.
 
 python -m infra.demo [--faces DIR] [--models-dir DIR] [--out DIR] [--strangers N]
 """
@@ -42,6 +45,7 @@ import requests
 
 from chamcong.messages import day_status_label
 from edge_uploader.queue import CaptureQueue
+from infra.demo.dossier import privacy_documents
 from infra.demo.evaluation import play as evaluation_month
 from infra.demo.evidence import play as evidence_bundle
 from infra.demo.lobby import DETECTOR_FILE, PassageTruth, build_clip, photo_folders, schedule, usable
@@ -448,6 +452,7 @@ def play(stack_url: str, demo: DemoPlan) -> DemoDay:
     text += accounts(api, units, enrolled, day)
     text += work_from_home(api, units, enrolled, day)
     text += monthly_evaluation(api, units, enrolled, day)
+    text += privacy_documents(api.session, api.base, out_dir)
     # Last, so nothing above changes: someone without an account leaves, and nothing of their face stays.
     leaving = ([p for p in enrolled if p.unit_id != units[1]["unit_id"]] or enrolled)[-1]
     erased_text, left = erase_demo(api, str(leaving.staff_id), leaving.full_name)

@@ -39,6 +39,9 @@ PAGES = [
     ("lanhdao", "/#/evaluations/unit?unit_id={unit_a}&month={eval_month}", "Bảng đánh giá, xếp loại"),
     ("lanhdao", "/#/evaluations/person/{clerk}?month={eval_month}", "Điểm từng tiêu chí chung"),
     ("noivu", "/#/admin/rulesets", "Khung điểm xếp loại"),
+    ("canbo", "/#/people/{clerk}/personal-data", "Yêu cầu xoá dữ liệu"),
+    ("quantri", "/#/erasure-requests?status=any", "Yêu cầu xoá dữ liệu cá nhân"),
+    ("canbo", "/#/privacy/notice", "THÔNG BÁO VỀ VIỆC XỬ LÝ DỮ LIỆU CÁ NHÂN"),
 ]
 
 

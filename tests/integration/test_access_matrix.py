@@ -25,6 +25,7 @@ import pytest
 
 import app as api_module
 from chamcong.schemas.common import XLSX
+from chamcong.services.dossier import DOCX
 from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.roster import RosterModel
 from tests.integration.harness import Product, Reply
@@ -47,7 +48,9 @@ STAFF_SELF_ROUTES = {"GET /v1/staff/{staff_id}", "GET /v1/staff/{staff_id}/trans
                      "GET /v1/staff/{staff_id}/days/{date}/evidence-bundle",
                      "GET /v1/absences?staff_id", "GET /v1/corrections?staff_id", "GET /v1/staff/{staff_id}/tasks",
                      "GET /v1/staff/{staff_id}/evaluations/{month}", "GET /v1/staff/{staff_id}/evaluations",
-                     "PUT /v1/staff/{staff_id}/evaluations/{month}/self-assessment"}
+                     "PUT /v1/staff/{staff_id}/evaluations/{month}/self-assessment",
+                     "GET /v1/staff/{staff_id}/personal-data", "GET /v1/staff/{staff_id}/personal-data/archive",
+                     "POST /v1/staff/{staff_id}/erasure-requests"}
 
 READERS = {"oversight", "unit_admin", "unit_leader", "unit_head"}
 # attendance, events, absences, corrections: not the unit admin
@@ -169,6 +172,19 @@ ALLOWED_ROLES: dict[str, set[str]] = {
     "GET /v1/reports/monthly": PEOPLE_READERS,
     "GET /v1/reports/monthly/{month}/{audience}": PEOPLE_READERS,
     "GET /v1/reports/monthly/{month}/{audience}/attachment": PEOPLE_READERS,
+    # Decree 13/2023: the notice is read by every role; a person's own data by the person and whoever may read
+    # them; erasure is asked by the person or their unit admin and answered by the unit admin; the impact-assessment
+    # dossier is for Home Affairs (oversight) and system admins.
+    "GET /v1/privacy/notices": set(ROLES),
+    "GET /v1/privacy/notices/{notice_version}": set(ROLES),
+    "GET /v1/staff/{staff_id}/personal-data": READERS,
+    "GET /v1/staff/{staff_id}/personal-data/archive": READERS,
+    "POST /v1/staff/{staff_id}/erasure-requests": {"unit_admin"},
+    "GET /v1/erasure-requests": {"unit_admin"},
+    "GET /v1/erasure-requests?unit_id": {"unit_admin"},
+    "POST /v1/erasure-requests/{request_id}/complete": {"unit_admin"},
+    "POST /v1/erasure-requests/{request_id}/refuse": {"unit_admin"},
+    "GET /v1/privacy/dossier": {"oversight"},
 }
 # Lists without a target are checked by what they return (test_lists_show_only_what_the_role_oversees);
 # one's own password and session by tests/integration/test_account_lifecycle.py.
@@ -307,6 +323,23 @@ def _staff_sheet(world: World, target: str) -> dict[str, object]:
 def _fresh_person_in(world: World, target: str) -> str:
     return str(world.as_admin("POST", "/v1/staff", {"full_name": world.unique("Người tạm "),
                                                      "unit_id": _unit_of(world, target)}).body["staff_id"])
+
+
+def _without_open_request(world: World, target: str) -> str:
+    """The target person, any erasure request of theirs still open refused by the site's admin first."""
+    staff_id = world.people[target]
+    listed = world.as_admin("GET", f"/v1/erasure-requests?unit_id={_unit_of(world, target)}").body["requests"]
+    for request in listed:
+        if request["staff_id"] == staff_id and request["status"] == "pending":
+            world.as_admin("POST", f"/v1/erasure-requests/{request['request_id']}/refuse", {"reason": "Đã xem xét"})
+    return staff_id
+
+
+def _pending_request(world: World, target: str) -> str:
+    """A new erasure request of the target person's biometric data (they have no photo: completing erases none)."""
+    staff_id = _without_open_request(world, target)
+    return str(world.as_admin("POST", f"/v1/staff/{staff_id}/erasure-requests", {
+        "scope": "biometric", "reason": "Yêu cầu của cán bộ"}).body["request_id"])
 
 
 # --- the monthly evaluation: October 2026 for reading and the workflow, September for approving and reopening -----
@@ -548,17 +581,37 @@ REQUESTS: dict[str, tuple[tuple[str, ...], Request]] = {
         "GET", f"/v1/reports/monthly/2026-08/{_monthly_reported_unit(w, t)}", None)),
     "GET /v1/reports/monthly/{month}/{audience}/attachment": (UNIT_TARGETS, lambda w, t: (
         "GET", f"/v1/reports/monthly/2026-08/{_monthly_reported_unit(w, t)}/attachment", None)),
+    "GET /v1/privacy/notices": (("own",), lambda w, t: ("GET", "/v1/privacy/notices", None)),
+    "GET /v1/privacy/notices/{notice_version}": (("own",), lambda w, t: ("GET", "/v1/privacy/notices/2026-01", None)),
+    "GET /v1/staff/{staff_id}/personal-data": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/staff/{_person(w, t)}/personal-data", None)),
+    "GET /v1/staff/{staff_id}/personal-data/archive": (PERSON_TARGETS, lambda w, t: (
+        "GET", f"/v1/staff/{_person(w, t)}/personal-data/archive", None)),
+    "POST /v1/staff/{staff_id}/erasure-requests": (PERSON_TARGETS, lambda w, t: (
+        "POST", f"/v1/staff/{_without_open_request(w, t)}/erasure-requests",
+        {"scope": "biometric", "reason": "Tôi không muốn dùng khuôn mặt"})),
+    "GET /v1/erasure-requests": (("own",), lambda w, t: ("GET", "/v1/erasure-requests", None)),
+    "GET /v1/erasure-requests?unit_id": (UNIT_TARGETS, lambda w, t: (
+        "GET", f"/v1/erasure-requests?unit_id={_unit(w, t)}", None)),
+    "POST /v1/erasure-requests/{request_id}/complete": (PERSON_TARGETS, lambda w, t: (
+        "POST", f"/v1/erasure-requests/{_pending_request(w, t)}/complete", None)),
+    "POST /v1/erasure-requests/{request_id}/refuse": (PERSON_TARGETS, lambda w, t: (
+        "POST", f"/v1/erasure-requests/{_pending_request(w, t)}/refuse", {"reason": "Đang xem xét kỷ luật"})),
+    "GET /v1/privacy/dossier": (("own",), lambda w, t: ("GET", "/v1/privacy/dossier", None)),
 }
 SITE_WIDE = {"GET /v1/attendance/overview", "GET /v1/attendance/spoofs", "GET /v1/attendance/stats",
              "GET /v1/auth/me", "POST /v1/staff/import", "GET /v1/calendars/site", "PUT /v1/calendars/site",
              "POST /v1/reports/daily/run", "POST /v1/reports/wfh/run", "GET /v1/reports/wfh",
              "GET /v1/reports/daily", "GET /v1/thresholds", "PUT /v1/thresholds/{scope}/{scope_id}?site",
              "GET /v1/rulesets", "GET /v1/rulesets/{ruleset_id}/{version}", "POST /v1/rulesets",
-             "POST /v1/reports/monthly/run", "GET /v1/reports/monthly"}
+             "POST /v1/reports/monthly/run", "GET /v1/reports/monthly", "GET /v1/privacy/notices",
+             "GET /v1/privacy/notices/{notice_version}", "GET /v1/erasure-requests", "GET /v1/privacy/dossier"}
 ACCEPT = {"GET /v1/reports/daily/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},  # a binary answer
           "GET /v1/reports/wfh/{date}/{kind}/{audience}/attachment": {"Accept": XLSX},
           "GET /v1/reports/monthly/{month}/{audience}/attachment": {"Accept": XLSX},
-          "GET /v1/staff/{staff_id}/days/{date}/evidence-bundle": {"Accept": "application/zip"}}
+          "GET /v1/staff/{staff_id}/days/{date}/evidence-bundle": {"Accept": "application/zip"},
+          "GET /v1/staff/{staff_id}/personal-data/archive": {"Accept": "application/zip"},
+          "GET /v1/privacy/dossier": {"Accept": DOCX}}
 ALLOWED_STATUS = {"POST /v1/staff/{staff_id}/faces": 400, "DELETE /v1/staff/{staff_id}/faces/{face_id}": 404,
                   "DELETE /v1/sites/{unit_id}/grants/{staff_id}": 404,
                   "PUT /v1/staff/{staff_id}/evaluations/{month}/other-unit": 422}

@@ -65,6 +65,10 @@ def test_demo_runs_a_working_day_through_the_edge_uploader(faces_dir: Path, mode
     video = cv2.VideoCapture(str(out / "lobby-morning-1.avi"))
     assert video.isOpened() and video.get(cv2.CAP_PROP_FRAME_COUNT) > 10
     assert not (out / "clips").exists()
+    # and the privacy documents an office files: the notice to print and the impact-assessment dossier (.docx)
+    assert (out / "notice-2026-01.vi.md").read_text(encoding="utf-8").startswith("# THÔNG BÁO VỀ VIỆC XỬ LÝ")
+    assert (out / "dossier.docx").read_bytes()[:2] == b"PK"
+    assert "7. Biện pháp bảo vệ dữ liệu cá nhân" in result.stdout
     # and the morning and evening reports of the day exist as e-mails a person can open, in Vietnamese
     parsed = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
               for path in (out / "mail").glob("*.eml")]

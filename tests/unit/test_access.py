@@ -121,7 +121,7 @@ def test_a_ring_is_cut_where_it_closes() -> None:
 # a system admin's only.
 READ_OWN = {"staff:read", "events:read", "attendance:read", "absences:read", "corrections:read", "tasks:read"}
 EXPECTED_ROLES: dict[str, set[str]] = {
-    "staff": {"account:self", *READ_OWN, "evaluations:read", "evaluations:self"},
+    "staff": {"account:self", *READ_OWN, "evaluations:read", "evaluations:self", "privacy:request"},
     "unit_leader": {"account:self", *READ_OWN, "units:read", "calendars:read", "absences:write",
                     "corrections:write", "reports:read", "roster:read", "roster:write", "evaluations:read",
                     "evaluations:review", "tasks:write", "rulesets:read"},
@@ -130,10 +130,10 @@ EXPECTED_ROLES: dict[str, set[str]] = {
     "unit_admin": {"account:self", "accounts:read", "accounts:write", "roles:write", "units:read", "units:write",
                    "staff:read", "staff:write", "faces:write", "devices:read", "devices:write", "calendars:read",
                    "calendars:write", "recognition:calibrate", "integrations:read", "integrations:write",
-                   "tasks:import", "rulesets:read", "sites:grant"},
+                   "tasks:import", "rulesets:read", "sites:grant", "privacy:request", "privacy:erasure"},
     "oversight": {"account:self", *READ_OWN, "units:read", "calendars:read", "devices:read", "accounts:read",
                   "audit:read", "reports:read", "roster:read", "roster:approve", "evaluations:read",
-                  "evaluations:reopen", "rulesets:read"},
+                  "evaluations:reopen", "rulesets:read", "dossier:read"},
     "system_admin": {"*"},
 }
 EXPECTED_SCOPES = {"staff": "self", "unit_leader": "subtree", "unit_head": "subtree", "unit_admin": "subtree",
@@ -146,7 +146,7 @@ EVERY_PERMISSION = {
     "calendars:write", "reports:run", "reports:read", "recognition:calibrate", "tasks:read", "integrations:read",
     "integrations:write", "roster:read", "roster:write", "roster:approve", "tasks:import", "tasks:write",
     "evaluations:read", "evaluations:self", "evaluations:review", "evaluations:approve", "evaluations:reopen",
-    "rulesets:read", "rulesets:write", "sites:grant",
+    "rulesets:read", "rulesets:write", "sites:grant", "privacy:request", "privacy:erasure", "dossier:read",
 }
 
 
@@ -198,6 +198,11 @@ def test_oversight_only_reads_approves_cap_exceptions_and_reopens_locked_evaluat
     ("evaluations:approve", {"unit_head", "system_admin"}),
     ("evaluations:reopen", {"oversight", "system_admin"}),
     ("tasks:write", {"unit_leader", "system_admin"}),
+    # Decree 13/2023: a person asks for their own erasure (or their unit admin for them); the unit admin answers;
+    # the impact-assessment dossier is read by Home Affairs (oversight) and system admins.
+    ("privacy:request", {"staff", "unit_admin", "system_admin"}),
+    ("privacy:erasure", {"unit_admin", "system_admin"}),
+    ("dossier:read", {"oversight", "system_admin"}),
     ("rulesets:read", {"unit_leader", "unit_head", "unit_admin", "oversight", "system_admin"}),
     ("rulesets:write", {"system_admin"}),
     ("recognition:calibrate", {"unit_admin", "system_admin"}),

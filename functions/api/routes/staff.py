@@ -26,8 +26,10 @@ from chamcong.services import enrolment, staff, staff_import
 
 routes = Routes("staff", "Cán bộ và ảnh khuôn mặt — staff and their enrolled faces")
 
+# The notice of processing recorded with the photos (Decree 13/2023): checked before any photo is taken in.
+NOTICE_ERRORS = ("notice_not_found", "consent_required", "notice_given_in_future")
 ENROL_ERRORS = ("staff_not_found", "invalid_base64", "invalid_image", "image_too_large", "no_face", "multiple_faces",
-                "face_too_small", "face_not_frontal", "too_blurry", "duplicate_person", "conflict")
+                "face_too_small", "face_not_frontal", "too_blurry", "duplicate_person", "conflict", *NOTICE_ERRORS)
 
 
 @routes.route("/v1/staff", "POST", summary="Create a staff record", auth="user", permission="staff:write",
@@ -90,16 +92,17 @@ def remove_staff(ctx: RequestContext, staff_id: str) -> None:
 @routes.route("/v1/staff/{staff_id}/faces", "POST", summary="Enrol a face photo", auth="user",
               permission="faces:write", body=EnrolFace, response=Face, status=201, vision=True, errors=ENROL_ERRORS)
 def enrol_face(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
-    return enrolment.enrol_face(ctx.container, ctx.access, staff_id, ctx.body.image_b64, ctx.source)
+    return enrolment.enrol_face(ctx.container, ctx.access, staff_id, ctx.body.image_b64, ctx.source, ctx.body.notice)
 
 
 # Each photo's refusal is in its result (a code of ENROL_ERRORS with its message); the batch itself answers
 # only these. Its body may be larger than other routes' (see MAX_BATCH_BODY_BYTES).
 @routes.route("/v1/staff/{staff_id}/faces/batch", "POST", summary="Enrol up to 5 face photos, each judged on its own",
               auth="user", permission="faces:write", body=EnrolFaces, response=EnrolmentBatch, vision=True,
-              errors=("staff_not_found", "conflict"), max_body_bytes=MAX_BATCH_BODY_BYTES)
+              errors=("staff_not_found", "conflict", *NOTICE_ERRORS), max_body_bytes=MAX_BATCH_BODY_BYTES)
 def enrol_faces(ctx: RequestContext, staff_id: str) -> dict[str, Any]:
-    return enrolment.enrol_faces(ctx.container, ctx.access, staff_id, ctx.body.images_b64, ctx.source, ctx.lang)
+    return enrolment.enrol_faces(ctx.container, ctx.access, staff_id, ctx.body.images_b64, ctx.source, ctx.lang,
+                                 ctx.body.notice)
 
 
 @routes.route("/v1/staff/{staff_id}/faces/{face_id}", "DELETE", summary="Remove one enrolled photo", auth="user",

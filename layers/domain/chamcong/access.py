@@ -38,7 +38,8 @@ class Role:
 _READ_PEOPLE = {"staff:read", "events:read", "attendance:read", "absences:read", "corrections:read", "tasks:read"}
 
 ROLES: dict[str, Role] = {
-    "staff": Role("Cán bộ", "Staff", "self", frozenset({SELF, *_READ_PEOPLE, "evaluations:read", "evaluations:self"}),
+    "staff": Role("Cán bộ", "Staff", "self", frozenset({SELF, *_READ_PEOPLE, "evaluations:read", "evaluations:self",
+                                                 "privacy:request"}),
                   delegable=True),
     "unit_leader": Role("Lãnh đạo đơn vị", "Unit leader", "subtree", frozenset({
         SELF, *_READ_PEOPLE, "units:read", "calendars:read", "absences:write", "corrections:write",
@@ -55,12 +56,13 @@ ROLES: dict[str, Role] = {
         SELF, "units:read", "units:write", "staff:read", "staff:write", "faces:write", "devices:read",
         "devices:write", "calendars:read", "calendars:write", "accounts:read", "accounts:write", "roles:write",
         "recognition:calibrate", "integrations:read", "integrations:write", "tasks:import", "rulesets:read",
-        "sites:grant"}),
+        "sites:grant", "privacy:request", "privacy:erasure"}),
         delegable=True),
     "oversight": Role("Giám sát (Nội vụ, Ban Tổ chức)", "Oversight (Home Affairs, organisation board)", "subtree",
                       frozenset({SELF, *_READ_PEOPLE, "units:read", "calendars:read", "devices:read",
                                  "accounts:read", "audit:read", "reports:read", "roster:read",
-                                 "roster:approve", "evaluations:read", "evaluations:reopen", "rulesets:read"}),
+                                 "roster:approve", "evaluations:read", "evaluations:reopen", "rulesets:read",
+                                 "dossier:read"}),
                       delegable=False),
     "system_admin": Role("Quản trị hệ thống", "System admin", "site", frozenset({"*"}), delegable=False),
 }

@@ -74,6 +74,7 @@ PATH_PATTERNS = {"username": r"^[a-z0-9][a-z0-9._-]{0,127}$",  # wider than a ne
                  "date": r"^\d{4}-\d{2}-\d{2}$",
                  "kind": "^(morning|evening|units|province)$",
                  "month": MONTH_PATTERN,  # YYYY-MM
+                 "notice_version": r"^\d{4}-\d{2}$",  # a notice of processing of personal data (YYYY-MM)
                  "version": r"^[1-9][0-9]{0,3}$"}  # a rule set's version  # the daily reports', the afternoon reports'
 
 

@@ -41,6 +41,7 @@ class Settings(BaseSettings):
     tasks_table: str = "chamcong-tasks"
     rosters_table: str = "chamcong-rosters"
     evaluations_table: str = "chamcong-evaluations"
+    privacy_table: str = "chamcong-privacy"
 
     data_bucket: str = "chamcong-data"
     # The KMS key that wraps the data keys of sealed secrets (device secrets): the template's DataKey (its ARN).
@@ -109,6 +110,13 @@ class Settings(BaseSettings):
     evaluation_retention_days: int = 3653
     report_retention_days: int = 1826
     audit_retention_days: int = 3653
+
+    # The legal basis an enrolment records when its body names none (Decree 13/2023/NĐ-CP): "law" (Art. 17, the
+    # office's duties of managing civil servants), "consent" (Art. 11: each enrolment then needs consent: true) or
+    # "contract". Template parameter PrivacyLegalBasis.
+    privacy_legal_basis: Literal["law", "consent", "contract"] = "law"
+    # Who the data subject contacts (printed in the notice and the dossier): the office in charge of personal data.
+    privacy_contact: str = "Văn phòng HĐND và UBND (bộ phận phụ trách bảo vệ dữ liệu cá nhân)"
 
     token_ttl_seconds: int = 8 * 3600
     # Accounts (document 001): a new or reset password must be changed within this many days, or the

@@ -54,4 +54,8 @@ export default {
   },
   'bulk.photo_enrolled': { vi: '{name}: đã đăng ký', en: '{name}: enrolled' },
   'bulk.download_report': { vi: 'Tải kết quả (CSV)', en: 'Download the result (CSV)' },
+  'bulk.consent': {
+    vi: 'Mọi cán bộ trong danh sách đã đọc thông báo xử lý dữ liệu cá nhân và đồng ý',
+    en: 'Everyone listed read the notice of processing of personal data and consents',
+  },
 };

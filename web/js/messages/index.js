@@ -16,9 +16,10 @@ import lobby from './lobby.js';
 import tasks from './tasks.js';
 import transfers from './transfers.js';
 import evaluations from './evaluations.js';
+import privacy from './privacy.js';
 
 const parts = [common, signin, today, charts, staff, bulk, admin, reports, month, absences, roster, help, lobby,
-  tasks, transfers, evaluations];
+  tasks, transfers, evaluations, privacy];
 
 export const catalogue = {};
 for (const part of parts) {

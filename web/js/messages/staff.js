@@ -180,4 +180,14 @@ export default {
     vi: 'Đã xoá cán bộ {name} cùng {count} ảnh khuôn mặt.',
     en: '{name} and {count} face photo(s) were removed.',
   },
+  'staff.notice_recorded': {
+    vi: 'Mỗi lần đăng ký, hệ thống ghi nhận cán bộ đã được thông báo về việc xử lý dữ liệu cá nhân (phiên bản {version}).',
+    en: 'Each enrolment records that the person was given the notice of processing of personal data (version '
+      + '{version}).',
+  },
+  'staff.notice_print': { vi: 'In thông báo để cán bộ ký', en: 'Print the notice for the person to sign' },
+  'staff.notice_consent': {
+    vi: 'Cán bộ đã đọc thông báo và đồng ý cho xử lý dữ liệu khuôn mặt',
+    en: 'The person read the notice and consents to the processing of their face data',
+  },
 };

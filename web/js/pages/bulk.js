@@ -72,11 +72,20 @@ export default {
     const results = h('div', {});
     const check = h('button', { type: 'button', class: 'secondary' }, t('bulk.check'));
     const run = h('button', { type: 'submit' }, t('bulk.run'));
+    // Where the legal basis is consent (Decree 13/2023), the admin confirms every person consented; the API refuses
+    // the photos of a batch without it.
+    const consent = h('input', { type: 'checkbox', name: 'consent' });
+    const consentBox = h('div', {});
+    let basis = 'law';
+    api('GET', '/v1/privacy/notices').then((listed) => {
+      basis = listed.legal_basis;
+      if (basis === 'consent') show(consentBox, h('label', {}, consent, ' ', t('bulk.consent')));
+    }, () => {});
     const form = h('form', {},
       h('h2', {}, t('bulk.step1')), h('p', {}, t('bulk.sheet_help')),
       field(t('bulk.sheet'), sheetInput),
       h('h2', {}, t('bulk.step2')), h('p', {}, t('bulk.photos_help')),
-      field(t('bulk.zip'), zipInput), field(t('bulk.folder'), folderInput),
+      field(t('bulk.zip'), zipInput), field(t('bulk.folder'), folderInput), consentBox,
       h('div', { role: 'group' }, check, run));
 
     async function importSheet(dryRun) {
@@ -150,7 +159,8 @@ export default {
             const chunk = own.slice(start, start + MAX_PER_REQUEST);
             try {
               const answer = await api('POST', `/v1/staff/${encodeURIComponent(row.staff_id)}/faces/batch`, {
-                body: { images_b64: await Promise.all(chunk.map((photo) => fileToBase64(photo.blob))) },
+                body: { images_b64: await Promise.all(chunk.map((photo) => fileToBase64(photo.blob))),
+                  ...(basis === 'consent' ? { notice: { consent: consent.checked } } : {}) },
               });
               answer.results.forEach((result) => verdicts.push(result.status === 'enrolled'
                 ? t('bulk.photo_enrolled', { name: chunk[result.index].name.split('/').pop() })

@@ -26,7 +26,9 @@ import tasks, { personTasks } from './tasks.js';
 import tasksImport from './tasks-import.js';
 import evaluations, { evaluationsPerson, evaluationsUnit } from './evaluations.js';
 import adminRulesets from './admin-rulesets.js';
+import personalData, { erasureRequests, noticePage } from './privacy.js';
 
 export const pages = [signin, password, today, charts, staff, bulk, staffPerson, reports, admin, adminUnits,
   adminAccounts, adminDevices, adminIntegrations, adminCalendar, adminAudit, adminRulesets, month, absences, roster,
-  tasks, tasksImport, personTasks, evaluations, evaluationsUnit, evaluationsPerson, help];
+  tasks, tasksImport, personTasks, evaluations, evaluationsUnit, evaluationsPerson, personalData, erasureRequests,
+  noticePage, help];

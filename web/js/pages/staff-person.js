@@ -255,7 +255,8 @@ export default {
       for (const batch of batches) {
         if (left) return;
         try {
-          const reply = await api('POST', `${path}/faces/batch`, { body: { images_b64: batch.map((one) => one.b64) } });
+          const reply = await api('POST', `${path}/faces/batch`, { body: { images_b64: batch.map((one) => one.b64),
+            ...noticeGiven() } });
           reply.results.forEach((result) => showVerdict(batch[result.index].verdict, result));
           enrolled += reply.enrolled;
         } catch (error) {
@@ -370,8 +371,22 @@ export default {
       }
     });
 
+    // The notice of processing (Decree 13/2023) recorded with each enrolment: where the legal basis is consent, the
+    // official ticks that the person read the printed notice and agreed (the API refuses the photos otherwise).
+    const consent = h('input', { type: 'checkbox', name: 'consent' });
+    const noticeBox = h('div', { class: 'enrol-notice' });
+    let basis = 'law';
+    const noticeGiven = () => (basis === 'consent' ? { notice: { consent: consent.checked } } : {});
+    api('GET', '/v1/privacy/notices').then((listed) => {
+      basis = listed.legal_basis;
+      const printLink = h('a', { href: link('/privacy/notice', { version: listed.current }), target: '_blank',
+        rel: 'noopener' }, t('staff.notice_print'));
+      show(noticeBox, h('p', {}, h('small', {}, t('staff.notice_recorded', { version: listed.current }), ' ',
+        printLink)), basis === 'consent' ? h('label', {}, consent, ' ', t('staff.notice_consent')) : null);
+    }, () => {});
+
     const enrolSection = canWrite ? h('section', { class: 'enrol' }, h('h2', {}, t('staff.enrol')),
-      h('p', {}, t('staff.enrol_tips')),
+      h('p', {}, t('staff.enrol_tips')), noticeBox,
       h('div', { class: 'grid enrol-ways' },
         h('article', {}, h('h3', {}, t('staff.upload_title')), uploadForm),
         h('article', {}, h('h3', {}, t('staff.camera')), h('p', {}, h('small', {}, t('staff.camera_hint'))),

@@ -18,6 +18,7 @@ from chamcong.messages import (
     evaluations,
     evidence,
     galleries,
+    privacy,
     reports,
     roster,
     staff,
@@ -44,7 +45,7 @@ CATALOGUE: dict[str, Message] = _merge(common.MESSAGES, accounts.MESSAGES, devic
                                        units.MESSAGES, absences.MESSAGES, corrections.MESSAGES, reports.MESSAGES,
                                        galleries.MESSAGES, calibration.MESSAGES,
                                        tasks.MESSAGES, roster.MESSAGES, evaluations.MESSAGES,
-                                       evidence.MESSAGES)
+                                       evidence.MESSAGES, privacy.MESSAGES)
 
 
 def status_of(code: str) -> int:

@@ -148,6 +148,13 @@ DATA_CLASSES: tuple[DataClass, ...] = (
         "Who did what, when: evidence for inspectors and disciplinary councils.",
         Basis.LAW, "10 năm", "10 years"),
     DataClass(
+        "privacy_records", "Thông báo đã đưa, sự đồng ý và yêu cầu xoá dữ liệu",
+        "Notices given, consents and erasure requests",
+        ("privacy",), (), Mechanism.PURGE, "audit_retention_days", "AuditRetentionDays", 3653, 1826, False, True,
+        "Chứng minh việc xử lý dữ liệu là hợp pháp và yêu cầu của chủ thể dữ liệu đã được trả lời.",
+        "Prove that the processing was lawful and that the person's requests were answered.",
+        Basis.LAW, "10 năm (như nhật ký thao tác)", "10 years (as the audit trail)"),
+    DataClass(
         "sessions", "Phiên đăng nhập", "Sign-in sessions",
         ("sessions",), (), Mechanism.TTL, None, None, None, None, False, True,
         "Giữ phiên đăng nhập của người dùng.", "Keep a user signed in.",
@@ -160,7 +167,8 @@ DATA_CLASSES: tuple[DataClass, ...] = (
         "While employed; on removal only the name and id stay as work records"),
     DataClass(
         "configuration", "Cấu hình: thiết bị, lịch, ngưỡng, tích hợp", "Configuration: devices, calendars, thresholds",
-        ("devices", "calendars", "thresholds"), ("models/",), Mechanism.IN_USE, None, None, None, None, False, False,
+        ("devices", "calendars", "thresholds"), ("models/", "privacy/"), Mechanism.IN_USE, None, None, None, None,
+        False, False,
         "Vận hành hệ thống.", "Run the product.", Basis.LAW, "Trong thời gian sử dụng", "While in use"),
 )
 

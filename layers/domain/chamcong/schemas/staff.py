@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import EmailStr, Field
 
 from chamcong.schemas.common import Body, Day, Id, Name, Query, Text, View
+from chamcong.schemas.privacy import NoticeGiven
 
 # The office's staff number (mã cán bộ): unique in the deployment, compared without regard to case.
 EMPLOYEE_CODE_PATTERN = r"^[A-Za-z0-9._-]{1,32}$"
@@ -99,6 +100,8 @@ class StaffList(View):
 
 class EnrolFace(Body):
     image_b64: str = Field(min_length=1, description="The photo (JPEG or PNG), base64; at most 2 MB of request body")
+    notice: NoticeGiven | None = Field(default=None, description="The notice of processing the person was given "
+                                       "(Decree 13/2023); absent: the current version, now, by you")
 
 
 # Photos one batch may carry, and the body it may take: five ordinary photos (≤ ~750 KB of JPEG each) fit in
@@ -111,6 +114,8 @@ class EnrolFaces(Body):
     images_b64: list[Annotated[str, Field(min_length=1)]] = Field(
         min_length=1, max_length=MAX_BATCH_PHOTOS,
         description="1 to 5 photos (JPEG or PNG) of the same person, base64; at most 5 MiB of request body")
+    notice: NoticeGiven | None = Field(default=None, description="The notice of processing the person was given "
+                                       "(Decree 13/2023); absent: the current version, now, by you")
 
 
 class EnrolmentResult(View):

@@ -11,7 +11,8 @@ from chamcong.container import Container
 from chamcong.errors import BadRequest, NotFound, Unprocessable
 from chamcong.messages import message_for
 from chamcong.privacy.erasure import erase_face
-from chamcong.services import audit, galleries
+from chamcong.schemas.privacy import NoticeGiven
+from chamcong.services import audit, galleries, notices
 from chamcong.services.audit import Source
 from chamcong.services.calibration import site_threshold
 from chamcong.services.common import decode_base64, new_id
@@ -21,18 +22,22 @@ from chamcong.store.models.staff import FaceModel, StaffModel
 
 
 def enrol_face(container: Container, access: Access, staff_id: str, image_b64: str,
-               source: Source) -> dict[str, Any]:
+               source: Source, notice: NoticeGiven | None = None) -> dict[str, Any]:
     """Check the photo, refuse a face that is already someone else's, then record it.
 
     Writes go record → photo → gallery; if a later step fails the earlier ones are undone, so a
-    failed enrolment leaves nothing behind.
+    failed enrolment leaves nothing behind. The notice the person was given (`notices.resolve`: absent, the
+    current one, now, on the deployment's legal basis) is checked first and recorded with the photo.
     """
     staff = person_in_scope(access, "faces:write", staff_id)
-    return _enrol_one(container, access, staff, image_b64, source)
+    given = notices.resolve(container, access, notice)
+    face = _enrol_one(container, access, staff, image_b64, source)
+    notices.record(container, access, staff, given, [face["face_id"]], source)
+    return face
 
 
 def enrol_faces(container: Container, access: Access, staff_id: str, images_b64: list[str], source: Source,
-                lang: str) -> dict[str, Any]:
+                lang: str, notice: NoticeGiven | None = None) -> dict[str, Any]:
     """Several photos of one person, each judged on its own: the good ones are enrolled even when others
     are refused, and each refusal says, in the caller's language, what to change.
 
@@ -40,6 +45,7 @@ def enrol_faces(container: Container, access: Access, staff_id: str, images_b64:
     audited once more (face.enrol_batch) with each photo's outcome, refusals included.
     """
     staff = person_in_scope(access, "faces:write", staff_id)
+    given = notices.resolve(container, access, notice)  # refused before any photo is taken in
     results: list[dict[str, Any]] = []
     for index, image_b64 in enumerate(images_b64):
         try:
@@ -59,6 +65,9 @@ def enrol_faces(container: Container, access: Access, staff_id: str, images_b64:
                                "face_id": result["face"]["face_id"] if result["face"] else None}
                               for result in results]},
         source=source))
+    if enrolled:
+        notices.record(container, access, staff, given,
+                       [result["face"]["face_id"] for result in results if result["face"]], source)
     return {"results": results, "enrolled": enrolled}
 
 

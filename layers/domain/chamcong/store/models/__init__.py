@@ -28,6 +28,7 @@ from chamcong.store.models.devices import (
     SpoofModel,
 )
 from chamcong.store.models.evaluations import EvaluationModel, RuleSetModel
+from chamcong.store.models.privacy import ErasureRequestModel, NoticeRecordModel
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.roster import RosterExceptionModel, RosterModel
 from chamcong.store.models.staff import (
@@ -61,6 +62,7 @@ MODELS: dict[str, tuple[type[Model], str]] = {
     "Tasks": (TaskModel, "tasks_table"),
     "Rosters": (RosterModel, "rosters_table"),
     "Evaluations": (EvaluationModel, "evaluations_table"),
+    "Privacy": (ErasureRequestModel, "privacy_table"),
 }
 
 
@@ -75,6 +77,7 @@ SHARING: dict[type[Model], str] = {
     IntegrationClientModel: "tasks_table",
     RosterExceptionModel: "rosters_table",
     RuleSetModel: "evaluations_table",
+    NoticeRecordModel: "privacy_table",
 }
 
 
