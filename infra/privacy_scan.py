@@ -23,7 +23,7 @@ import numpy as np
 
 # Tables whose items may keep the staff id (and name) as a work record, without any biometric data.
 WORK_RECORD_TABLES = frozenset({"events", "evaluations", "tasks", "absences", "corrections", "audit", "reports",
-                                "rosters", "staff"})
+                                "rosters", "staff", "privacy"})  # privacy: the notices given, the requests answered
 WORK_RECORD_PREFIXES = ("reports/",)
 SIMILAR = 0.999  # cosine: the same vector, give or take a rounding
 

@@ -23,6 +23,7 @@ from chamcong.store.models.audit import AuditModel
 from chamcong.store.models.corrections import CorrectionModel
 from chamcong.store.models.devices import CaptureModel, SpoofModel
 from chamcong.store.models.evaluations import EvaluationModel
+from chamcong.store.models.privacy import ErasureRequestModel, NoticeRecordModel
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.roster import RosterExceptionModel, RosterModel
 from chamcong.store.models.tasks import TaskModel
@@ -88,10 +89,22 @@ def _session(tag: str, day: date, at: datetime, days: int) -> Model:
     return SessionModel(tag, username="admin", expires_at=int(at.timestamp()))
 
 
+def _notice(tag: str, day: date, at: datetime, days: int) -> Model:
+    return NoticeRecordModel("stf_1", NoticeRecordModel.key(at, tag), notice_id=tag, version="2026-01", given_at=at,
+                             given_by="admin", legal_basis="law", face_ids=["f1"])
+
+
+def _erasure_request(tag: str, day: date, at: datetime, days: int) -> Model:
+    return ErasureRequestModel("stf_1", ErasureRequestModel.key(tag), request_id=tag, unit_id="u1",
+                               full_name="Lê Văn Thành", scope="biometric", reason="Xin xoá ảnh", status="refused",
+                               requested_by="stf_1", requested_at=at, decided_by="admin", decided_at=at, decision_reason="Còn công tác")
+
+
 # class → its items' factories (a table may hold several kinds of the class: absences and corrections).
 DATED: dict[str, list[Factory]] = {
     "events": [_event], "captures": [_capture], "spoofs": [_spoof], "absences": [_absence, _correction],
     "rosters": [_roster, _roster_exception], "tasks": [_task], "reports": [_report],
+    "privacy_records": [_notice, _erasure_request],
 }
 
 
@@ -134,6 +147,16 @@ def test_each_class_is_purged_at_its_age_and_not_before(product: Product, class_
     product.clock.advance(days=1)
     assert purge(container)[class_key] == len(kept)
     assert [_exists(item) for item in kept] == [False] * len(kept)
+
+
+def test_an_erasure_request_still_waiting_for_its_answer_is_never_purged(product: Product) -> None:
+    days = retention_days(by_key("privacy_records"), product.container.settings)
+    assert days is not None
+    waiting = _erasure_request("waiting", date(2000, 1, 1), product.clock() - timedelta(days=days + 30), days)
+    waiting.status = "pending"
+    waiting.save()
+    assert purge(product.container)["privacy_records"] == 0
+    assert _exists(waiting)
 
 
 def test_a_month_of_evaluations_goes_once_all_of_it_is_older_than_the_retention(product: Product) -> None:

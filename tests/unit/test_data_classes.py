@@ -22,7 +22,7 @@ KEY_BUILDERS = [REPO / "layers/domain/chamcong/store", REPO / "layers/domain/cha
 # Strings shaped like "word/…" that are not bucket keys: media types, KMS aliases, format names such as the evidence
 # bundle's "chamcong-evidence-bundle/1".
 NOT_KEYS = {"application", "image", "text", "message", "font", "video", "audio", "multipart", "from",
-            "chamcong-evidence-bundle", "alias"}
+            "chamcong-evidence-bundle", "alias", "photos"}  # photos/: inside the personal-data archive
 PREFIX = re.compile(r"^([a-z][a-z_-]*)/")
 
 

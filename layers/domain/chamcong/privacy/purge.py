@@ -29,6 +29,7 @@ from chamcong.store.models.attendance import EventModel
 from chamcong.store.models.corrections import CorrectionModel
 from chamcong.store.models.devices import CaptureModel, SpoofModel
 from chamcong.store.models.evaluations import EvaluationModel
+from chamcong.store.models.privacy import ErasureRequestModel, NoticeRecordModel
 from chamcong.store.models.reports import ReportModel
 from chamcong.store.models.roster import RosterExceptionModel, RosterModel
 from chamcong.store.models.tasks import TaskModel
@@ -77,6 +78,12 @@ TARGETS: tuple[Target, ...] = (
            lambda c: (EvaluationModel.month < f"{c.day:%Y-%m}") & EvaluationModel.unit_month.exists()),
     Target("reports", ReportModel, lambda c: ReportModel.claimed_at < c.at,
            lambda item: [item.archive_key] if item.archive_key else []),
+    # The notices given and the erasure requests answered: the proof of lawful processing, as long as the audit trail.
+    # (A request still waiting for its answer is never purged.)
+    Target("privacy_records", NoticeRecordModel, lambda c: NoticeRecordModel.given_at < c.at),
+    Target("privacy_records", ErasureRequestModel,
+           lambda c: (ErasureRequestModel.requested_at < c.at)
+           & ErasureRequestModel.status.is_in("completed", "refused")),
 )
 
 # Classes that expire by their TTL attribute only: the audit trail is append-only, no function may delete an entry
