@@ -97,7 +97,8 @@ def _notice(tag: str, day: date, at: datetime, days: int) -> Model:
 def _erasure_request(tag: str, day: date, at: datetime, days: int) -> Model:
     return ErasureRequestModel("stf_1", ErasureRequestModel.key(tag), request_id=tag, unit_id="u1",
                                full_name="Lê Văn Thành", scope="biometric", reason="Xin xoá ảnh", status="refused",
-                               requested_by="stf_1", requested_at=at, decided_by="admin", decided_at=at, decision_reason="Còn công tác")
+                               requested_by="stf_1", requested_at=at, decided_by="admin", decided_at=at,
+                               decision_reason="Còn công tác")
 
 
 # class → its items' factories (a table may hold several kinds of the class: absences and corrections).
