@@ -20,7 +20,7 @@ from chamcong.observability import get_logger
 from chamcong.privacy.purge import purge
 from chamcong.rules.calendar import DayKind
 from chamcong.rules.monthly_report import is_first_working_day, previous_month
-from chamcong.services import accounts, galleries, monthly_reports, reembedding, reports, wfh_reports
+from chamcong.services import accounts, dossier, galleries, monthly_reports, reembedding, reports, wfh_reports
 from chamcong.services.calendars import calendar_for
 
 log = get_logger()
@@ -109,9 +109,12 @@ def account_sweep(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def privacy_purge(event: dict[str, Any]) -> dict[str, Any]:
     """Delete every item older than its class's retention (counts per class, audited as `privacy.purge`)."""
-    counts = purge(get_container())
-    log.info("privacy purge", extra={"counts": counts})
-    return {"job": "privacy_purge", "counts": counts}
+    container = get_container()
+    counts = purge(container)
+    # A configuration changed since the last dossier (a deploy): its impact-assessment dossier is rebuilt now.
+    dossier_digest = dossier.regenerate_if_changed(container)
+    log.info("privacy purge", extra={"counts": counts, "dossier_rebuilt": dossier_digest})
+    return {"job": "privacy_purge", "counts": counts, "dossier_rebuilt": dossier_digest}
 
 
 # Stop taking new faces this long before Lambda's limit: saving the cursor and releasing the job takes a moment.

@@ -235,6 +235,24 @@ def test_the_maintenance_function_runs_the_purge_when_its_daily_schedule_says_so
     assert result["job"] == "privacy_purge" and result["counts"]["events"] == 1
 
 
+def test_the_daily_run_rebuilds_the_dossier_only_when_the_configuration_changed(product: Product) -> None:
+    import scheduled
+
+    from chamcong.services import dossier
+
+    # GIVEN a first daily run: the dossier of the configuration in force is built and stored
+    first = scheduled.account_sweep({"job": "privacy_purge"}, LambdaContext())["dossier_rebuilt"]
+    assert first and list(product.container.blobs.keys(dossier.key_of(first)))
+    # WHEN the next day nothing changed THEN nothing is rebuilt
+    assert scheduled.account_sweep({"job": "privacy_purge"}, LambdaContext())["dossier_rebuilt"] is None
+    # WHEN a deploy shortens the snapshots' retention THEN the next run builds the new dossier, audited
+    product.container.settings.snapshot_retention_days = 90
+    second = scheduled.account_sweep({"job": "privacy_purge"}, LambdaContext())["dossier_rebuilt"]
+    assert second and second != first
+    entries = [item for item in AuditModel.scan() if item.action == "privacy.dossier"]
+    assert sorted(entry.details["digest"] for entry in entries) == sorted([first, second])
+
+
 def test_the_audit_trail_expires_by_its_ttl_attribute_and_the_purge_never_deletes_from_it(product: Product) -> None:
     from chamcong.services import audit
 
