@@ -82,6 +82,15 @@ def erase_person(container: Container, staff_id: str) -> dict[str, int]:
     return dict(counts)
 
 
+def erase_evidence(container: Container, staff_id: str) -> dict[str, int]:
+    """The person's face in evidence: their events' snapshots and clips, the frames of spoofs that resembled them
+    (the records stay, without them). An erasure request of scope "biometric" does this after removing the photos."""
+    counts: Counter[str] = Counter()
+    counts.update(_erase_event_evidence(container, staff_id))
+    counts.update(_erase_spoof_evidence(container, staff_id))
+    return dict(counts)
+
+
 # --- galleries: every pointer, every object ----------------------------------------------------------------------
 
 def _rows_of(gallery: Gallery, staff_id: str, face_ids: set[str] | None) -> list[int]:

@@ -11,6 +11,7 @@ from pynamodb.exceptions import PutError, UpdateError
 from chamcong.access import Access, Target
 from chamcong.container import Container
 from chamcong.errors import Conflict, NotFound
+from chamcong.privacy import erasure
 from chamcong.schemas.privacy import CreateErasureRequest
 from chamcong.services import audit, enrolment
 from chamcong.services import staff as staff_service
@@ -66,12 +67,15 @@ def complete(container: Container, access: Access, request_id: str, source: Sour
     # "completing" and may be completed again (each removal is idempotent from where it stopped).
     _move(item, item.status, status="completing", decided_by=access.username, decided_at=container.clock())
     faces = list(FaceModel.query(item.staff_id))
+    evidence: dict[str, int] = {}
     if item.scope == "all" and staff_service.find_staff(item.staff_id) is not None:
         staff_service.remove_staff(container, access, item.staff_id, source)
     else:
         for face in faces:
             enrolment.remove_face(container, access, item.staff_id, face.face_id, source)
-    outcome = {"faces": len(faces), "person": item.scope == "all"}
+        # Their face in evidence too (snapshots, clips, spoof frames): the events stay as work records.
+        evidence = erasure.erase_evidence(container, item.staff_id)
+    outcome = {"faces": len(faces), "person": item.scope == "all", **({"evidence": evidence} if evidence else {})}
     now = container.clock()
     audit.write(container, audit.entry(now, access.username, "privacy.erasure_complete", unit_id=item.unit_id,
                                        subject=item.staff_id,
