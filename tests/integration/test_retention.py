@@ -253,6 +253,28 @@ def test_the_daily_run_rebuilds_the_dossier_only_when_the_configuration_changed(
     assert sorted(entry.details["digest"] for entry in entries) == sorted([first, second])
 
 
+def test_entries_written_before_the_audit_trail_had_a_retention_get_their_expiry_once(product: Product) -> None:
+    from chamcong.privacy.audit_expiry import backfill
+    from chamcong.services import audit
+
+    # GIVEN an entry as an older version wrote it (no expires_at) and one written today
+    old_at = product.clock() - timedelta(days=400)
+    older = audit.entry(old_at, "admin", "staff.create", subject="stf_1")
+    older.expires_at = None
+    older.save()
+    audit.record_only(audit.entry(product.clock(), "admin", "staff.update", subject="stf_1"))
+    # WHEN the operator back-fills
+    counts = backfill(product.container, "operator:test")
+    # THEN only the older one gets an expiry, its time + the audit retention; its content is as it was
+    assert counts == {"entries": 1, "set": 1}
+    days = retention_days(by_key("audit"), product.container.settings) or 0
+    stored = AuditModel.get(older.month, older.entry_key, consistent_read=True)
+    assert stored.expires_at == int((old_at + timedelta(days=days)).timestamp())
+    assert (stored.action, stored.subject, stored.actor) == ("staff.create", "stf_1", "admin")
+    # AND a second run finds nothing (its own entry of the first run has an expiry too)
+    assert backfill(product.container, "operator:test") == {"entries": 0, "set": 0}
+
+
 def test_the_audit_trail_expires_by_its_ttl_attribute_and_the_purge_never_deletes_from_it(product: Product) -> None:
     from chamcong.services import audit
 
