@@ -245,3 +245,47 @@ def test_the_offline_check_fails_on_a_tampered_file_a_tampered_manifest_or_anoth
     # AND a file slipped into the bundle is refused
     extra = verify_bundle.verify(_rezip(data, {"snapshots/extra.jpg": b"\xff\xd8"}), key_file.read_bytes())
     assert "FAIL  snapshots/extra.jpg: in the bundle but not in the manifest" in extra.lines
+
+
+def _contents(data: bytes) -> dict[str, bytes]:
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def test_a_clip_too_large_for_the_download_is_named_by_its_signed_hash_instead(office: Office,
+                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from chamcong.evidence import bundle
+
+    # GIVEN Bình's check-in with its clip (as the edge's upload links it)
+    product = office.product
+    [event] = [e for e in EventModel.scan() if e.capture_id == "fri-biden-in"]
+    clip = b"\x1a\x45\xdf\xa3" + bytes(range(256)) * 200
+    key = f"clips/{FRIDAY}/{office.device_id}/fri-biden-in.webm"
+    product.container.blobs.put(key, clip, "video/webm")
+    event.update(actions=[EventModel.clip_key.set(key), EventModel.clip_sha256.set(hashlib.sha256(clip).hexdigest())])
+    # WHEN the bundle is made THEN the clip is in it, listed in the manifest
+    files = _contents(office.bundle("biden"))
+    assert files["clips/fri-biden-in.webm"] == clip
+    # WHEN the clip would make the bundle too large to download
+    monkeypatch.setattr(bundle, "MAX_BUNDLE_BYTES", 60_000)
+    data = office.bundle("biden")
+    files = _contents(data)
+    # THEN it is left out, its row says why and gives the sha256 the device signed; the bundle still verifies
+    assert not any(name.startswith("clips/") for name in files)
+    row = next(e for e in json.loads(files["events.json"]) if e["capture_id"] == "fri-biden-in")
+    assert row["clip_file"] is None and "too large" in row["clip_missing"]
+    assert row["clip_sha256"] == hashlib.sha256(clip).hexdigest()
+    assert verify_bundle.verify(data).ok
+
+
+def test_a_day_whose_snapshot_is_no_longer_kept_still_has_its_bundle(office: Office) -> None:
+    # GIVEN Bình's check-out snapshot expired by the bucket's lifecycle rule (the event stays)
+    [event] = [e for e in EventModel.scan() if e.capture_id == "fri-biden-out"]
+    office.product.container.blobs.delete(event.snapshot_key)
+    # WHEN the bundle is made THEN it is, with the records, and the row says the snapshot is no longer kept
+    data = office.bundle("biden")
+    files = _contents(data)
+    row = next(e for e in json.loads(files["events.json"]) if e["capture_id"] == "fri-biden-out")
+    assert row["snapshot_file"] is None and "no longer kept" in row["snapshot_missing"]
+    assert any(name.startswith("snapshots/fri-biden-in") for name in files)
+    assert verify_bundle.verify(data).ok

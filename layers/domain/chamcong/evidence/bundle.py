@@ -43,6 +43,9 @@ ZIP = "application/zip"
 # The days a bundle is made for: something to answer for (by the rules, before any correction) or a spoof.
 ANSWERABLE = frozenset({DayStatus.LATE, DayStatus.LEFT_EARLY, DayStatus.ABSENT, DayStatus.MISSING_CHECK_IN,
                         DayStatus.MISSING_CHECK_OUT})
+# The bundle goes back through Lambda (6 MB answers, base64): its files stay within this many bytes. Snapshots and
+# records always go in; a clip that would pass it is left out and named in its row (its sha256 is the signed one).
+MAX_BUNDLE_BYTES = 4_000_000
 AUDIT_AFTER_DAYS = 92  # audit entries about the day read up to this long after it (corrections come later)
 MANIFEST, SIGNATURE, PUBLIC_KEY = "manifest.json", "manifest.sig", "public_key.pem"
 
@@ -75,25 +78,36 @@ def build_bundle(container: Container, access: Access, staff_id: str, day: date)
     events = sorted(judged.recorded.values(), key=lambda e: e.captured_at)
     files: dict[str, bytes] = {}
     event_rows = []
+    clips: list[tuple[dict[str, Any], str, str, str | None]] = []  # (row, path, key, signed sha256), added last
     for event in events:
         row = _event(event)
-        row["snapshot_file"] = _add(files, f"snapshots/{event.capture_id}{_ext(event.snapshot_key)}",
-                                    container.blobs.get(event.snapshot_key))
+        row["snapshot_file"] = _add_stored(container, files, row, "snapshot",
+                                           f"snapshots/{event.capture_id}{_ext(event.snapshot_key or '')}",
+                                           event.snapshot_key)
         clip_key = getattr(event, "clip_key", None)  # clips are added by the edge's clip upload
         if clip_key:
-            row["clip_file"] = _add(files, f"clips/{event.capture_id}{_ext(clip_key)}", container.blobs.get(clip_key))
+            clips.append((row, f"clips/{event.capture_id}{_ext(clip_key)}", clip_key, event.clip_sha256))
         row["capture"] = _capture(event.device_id, event.capture_id)
         event_rows.append(row)
     spoof_rows = []
     for attempt in spoofs:
         row = _spoof(attempt)
-        row["frame_files"] = [_add(files, f"spoofs/{attempt.capture_id}-{n}{_ext(str(key))}",
-                                   container.blobs.get(str(key))) for n, key in enumerate(attempt.snapshot_keys)]
+        frames = [_add_stored(container, files, row, "frame", f"spoofs/{attempt.capture_id}-{n}{_ext(str(key))}",
+                              str(key)) for n, key in enumerate(attempt.snapshot_keys or [])]
+        row["frame_files"] = [frame for frame in frames if frame]
         clip_key = getattr(attempt, "clip_key", None)
         if clip_key:
-            row["clip_file"] = _add(files, f"clips/{attempt.capture_id}{_ext(clip_key)}",
-                                    container.blobs.get(clip_key))
+            clips.append((row, f"clips/{attempt.capture_id}{_ext(clip_key)}", clip_key, attempt.clip_sha256))
         spoof_rows.append(row)
+    for row, path, key, signed in clips:
+        data = _stored(container, key)
+        if data is None:
+            row["clip_file"], row["clip_missing"] = None, "no longer kept (its retention passed, or erased)"
+        elif sum(len(kept) for kept in files.values()) + len(data) > MAX_BUNDLE_BYTES:
+            row["clip_file"], row["clip_missing"] = None, "left out: the bundle would be too large to download"
+            row["clip_sha256"] = signed
+        else:
+            row["clip_file"] = _add(files, path, data)
     devices = sorted({e.device_id for e in events} | {a.device_id for a in spoofs})
     corrections = sorted(CorrectionModel.of_person(staff_id, day), key=lambda c: c.created_at)
     absences = list(AbsenceModel.of_person_between(staff_id, day, day))
@@ -112,8 +126,9 @@ def build_bundle(container: Container, access: Access, staff_id: str, day: date)
     files[PUBLIC_KEY] = public_pem
     manifest = _manifest(container, access, person, unit_id, day, now, files, public_pem, signer)
     record_views(container, access, [View(staff_id, unit_id, "bundle",
-                                          tuple(e.snapshot_key for e in events) +
-                                          tuple(str(k) for a in spoofs for k in a.snapshot_keys)
+                                          tuple(e.snapshot_key for e in events if e.snapshot_key) +
+                                          tuple(key for _, _, key, _ in clips) +
+                                          tuple(str(k) for a in spoofs for k in a.snapshot_keys or [])
                                           or (f"bundle:{day.isoformat()}",), day.isoformat())])
     return _zip(files, manifest, signer.sign(manifest))
 
@@ -150,6 +165,30 @@ def _zip(files: dict[str, bytes], manifest: bytes, signature: bytes) -> bytes:
         for path, data in [(MANIFEST, manifest), (SIGNATURE, signature), *sorted(files.items())]:
             archive.writestr(path, data)
     return out.getvalue()
+
+
+def _stored(container: Container, key: str | None) -> bytes | None:
+    """An evidence object, or None when there is none any more (erased, or expired by the bucket's lifecycle)."""
+    from botocore.exceptions import ClientError
+
+    if not key:
+        return None
+    try:
+        return container.blobs.get(key)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return None
+        raise
+
+
+def _add_stored(container: Container, files: dict[str, bytes], row: dict[str, Any], what: str, path: str,
+                key: str | None) -> str | None:
+    """Add a stored object to the bundle; when it is no longer kept, say so in the row instead."""
+    data = _stored(container, key)
+    if data is None:
+        row[f"{what}_missing"] = "no longer kept (its retention passed, or erased)"
+        return None
+    return _add(files, path, data)
 
 
 def _add(files: dict[str, bytes], path: str, data: bytes) -> str:
