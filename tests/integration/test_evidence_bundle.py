@@ -252,8 +252,8 @@ def _contents(data: bytes) -> dict[str, bytes]:
     return {info.filename: archive.read(info) for info in archive.infolist()}
 
 
-def test_a_clip_too_large_for_the_download_is_named_by_its_signed_hash_instead(office: Office,
-                                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_clip_too_large_for_the_download_is_named_by_its_signed_hash_instead(
+        office: Office, monkeypatch: pytest.MonkeyPatch) -> None:
     from chamcong.evidence import bundle
 
     # GIVEN Bình's check-in with its clip (as the edge's upload links it)
