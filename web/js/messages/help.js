@@ -105,4 +105,25 @@ export default {
     vi: 'Bộ tiêu chí (Quản trị › "Bộ tiêu chí đánh giá") cho xem điểm, trọng số, mức trừ, khung xếp loại đang áp dụng; quản trị hệ thống thêm phiên bản mới bằng tệp JSON. Mỗi cơ quan cần đối chiếu trọng số mặc định với văn bản chính thức của Nghị định.',
     en: 'The rule set (Administration › "Evaluation rule sets") shows the points, weights, deductions and grade bands in force; a system admin adds a version as a JSON file. Each office must check the default weights against the decree\'s official text.',
   },
+  'help.privacy.title': { vi: 'Dữ liệu cá nhân và bằng chứng', en: 'Personal data and evidence' },
+  'help.privacy.1': {
+    vi: 'Ảnh khuôn mặt là dữ liệu cá nhân nhạy cảm (Nghị định 13/2023/NĐ-CP). Trước khi đăng ký ảnh, quản trị đơn vị in "Thông báo xử lý dữ liệu cá nhân" (mục "In thông báo") để cán bộ đọc và ký; hệ thống ghi lại phiên bản thông báo, thời điểm, người đăng ký và cơ sở pháp lý (và sự đồng ý, nếu cơ quan chọn cơ sở là sự đồng ý).',
+    en: 'Face photos are sensitive personal data (Decree 13/2023/NĐ-CP). Before enrolling photos, the unit admin prints the "Notice of personal data processing" for the person to read and sign; the product records the notice version, when, by whom and the legal basis (and the consent, where the office chose consent as the basis).',
+  },
+  'help.privacy.2': {
+    vi: 'Mục "Dữ liệu cá nhân của tôi" cho bạn xem mọi dữ liệu hệ thống giữ về bạn (hồ sơ, ảnh, lượt chấm công kèm ảnh, nghỉ phép, điều chỉnh, đánh giá, nhật ký thao tác liên quan) và tải về thành một tệp .zip. Bạn có thể yêu cầu xoá dữ liệu khuôn mặt hoặc toàn bộ dữ liệu; quản trị đơn vị thực hiện hoặc từ chối kèm lý do, bạn xem được câu trả lời ở cùng trang.',
+    en: '"My personal data" shows everything the product holds about you (record, photos, check-ins with their photos, leave, corrections, evaluations, audit entries about you) and downloads it as one .zip. You may ask for your face data or all your data to be erased; your unit admin completes or refuses the request with a reason, which you read on the same page.',
+  },
+  'help.privacy.3': {
+    vi: 'Quản trị đơn vị trả lời yêu cầu xoá ở mục "Yêu cầu xoá dữ liệu". Khi xoá, ảnh, véc-tơ khuôn mặt ở mọi phiên bản bộ sưu tập và ảnh, video bằng chứng của người đó bị xoá hẳn; bản ghi chấm công, đánh giá và nhật ký vẫn giữ họ tên và mã làm hồ sơ công việc.',
+    en: 'Unit admins answer erasure requests under "Erasure requests". Erasing removes the photos, the face vectors in every version of every gallery and the person\'s evidence photos and clips for good; attendance records, evaluations and the audit trail keep the name and id as work records.',
+  },
+  'help.privacy.4': {
+    vi: 'Mỗi lần xem ảnh, video bằng chứng hay tải gói chứng cứ đều được ghi vào nhật ký: ai xem bằng chứng của ai, lúc nào. Trên trang ngày công, ngày đi muộn, về sớm, vắng có nút "Tải gói chứng cứ (.zip)": gói gồm bản ghi, ảnh, video, thiết bị, quy định giờ làm việc áp dụng, các điều chỉnh và nhật ký, có chữ ký số của hệ thống để hội đồng kỷ luật kiểm tra được là chưa bị sửa.',
+    en: 'Every view of an evidence photo or clip and every evidence bundle downloaded is written to the audit trail: who saw whose evidence, when. On the month page, a late, early or absent day has "Download the evidence bundle (.zip)": the records, photos, clips, device, working-hours rule, corrections and audit entries, digitally signed by the product so that a disciplinary council can check nothing was changed.',
+  },
+  'help.privacy.5': {
+    vi: 'Mỗi loại dữ liệu có thời hạn lưu riêng (ví dụ ảnh bằng chứng 180 ngày, lượt không nhận diện được 14 ngày, bản ghi chấm công 5 năm) và được tự động xoá khi hết hạn. Phòng Nội vụ tải "Hồ sơ đánh giá tác động xử lý dữ liệu cá nhân" (tệp .docx) từ trang in thông báo để lưu hồ sơ.',
+    en: 'Each class of data has its own retention (e.g. evidence photos 180 days, unmatched passages 14 days, attendance records 5 years) and is deleted automatically when it ends. Home Affairs downloads the "Personal data processing impact assessment" (.docx) from the notice print page to file it.',
+  },
 };

@@ -11,6 +11,7 @@ const SECTIONS = [
   ['admins', 4, ['staff-list', 'staff-enrolment', 'admin-accounts', 'admin-devices']],
   ['home_affairs', 2, ['today-overview', 'admin-audit']],
   ['evaluation', 5, ['evaluation', 'evaluation-unit']],
+  ['privacy', 5, []],
 ];
 
 function picture(name) {
