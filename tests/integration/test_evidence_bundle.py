@@ -289,3 +289,23 @@ def test_a_day_whose_snapshot_is_no_longer_kept_still_has_its_bundle(office: Off
     assert row["snapshot_file"] is None and "no longer kept" in row["snapshot_missing"]
     assert any(name.startswith("snapshots/fri-biden-in") for name in files)
     assert verify_bundle.verify(data).ok
+
+
+def test_an_absent_day_s_bundle_holds_the_passages_of_that_morning_nobody_was_matched_to(office: Office) -> None:
+    # GIVEN somebody nobody enrolled passed the office's lobby at 07:20 on Friday (Cường was never recognised)
+    crop = face_crop(office.product.container.engine(), photos_of(office.faces_dir, "kit_harington")[1])
+    reply = office.product.recognise(office.device_id, "fri-unknown", crop, "2026-11-20T07:20:00+07:00")
+    assert reply.status == 200 and reply.body["result"] == "unknown", reply.body
+    # WHEN Cường's absent day's bundle is downloaded
+    data = office.bundle("person01")
+    files = _contents(data)
+    # THEN it holds that passage, its time and camera, and the very crop the lobby kept, signed with the rest
+    [passage] = json.loads(files["unmatched.json"])
+    assert (passage["capture_id"], passage["captured_at_local"], passage["device_id"]) == (
+        "fri-unknown", "2026-11-20T07:20:00", office.device_id)
+    [stored_key] = [key for key in office.product.container.blobs.keys("unmatched/2026-11-20/")
+                    if "/fri-unknown/crop" in key]
+    assert files[passage["snapshot_file"]] == office.product.container.blobs.get(stored_key)
+    assert verify_bundle.verify(data).ok
+    # AND Bình's late day (she checked in) carries no unmatched passage
+    assert json.loads(_contents(office.bundle("biden"))["unmatched.json"]) == []

@@ -27,8 +27,9 @@ from chamcong.evidence.views import View, record_views
 from chamcong.rules.attendance import DayStatus, DaySummary
 from chamcong.rules.calendar import Schedule, WorkCalendar
 from chamcong.schemas.common import FIRST_DAY, LAST_DAY, FileResult
-from chamcong.services.attendance import JudgedDay, judge_person_day
+from chamcong.services.attendance import NO_CHECK_IN, JudgedDay, judge_person_day
 from chamcong.services.calendars import calendar_for
+from chamcong.services.clips import unmatched_objects
 from chamcong.services.common import iso
 from chamcong.services.staff import person_in_scope
 from chamcong.services.transfers import unit_on
@@ -99,6 +100,19 @@ def build_bundle(container: Container, access: Access, staff_id: str, day: date)
         if clip_key:
             clips.append((row, f"clips/{attempt.capture_id}{_ext(clip_key)}", clip_key, attempt.clip_sha256))
         spoof_rows.append(row)
+    # A day without a check-in: the passages of that morning the lobbies matched to nobody (they may be the person).
+    unmatched_rows, unmatched_keys = [], []
+    if {judged.summary.status, *judged.summary.flags} & NO_CHECK_IN:
+        for passage in unmatched_objects(container, person, day):
+            row = {key: passage[key] for key in ("device_id", "device_name", "capture_id", "captured_at_local")}
+            unmatched_keys.extend(passage["keys"].values())
+            row["snapshot_file"] = _add_stored(container, files, row, "snapshot",
+                                               f"unmatched/{passage['capture_id']}{_ext(passage['keys']['crop'])}",
+                                               passage["keys"]["crop"])
+            if passage["keys"].get("clip"):
+                clips.append((row, f"unmatched/{passage['capture_id']}{_ext(passage['keys']['clip'])}",
+                              passage["keys"]["clip"], None))
+            unmatched_rows.append(row)
     for row, path, key, signed in clips:
         data = _stored(container, key)
         if data is None:
@@ -115,6 +129,7 @@ def build_bundle(container: Container, access: Access, staff_id: str, day: date)
     _put_json(files, "day.json", _day(person, unit_id, calendar, judged))
     _put_json(files, "events.json", event_rows)
     _put_json(files, "spoofs.json", spoof_rows)
+    _put_json(files, "unmatched.json", unmatched_rows)
     _put_json(files, "devices.json", [_device(device_id) for device_id in devices])
     _put_json(files, "corrections.json", [_correction(c) for c in corrections])
     _put_json(files, "absences.json", [_absence(a) for a in absences])
@@ -128,6 +143,7 @@ def build_bundle(container: Container, access: Access, staff_id: str, day: date)
     record_views(container, access, [View(staff_id, unit_id, "bundle",
                                           tuple(e.snapshot_key for e in events if e.snapshot_key) +
                                           tuple(key for _, _, key, _ in clips) +
+                                          tuple(unmatched_keys) +
                                           tuple(str(k) for a in spoofs for k in a.snapshot_keys or [])
                                           or (f"bundle:{day.isoformat()}",), day.isoformat())])
     return _zip(files, manifest, signer.sign(manifest))

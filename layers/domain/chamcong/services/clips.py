@@ -160,10 +160,22 @@ def unmatched_passages(container: Container, person: StaffModel,
     return found
 
 
-def _unmatched_on(container: Container, devices: list[DeviceModel], day: date) -> list[dict[str, Any]]:
+def unmatched_objects(container: Container, person: StaffModel, day: date) -> list[dict[str, Any]]:
+    """The unmatched passages of that morning at the lobbies of the person's site with their object keys (`crop`,
+    `clip`), for the evidence bundle; [] once the unmatched retention has passed."""
+    from chamcong.services.transfers import unit_on
+    from chamcong.services.units import load_tree
+
+    today = container.today()
+    if not today - timedelta(days=container.settings.unmatched_retention_days) <= day <= today:
+        return []
+    lineage = set(load_tree().lineage(unit_on(person, day)))
+    return _unmatched_keys(container, [device for device in DeviceModel.scan() if device.unit_id in lineage], day)
+
+
+def _unmatched_keys(container: Container, devices: list[DeviceModel], day: date) -> list[dict[str, Any]]:
+    """Each unmatched passage of the check-in window of `day` at these devices: where, when, its object keys."""
     window = container.site_windows.check_in  # "that morning": the check-in window
-    seconds = container.settings.presigned_url_seconds
-    expires = iso(container.clock() + timedelta(seconds=seconds))
     found: list[dict[str, Any]] = []
     for device in sorted(devices, key=lambda one: one.device_id):
         passages: dict[tuple[str, str], dict[str, str]] = {}
@@ -176,9 +188,16 @@ def _unmatched_on(container: Container, devices: list[DeviceModel], day: date) -
             at = time(int(hhmmss[:2]), int(hhmmss[2:4]), int(hhmmss[4:]))
             if "crop" not in keys or not window.contains(at):
                 continue
-            found.append({
-                "device_id": device.device_id, "device_name": device.name, "capture_id": capture_id,
-                "captured_at_local": f"{day.isoformat()}T{at:%H:%M:%S}",
-                "snapshot_url": container.blobs.presign(keys["crop"], seconds),
-                **clip_link(container, keys.get("clip")), "url_expires_at": expires})
+            found.append({"device_id": device.device_id, "device_name": device.name, "capture_id": capture_id,
+                          "captured_at_local": f"{day.isoformat()}T{at:%H:%M:%S}", "keys": keys})
     return sorted(found, key=lambda one: (one["captured_at_local"], one["device_id"]))
+
+
+def _unmatched_on(container: Container, devices: list[DeviceModel], day: date) -> list[dict[str, Any]]:
+    seconds = container.settings.presigned_url_seconds
+    expires = iso(container.clock() + timedelta(seconds=seconds))
+    return [{"device_id": one["device_id"], "device_name": one["device_name"], "capture_id": one["capture_id"],
+             "captured_at_local": one["captured_at_local"],
+             "snapshot_url": container.blobs.presign(one["keys"]["crop"], seconds),
+             **clip_link(container, one["keys"].get("clip")), "url_expires_at": expires}
+            for one in _unmatched_keys(container, devices, day)]
