@@ -204,8 +204,9 @@ def test_the_clip_of_a_suspected_spoof_is_kept_with_the_attempt(lobby: Lobby) ->
     attempts = lobby.product.get("/v1/attendance/spoofs?date=2026-11-20")
     assert attempts.status == 200, attempts.body
     (attempt,) = [one for one in attempts.body["attempts"] if one["attempt_key"].endswith("#spoof-clip")]
-    assert attempt["clip_url"] and f"clips/2026-11-20/{lobby.device_id}/spoof-clip.webm" in attempt["clip_url"]
-    assert lobby.product.container.blobs.get(f"clips/2026-11-20/{lobby.device_id}/spoof-clip.webm") == clip
+    # (kept with the attempt's frames under spoofs/: it expires with them, never outliving the record)
+    assert attempt["clip_url"] and f"spoofs/2026-11-20/{lobby.device_id}/spoof-clip-clip.webm" in attempt["clip_url"]
+    assert lobby.product.container.blobs.get(f"spoofs/2026-11-20/{lobby.device_id}/spoof-clip-clip.webm") == clip
 
 
 def test_a_clip_arriving_after_the_person_s_evidence_was_erased_is_not_kept(lobby: Lobby) -> None:

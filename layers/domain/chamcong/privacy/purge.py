@@ -66,7 +66,7 @@ TARGETS: tuple[Target, ...] = (
     Target("captures", CaptureModel, lambda c: CaptureModel.expires_at < c.epoch),
     Target("sessions", SessionModel, lambda c: SessionModel.expires_at < c.epoch),
     Target("spoofs", SpoofModel, lambda c: SpoofModel.local_date < c.day.isoformat(),
-           lambda item: [str(key) for key in item.snapshot_keys or []]),
+           lambda item: [str(key) for key in item.snapshot_keys or []] + ([item.clip_key] if item.clip_key else [])),
     Target("events", EventModel, lambda c: EventModel.local_date < c.day.isoformat()),
     Target("absences", AbsenceModel, lambda c: AbsenceModel.last_day < c.day.isoformat()),
     Target("absences", CorrectionModel, lambda c: CorrectionModel.day < c.day.isoformat()),

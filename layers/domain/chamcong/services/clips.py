@@ -67,7 +67,11 @@ def store_clip(container: Container, device: DeviceModel, capture_id: str, body:
     linked = "none"
     key: str | None = None
     if stored:
-        key = EventModel.clip_key_for(local.date().isoformat(), device.device_id, capture_id, kind)
+        # An event's clip under clips/ (ClipRetentionDays); a spoof's with its frames under spoofs/, so that it goes
+        # with the attempt's own, shorter retention and never outlives its record.
+        key = (EventModel.clip_key_for(local.date().isoformat(), device.device_id, capture_id, kind)
+               if stored["table"] == "events"
+               else SpoofModel.clip_key_for(local.date().isoformat(), device.device_id, capture_id, kind))
         container.blobs.put(key, data, CLIP_TYPES[kind])
         try:
             _link(stored, key)

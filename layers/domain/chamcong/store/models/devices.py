@@ -118,6 +118,11 @@ class SpoofModel(Model):
         return f"{local:%H:%M:%S}#{device_id}#{capture_id}"
 
     @staticmethod
+    def clip_key_for(local_date: str, device_id: str, capture_id: str, extension: str) -> str:
+        """A refused passage's clip, with its frames under spoofs/: it expires with them (SpoofRetentionDays)."""
+        return f"spoofs/{local_date}/{device_id}/{capture_id}-clip.{extension}"
+
+    @staticmethod
     def snapshot_key_for(local: datetime, device_id: str, capture_id: str, frame: int, body_sha256: str = "") -> str:
         """Under spoofs/, which the bucket expires after its own (shorter) retention. With the request body's
         sha256, its prefix is in the key: another body under the same capture_id never overwrites the evidence."""
