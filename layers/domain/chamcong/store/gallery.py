@@ -190,10 +190,23 @@ class GalleryRepository:
         except DoesNotExist:
             return None
 
-    def _load(self, pointer: GalleryModel | None) -> Gallery:
+    def _load(self, pointer: GalleryModel | None, attempts: int = 8) -> Gallery:
+        """The gallery `pointer` names. Its object may be gone by the time it is read: two writers moved the pointer
+        on meanwhile and the second deleted it (only the current object and the one before are kept). Then the
+        pointer is read again and the newer object loaded; a writer's condition on the version it read then fails
+        and it starts again from the newest."""
+        from botocore.exceptions import ClientError
+
         from face_engine.gallery import Gallery
 
-        if pointer is None:
-            return Gallery.empty(self.model_id, self._dimension)
-        return Gallery.from_bytes(self._blobs.get(pointer.object_key))
+        for _ in range(attempts):
+            if pointer is None:
+                return Gallery.empty(self.model_id, self._dimension)
+            try:
+                return Gallery.from_bytes(self._blobs.get(pointer.object_key))
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
+                    raise
+            pointer = self._read_pointer(consistent=True)
+        raise Conflict("conflict")
 
