@@ -46,6 +46,8 @@ def test_a_leader_sees_the_units_tasks_with_the_counts_and_one_persons_list(page
     # GIVEN the unit leader WHEN they open Tasks from the navigation and choose the test day
     sign_in(page, "lanhdao", PASSWORD)
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Nhiệm vụ").click()
+    # (the Today page the sign-in lands on has a date field too: wait until Tasks is the page shown)
+    page.get_by_role("heading", name="Nhiệm vụ", exact=True).wait_for()
     page.get_by_label("Ngày").fill(district.day.isoformat())
     page.get_by_role("button", name="Xem").click()
     # THEN the counts the reports use are shown: 3 assigned, 2 done, 1 open, 1 late
