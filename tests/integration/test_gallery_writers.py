@@ -66,11 +66,18 @@ class _Interrupted:
     def __init__(self, blobs: Any, meanwhile: Callable[[], None]) -> None:
         self._blobs, self._meanwhile = blobs, meanwhile
 
-    def get(self, key: str) -> bytes:
-        meanwhile, self._meanwhile = self._meanwhile, lambda: None
+    def get_if_exists(self, key: str) -> bytes | None:
         if key.startswith("gallery/"):
+            meanwhile, self._meanwhile = self._meanwhile, lambda: None
             meanwhile()
-        return bytes(self._blobs.get(key))
+        found: bytes | None = self._blobs.get_if_exists(key)
+        return found
+
+    def get(self, key: str) -> bytes:
+        found = self.get_if_exists(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._blobs, name)

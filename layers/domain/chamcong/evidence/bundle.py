@@ -140,12 +140,10 @@ def build_bundle(container: Container, access: Access, staff_id: str, day: date)
     public_pem = signer.public_key_pem()
     files[PUBLIC_KEY] = public_pem
     manifest = _manifest(container, access, person, unit_id, day, now, files, public_pem, signer)
-    record_views(container, access, [View(staff_id, unit_id, "bundle",
-                                          tuple(e.snapshot_key for e in events if e.snapshot_key) +
-                                          tuple(key for _, _, key, _ in clips) +
-                                          tuple(unmatched_keys) +
-                                          tuple(str(k) for a in spoofs for k in a.snapshot_keys or [])
-                                          or (f"bundle:{day.isoformat()}",), day.isoformat())])
+    viewed = dict.fromkeys([*(e.snapshot_key for e in events if e.snapshot_key), *(key for _, _, key, _ in clips),
+                            *unmatched_keys, *(str(k) for a in spoofs for k in a.snapshot_keys or [])])
+    record_views(container, access, [View(staff_id, unit_id, "bundle", tuple(viewed) or (f"bundle:{day.isoformat()}",),
+                                          day.isoformat())])
     return _zip(files, manifest, signer.sign(manifest))
 
 
@@ -185,16 +183,7 @@ def _zip(files: dict[str, bytes], manifest: bytes, signature: bytes) -> bytes:
 
 def _stored(container: Container, key: str | None) -> bytes | None:
     """An evidence object, or None when there is none any more (erased, or expired by the bucket's lifecycle)."""
-    from botocore.exceptions import ClientError
-
-    if not key:
-        return None
-    try:
-        return container.blobs.get(key)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-            return None
-        raise
+    return container.blobs.get_if_exists(key) if key else None
 
 
 def _add_stored(container: Container, files: dict[str, bytes], row: dict[str, Any], what: str, path: str,

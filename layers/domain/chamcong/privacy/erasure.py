@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.expressions.update import Action
 
@@ -116,12 +115,11 @@ def _pointers() -> list[GalleryModel]:
 def _load(container: Container, key: str) -> Gallery | None:
     from face_engine.gallery import Gallery
 
+    data = container.blobs.get_if_exists(key)
+    if data is None:
+        return None
     try:
-        return Gallery.from_bytes(container.blobs.get(key))
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
-            return None
-        raise
+        return Gallery.from_bytes(data)
     except ValueError:
         return None  # not a gallery file: nothing of anyone's to find in it
 

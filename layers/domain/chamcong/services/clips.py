@@ -147,7 +147,27 @@ def nearest_evidence(container: Container, access: Access, staff_id: str, day: d
 def unmatched_passages(container: Container, person: StaffModel,
                        days: Iterable[date]) -> dict[date, list[dict[str, Any]]]:
     """`nearest_evidence` of each day, for a caller that already checked the person is in scope (the day and month
-    views): the units and devices are read once; days older than the unmatched retention are not looked at."""
+    views), with short-lived links."""
+    seconds = container.settings.presigned_url_seconds
+    expires = iso(container.clock() + timedelta(seconds=seconds))
+    return {day: [{"device_id": one["device_id"], "device_name": one["device_name"], "capture_id": one["capture_id"],
+                   "captured_at_local": one["captured_at_local"],
+                   "snapshot_url": container.blobs.presign(one["keys"]["crop"], seconds),
+                   **clip_link(container, one["keys"].get("clip")), "url_expires_at": expires}
+                  for one in passages]
+            for day, passages in _unmatched_by_day(container, person, days).items()}
+
+
+def unmatched_objects(container: Container, person: StaffModel, day: date) -> list[dict[str, Any]]:
+    """The unmatched passages of that morning at the lobbies of the person's site with their object keys (`crop`,
+    `clip`), for the evidence bundle; [] once the unmatched retention has passed."""
+    return _unmatched_by_day(container, person, [day]).get(day, [])
+
+
+def _unmatched_by_day(container: Container, person: StaffModel,
+                      days: Iterable[date]) -> dict[date, list[dict[str, Any]]]:
+    """Each day's unmatched passages at the lobbies the person passes (their site's, up the tree), with their keys;
+    the units and devices are read once; days older than the unmatched retention are not looked at."""
     from chamcong.services.transfers import unit_on
     from chamcong.services.units import load_tree
 
@@ -159,22 +179,9 @@ def unmatched_passages(container: Container, person: StaffModel,
     tree, devices = load_tree(), list(DeviceModel.scan())
     found: dict[date, list[dict[str, Any]]] = {}
     for day in kept:
-        lineage = set(tree.lineage(unit_on(person, day)))  # the lobbies the person passes: their site's, up the tree
-        found[day] = _unmatched_on(container, [device for device in devices if device.unit_id in lineage], day)
+        lineage = set(tree.lineage(unit_on(person, day)))
+        found[day] = _unmatched_keys(container, [device for device in devices if device.unit_id in lineage], day)
     return found
-
-
-def unmatched_objects(container: Container, person: StaffModel, day: date) -> list[dict[str, Any]]:
-    """The unmatched passages of that morning at the lobbies of the person's site with their object keys (`crop`,
-    `clip`), for the evidence bundle; [] once the unmatched retention has passed."""
-    from chamcong.services.transfers import unit_on
-    from chamcong.services.units import load_tree
-
-    today = container.today()
-    if not today - timedelta(days=container.settings.unmatched_retention_days) <= day <= today:
-        return []
-    lineage = set(load_tree().lineage(unit_on(person, day)))
-    return _unmatched_keys(container, [device for device in DeviceModel.scan() if device.unit_id in lineage], day)
 
 
 def _unmatched_keys(container: Container, devices: list[DeviceModel], day: date) -> list[dict[str, Any]]:
@@ -195,13 +202,3 @@ def _unmatched_keys(container: Container, devices: list[DeviceModel], day: date)
             found.append({"device_id": device.device_id, "device_name": device.name, "capture_id": capture_id,
                           "captured_at_local": f"{day.isoformat()}T{at:%H:%M:%S}", "keys": keys})
     return sorted(found, key=lambda one: (one["captured_at_local"], one["device_id"]))
-
-
-def _unmatched_on(container: Container, devices: list[DeviceModel], day: date) -> list[dict[str, Any]]:
-    seconds = container.settings.presigned_url_seconds
-    expires = iso(container.clock() + timedelta(seconds=seconds))
-    return [{"device_id": one["device_id"], "device_name": one["device_name"], "capture_id": one["capture_id"],
-             "captured_at_local": one["captured_at_local"],
-             "snapshot_url": container.blobs.presign(one["keys"]["crop"], seconds),
-             **clip_link(container, one["keys"].get("clip")), "url_expires_at": expires}
-            for one in _unmatched_keys(container, devices, day)]

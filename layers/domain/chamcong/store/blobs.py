@@ -19,6 +19,17 @@ class BlobStore:
         body: bytes = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         return body
 
+    def get_if_exists(self, key: str) -> bytes | None:
+        """The object, or None when there is none (deleted, expired by a lifecycle rule); other errors raise."""
+        from botocore.exceptions import ClientError
+
+        try:
+            return self.get(key)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                return None
+            raise
+
     def delete(self, *keys: str) -> None:
         for start in range(0, len(keys), 1000):
             batch = [{"Key": key} for key in keys[start:start + 1000]]

@@ -195,18 +195,14 @@ class GalleryRepository:
         on meanwhile and the second deleted it (only the current object and the one before are kept). Then the
         pointer is read again and the newer object loaded; a writer's condition on the version it read then fails
         and it starts again from the newest."""
-        from botocore.exceptions import ClientError
-
         from face_engine.gallery import Gallery
 
         for _ in range(attempts):
             if pointer is None:
                 return Gallery.empty(self.model_id, self._dimension)
-            try:
-                return Gallery.from_bytes(self._blobs.get(pointer.object_key))
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") not in ("NoSuchKey", "404"):
-                    raise
+            data = self._blobs.get_if_exists(pointer.object_key)
+            if data is not None:
+                return Gallery.from_bytes(data)
             pointer = self._read_pointer(consistent=True)
         raise Conflict("conflict")
 
